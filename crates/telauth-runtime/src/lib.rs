@@ -1,0 +1,17 @@
+//! The runtime shared by the telauth provider clients (`telauth-smsbeta`, `telauth-voipbin`,
+//! `telauth-mobivate`, `telauth-signalwire`).
+//!
+//! It holds two things the generated clients need and OpenAPI generation does not give:
+//! - [`Secret`], the type of every `format: password` field: it travels as the plain string on
+//!   the wire, never prints, and is wiped from memory on drop;
+//! - the credential layer ([`CredentialSet`], [`Scheme`]): the spec's `securitySchemes`, applied
+//!   to each request as the operation's `security` says, over TLS unless the host is loopback.
+//!
+//! Users rarely name this crate: each provider crate re-exports what it needs.
+#![deny(missing_docs)]
+
+mod credentials;
+mod secret;
+
+pub use credentials::{AuthError, Credential, CredentialSet, Location, Scheme};
+pub use secret::Secret;

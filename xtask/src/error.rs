@@ -1,0 +1,59 @@
+//! The xtask's one error type: each variant names the file, and the place in it, that is wrong.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Why `cargo xtask generate` stopped. Nothing was written when this is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// `--provider` named no known provider.
+    #[error("unknown provider `{name}`; the providers are: {known}")]
+    UnknownProvider {
+        /// What was asked for.
+        name: String,
+        /// The known names, comma-separated.
+        known: String,
+    },
+    /// A file could not be read.
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
+    /// A spec is not YAML, or not shaped like an OpenAPI document.
+    #[error("{}: does not parse: {message}", path.display())]
+    Parse {
+        /// The spec.
+        path: PathBuf,
+        /// The place (YAML path, line and column) and what is wrong there.
+        message: String,
+    },
+    /// A spec parses but breaks a rule the generator needs.
+    #[error("{}: at `{place}`: {message}", path.display())]
+    Invalid {
+        /// The spec.
+        path: PathBuf,
+        /// The place in it, as a path of keys.
+        place: String,
+        /// What is wrong there.
+        message: String,
+    },
+    /// progenitor refused the spec (or panicked on it).
+    #[error("{}: the generator failed: {message}", path.display())]
+    Generate {
+        /// The spec.
+        path: PathBuf,
+        /// progenitor's message.
+        message: String,
+    },
+    /// A generated file could not be written.
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
+}

@@ -1,0 +1,180 @@
+//! Rewrites the parts of a faithful spec that progenitor 0.15 cannot generate, without changing
+//! what goes over the wire.
+//!
+//! progenitor panics when an operation's error responses have more than one body type
+//! (upstream issues #344 and #950). Here such an operation gets one error type:
+//! - distinct JSON schemas become one `oneOf` union, `<OperationId>Error`, in the order the
+//!   statuses are listed, so each status decodes to the variant of its own schema;
+//! - error statuses without a body, beside ones with JSON, are left out, so they surface as
+//!   `Error::UnexpectedResponse` with their status instead of failing to decode.
+
+use heck::ToUpperCamelCase;
+use indexmap::IndexMap;
+use openapiv3::{
+    OpenAPI, Operation, ReferenceOr, Response, Schema, SchemaData, SchemaKind, StatusCode,
+};
+
+const JSON: &str = "application/json";
+
+/// Normalizes every operation of `api`; answers one line per change, for the report.
+pub fn error_responses(api: &mut OpenAPI) -> Vec<String> {
+    let responses = api
+        .components
+        .as_ref()
+        .map(|components| components.responses.clone())
+        .unwrap_or_default();
+    let mut unions = Vec::new();
+    let mut notes = Vec::new();
+    for item in api.paths.paths.values_mut() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for operation in operations.into_iter().flatten() {
+            if let Some(change) = normalize_operation(operation, &responses) {
+                unions.extend(change.union);
+                notes.push(change.note);
+            }
+        }
+    }
+    let components = api.components.get_or_insert_with(Default::default);
+    for (name, schema) in unions {
+        components.schemas.insert(name, ReferenceOr::Item(schema));
+    }
+    notes
+}
+
+/// What normalizing one operation did.
+struct Change {
+    /// The union schema to add to `components.schemas`, by name.
+    union: Option<(String, Schema)>,
+    /// One line for the report.
+    note: String,
+}
+
+fn is_error(status: &StatusCode) -> bool {
+    match status {
+        StatusCode::Code(code) => *code >= 400,
+        StatusCode::Range(range) => *range >= 4,
+    }
+}
+
+fn json_schema(response: &Response) -> Option<&ReferenceOr<Schema>> {
+    response
+        .content
+        .get(JSON)
+        .and_then(|media| media.schema.as_ref())
+}
+
+fn normalize_operation(
+    operation: &mut Operation,
+    components: &IndexMap<String, ReferenceOr<Response>>,
+) -> Option<Change> {
+    let id = operation.operation_id.clone().unwrap_or_default();
+    let resolve = |response: &ReferenceOr<Response>| -> Response {
+        match response {
+            ReferenceOr::Item(response) => response.clone(),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/responses/")
+                .and_then(|name| components.get(name))
+                .and_then(|response| response.as_item())
+                .cloned()
+                .unwrap_or_else(|| Response {
+                    description: String::new(),
+                    ..Default::default()
+                }),
+        }
+    };
+    let errors: Vec<(StatusCode, Response)> = operation
+        .responses
+        .responses
+        .iter()
+        .filter(|(status, _)| is_error(status))
+        .map(|(status, response)| (status.clone(), resolve(response)))
+        .collect();
+
+    let mut schemas: Vec<ReferenceOr<Schema>> = Vec::new();
+    for (_, response) in &errors {
+        if let Some(schema) = json_schema(response)
+            && !schemas.contains(schema)
+        {
+            schemas.push(schema.clone());
+        }
+    }
+    let empty: Vec<StatusCode> = errors
+        .iter()
+        .filter(|(_, response)| json_schema(response).is_none())
+        .map(|(status, _)| status.clone())
+        .collect();
+    if schemas.is_empty() || (schemas.len() == 1 && empty.is_empty()) {
+        return None;
+    }
+
+    let mut notes = Vec::new();
+    for status in &empty {
+        operation.responses.responses.shift_remove(status);
+        notes.push(format!(
+            "status {status} (no body) is left to Error::UnexpectedResponse"
+        ));
+    }
+    let mut union = None;
+    if schemas.len() > 1 {
+        let name = format!("{}Error", id.to_upper_camel_case());
+        let reference = format!("#/components/schemas/{name}");
+        for (status, response) in errors
+            .into_iter()
+            .filter(|(status, _)| !empty.contains(status))
+        {
+            let mut response = response;
+            if let Some(media) = response.content.get_mut(JSON) {
+                media.schema = Some(ReferenceOr::Reference {
+                    reference: reference.clone(),
+                });
+            }
+            operation
+                .responses
+                .responses
+                .insert(status, ReferenceOr::Item(response));
+        }
+        let variants: Vec<String> = schemas.iter().map(schema_label).collect();
+        let schema = Schema {
+            schema_data: SchemaData {
+                description: Some(format!(
+                    "Any error body of `{id}`: one of {}, told apart by their shape.",
+                    variants.join(", ")
+                )),
+                ..Default::default()
+            },
+            schema_kind: SchemaKind::OneOf { one_of: schemas },
+        };
+        notes.push(format!(
+            "error bodies {} become the union {name}",
+            variants.join(" | ")
+        ));
+        union = Some((name, schema));
+    }
+    Some(Change {
+        union,
+        note: format!("{id}: {}", notes.join("; ")),
+    })
+}
+
+fn schema_label(schema: &ReferenceOr<Schema>) -> String {
+    match schema {
+        ReferenceOr::Reference { reference } => reference
+            .rsplit('/')
+            .next()
+            .unwrap_or(reference)
+            .to_string(),
+        ReferenceOr::Item(_) => "an inline schema".to_string(),
+    }
+}

@@ -1,0 +1,235 @@
+//! What progenitor ignores: a spec's `securitySchemes` and each operation's `security`, turned
+//! into the crate's credential layer (`src/auth.rs`): one constant per scheme, a `Credentials`
+//! type with a constructor per scheme, the requirements of each operation, and the
+//! `ClientHooks` implementation that applies them before each request.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase};
+use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr, SecurityScheme};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::spec::Spec;
+
+/// The source of `src/auth.rs` for `spec`, or the place and reason a scheme is unsupported.
+pub fn credential_layer(spec: &Spec) -> Result<TokenStream, (String, String)> {
+    let api = &spec.api;
+    let schemes = schemes(api)?;
+    let scheme_consts = schemes.iter().map(|scheme| {
+        let ident = &scheme.const_ident;
+        let name = &scheme.name;
+        let location = &scheme.location;
+        let doc = format!(" The `{name}` scheme: {}", scheme.summary);
+        quote! {
+            #[doc = #doc]
+            pub const #ident: Scheme = Scheme { name: #name, location: #location };
+        }
+    });
+    let constructors = schemes.iter().map(|scheme| {
+        let ident = &scheme.const_ident;
+        let function = format_ident!("{}", scheme.name.to_snake_case());
+        let doc = format!(
+            " Presents a credential with the `{}` scheme: {}",
+            scheme.name, scheme.summary
+        );
+        if scheme.basic {
+            quote! {
+                #[doc = #doc]
+                pub fn #function(username: impl Into<String>, password: impl Into<Secret>) -> Self {
+                    Self(CredentialSet::new().with(&#ident, Credential::Basic {
+                        username: username.into(),
+                        password: password.into(),
+                    }))
+                }
+            }
+        } else {
+            quote! {
+                #[doc = #doc]
+                pub fn #function(secret: impl Into<Secret>) -> Self {
+                    Self(CredentialSet::new().with(&#ident, Credential::Secret(secret.into())))
+                }
+            }
+        }
+    });
+
+    let mut public_operations = Vec::new();
+    let arms = operations(api).map(|(operation_id, requirements)| {
+        if requirements.is_empty() {
+            public_operations.push(format!("`{operation_id}`"));
+        }
+        let alternatives = requirements.iter().map(|requirement| {
+            let idents = requirement
+                .iter()
+                .map(|name| format_ident!("{}", name.to_shouty_snake_case()));
+            quote! { &[#(&#idents),*] }
+        });
+        quote! { #operation_id => &[#(#alternatives),*], }
+    });
+    let arms: Vec<TokenStream> = arms.collect();
+    let none_doc = if public_operations.is_empty() {
+        " No credential. Every operation of this API needs one, so calls fail locally until a \
+         credential is given."
+            .to_string()
+    } else {
+        format!(
+            " No credential: enough for the operations that need none ({}).",
+            public_operations.join(", ")
+        )
+    };
+
+    Ok(quote! {
+        //! The credential layer of this client, generated from the spec's `securitySchemes`
+        //! and each operation's `security`: a call sends exactly the credential its operation
+        //! asks for, and none when it asks for none.
+
+        use progenitor_client::{ClientHooks, Error, OperationInfo};
+        #[allow(unused_imports)]
+        use telauth_runtime::{Credential, CredentialSet, Location, Scheme};
+
+        #[allow(unused_imports)]
+        use crate::{Client, Secret};
+
+        #(#scheme_consts)*
+
+        /// The credentials a [`Client`] presents, and whether it may present them over plain
+        /// `http` to a host that is not loopback (by default it may not).
+        ///
+        /// `Debug` never shows a secret.
+        #[derive(Clone, Debug, Default)]
+        pub struct Credentials(CredentialSet);
+
+        impl Credentials {
+            #[doc = #none_doc]
+            pub fn none() -> Self {
+                Self::default()
+            }
+
+            #(#constructors)*
+
+            /// Allows presenting the credentials over plain `http` to any host, not only to
+            /// loopback ones. Meant for tests on a trusted network; never needed for `https`.
+            pub fn allow_insecure_http(self) -> Self {
+                Self(self.0.allow_insecure_http(true))
+            }
+        }
+
+        /// The security requirements of an operation, by `operationId`: alternatives in the
+        /// spec's order, each a list of schemes that must all be presented.
+        pub fn requirements(operation_id: &str) -> &'static [&'static [&'static Scheme]] {
+            match operation_id {
+                #(#arms)*
+                _ => &[],
+            }
+        }
+
+        impl ClientHooks<Credentials> for Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &OperationInfo,
+            ) -> Result<(), Error<E>> {
+                self.inner
+                    .0
+                    .authorize(request, info.operation_id, requirements(info.operation_id))
+                    .map_err(|error| Error::InvalidRequest(error.to_string()))
+            }
+        }
+    })
+}
+
+/// One scheme as the generated code needs it.
+struct SchemeCode {
+    name: String,
+    const_ident: proc_macro2::Ident,
+    location: TokenStream,
+    basic: bool,
+    summary: String,
+}
+
+fn schemes(api: &OpenAPI) -> Result<Vec<SchemeCode>, (String, String)> {
+    let declared = api
+        .components
+        .iter()
+        .flat_map(|components| components.security_schemes.iter());
+    declared
+        .map(|(name, scheme)| {
+            let place = format!("components.securitySchemes.{name}");
+            let unsupported = |what: &str| {
+                Err((
+                    place.clone(),
+                    format!("{what} is not supported; use http basic, http bearer or apiKey in a header or the query"),
+                ))
+            };
+            let ReferenceOr::Item(scheme) = scheme else {
+                return unsupported("a scheme given by `$ref`");
+            };
+            let (location, basic, description) = match scheme {
+                SecurityScheme::HTTP {
+                    scheme, description, ..
+                } if scheme.eq_ignore_ascii_case("basic") => {
+                    (quote! { Location::Basic }, true, description)
+                }
+                SecurityScheme::HTTP {
+                    scheme, description, ..
+                } if scheme.eq_ignore_ascii_case("bearer") => {
+                    (quote! { Location::Bearer }, false, description)
+                }
+                SecurityScheme::APIKey {
+                    location: APIKeyLocation::Header,
+                    name,
+                    description,
+                    ..
+                } => (quote! { Location::Header(#name) }, false, description),
+                SecurityScheme::APIKey {
+                    location: APIKeyLocation::Query,
+                    name,
+                    description,
+                    ..
+                } => (quote! { Location::Query(#name) }, false, description),
+                SecurityScheme::HTTP { scheme, .. } => {
+                    return unsupported(&format!("http scheme `{scheme}`"));
+                }
+                SecurityScheme::APIKey { .. } => return unsupported("an apiKey in a cookie"),
+                SecurityScheme::OAuth2 { .. } => return unsupported("oauth2"),
+                SecurityScheme::OpenIDConnect { .. } => return unsupported("openIdConnect"),
+            };
+            Ok(SchemeCode {
+                name: name.clone(),
+                const_ident: format_ident!("{}", name.to_shouty_snake_case()),
+                location,
+                basic,
+                summary: description
+                    .as_deref()
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            })
+        })
+        .collect()
+}
+
+/// Each operation's id and its effective requirements (its own `security`, else the
+/// document's), as lists of scheme names.
+fn operations(api: &OpenAPI) -> impl Iterator<Item = (String, Vec<Vec<String>>)> + '_ {
+    api.paths
+        .paths
+        .values()
+        .filter_map(ReferenceOr::as_item)
+        .flat_map(|item| item.iter())
+        .map(move |(_, operation)| {
+            let security = operation
+                .security
+                .as_ref()
+                .or(api.security.as_ref())
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let requirements = security
+                .iter()
+                .map(|requirement| requirement.keys().cloned().collect())
+                .collect();
+            (
+                operation.operation_id.clone().unwrap_or_default(),
+                requirements,
+            )
+        })
+}

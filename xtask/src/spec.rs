@@ -1,0 +1,177 @@
+//! Reading a spec: YAML, OpenAPI 3.0.x, every `$ref` resolving, every operation named, every
+//! security requirement declared. Each failure names the file and the place in it.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use openapiv3::{OpenAPI, ReferenceOr};
+use serde_yaml_ng::Value;
+use sha2::{Digest, Sha256};
+
+use crate::Error;
+
+/// A spec that parsed and passed the checks.
+pub struct Spec {
+    /// The spec's path relative to the workspace root, with `/` separators.
+    pub rel_path: String,
+    /// The sha256 of the file's bytes, in lowercase hex.
+    pub sha256: String,
+    /// The parsed document.
+    pub api: OpenAPI,
+}
+
+/// Reads and checks the spec at `rel_path` under `root`.
+pub fn load(root: &Path, rel_path: &str) -> Result<Spec, Error> {
+    let path = root.join(rel_path);
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let parse_error = |message: String| Error::Parse {
+        path: path.clone(),
+        message,
+    };
+    let tree: Value = serde_yaml_ng::from_str(&text).map_err(|e| parse_error(e.to_string()))?;
+    let invalid = |place: &str, message: String| Error::Invalid {
+        path: path.clone(),
+        place: place.to_string(),
+        message,
+    };
+    check_version(&tree).map_err(|message| invalid("openapi", message))?;
+    check_refs(&tree, &tree, &mut Vec::new())
+        .map_err(|(place, message)| invalid(&place, message))?;
+
+    let api: OpenAPI =
+        serde_path_to_error::deserialize(serde_yaml_ng::Deserializer::from_str(&text))
+            .map_err(|e| parse_error(format!("at `{}`: {}", e.path(), e.inner())))?;
+    check_operations(&api).map_err(|(place, message)| invalid(&place, message))?;
+
+    Ok(Spec {
+        rel_path: rel_path.to_string(),
+        sha256: Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect(),
+        api,
+    })
+}
+
+fn check_version(tree: &Value) -> Result<(), String> {
+    match tree.get("openapi").and_then(Value::as_str) {
+        Some(version) if version.starts_with("3.0.") => Ok(()),
+        Some(version) => Err(format!(
+            "OpenAPI {version} is not supported: the generator reads OpenAPI 3.0.x only \
+             (write `openapi: 3.0.3`)"
+        )),
+        None => Err("missing `openapi: 3.0.3` (a string) at the top of the document".into()),
+    }
+}
+
+/// Every `$ref` must be local (`#/...`) and point at something in the document.
+fn check_refs(root: &Value, node: &Value, place: &mut Vec<String>) -> Result<(), (String, String)> {
+    match node {
+        Value::Mapping(map) => {
+            for (key, value) in map {
+                let key = key_text(key);
+                place.push(key.clone());
+                if key == "$ref" {
+                    let target = value.as_str().unwrap_or_default();
+                    if resolve(root, target).is_none() {
+                        return Err((
+                            place.join("."),
+                            format!("`$ref: {target}` points at nothing in this document"),
+                        ));
+                    }
+                } else {
+                    check_refs(root, value, place)?;
+                }
+                place.pop();
+            }
+        }
+        Value::Sequence(items) => {
+            for (index, value) in items.iter().enumerate() {
+                place.push(index.to_string());
+                check_refs(root, value, place)?;
+                place.pop();
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn key_text(key: &Value) -> String {
+    match key {
+        Value::String(s) => s.clone(),
+        other => serde_yaml_ng::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    }
+}
+
+/// Follows a local JSON pointer such as `#/components/schemas/Accesskey`.
+fn resolve<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
+    let path = pointer.strip_prefix("#/")?;
+    path.split('/').try_fold(root, |node, token| {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        node.as_mapping()?
+            .iter()
+            .find(|(key, _)| key_text(key) == token)
+            .map(|(_, value)| value)
+    })
+}
+
+/// Every operation has a unique `operationId`, and every security requirement names a declared
+/// scheme.
+fn check_operations(api: &OpenAPI) -> Result<(), (String, String)> {
+    let declared: BTreeSet<&str> = api
+        .components
+        .iter()
+        .flat_map(|components| components.security_schemes.keys())
+        .map(String::as_str)
+        .collect();
+    let check_security = |place: String, security: &[openapiv3::SecurityRequirement]| {
+        for requirement in security {
+            for name in requirement.keys() {
+                if !declared.contains(name.as_str()) {
+                    return Err((
+                        format!("{place}.security"),
+                        format!(
+                            "security scheme `{name}` is not declared in components.securitySchemes"
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    };
+    check_security(
+        "(top level)".into(),
+        api.security.as_deref().unwrap_or_default(),
+    )?;
+
+    let mut seen = BTreeSet::new();
+    for (path, item) in &api.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            return Err((
+                format!("paths.{path}"),
+                "a path item given by `$ref` is not supported".into(),
+            ));
+        };
+        for (method, operation) in item.iter() {
+            let place = format!("paths.{path}.{method}");
+            let Some(id) = &operation.operation_id else {
+                return Err((place, "the operation has no `operationId`".into()));
+            };
+            if !seen.insert(id.clone()) {
+                return Err((
+                    format!("{place}.operationId"),
+                    format!("`{id}` is the operationId of another operation too"),
+                ));
+            }
+            check_security(place, operation.security.as_deref().unwrap_or_default())?;
+        }
+    }
+    Ok(())
+}
