@@ -1,8 +1,38 @@
-//! placeholder
+//! A client for the Mobivate API key calls, generated from `specs/mobivate.yaml`.
+//!
+//! `getkey` answers the account's current API key, `createkey` issues a new one and revokes the
+//! old, and `test` checks a key presented as `Authorization: Bearer <apiKey>`
+//! ([`Credentials::bearer_auth`]). Keys are [`Secret`]s: they never show in `Debug` output.
+//!
+//! ```
+//! use telauth_mobivate::{BASE_URL, Client, Credentials, types::KeyRequest};
+//!
+//! async fn check_current_key() -> Result<(), Box<dyn std::error::Error>> {
+//!     let key = Client::new(BASE_URL, Credentials::none())
+//!         .getkey()
+//!         .body(KeyRequest {
+//!             username: "your-username".into(),
+//!             password: "your-password".into(),
+//!         })
+//!         .send()
+//!         .await?
+//!         .into_inner()
+//!         .api_key;
+//!     let checked = Client::new(BASE_URL, Credentials::bearer_auth(key)).test().send().await?;
+//!     println!("{}", checked.message);
+//!     Ok(())
+//! }
+//! # let _ = check_current_key;
+//! ```
+//!
+//! TLS comes from rustls by default; turn off default features and enable `native-tls` for the
+//! platform's library instead.
+
 #[rustfmt::skip]
 mod generated;
 #[rustfmt::skip]
 mod auth;
+
 pub use auth::Credentials;
 pub use generated::*;
 pub use telauth_runtime::Secret;

@@ -1,8 +1,47 @@
-//! placeholder
+//! A client for SignalWire project API tokens, generated from `specs/signalwire.yaml`.
+//!
+//! Every call uses HTTP Basic auth with the project id and an API token that has the
+//! `management` permission ([`Credentials::signal_wire_basic_auth`]). The base URL depends on
+//! your space: [`base_url`]`("your-space")`. Token values are [`Secret`]s: they never show in
+//! `Debug` output.
+//!
+//! A failed create or update answers either a [`types::CompatibilityErrorResponse`] (400, 401,
+//! 404) or a [`types::CompatibilityTokenValidationError`] (422); both arrive as a variant of
+//! [`types::CreateTokenError`] (or [`types::UpdateTokenError`]).
+//!
+//! ```
+//! use telauth_signalwire::{Client, Credentials, base_url, types};
+//!
+//! async fn create_token(project: uuid::Uuid, api_token: &str) -> Result<(), Box<dyn std::error::Error>> {
+//!     let client = Client::new(
+//!         &base_url("your-space"),
+//!         Credentials::signal_wire_basic_auth(project.to_string(), api_token),
+//!     );
+//!     let token = client
+//!         .create_token()
+//!         .account_sid(project)
+//!         .body(types::CreateTokenRequest {
+//!             name: "ci".into(),
+//!             permissions: vec![types::Permission::Messaging],
+//!             subproject_id: None,
+//!         })
+//!         .send()
+//!         .await?
+//!         .into_inner();
+//!     println!("created {} ({:?})", token.id, token.token);
+//!     Ok(())
+//! }
+//! # let _ = create_token;
+//! ```
+//!
+//! TLS comes from rustls by default; turn off default features and enable `native-tls` for the
+//! platform's library instead.
+
 #[rustfmt::skip]
 mod generated;
 #[rustfmt::skip]
 mod auth;
+
 pub use auth::Credentials;
 pub use generated::*;
 pub use telauth_runtime::Secret;

@@ -1,8 +1,43 @@
-//! placeholder
+//! A client for the SMSBeta login API, generated from `specs/smsbeta.yaml`.
+//!
+//! `POST /login` takes the account's mail and the **md5 digest of its password** (32 lowercase
+//! hex characters; the plain password never leaves your program) and answers an envelope with
+//! the account's long-lived API token. An HTTP 200 whose envelope `code` is not 200, or that has
+//! no `data`, is a failed login described by `Msg`: check both (the `telauth` crate does).
+//!
+//! The token is a [`Secret`]: it never shows in `Debug` output.
+//!
+//! ```
+//! use telauth_smsbeta::{BASE_URL, Client, Credentials, types::LoginRequest};
+//!
+//! async fn log_in(password_md5: &str) -> Result<(), Box<dyn std::error::Error>> {
+//!     let client = Client::new(BASE_URL, Credentials::none());
+//!     let envelope = client
+//!         .login()
+//!         .body(LoginRequest {
+//!             mail: "user@example.com".into(),
+//!             password: password_md5.into(),
+//!         })
+//!         .send()
+//!         .await?
+//!         .into_inner();
+//!     match envelope.data {
+//!         Some(data) if envelope.code == 200 => println!("token for {}: {:?}", data.mail, data.token),
+//!         _ => println!("login refused: {}", envelope.msg),
+//!     }
+//!     Ok(())
+//! }
+//! # let _ = log_in;
+//! ```
+//!
+//! TLS comes from rustls by default; turn off default features and enable `native-tls` for the
+//! platform's library instead.
+
 #[rustfmt::skip]
 mod generated;
 #[rustfmt::skip]
 mod auth;
+
 pub use auth::Credentials;
 pub use generated::*;
 pub use telauth_runtime::Secret;
