@@ -1,6 +1,8 @@
 //! Running progenitor over a spec and shaping its output into the crate's generated files.
 
+use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
 
 use heck::ToSnakeCase;
 use openapiv3::OpenAPI;
@@ -85,14 +87,27 @@ fn settings() -> GenerationSettings {
     settings
 }
 
+thread_local! {
+    /// Whether this thread is running progenitor, whose panics are reported as errors instead.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
 /// Runs progenitor, turning its panics (it asserts on shapes it does not support) into errors.
 fn catch_panic(
     run: impl FnOnce() -> Result<TokenStream, progenitor::Error>,
 ) -> Result<TokenStream, Failure> {
-    let previous = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
+    static QUIET_HOOK: Once = Once::new();
+    QUIET_HOOK.call_once(|| {
+        let report = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !QUIET.get() {
+                report(info);
+            }
+        }));
+    });
+    QUIET.set(true);
     let outcome = panic::catch_unwind(AssertUnwindSafe(run));
-    panic::set_hook(previous);
+    QUIET.set(false);
     let failure = |message: String| Failure {
         place: None,
         message,

@@ -1,0 +1,126 @@
+//! The command line of `cargo xtask`, writing to the streams it is given so tests can read them.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use crate::{FileState, Mode, ProviderReport};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Maintainer tasks of the telauth workspace"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the provider crates' sources from specs/.
+    Generate {
+        /// Write nothing; print a diff of every stale file and fail if there is one.
+        #[arg(long)]
+        check: bool,
+        /// Only this provider (smsbeta, voipbin, mobivate, signalwire).
+        #[arg(long)]
+        provider: Option<String>,
+        /// The workspace root (by default, the one this tool was built in).
+        #[arg(long, hide = true)]
+        root: Option<PathBuf>,
+    },
+}
+
+/// Runs the command line `args` (the program name first). Exit status: 0 on success, 1 when a
+/// spec fails or a generated file is stale, 2 on a usage error.
+pub fn run(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let usage = error.use_stderr();
+            let text = error.render().to_string();
+            let _ = if usage {
+                err.write_all(text.as_bytes())
+            } else {
+                out.write_all(text.as_bytes())
+            };
+            return ExitCode::from(if usage { 2 } else { 0 });
+        }
+    };
+    let Command::Generate {
+        check,
+        provider,
+        root,
+    } = cli.command;
+    let root = root.unwrap_or_else(crate::workspace_root);
+    let mode = if check { Mode::Check } else { Mode::Write };
+    let started = Instant::now();
+    match crate::generate(&root, provider.as_deref(), mode) {
+        Ok(reports) => report(&reports, started, out, err),
+        Err(error) => {
+            let _ = writeln!(err, "error: {error}\nNo file was written.");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn report(
+    reports: &[ProviderReport],
+    started: Instant,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
+    let mut stale = Vec::new();
+    for report in reports {
+        let _ = writeln!(
+            out,
+            "{:<10} {} (sha256 {}) in {} ms",
+            report.provider.name,
+            report.provider.spec,
+            &report.sha256[..12],
+            report.elapsed.as_millis()
+        );
+        for note in &report.notes {
+            let _ = writeln!(out, "           normalized {note}");
+        }
+        for file in &report.files {
+            let state = match &file.state {
+                FileState::UpToDate => "up to date",
+                FileState::Written => "written",
+                FileState::Stale { diff } => {
+                    let _ = write!(out, "{diff}");
+                    stale.push(file.path.as_str());
+                    "STALE"
+                }
+            };
+            let _ = writeln!(out, "           {:<44} {state}", file.path);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{} spec(s) in {} ms",
+        reports.len(),
+        started.elapsed().as_millis()
+    );
+    if stale.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    let _ = writeln!(
+        err,
+        "error: {} generated file(s) differ from what the specs give: {}.\n\
+         Generated files are not edited by hand: change the spec, then run \
+         `cargo xtask generate` and commit the result.",
+        stale.len(),
+        stale.join(", ")
+    );
+    ExitCode::FAILURE
+}
