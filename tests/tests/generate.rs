@@ -199,9 +199,22 @@ const BREAKAGES: &[(&str, &str, &str, &[&str])] = &[
     ),
     (
         "wrong shape",
-        "      operationId: delete_token\n",
-        "      operationId: delete_token\n      responses: 12\n",
-        &["signalwire.yaml", "does not parse"],
+        "          description: The token was deleted. No body.",
+        "          descriptio: The token was deleted. No body.",
+        &[
+            "signalwire.yaml",
+            "at `paths./Accounts/{AccountSid}/tokens/{token_id}.delete.responses.204`",
+            "missing field `description`",
+        ],
+    ),
+    (
+        "wrong type in a schema",
+        "        more_info:\n          type: string",
+        "        more_info:\n          type: [string]",
+        &[
+            "signalwire.yaml",
+            "at `components.schemas.CompatibilityErrorResponse`",
+        ],
     ),
 ];
 

@@ -41,9 +41,13 @@ pub fn load(root: &Path, rel_path: &str) -> Result<Spec, Error> {
     check_refs(&tree, &tree, &mut Vec::new())
         .map_err(|(place, message)| invalid(&place, message))?;
 
-    let api: OpenAPI =
-        serde_path_to_error::deserialize(serde_yaml_ng::Deserializer::from_str(&text))
-            .map_err(|e| parse_error(format!("at `{}`: {}", e.path(), e.inner())))?;
+    let api: OpenAPI = serde_path_to_error::deserialize(serde_yaml_ng::Deserializer::from_str(
+        &text,
+    ))
+    .map_err(|e| match locate_shape_error(&tree) {
+        Some((place, message)) => invalid(&place, message),
+        None => parse_error(format!("at `{}`: {}", e.path(), e.inner())),
+    })?;
     check_operations(&api).map_err(|(place, message)| invalid(&place, message))?;
 
     Ok(Spec {
@@ -120,6 +124,90 @@ fn resolve<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
             .find(|(key, _)| key_text(key) == token)
             .map(|(_, value)| value)
     })
+}
+
+/// Finds the innermost part of the document that is not shaped as OpenAPI says.
+///
+/// openapiv3's own deserializers (flattened maps, untagged references) hide the path of an
+/// error below `paths` or `components`, so each part is tried on its own.
+fn locate_shape_error(tree: &Value) -> Option<(String, String)> {
+    use openapiv3::{Operation, Parameter, RequestBody, Response, Schema, SecurityScheme};
+
+    fn attempt<T: serde::de::DeserializeOwned>(
+        place: String,
+        value: &Value,
+    ) -> Option<(String, String)> {
+        serde_path_to_error::deserialize::<_, T>(value.clone())
+            .err()
+            .map(|e| {
+                let inner = e.path().to_string();
+                let place = if inner == "." {
+                    place
+                } else {
+                    format!("{place}.{inner}")
+                };
+                (place, e.inner().to_string())
+            })
+    }
+    fn entries(value: Option<&Value>) -> Vec<(String, &Value)> {
+        value
+            .and_then(Value::as_mapping)
+            .map(|map| map.iter().map(|(k, v)| (key_text(k), v)).collect())
+            .unwrap_or_default()
+    }
+
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let mut found = None;
+    for (path, item) in entries(tree.get("paths")) {
+        for (method, operation) in entries(Some(item)) {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let place = format!("paths.{path}.{method}");
+            for (status, response) in entries(operation.get("responses")) {
+                found = found.or_else(|| {
+                    attempt::<ReferenceOr<Response>>(
+                        format!("{place}.responses.{status}"),
+                        response,
+                    )
+                });
+            }
+            if let Some(body) = operation.get("requestBody") {
+                found = found.or_else(|| {
+                    attempt::<ReferenceOr<RequestBody>>(format!("{place}.requestBody"), body)
+                });
+            }
+            found = found.or_else(|| attempt::<Operation>(place, operation));
+        }
+    }
+    let components = tree.get("components");
+    let part = |name: &str| entries(components.and_then(|c| c.get(name)));
+    for (name, value) in part("schemas") {
+        found = found.or_else(|| {
+            attempt::<ReferenceOr<Schema>>(format!("components.schemas.{name}"), value)
+        });
+    }
+    for (name, value) in part("responses") {
+        found = found.or_else(|| {
+            attempt::<ReferenceOr<Response>>(format!("components.responses.{name}"), value)
+        });
+    }
+    for (name, value) in part("parameters") {
+        found = found.or_else(|| {
+            attempt::<ReferenceOr<Parameter>>(format!("components.parameters.{name}"), value)
+        });
+    }
+    for (name, value) in part("securitySchemes") {
+        found = found.or_else(|| {
+            attempt::<ReferenceOr<SecurityScheme>>(
+                format!("components.securitySchemes.{name}"),
+                value,
+            )
+        });
+    }
+    found
 }
 
 /// Every operation has a unique `operationId`, and every security requirement names a declared
