@@ -178,3 +178,88 @@ fn schema_label(schema: &ReferenceOr<Schema>) -> String {
         ReferenceOr::Item(_) => "an inline schema".to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An operation with a JSON 400, a differently shaped JSON 422 and a bodiless 401.
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: { title: t, version: "1" }
+paths:
+  /things:
+    post:
+      operationId: make_thing
+      responses:
+        "200": { description: ok }
+        "400":
+          description: bad
+          content: { application/json: { schema: { $ref: "#/components/schemas/Plain" } } }
+        "401": { description: no body }
+        "422":
+          $ref: "#/components/responses/Invalid"
+components:
+  responses:
+    Invalid:
+      description: invalid
+      content: { application/json: { schema: { $ref: "#/components/schemas/Detailed" } } }
+  schemas:
+    Plain: { type: object, required: [code], properties: { code: { type: integer } } }
+    Detailed: { type: object, properties: { code: { type: string } } }
+"##;
+
+    #[test]
+    fn mixed_error_bodies_become_one_union_and_bodiless_errors_are_left_out() {
+        let mut api: OpenAPI = serde_yaml_ng::from_str(SPEC).unwrap();
+        let notes = error_responses(&mut api);
+        assert_eq!(
+            notes,
+            [
+                "make_thing: status 401 (no body) is left to Error::UnexpectedResponse; \
+              error bodies Plain | Detailed become the union MakeThingError"
+            ]
+        );
+        let union = &api.components.as_ref().unwrap().schemas["MakeThingError"];
+        let json = serde_json::to_value(union).unwrap();
+        assert_eq!(
+            json["oneOf"],
+            serde_json::json!([
+                { "$ref": "#/components/schemas/Plain" },
+                { "$ref": "#/components/schemas/Detailed" }
+            ])
+        );
+        let operation = api.paths.paths["/things"]
+            .as_item()
+            .unwrap()
+            .post
+            .as_ref()
+            .unwrap();
+        let statuses: Vec<String> = operation
+            .responses
+            .responses
+            .keys()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(statuses, ["200", "400", "422"]);
+
+        // progenitor, which panics on the original, generates the normalized document.
+        let mut generator = progenitor::Generator::default();
+        let code = generator.generate_tokens(&api).unwrap().to_string();
+        assert!(code.contains("MakeThingError"));
+    }
+
+    #[test]
+    fn uniform_error_bodies_are_left_alone() {
+        let uniform = SPEC
+            .replace("        \"401\": { description: no body }\n", "")
+            .replace(
+                "schema: { $ref: \"#/components/schemas/Detailed\" }",
+                "schema: { $ref: \"#/components/schemas/Plain\" }",
+            );
+        let mut api: OpenAPI = serde_yaml_ng::from_str(&uniform).unwrap();
+        let before = serde_json::to_value(&api).unwrap();
+        assert!(error_responses(&mut api).is_empty());
+        assert_eq!(serde_json::to_value(&api).unwrap(), before);
+    }
+}
