@@ -90,8 +90,9 @@ pub fn credential_layer(spec: &Spec) -> Result<TokenStream, (String, String)> {
 
         #(#scheme_consts)*
 
-        /// The credentials a [`Client`] presents, and whether it may present them over plain
-        /// `http` to a host that is not loopback (by default it may not).
+        /// The credentials a [`Client`] presents, and whether its requests may go over plain
+        /// `http` to a host that is not loopback (by default they may not: every call of this
+        /// API carries a credential or a password).
         ///
         /// `Debug` never shows a secret.
         #[derive(Clone, Debug, Default)]
@@ -105,8 +106,8 @@ pub fn credential_layer(spec: &Spec) -> Result<TokenStream, (String, String)> {
 
             #(#constructors)*
 
-            /// Allows presenting the credentials over plain `http` to any host, not only to
-            /// loopback ones. Meant for tests on a trusted network; never needed for `https`.
+            /// Allows requests over plain `http` to any host, not only to loopback ones. Meant
+            /// for tests on a trusted network; never needed for `https`.
             pub fn allow_insecure_http(self) -> Self {
                 Self(self.0.allow_insecure_http(true))
             }

@@ -47,8 +47,9 @@ pub enum Credential {
     },
 }
 
-/// The credentials a client holds, one per scheme, and whether it may send them over plain
-/// `http` to a host that is not loopback (by default it may not).
+/// The credentials a client holds, one per scheme, and whether its requests (which all carry a
+/// credential or a password) may go over plain `http` to a host that is not loopback (by default
+/// they may not).
 #[derive(Clone, Debug, Default)]
 pub struct CredentialSet {
     held: Vec<(&'static Scheme, Credential)>,
@@ -65,7 +66,7 @@ pub enum AuthError {
         /// The schemes that would do, in the spec's order.
         schemes: Vec<&'static str>,
     },
-    /// The request would carry a credential over plain `http` to a host that is not loopback.
+    /// The request would go over plain `http` to a host that is not loopback.
     InsecureTransport {
         /// The operation's `operationId`.
         operation: &'static str,
@@ -93,7 +94,7 @@ impl fmt::Display for AuthError {
             ),
             Self::InsecureTransport { operation, host } => write!(
                 f,
-                "operation `{operation}` would send a credential over plain http to `{host}`, \
+                "operation `{operation}` would send credentials over plain http to `{host}`, \
                  which is not a loopback address; use https, or allow insecure http explicitly"
             ),
             Self::Unusable { scheme, reason } => {
@@ -143,12 +144,16 @@ impl CredentialSet {
     /// Puts credentials on `request` as `operation`'s security `requirements` say: nothing when
     /// there are none; otherwise the first requirement (alternatives, in the spec's order) whose
     /// schemes all have a credential held.
+    ///
+    /// Every request is refused over plain `http` to a host that is not loopback unless that was
+    /// allowed: the calls that need no scheme are the logins, whose bodies carry passwords.
     pub fn authorize(
         &self,
         request: &mut reqwest::Request,
         operation: &'static str,
         requirements: &[&[&'static Scheme]],
     ) -> Result<(), AuthError> {
+        self.check_transport(request.url(), operation)?;
         if requirements.is_empty() {
             return Ok(());
         }
@@ -167,7 +172,6 @@ impl CredentialSet {
                     .flat_map(|schemes| schemes.iter().map(|scheme| scheme.name))
                     .collect(),
             })?;
-        self.check_transport(request.url(), operation)?;
         for (scheme, credential) in chosen {
             apply(request, scheme, credential)?;
         }

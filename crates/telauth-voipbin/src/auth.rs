@@ -24,8 +24,9 @@ pub const ACCESSKEY_QUERY: Scheme = Scheme {
     name: "AccesskeyQuery",
     location: Location::Query("accesskey"),
 };
-/// The credentials a [`Client`] presents, and whether it may present them over plain
-/// `http` to a host that is not loopback (by default it may not).
+/// The credentials a [`Client`] presents, and whether its requests may go over plain
+/// `http` to a host that is not loopback (by default they may not: every call of this
+/// API carries a credential or a password).
 ///
 /// `Debug` never shows a secret.
 #[derive(Clone, Debug, Default)]
@@ -50,8 +51,8 @@ impl Credentials {
                 .with(&ACCESSKEY_QUERY, Credential::Secret(secret.into())),
         )
     }
-    /// Allows presenting the credentials over plain `http` to any host, not only to
-    /// loopback ones. Meant for tests on a trusted network; never needed for `https`.
+    /// Allows requests over plain `http` to any host, not only to loopback ones. Meant
+    /// for tests on a trusted network; never needed for `https`.
     pub fn allow_insecure_http(self) -> Self {
         Self(self.0.allow_insecure_http(true))
     }

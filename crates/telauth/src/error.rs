@@ -1,0 +1,353 @@
+//! The one error type of telauth: which provider, which operation, and what went wrong.
+
+use std::fmt;
+
+/// The four providers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Provider {
+    /// SMSBeta.
+    SmsBeta,
+    /// VoIPBIN.
+    VoipBin,
+    /// Mobivate.
+    Mobivate,
+    /// SignalWire.
+    SignalWire,
+}
+
+impl Provider {
+    /// The provider's name in lowercase, as the `telauth` command spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::SmsBeta => "smsbeta",
+            Self::VoipBin => "voipbin",
+            Self::Mobivate => "mobivate",
+            Self::SignalWire => "signalwire",
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A failed call: the provider, the operation, and an [`ErrorKind`].
+///
+/// Neither `Display` nor `Debug` ever shows a secret: request URLs (which may carry a token in
+/// the query), request bodies and response bodies are left out.
+#[derive(Debug)]
+pub struct Error {
+    provider: Provider,
+    operation: &'static str,
+    kind: ErrorKind,
+}
+
+/// What went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The provider answered with a documented error status.
+    Api {
+        /// The HTTP status.
+        status: u16,
+        /// The provider's own error code, when the body has one.
+        code: Option<String>,
+        /// The provider's own message, when the body has one.
+        message: Option<String>,
+    },
+    /// The provider answered HTTP 200 but refused inside the body (SMSBeta's envelope).
+    Refused {
+        /// The envelope's code.
+        code: Option<String>,
+        /// The envelope's message.
+        message: Option<String>,
+    },
+    /// The provider answered a status its API does not document.
+    UnexpectedStatus {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The answer could not be read or did not have the documented shape.
+    InvalidResponse {
+        /// What was wrong, without the body's content.
+        reason: String,
+    },
+    /// A token could not be decoded (for example a JWT without an `exp` claim).
+    InvalidToken {
+        /// What was wrong, without the token.
+        reason: String,
+    },
+    /// The request timed out.
+    Timeout,
+    /// No connection could be made.
+    Connect {
+        /// Why, as the network layer says it.
+        reason: String,
+    },
+    /// The connection failed in another way.
+    Transport {
+        /// Why, as the network layer says it.
+        reason: String,
+    },
+    /// The call was refused locally before anything was sent: bad input, a missing credential,
+    /// or a credential that would have gone over plain `http`.
+    InvalidInput {
+        /// What is wrong.
+        reason: String,
+    },
+    /// An environment variable that holds a credential is not set.
+    MissingEnv {
+        /// The variable's name.
+        variable: &'static str,
+    },
+}
+
+impl Error {
+    /// An error of `kind` in `operation` of `provider`.
+    pub fn new(provider: Provider, operation: &'static str, kind: ErrorKind) -> Self {
+        Self {
+            provider,
+            operation,
+            kind,
+        }
+    }
+
+    /// The provider the call was for.
+    pub fn provider(&self) -> Provider {
+        self.provider
+    }
+
+    /// The operation (the spec's `operationId`, or `config` and `env` for local setup).
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// The HTTP status, when the provider answered.
+    pub fn status(&self) -> Option<u16> {
+        match &self.kind {
+            ErrorKind::Api { status, .. } | ErrorKind::UnexpectedStatus { status } => Some(*status),
+            ErrorKind::Refused { .. } => Some(200),
+            _ => None,
+        }
+    }
+
+    /// The provider's own message, when its answer has one.
+    pub fn message(&self) -> Option<&str> {
+        match &self.kind {
+            ErrorKind::Api { message, .. } | ErrorKind::Refused { message, .. } => {
+                message.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// The provider's own error code, when its answer has one.
+    pub fn code(&self) -> Option<&str> {
+        match &self.kind {
+            ErrorKind::Api { code, .. } | ErrorKind::Refused { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the same call may succeed if tried again: timeouts, connection failures, and the
+    /// statuses 408, 429, 500, 502, 503 and 504.
+    pub fn is_retryable(&self) -> bool {
+        match &self.kind {
+            ErrorKind::Timeout | ErrorKind::Connect { .. } | ErrorKind::Transport { .. } => true,
+            ErrorKind::Api { status, .. } | ErrorKind::UnexpectedStatus { status } => {
+                matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the error happened on this side, before any request was sent.
+    pub fn is_local(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::InvalidInput { .. } | ErrorKind::MissingEnv { .. }
+        )
+    }
+
+    /// Whether the network failed (timeout, no connection, broken connection).
+    pub fn is_network(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Timeout | ErrorKind::Connect { .. } | ErrorKind::Transport { .. }
+        )
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: ", self.provider, self.operation)?;
+        let provider_words = |f: &mut fmt::Formatter<'_>, code: &Option<String>, message: &Option<String>| {
+            match (message, code) {
+                (Some(message), Some(code)) => write!(f, ": {message} (code {code})"),
+                (Some(message), None) => write!(f, ": {message}"),
+                (None, Some(code)) => write!(f, ": code {code}"),
+                (None, None) => Ok(()),
+            }
+        };
+        match &self.kind {
+            ErrorKind::Api {
+                status,
+                code,
+                message,
+            } => {
+                write!(f, "HTTP {status}")?;
+                provider_words(f, code, message)
+            }
+            ErrorKind::Refused { code, message } => {
+                write!(f, "HTTP 200 but the provider refused")?;
+                provider_words(f, code, message)
+            }
+            ErrorKind::UnexpectedStatus { status } => {
+                write!(f, "HTTP {status}, a status the API does not document")
+            }
+            ErrorKind::InvalidResponse { reason } => write!(f, "invalid response: {reason}"),
+            ErrorKind::InvalidToken { reason } => write!(f, "invalid token: {reason}"),
+            ErrorKind::Timeout => write!(f, "the request timed out"),
+            ErrorKind::Connect { reason } => write!(f, "cannot connect: {reason}"),
+            ErrorKind::Transport { reason } => write!(f, "connection failed: {reason}"),
+            ErrorKind::InvalidInput { reason } => write!(f, "{reason}"),
+            ErrorKind::MissingEnv { variable } => {
+                write!(f, "the environment variable {variable} is not set")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The provider's code and message in an error body.
+pub(crate) trait ErrorBody {
+    /// The provider's error code, if the body has one.
+    fn code(&self) -> Option<String>;
+    /// The provider's message, if the body has one.
+    fn message(&self) -> Option<String>;
+}
+
+impl ErrorBody for () {
+    fn code(&self) -> Option<String> {
+        None
+    }
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Turns a generated client's error into an [`Error`], keeping the status and the provider's
+/// words, and dropping anything that could hold a secret (URLs, bodies).
+pub(crate) fn from_client<E: ErrorBody>(
+    provider: Provider,
+    operation: &'static str,
+    error: progenitor_client::Error<E>,
+) -> Error {
+    use progenitor_client::Error as E;
+    let kind = match error {
+        E::ErrorResponse(response) => ErrorKind::Api {
+            status: response.status().as_u16(),
+            code: response.code(),
+            message: response.message(),
+        },
+        E::UnexpectedResponse(response) => ErrorKind::UnexpectedStatus {
+            status: response.status().as_u16(),
+        },
+        E::InvalidResponsePayload(_, error) => ErrorKind::InvalidResponse {
+            reason: format!(
+                "the body is not the documented JSON ({:?} error at line {}, column {})",
+                error.classify(),
+                error.line(),
+                error.column()
+            )
+            .to_lowercase(),
+        },
+        E::CommunicationError(error) | E::ResponseBodyError(error) | E::InvalidUpgrade(error) => {
+            network(error)
+        }
+        E::InvalidRequest(reason) | E::Custom(reason) => ErrorKind::InvalidInput { reason },
+    };
+    Error::new(provider, operation, kind)
+}
+
+fn network(error: reqwest::Error) -> ErrorKind {
+    if error.is_timeout() {
+        return ErrorKind::Timeout;
+    }
+    let connect = error.is_connect();
+    let is_body = error.is_body() || error.is_decode();
+    // The URL may carry a credential in its query: never print it.
+    let error = error.without_url();
+    let mut reason = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        reason.push_str(": ");
+        reason.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    if connect {
+        ErrorKind::Connect { reason }
+    } else if is_body {
+        ErrorKind::InvalidResponse { reason }
+    } else {
+        ErrorKind::Transport { reason }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_provider_operation_status_and_message() {
+        let error = Error::new(
+            Provider::VoipBin,
+            "accesskeys_get",
+            ErrorKind::Api {
+                status: 404,
+                code: Some("NOT_FOUND".into()),
+                message: Some("The access key does not exist.".into()),
+            },
+        );
+        assert_eq!(
+            error.to_string(),
+            "voipbin accesskeys_get: HTTP 404: The access key does not exist. (code NOT_FOUND)"
+        );
+        assert_eq!(error.status(), Some(404));
+        assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn retryable_statuses_and_network_failures() {
+        for (kind, retryable) in [
+            (ErrorKind::UnexpectedStatus { status: 503 }, true),
+            (
+                ErrorKind::Api {
+                    status: 429,
+                    code: None,
+                    message: None,
+                },
+                true,
+            ),
+            (ErrorKind::Timeout, true),
+            (
+                ErrorKind::InvalidInput {
+                    reason: "x".into(),
+                },
+                false,
+            ),
+            (ErrorKind::UnexpectedStatus { status: 418 }, false),
+        ] {
+            let error = Error::new(Provider::Mobivate, "test", kind);
+            assert_eq!(error.is_retryable(), retryable, "{error}");
+        }
+    }
+}

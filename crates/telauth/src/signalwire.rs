@@ -1,0 +1,212 @@
+//! SignalWire: create, update and delete a project's API tokens, with HTTP Basic auth (the
+//! project id and an API token that has the `management` permission).
+
+use telauth_runtime::Secret;
+use telauth_signalwire::types::{
+    CompatibilityErrorResponse, CompatibilityTokenValidationError, CreateTokenError,
+    CreateTokenRequest, TokenResponse, UpdateTokenError, UpdateTokenRequest,
+};
+use telauth_signalwire::{Client, Credentials};
+use uuid::Uuid;
+
+use crate::env;
+use crate::error::{ErrorBody, from_client};
+use crate::{Config, Error, ErrorKind, Provider};
+
+pub use telauth_signalwire::types;
+/// A permission of a project API token: exactly the eleven SignalWire documents (`calling`,
+/// `chat`, `datasphere`, `fax`, `management`, `messaging`, `numbers`, `pubsub`, `storage`,
+/// `tasking`, `video`); `FromStr` and `Display` use those names.
+pub use telauth_signalwire::types::Permission;
+
+const PROVIDER: Provider = Provider::SignalWire;
+
+/// The Compatibility API's path below a space's origin.
+pub const API_PATH: &str = "/api/laml/2010-04-01";
+
+impl ErrorBody for CompatibilityErrorResponse {
+    fn code(&self) -> Option<String> {
+        Some(self.code.to_string())
+    }
+    fn message(&self) -> Option<String> {
+        Some(self.message.clone())
+    }
+}
+
+impl ErrorBody for CompatibilityTokenValidationError {
+    fn code(&self) -> Option<String> {
+        self.code.clone()
+    }
+    fn message(&self) -> Option<String> {
+        self.message.clone()
+    }
+}
+
+macro_rules! union_error_body {
+    ($($union:ident),*) => {$(
+        impl ErrorBody for $union {
+            fn code(&self) -> Option<String> {
+                match self {
+                    Self::ErrorResponse(error) => error.code(),
+                    Self::TokenValidationError(error) => error.code(),
+                }
+            }
+            fn message(&self) -> Option<String> {
+                match self {
+                    Self::ErrorResponse(error) => error.message(),
+                    Self::TokenValidationError(error) => error.message(),
+                }
+            }
+        }
+    )*};
+}
+union_error_body!(CreateTokenError, UpdateTokenError);
+
+/// A SignalWire space, project and API token.
+#[derive(Clone, Debug)]
+pub struct SignalWireCredentials {
+    /// The space name: `example` in `example.signalwire.com`.
+    pub space: String,
+    /// The project id (the `AccountSid`, and the Basic auth username).
+    pub project_id: Uuid,
+    /// An API token with the `management` permission (the Basic auth password).
+    pub api_token: Secret,
+}
+
+impl SignalWireCredentials {
+    /// Reads `SIGNALWIRE_SPACE`, `SIGNALWIRE_PROJECT_ID` (a uuid) and `SIGNALWIRE_API_TOKEN`.
+    pub fn from_env() -> Result<Self, Error> {
+        let project_id = env::var(PROVIDER, "SIGNALWIRE_PROJECT_ID")?;
+        Ok(Self {
+            space: env::var(PROVIDER, "SIGNALWIRE_SPACE")?,
+            project_id: project_id.parse().map_err(|_| {
+                invalid("env", "SIGNALWIRE_PROJECT_ID is not a uuid".to_string())
+            })?,
+            api_token: env::secret(PROVIDER, "SIGNALWIRE_API_TOKEN")?,
+        })
+    }
+}
+
+fn invalid(operation: &'static str, reason: String) -> Error {
+    Error::new(PROVIDER, operation, ErrorKind::InvalidInput { reason })
+}
+
+/// A SignalWire client for one project.
+#[derive(Clone, Debug)]
+pub struct SignalWire {
+    client: Client,
+    project_id: Uuid,
+}
+
+impl SignalWire {
+    /// A client for `credentials`' project, at `https://<space>.signalwire.com` unless `config`
+    /// sets another origin. A space that is not a DNS label is refused.
+    pub fn new(config: &Config, credentials: &SignalWireCredentials) -> Result<Self, Error> {
+        let space = &credentials.space;
+        let label = !space.is_empty()
+            && space.len() <= 63
+            && space.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !space.starts_with('-')
+            && !space.ends_with('-');
+        if !label {
+            return Err(invalid(
+                "config",
+                format!("the space `{space}` is not a valid host name label"),
+            ));
+        }
+        let base_url = config.base_url(|| telauth_signalwire::base_url(space), API_PATH);
+        let mut auth = Credentials::signal_wire_basic_auth(
+            credentials.project_id.to_string(),
+            credentials.api_token.clone(),
+        );
+        if config.insecure_http_allowed() {
+            auth = auth.allow_insecure_http();
+        }
+        Ok(Self {
+            client: Client::new_with_client(&base_url, config.http_client(PROVIDER)?, auth),
+            project_id: credentials.project_id,
+        })
+    }
+
+    /// Creates a token named `name` with `permissions`, for the project or one of its
+    /// subprojects. The answer carries the new token's secret.
+    pub async fn create_token(
+        &self,
+        name: &str,
+        permissions: &[Permission],
+        subproject_id: Option<Uuid>,
+    ) -> Result<TokenResponse, Error> {
+        self.client
+            .create_token()
+            .account_sid(self.project_id)
+            .body(CreateTokenRequest {
+                name: name.to_string(),
+                permissions: permissions.to_vec(),
+                subproject_id,
+            })
+            .send()
+            .await
+            .map(|token| token.into_inner())
+            .map_err(|error| from_client(PROVIDER, "create_token", error))
+    }
+
+    /// Renames a token and, when `permissions` is given and not empty, replaces its
+    /// permissions; otherwise they are kept.
+    pub async fn update_token(
+        &self,
+        token_id: Uuid,
+        name: &str,
+        permissions: Option<&[Permission]>,
+    ) -> Result<TokenResponse, Error> {
+        self.client
+            .update_token()
+            .account_sid(self.project_id)
+            .token_id(token_id)
+            .body(UpdateTokenRequest {
+                name: name.to_string(),
+                permissions: permissions.map(<[Permission]>::to_vec).unwrap_or_default(),
+            })
+            .send()
+            .await
+            .map(|token| token.into_inner())
+            .map_err(|error| from_client(PROVIDER, "update_token", error))
+    }
+
+    /// Deletes a token.
+    pub async fn delete_token(&self, token_id: Uuid) -> Result<(), Error> {
+        self.client
+            .delete_token()
+            .account_sid(self.project_id)
+            .token_id(token_id)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|error| from_client(PROVIDER, "delete_token", error))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_path_is_what_the_spec_gives() {
+        assert_eq!(
+            telauth_signalwire::base_url("acme"),
+            format!("https://acme.signalwire.com{API_PATH}")
+        );
+    }
+
+    #[test]
+    fn permissions_are_exactly_the_eleven_names() {
+        let names = [
+            "calling", "chat", "datasphere", "fax", "management", "messaging", "numbers",
+            "pubsub", "storage", "tasking", "video",
+        ];
+        for name in names {
+            assert_eq!(name.parse::<Permission>().unwrap().to_string(), name);
+        }
+        assert!("admin".parse::<Permission>().is_err());
+        assert!("Messaging".parse::<Permission>().is_err());
+    }
+}

@@ -1,0 +1,127 @@
+//! SMSBeta: log in with the account's mail and password for its long-lived API token.
+//!
+//! The password is sent as its md5 digest (32 lowercase hex characters), computed here; the
+//! plain password is neither sent nor kept.
+
+use md5::{Digest, Md5};
+use serde::Serialize;
+use telauth_runtime::Secret;
+use telauth_smsbeta::types::LoginRequest;
+use telauth_smsbeta::{Client, Credentials};
+
+use crate::env;
+use crate::error::from_client;
+use crate::{Config, Error, ErrorKind, Provider};
+
+pub use telauth_smsbeta::types;
+
+const PROVIDER: Provider = Provider::SmsBeta;
+
+/// The account's mail and password, for [`SmsBeta::login`].
+#[derive(Clone, Debug)]
+pub struct SmsBetaCredentials {
+    /// The account's email address.
+    pub mail: String,
+    /// The account's plain password; only its md5 digest is sent.
+    pub password: Secret,
+}
+
+impl SmsBetaCredentials {
+    /// Reads `SMSBETA_MAIL` and `SMSBETA_PASSWORD`.
+    pub fn from_env() -> Result<Self, Error> {
+        Ok(Self {
+            mail: env::var(PROVIDER, "SMSBETA_MAIL")?,
+            password: env::secret(PROVIDER, "SMSBETA_PASSWORD")?,
+        })
+    }
+}
+
+/// A successful login.
+#[derive(Clone, Debug, Serialize)]
+pub struct SmsBetaLogin {
+    /// The account's email address, as SMSBeta answered it.
+    pub mail: String,
+    /// The account's API token: long-lived, full access.
+    pub token: Secret,
+}
+
+/// The md5 digest of `password` as 32 lowercase hex characters: what SMSBeta's `/login` takes.
+///
+/// ```
+/// use telauth::Secret;
+/// use telauth::smsbeta::password_digest;
+///
+/// let digest = password_digest(&Secret::from("password"));
+/// assert_eq!(digest.expose(), "5f4dcc3b5aa765d61d8327deb882cf99");
+/// ```
+pub fn password_digest(password: &Secret) -> Secret {
+    let digest = Md5::digest(password.expose().as_bytes());
+    Secret::new(digest.iter().map(|byte| format!("{byte:02x}")).collect::<String>())
+}
+
+/// An SMSBeta client.
+#[derive(Clone, Debug)]
+pub struct SmsBeta {
+    client: Client,
+}
+
+impl SmsBeta {
+    /// A client with `config` (by default, `https://api.smsbeta.com`).
+    pub fn new(config: &Config) -> Result<Self, Error> {
+        let base_url = config.base_url(|| telauth_smsbeta::BASE_URL.to_string(), "");
+        let mut credentials = Credentials::none();
+        if config.insecure_http_allowed() {
+            credentials = credentials.allow_insecure_http();
+        }
+        Ok(Self {
+            client: Client::new_with_client(&base_url, config.http_client(PROVIDER)?, credentials),
+        })
+    }
+
+    /// Logs in. An HTTP 200 whose envelope `code` is not 200, or that has no `data`, is an
+    /// [`ErrorKind::Refused`] error carrying the envelope's `Msg`.
+    pub async fn login(&self, credentials: &SmsBetaCredentials) -> Result<SmsBetaLogin, Error> {
+        const OPERATION: &str = "login";
+        let envelope = self
+            .client
+            .login()
+            .body(LoginRequest {
+                mail: credentials.mail.clone(),
+                password: password_digest(&credentials.password),
+            })
+            .send()
+            .await
+            .map_err(|error| from_client::<()>(PROVIDER, OPERATION, error))?
+            .into_inner();
+        match envelope.data {
+            Some(data) if envelope.code == 200 => Ok(SmsBetaLogin {
+                mail: data.mail,
+                token: data.token,
+            }),
+            _ => Err(Error::new(
+                PROVIDER,
+                OPERATION,
+                ErrorKind::Refused {
+                    code: Some(envelope.code.to_string()),
+                    message: Some(envelope.msg).filter(|msg| !msg.is_empty()),
+                },
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_is_lowercase_hex_md5() {
+        for (plain, digest) in [
+            ("", "d41d8cd98f00b204e9800998ecf8427e"),
+            ("password", "5f4dcc3b5aa765d61d8327deb882cf99"),
+            ("pässwörd ✓", "424f0acb4def3f5d2db59084752ce66d"),
+        ] {
+            assert_eq!(password_digest(&Secret::from(plain)).expose(), digest, "{plain}");
+        }
+    }
+}
