@@ -8,7 +8,11 @@ use crate::{Error, ErrorKind, Provider};
 pub(crate) fn var(provider: Provider, variable: &'static str) -> Result<String, Error> {
     match std::env::var(variable) {
         Ok(value) if !value.is_empty() => Ok(value),
-        _ => Err(Error::new(provider, "env", ErrorKind::MissingEnv { variable })),
+        _ => Err(Error::new(
+            provider,
+            "env",
+            ErrorKind::MissingEnv { variable },
+        )),
     }
 }
 

@@ -188,14 +188,15 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}: ", self.provider, self.operation)?;
-        let provider_words = |f: &mut fmt::Formatter<'_>, code: &Option<String>, message: &Option<String>| {
-            match (message, code) {
+        let provider_words =
+            |f: &mut fmt::Formatter<'_>, code: &Option<String>, message: &Option<String>| match (
+                message, code,
+            ) {
                 (Some(message), Some(code)) => write!(f, ": {message} (code {code})"),
                 (Some(message), None) => write!(f, ": {message}"),
                 (None, Some(code)) => write!(f, ": code {code}"),
                 (None, None) => Ok(()),
-            }
-        };
+            };
         match &self.kind {
             ErrorKind::Api {
                 status,
@@ -338,12 +339,7 @@ mod tests {
                 true,
             ),
             (ErrorKind::Timeout, true),
-            (
-                ErrorKind::InvalidInput {
-                    reason: "x".into(),
-                },
-                false,
-            ),
+            (ErrorKind::InvalidInput { reason: "x".into() }, false),
             (ErrorKind::UnexpectedStatus { status: 418 }, false),
         ] {
             let error = Error::new(Provider::Mobivate, "test", kind);

@@ -79,9 +79,9 @@ impl SignalWireCredentials {
         let project_id = env::var(PROVIDER, "SIGNALWIRE_PROJECT_ID")?;
         Ok(Self {
             space: env::var(PROVIDER, "SIGNALWIRE_SPACE")?,
-            project_id: project_id.parse().map_err(|_| {
-                invalid("env", "SIGNALWIRE_PROJECT_ID is not a uuid".to_string())
-            })?,
+            project_id: project_id
+                .parse()
+                .map_err(|_| invalid("env", "SIGNALWIRE_PROJECT_ID is not a uuid".to_string()))?,
             api_token: env::secret(PROVIDER, "SIGNALWIRE_API_TOKEN")?,
         })
     }
@@ -105,7 +105,9 @@ impl SignalWire {
         let space = &credentials.space;
         let label = !space.is_empty()
             && space.len() <= 63
-            && space.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && space
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
             && !space.starts_with('-')
             && !space.ends_with('-');
         if !label {
@@ -200,8 +202,17 @@ mod tests {
     #[test]
     fn permissions_are_exactly_the_eleven_names() {
         let names = [
-            "calling", "chat", "datasphere", "fax", "management", "messaging", "numbers",
-            "pubsub", "storage", "tasking", "video",
+            "calling",
+            "chat",
+            "datasphere",
+            "fax",
+            "management",
+            "messaging",
+            "numbers",
+            "pubsub",
+            "storage",
+            "tasking",
+            "video",
         ];
         for name in names {
             assert_eq!(name.parse::<Permission>().unwrap().to_string(), name);

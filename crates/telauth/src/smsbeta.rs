@@ -56,7 +56,12 @@ pub struct SmsBetaLogin {
 /// ```
 pub fn password_digest(password: &Secret) -> Secret {
     let digest = Md5::digest(password.expose().as_bytes());
-    Secret::new(digest.iter().map(|byte| format!("{byte:02x}")).collect::<String>())
+    Secret::new(
+        digest
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect::<String>(),
+    )
 }
 
 /// An SMSBeta client.
@@ -121,7 +126,11 @@ mod tests {
             ("password", "5f4dcc3b5aa765d61d8327deb882cf99"),
             ("pässwörd ✓", "424f0acb4def3f5d2db59084752ce66d"),
         ] {
-            assert_eq!(password_digest(&Secret::from(plain)).expose(), digest, "{plain}");
+            assert_eq!(
+                password_digest(&Secret::from(plain)).expose(),
+                digest,
+                "{plain}"
+            );
         }
     }
 }

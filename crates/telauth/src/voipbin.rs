@@ -390,7 +390,10 @@ impl TokenSource {
             return Ok(jwt);
         }
         let jwt = self.voipbin.login(&self.credentials).await?;
-        *self.cached.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(jwt.clone());
+        *self
+            .cached
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(jwt.clone());
         Ok(jwt)
     }
 
@@ -401,7 +404,10 @@ impl TokenSource {
     }
 
     fn fresh(&self) -> Option<Jwt> {
-        let cached = self.cached.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let cached = self
+            .cached
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         cached
             .as_ref()
             .filter(|jwt| SystemTime::now() + self.margin < jwt.expires_at)
@@ -414,7 +420,10 @@ mod tests {
     use super::*;
 
     fn jwt(payload: &str) -> Secret {
-        Secret::new(format!("eyJhbGciOiJIUzI1NiJ9.{}.c2ln", URL_SAFE_NO_PAD.encode(payload)))
+        Secret::new(format!(
+            "eyJhbGciOiJIUzI1NiJ9.{}.c2ln",
+            URL_SAFE_NO_PAD.encode(payload)
+        ))
     }
 
     #[test]
@@ -428,7 +437,10 @@ mod tests {
         let cases = [
             Secret::from("sentinel-no-dots"),
             Secret::from("a.sentinel!!!.c"),
-            Secret::new(format!("a.{}.c", URL_SAFE_NO_PAD.encode("sentinel not json"))),
+            Secret::new(format!(
+                "a.{}.c",
+                URL_SAFE_NO_PAD.encode("sentinel not json")
+            )),
             jwt(r#"{"sentinel":1}"#),
             jwt(r#"{"exp":"sentinel"}"#),
             jwt(r#"{"exp":-5}"#),
@@ -436,7 +448,10 @@ mod tests {
         for token in cases {
             let error = jwt_expiry(&token).unwrap_err();
             assert!(matches!(error.kind(), ErrorKind::InvalidToken { .. }));
-            assert!(!format!("{error} {error:?}").contains("sentinel"), "{error}");
+            assert!(
+                !format!("{error} {error:?}").contains("sentinel"),
+                "{error}"
+            );
         }
     }
 }

@@ -1,0 +1,228 @@
+//! The command line: providers, their commands, and the global options.
+
+use clap::{Args, Parser, Subcommand};
+use telauth::signalwire::Permission;
+use uuid::Uuid;
+
+/// Log in, get and rotate keys and tokens at SMSBeta, VoIPBIN, Mobivate and SignalWire.
+///
+/// Passwords and credentials come from environment variables (or standard input with
+/// --password-stdin), never from arguments. Success prints one JSON document on stdout. Exit
+/// status: 0 success, 1 the provider answered an error, 2 bad usage or a missing credential
+/// (nothing was sent), 3 network failure or timeout.
+#[derive(Parser, Debug)]
+#[command(name = "telauth", version)]
+pub struct Cli {
+    /// Replace the provider's origin (scheme, host, port, optional path prefix); the API's own
+    /// path is appended. Default: $TELAUTH_<PROVIDER>_BASE_URL, else the provider's production URL.
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Request timeout in seconds.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 30)]
+    pub timeout: u64,
+
+    /// The provider.
+    #[command(subcommand)]
+    pub provider: ProviderCommand,
+}
+
+/// A provider and what to do there.
+#[derive(Subcommand, Debug)]
+pub enum ProviderCommand {
+    /// SMSBeta (SMSBETA_MAIL, SMSBETA_PASSWORD).
+    Smsbeta {
+        /// What to do.
+        #[command(subcommand)]
+        command: SmsBetaCommand,
+    },
+    /// VoIPBIN (VOIPBIN_USERNAME, VOIPBIN_PASSWORD; VOIPBIN_ACCESSKEY or VOIPBIN_TOKEN).
+    Voipbin {
+        /// What to do.
+        #[command(subcommand)]
+        command: VoipBinCommand,
+    },
+    /// Mobivate (MOBIVATE_USERNAME, MOBIVATE_PASSWORD, MOBIVATE_API_KEY).
+    Mobivate {
+        /// What to do.
+        #[command(subcommand)]
+        command: MobivateCommand,
+    },
+    /// SignalWire (SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN).
+    Signalwire {
+        /// What to do.
+        #[command(subcommand)]
+        command: SignalWireCommand,
+    },
+}
+
+/// Where a password comes from.
+#[derive(Args, Debug)]
+pub struct PasswordSource {
+    /// Read the password from the first line of standard input instead of the environment.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// SMSBeta's commands.
+#[derive(Subcommand, Debug)]
+pub enum SmsBetaCommand {
+    /// Log in for the account's API token (sends the md5 digest of SMSBETA_PASSWORD).
+    Login {
+        /// The account's email address (default: $SMSBETA_MAIL).
+        #[arg(long)]
+        mail: Option<String>,
+        /// Where the password comes from.
+        #[command(flatten)]
+        password: PasswordSource,
+    },
+}
+
+/// VoIPBIN's commands.
+#[derive(Subcommand, Debug)]
+pub enum VoipBinCommand {
+    /// Log in for a JWT valid 7 days (password from VOIPBIN_PASSWORD).
+    Login {
+        /// The username (default: $VOIPBIN_USERNAME).
+        #[arg(long)]
+        username: Option<String>,
+        /// Where the password comes from.
+        #[command(flatten)]
+        password: PasswordSource,
+    },
+    /// Manage access keys (with VOIPBIN_ACCESSKEY as ?accesskey=, or else VOIPBIN_TOKEN as Bearer).
+    Accesskeys {
+        /// What to do.
+        #[command(subcommand)]
+        command: AccesskeysCommand,
+    },
+}
+
+/// VoIPBIN's access key commands.
+#[derive(Subcommand, Debug)]
+pub enum AccesskeysCommand {
+    /// List access keys, one page or all of them.
+    List {
+        /// Keys per page (the server caps it at 100).
+        #[arg(long)]
+        page_size: Option<u32>,
+        /// The previous page's next_page_token.
+        #[arg(long, conflicts_with = "all")]
+        page_token: Option<String>,
+        /// Follow next_page_token to the last page and print every key.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Create an access key; the answer is the only one that shows its token.
+    Create {
+        /// Its lifetime in seconds: at least 86400.
+        #[arg(long)]
+        expire: u64,
+        /// Its name.
+        #[arg(long)]
+        name: Option<String>,
+        /// A free-text detail.
+        #[arg(long)]
+        detail: Option<String>,
+    },
+    /// Show one access key.
+    Get {
+        /// The key's id.
+        id: Uuid,
+    },
+    /// Change an access key's name or detail.
+    Update {
+        /// The key's id.
+        id: Uuid,
+        /// Its new name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Its new detail.
+        #[arg(long)]
+        detail: Option<String>,
+    },
+    /// Delete an access key.
+    Delete {
+        /// The key's id.
+        id: Uuid,
+    },
+}
+
+/// Mobivate's commands.
+#[derive(Subcommand, Debug)]
+pub enum MobivateCommand {
+    /// Get the account's current API key (password from MOBIVATE_PASSWORD).
+    Getkey {
+        /// The username (default: $MOBIVATE_USERNAME).
+        #[arg(long)]
+        username: Option<String>,
+        /// Where the password comes from.
+        #[command(flatten)]
+        password: PasswordSource,
+    },
+    /// Issue a new API key and revoke the old one (password from MOBIVATE_PASSWORD).
+    Createkey {
+        /// The username (default: $MOBIVATE_USERNAME).
+        #[arg(long)]
+        username: Option<String>,
+        /// Where the password comes from.
+        #[command(flatten)]
+        password: PasswordSource,
+    },
+    /// Check the key in MOBIVATE_API_KEY.
+    Test,
+}
+
+/// SignalWire's commands.
+#[derive(Subcommand, Debug)]
+pub enum SignalWireCommand {
+    /// Manage project API tokens.
+    Tokens {
+        /// What to do.
+        #[command(subcommand)]
+        command: TokensCommand,
+    },
+}
+
+/// SignalWire's token commands.
+#[derive(Subcommand, Debug)]
+pub enum TokensCommand {
+    /// Create a token; the answer shows its secret.
+    Create {
+        /// Its name.
+        #[arg(long)]
+        name: String,
+        /// A permission (repeat for more): calling, chat, datasphere, fax, management,
+        /// messaging, numbers, pubsub, storage, tasking, video.
+        #[arg(long = "permission", required = true, value_parser = parse_permission)]
+        permissions: Vec<Permission>,
+        /// Create it for this subproject of the project.
+        #[arg(long)]
+        subproject_id: Option<Uuid>,
+    },
+    /// Rename a token, and replace its permissions if any are given.
+    Update {
+        /// The token's id.
+        token_id: Uuid,
+        /// Its new name.
+        #[arg(long)]
+        name: String,
+        /// A new permission (repeat for more); none keeps the current ones.
+        #[arg(long = "permission", value_parser = parse_permission)]
+        permissions: Vec<Permission>,
+    },
+    /// Delete a token.
+    Delete {
+        /// The token's id.
+        token_id: Uuid,
+    },
+}
+
+fn parse_permission(name: &str) -> Result<Permission, String> {
+    name.parse().map_err(|_| {
+        format!(
+            "`{name}` is not a permission; use one of calling, chat, datasphere, fax, \
+             management, messaging, numbers, pubsub, storage, tasking, video"
+        )
+    })
+}

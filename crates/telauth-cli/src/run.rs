@@ -1,0 +1,226 @@
+//! Carrying out a parsed command line with the telauth facade.
+
+use std::io::BufRead;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use telauth::mobivate::{self, Mobivate, MobivateCredentials};
+use telauth::signalwire::{SignalWire, SignalWireCredentials};
+use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
+use telauth::voipbin::{VoipBin, VoipBinAuth, VoipBinCredentials};
+use telauth::{Config, Error, ErrorKind, Provider, Secret};
+
+use crate::args::{
+    AccesskeysCommand, Cli, MobivateCommand, PasswordSource, ProviderCommand, SignalWireCommand,
+    SmsBetaCommand, TokensCommand, VoipBinCommand,
+};
+
+/// Runs `cli`; answers the JSON document to print.
+pub async fn run(cli: Cli) -> Result<Value, Error> {
+    let config = |provider: Provider| {
+        let variable = format!("TELAUTH_{}_BASE_URL", provider.name().to_uppercase());
+        let mut config = Config::new().timeout(Duration::from_secs(cli.timeout));
+        if let Some(origin) = cli
+            .base_url
+            .clone()
+            .or_else(|| std::env::var(variable).ok())
+        {
+            config = config.origin(origin);
+        }
+        config
+    };
+    match &cli.provider {
+        ProviderCommand::Smsbeta { command } => smsbeta(&config(Provider::SmsBeta), command).await,
+        ProviderCommand::Voipbin { command } => voipbin(&config(Provider::VoipBin), command).await,
+        ProviderCommand::Mobivate { command } => {
+            mobivate(&config(Provider::Mobivate), command).await
+        }
+        ProviderCommand::Signalwire { command } => {
+            signalwire(&config(Provider::SignalWire), command).await
+        }
+    }
+}
+
+fn to_json(value: impl Serialize) -> Result<Value, Error> {
+    // Serializing the answers cannot fail: they are plain data.
+    Ok(serde_json::to_value(value).unwrap_or(Value::Null))
+}
+
+/// A username from its option, or else from its environment variable; a password from
+/// standard input or its environment variable.
+fn login_pair(
+    provider: Provider,
+    username: &Option<String>,
+    username_variable: &'static str,
+    password: &PasswordSource,
+    password_variable: &'static str,
+) -> Result<(String, Secret), Error> {
+    let missing = |variable| Error::new(provider, "env", ErrorKind::MissingEnv { variable });
+    let username = match username {
+        Some(username) => username.clone(),
+        None => std::env::var(username_variable)
+            .ok()
+            .filter(|value| !value.is_empty())
+            .ok_or_else(|| missing(username_variable))?,
+    };
+    let password = if password.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|error| {
+                Error::new(
+                    provider,
+                    "stdin",
+                    ErrorKind::InvalidInput {
+                        reason: format!("cannot read the password from standard input: {error}"),
+                    },
+                )
+            })?;
+        let password = line.trim_end_matches(['\r', '\n']);
+        if password.is_empty() {
+            return Err(Error::new(
+                provider,
+                "stdin",
+                ErrorKind::InvalidInput {
+                    reason: "standard input holds no password".into(),
+                },
+            ));
+        }
+        Secret::from(password)
+    } else {
+        std::env::var(password_variable)
+            .ok()
+            .filter(|value| !value.is_empty())
+            .map(Secret::from)
+            .ok_or_else(|| missing(password_variable))?
+    };
+    Ok((username, password))
+}
+
+async fn smsbeta(config: &Config, command: &SmsBetaCommand) -> Result<Value, Error> {
+    let SmsBetaCommand::Login { mail, password } = command;
+    let (mail, password) = login_pair(
+        Provider::SmsBeta,
+        mail,
+        "SMSBETA_MAIL",
+        password,
+        "SMSBETA_PASSWORD",
+    )?;
+    let credentials = SmsBetaCredentials { mail, password };
+    to_json(SmsBeta::new(config)?.login(&credentials).await?)
+}
+
+async fn voipbin(config: &Config, command: &VoipBinCommand) -> Result<Value, Error> {
+    let command = match command {
+        VoipBinCommand::Login { username, password } => {
+            let (username, password) = login_pair(
+                Provider::VoipBin,
+                username,
+                "VOIPBIN_USERNAME",
+                password,
+                "VOIPBIN_PASSWORD",
+            )?;
+            let credentials = VoipBinCredentials { username, password };
+            return to_json(VoipBin::new(config, None)?.login(&credentials).await?);
+        }
+        VoipBinCommand::Accesskeys { command } => command,
+    };
+    let api = VoipBin::new(config, Some(VoipBinAuth::from_env()?))?;
+    match command {
+        AccesskeysCommand::List {
+            page_size,
+            page_token,
+            all: false,
+        } => to_json(
+            api.list_access_keys(*page_size, page_token.as_deref())
+                .await?,
+        ),
+        AccesskeysCommand::List {
+            page_size,
+            all: true,
+            ..
+        } => to_json(json!({ "result": api.all_access_keys(*page_size).await? })),
+        AccesskeysCommand::Create {
+            expire,
+            name,
+            detail,
+        } => to_json(
+            api.create_access_key(
+                Duration::from_secs(*expire),
+                name.as_deref(),
+                detail.as_deref(),
+            )
+            .await?,
+        ),
+        AccesskeysCommand::Get { id } => to_json(api.get_access_key(*id).await?),
+        AccesskeysCommand::Update { id, name, detail } => to_json(
+            api.update_access_key(*id, name.as_deref(), detail.as_deref())
+                .await?,
+        ),
+        AccesskeysCommand::Delete { id } => to_json(api.delete_access_key(*id).await?),
+    }
+}
+
+async fn mobivate(config: &Config, command: &MobivateCommand) -> Result<Value, Error> {
+    let mobivate = Mobivate::new(config)?;
+    let credentials = |username: &Option<String>, password: &PasswordSource| {
+        login_pair(
+            Provider::Mobivate,
+            username,
+            "MOBIVATE_USERNAME",
+            password,
+            "MOBIVATE_PASSWORD",
+        )
+        .map(|(username, password)| MobivateCredentials { username, password })
+    };
+    match command {
+        MobivateCommand::Getkey { username, password } => {
+            let key = mobivate.get_key(&credentials(username, password)?).await?;
+            to_json(json!({ "apiKey": key }))
+        }
+        MobivateCommand::Createkey { username, password } => {
+            let key = mobivate
+                .create_key(&credentials(username, password)?)
+                .await?;
+            to_json(json!({ "apiKey": key }))
+        }
+        MobivateCommand::Test => {
+            let message = mobivate.test_key(&mobivate::api_key_from_env()?).await?;
+            to_json(json!({ "message": message }))
+        }
+    }
+}
+
+async fn signalwire(config: &Config, command: &SignalWireCommand) -> Result<Value, Error> {
+    let SignalWireCommand::Tokens { command } = command;
+    let signalwire = SignalWire::new(config, &SignalWireCredentials::from_env()?)?;
+    match command {
+        TokensCommand::Create {
+            name,
+            permissions,
+            subproject_id,
+        } => to_json(
+            signalwire
+                .create_token(name, permissions, *subproject_id)
+                .await?,
+        ),
+        TokensCommand::Update {
+            token_id,
+            name,
+            permissions,
+        } => {
+            let permissions = (!permissions.is_empty()).then_some(permissions.as_slice());
+            to_json(
+                signalwire
+                    .update_token(*token_id, name, permissions)
+                    .await?,
+            )
+        }
+        TokensCommand::Delete { token_id } => {
+            signalwire.delete_token(*token_id).await?;
+            to_json(json!({ "id": token_id, "deleted": true }))
+        }
+    }
+}
