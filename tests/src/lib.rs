@@ -1,8 +1,12 @@
 //! Helpers shared by telauth's cross-crate tests: canned answers from a loopback mock server,
 //! and checks that a secret never shows in text.
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use httpmock::{Method, Mock, MockServer};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// A value no real credential contains: any text that shows it has leaked a secret.
 pub const SENTINEL: &str = "sentinel-9c1f-do-not-print";
@@ -74,6 +78,20 @@ pub fn basic_header(user: &str, password: &str) -> String {
         }
     }
     format!("Basic {out}")
+}
+
+/// A JWT (unsigned, as far as these tests care) whose `exp` claim is `seconds` from now; negative
+/// for one that has expired.
+pub fn jwt_expiring_in(seconds: i64) -> String {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    let payload = json!({ "sub": "alice", "exp": now + seconds });
+    format!(
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.{}.c2lnbmF0dXJl",
+        URL_SAFE_NO_PAD.encode(payload.to_string())
+    )
 }
 
 #[cfg(test)]

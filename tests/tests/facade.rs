@@ -1,0 +1,642 @@
+//! The telauth facade against loopback mock servers: the exact bytes on the wire (md5 digest,
+//! Basic header, credential placement), the flows, the renewing token source, and errors that
+//! carry the provider's words but never a secret.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use httpmock::Method::{DELETE, GET, PATCH, POST};
+use httpmock::MockServer;
+use serde_json::json;
+use telauth::mobivate::{Mobivate, MobivateCredentials};
+use telauth::signalwire::{Permission, SignalWire, SignalWireCredentials};
+use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
+use telauth::voipbin::{TokenSource, VoipBin, VoipBinAuth, VoipBinCredentials};
+use telauth::{Config, Error, ErrorKind, Provider, Secret};
+use telauth_tests::{Reply, SENTINEL, answer, assert_no_sentinel, basic_header, jwt_expiring_in};
+
+fn config(server: &MockServer) -> Config {
+    Config::new().origin(server.base_url())
+}
+
+/// Checks that neither form of `error` shows the sentinel, and answers it.
+fn checked(error: Error) -> Error {
+    assert_no_sentinel(&format!("{error} {error:?}"));
+    error
+}
+
+// SMSBeta ------------------------------------------------------------------------------------
+
+/// md5 of the sentinel password, computed independently (`printf %s "$SENTINEL" | md5sum`).
+const SENTINEL_MD5: &str = "299cf39ea226820d8422119f4634743d";
+
+fn smsbeta_credentials() -> SmsBetaCredentials {
+    SmsBetaCredentials {
+        mail: "user@example.com".into(),
+        password: SENTINEL.into(),
+    }
+}
+
+#[tokio::test]
+async fn smsbeta_login_sends_the_md5_digest_never_the_password() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/login")
+                .header("content-type", "application/json")
+                .header_missing("authorization")
+                .body_excludes(SENTINEL)
+                .json_body(json!({ "mail": "user@example.com", "password": SENTINEL_MD5 }));
+            then.status(200).json_body(json!({
+                "code": 200, "Msg": "success!",
+                "data": { "token": "token-from-smsbeta", "mail": "user@example.com" }
+            }));
+        })
+        .await;
+    let login = SmsBeta::new(&config(&server))
+        .unwrap()
+        .login(&smsbeta_credentials())
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(login.token.expose(), "token-from-smsbeta");
+    assert_eq!(login.mail, "user@example.com");
+    assert!(!format!("{login:?}").contains("token-from-smsbeta"));
+}
+
+#[tokio::test]
+async fn smsbeta_refusals_in_a_200_envelope_and_401_are_errors() {
+    let server = MockServer::start_async().await;
+    let smsbeta = SmsBeta::new(&config(&server)).unwrap();
+    for body in [
+        json!({ "code": 10001, "Msg": "password error" }),
+        json!({ "code": 200, "Msg": "no data" }),
+        json!({ "code": 500, "Msg": "password error", "data": { "token": "t", "mail": "m" } }),
+    ] {
+        let mock = answer(&server, POST, "/login", Reply::Json(200, body.clone())).await;
+        let error = checked(smsbeta.login(&smsbeta_credentials()).await.unwrap_err());
+        assert!(
+            matches!(error.kind(), ErrorKind::Refused { .. }),
+            "{body}: {error}"
+        );
+        assert_eq!(error.message(), body["Msg"].as_str());
+        assert_eq!(error.code(), Some(body["code"].to_string().as_str()));
+        mock.delete_async().await;
+    }
+    let mock = answer(&server, POST, "/login", Reply::Empty(401)).await;
+    let error = checked(smsbeta.login(&smsbeta_credentials()).await.unwrap_err());
+    assert_eq!(
+        (error.provider(), error.operation()),
+        (Provider::SmsBeta, "login")
+    );
+    assert_eq!(error.status(), Some(401));
+    assert_eq!(error.to_string(), "smsbeta login: HTTP 401");
+    mock.delete_async().await;
+}
+
+// VoIPBIN ------------------------------------------------------------------------------------
+
+fn voipbin_credentials() -> VoipBinCredentials {
+    VoipBinCredentials {
+        username: "alice".into(),
+        password: SENTINEL.into(),
+    }
+}
+
+fn key_json(id: u128, token: Option<&str>) -> serde_json::Value {
+    let mut key = json!({ "id": uuid::Uuid::from_u128(id), "name": format!("key {id}") });
+    if let Some(token) = token {
+        key["token"] = json!(token);
+    }
+    key
+}
+
+#[tokio::test]
+async fn voipbin_login_reads_the_expiry_from_the_exp_claim() {
+    let server = MockServer::start_async().await;
+    let token = jwt_expiring_in(7 * 86_400);
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/auth/login")
+                .header_missing("authorization")
+                .json_body(json!({ "username": "alice", "password": SENTINEL }));
+            then.status(200)
+                .json_body(json!({ "username": "alice", "token": token }));
+        })
+        .await;
+    let jwt = VoipBin::new(&config(&server), None)
+        .unwrap()
+        .login(&voipbin_credentials())
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(jwt.token.expose(), token);
+    let left = jwt.expires_at.duration_since(SystemTime::now()).unwrap();
+    assert!(left > Duration::from_secs(7 * 86_400 - 60) && left <= Duration::from_secs(7 * 86_400));
+}
+
+#[tokio::test]
+async fn voipbin_login_with_a_malformed_jwt_is_an_error() {
+    let server = MockServer::start_async().await;
+    answer(
+        &server,
+        POST,
+        "/auth/login",
+        Reply::Json(
+            200,
+            json!({ "username": "alice", "token": format!("{SENTINEL}.not-base64!.x") }),
+        ),
+    )
+    .await;
+    let error = VoipBin::new(&config(&server), None)
+        .unwrap()
+        .login(&voipbin_credentials())
+        .await
+        .unwrap_err();
+    let error = checked(error);
+    assert_eq!(error.operation(), "auth_login");
+    assert!(
+        matches!(error.kind(), ErrorKind::InvalidToken { .. }),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn voipbin_access_key_goes_only_in_the_query_and_jwt_only_in_the_header() {
+    let server = MockServer::start_async().await;
+    let by_key = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v1.0/accesskeys")
+                .query_param("accesskey", SENTINEL)
+                .query_param_count(".*", ".*", 1)
+                .header_missing("authorization");
+            then.status(200)
+                .json_body(json!({ "result": [key_json(1, None)] }));
+        })
+        .await;
+    let api = VoipBin::new(
+        &config(&server),
+        Some(VoipBinAuth::AccessKey(SENTINEL.into())),
+    )
+    .unwrap();
+    assert_eq!(
+        api.list_access_keys(None, None).await.unwrap().result.len(),
+        1
+    );
+    by_key.assert_async().await;
+    assert_no_sentinel(&format!("{api:?}"));
+
+    let by_jwt = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v1.0/accesskeys")
+                .query_param_count(".*", ".*", 0)
+                .header("authorization", "Bearer a.jwt.here");
+            then.status(200).json_body(json!({ "result": [] }));
+        })
+        .await;
+    let api = api.with_auth(VoipBinAuth::Jwt("a.jwt.here".into()));
+    api.list_access_keys(None, None).await.unwrap();
+    by_jwt.assert_async().await;
+}
+
+#[tokio::test]
+async fn voipbin_all_access_keys_follows_next_page_token_to_the_end() {
+    let server = MockServer::start_async().await;
+    let pages = [
+        (
+            None,
+            json!({ "result": [key_json(1, None), key_json(2, None)], "next_page_token": "t2" }),
+        ),
+        (
+            Some("t2"),
+            json!({ "result": [key_json(3, None)], "next_page_token": "t3" }),
+        ),
+        (
+            Some("t3"),
+            json!({ "result": [key_json(4, None)], "next_page_token": "" }),
+        ),
+    ];
+    let mut mocks = Vec::new();
+    for (token, body) in pages {
+        mocks.push(
+            server
+                .mock_async(|when, then| {
+                    let when = when
+                        .method(GET)
+                        .path("/v1.0/accesskeys")
+                        .query_param("page_size", "2");
+                    match token {
+                        Some(token) => when.query_param("page_token", token),
+                        None => when.query_param_missing("page_token"),
+                    };
+                    then.status(200).json_body(body);
+                })
+                .await,
+        );
+    }
+    let api = VoipBin::new(&config(&server), Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
+    let keys = api.all_access_keys(Some(2)).await.unwrap();
+    let ids: Vec<u128> = keys.iter().map(|key| key.id.as_u128()).collect();
+    assert_eq!(ids, [1, 2, 3, 4]);
+    for mock in mocks {
+        mock.assert_async().await;
+    }
+}
+
+#[tokio::test]
+async fn voipbin_create_refuses_under_a_day_locally_and_sends_seconds() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/v1.0/accesskeys")
+                .header("authorization", "Bearer jwt")
+                .json_body(json!({ "expire": 86400, "name": "ci" }));
+            then.status(200).json_body(key_json(7, Some(SENTINEL)));
+        })
+        .await;
+    let api = VoipBin::new(&config(&server), Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
+    let error = api
+        .create_access_key(Duration::from_secs(86_399), Some("ci"), None)
+        .await
+        .unwrap_err();
+    assert!(error.is_local(), "{error}");
+    assert_eq!(mock.calls_async().await, 0);
+    let key = api
+        .create_access_key(Duration::from_secs(86_400), Some("ci"), None)
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(key.token.as_ref().map(Secret::expose), Some(SENTINEL));
+    assert_no_sentinel(&format!("{key:?}"));
+}
+
+#[tokio::test]
+async fn voipbin_errors_carry_the_providers_status_code_and_message() {
+    let server = MockServer::start_async().await;
+    let id = uuid::Uuid::from_u128(9);
+    answer(
+        &server,
+        DELETE,
+        &format!("/v1.0/accesskeys/{id}"),
+        Reply::Json(
+            404,
+            json!({ "error": {
+                "status": "NOT_FOUND", "reason": "not found",
+                "message": "The access key does not exist.", "request_id": "r1"
+            }}),
+        ),
+    )
+    .await;
+    let api = VoipBin::new(
+        &config(&server),
+        Some(VoipBinAuth::AccessKey(SENTINEL.into())),
+    )
+    .unwrap();
+    let error = checked(api.delete_access_key(id).await.unwrap_err());
+    assert_eq!(
+        error.to_string(),
+        "voipbin accesskeys_delete: HTTP 404: The access key does not exist. (code NOT_FOUND)"
+    );
+    assert!(!error.is_retryable());
+}
+
+#[tokio::test]
+async fn voipbin_calls_without_a_credential_fail_locally() {
+    let api = VoipBin::new(&Config::new().origin("http://127.0.0.1:9"), None).unwrap();
+    let error = api.list_access_keys(None, None).await.unwrap_err();
+    assert!(error.is_local(), "{error}");
+}
+
+#[tokio::test]
+async fn token_source_caches_then_renews_shortly_before_expiry() {
+    let server = MockServer::start_async().await;
+    let short = jwt_expiring_in(30);
+    let mut mock = answer(
+        &server,
+        POST,
+        "/auth/login",
+        Reply::Json(200, json!({ "username": "alice", "token": short })),
+    )
+    .await;
+    let source = TokenSource::new(
+        VoipBin::new(&config(&server), None).unwrap(),
+        voipbin_credentials(),
+    )
+    .renew_before(Duration::from_secs(10));
+    assert_eq!(source.token().await.unwrap().token.expose(), short);
+    assert_eq!(source.token().await.unwrap().token.expose(), short);
+    assert_eq!(
+        mock.calls_async().await,
+        1,
+        "a fresh token is served from the cache"
+    );
+    mock.delete_async().await;
+
+    // With the default margin of 60 s, a token 30 s from expiry is renewed.
+    let long = jwt_expiring_in(7 * 86_400);
+    mock = answer(
+        &server,
+        POST,
+        "/auth/login",
+        Reply::Json(200, json!({ "username": "alice", "token": long })),
+    )
+    .await;
+    let source = TokenSource::new(
+        VoipBin::new(&config(&server), None).unwrap(),
+        voipbin_credentials(),
+    );
+    let _ = source.token().await.unwrap();
+    assert_eq!(source.token().await.unwrap().token.expose(), long);
+    assert_eq!(mock.calls_async().await, 1);
+    assert_no_sentinel(&format!("{source:?}"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_callers_on_an_expired_token_cause_one_login() {
+    let server = MockServer::start_async().await;
+    let expired = answer(
+        &server,
+        POST,
+        "/auth/login",
+        Reply::Json(
+            200,
+            json!({ "username": "alice", "token": jwt_expiring_in(-10) }),
+        ),
+    )
+    .await;
+    let source = Arc::new(TokenSource::new(
+        VoipBin::new(&config(&server), None).unwrap(),
+        voipbin_credentials(),
+    ));
+    source.token().await.unwrap(); // caches a token that has already expired
+    expired.delete_async().await;
+
+    let fresh = jwt_expiring_in(7 * 86_400);
+    let login = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/auth/login");
+            then.status(200)
+                .delay(Duration::from_millis(200))
+                .json_body(json!({ "username": "alice", "token": fresh }));
+        })
+        .await;
+    let callers: Vec<_> = (0..1000)
+        .map(|_| {
+            let source = Arc::clone(&source);
+            tokio::spawn(async move {
+                source
+                    .token()
+                    .await
+                    .map(|jwt| jwt.token.expose().to_string())
+            })
+        })
+        .collect();
+    for caller in callers {
+        assert_eq!(caller.await.unwrap().unwrap(), fresh);
+    }
+    assert_eq!(
+        login.calls_async().await,
+        1,
+        "1,000 concurrent callers renewed more than once"
+    );
+}
+
+// Mobivate -----------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn mobivate_rotates_and_checks_the_key_as_bearer() {
+    let server = MockServer::start_async().await;
+    let create = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/auth/createkey")
+                .header_missing("authorization")
+                .json_body(json!({ "username": "alice", "password": SENTINEL }));
+            then.status(200).json_body(json!({ "apiKey": "new-key" }));
+        })
+        .await;
+    let test = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/auth/test")
+                .header("authorization", "Bearer new-key");
+            then.status(200)
+                .json_body(json!({ "message": "API Key is valid" }));
+        })
+        .await;
+    let mobivate = Mobivate::new(&config(&server)).unwrap();
+    let credentials = MobivateCredentials {
+        username: "alice".into(),
+        password: SENTINEL.into(),
+    };
+    let key = mobivate.create_key(&credentials).await.unwrap();
+    assert_eq!(mobivate.test_key(&key).await.unwrap(), "API Key is valid");
+    create.assert_async().await;
+    test.assert_async().await;
+
+    answer(
+        &server,
+        POST,
+        "/auth/getkey",
+        Reply::Json(
+            401,
+            json!({ "code": 401, "message": "Invalid Credentials" }),
+        ),
+    )
+    .await;
+    let error = checked(mobivate.get_key(&credentials).await.unwrap_err());
+    assert_eq!(
+        error.to_string(),
+        "mobivate getkey: HTTP 401: Invalid Credentials (code 401)"
+    );
+}
+
+// SignalWire ---------------------------------------------------------------------------------
+
+const PROJECT: &str = "6f1e3c2a-9d4f-4e8b-a1c7-3f5d2e9b8a10";
+
+fn signalwire(server: &MockServer, prefix: &str) -> SignalWire {
+    let credentials = SignalWireCredentials {
+        space: "example".into(),
+        project_id: PROJECT.parse().unwrap(),
+        api_token: SENTINEL.into(),
+    };
+    SignalWire::new(&Config::new().origin(server.url(prefix)), &credentials).unwrap()
+}
+
+#[tokio::test]
+async fn signalwire_appends_the_api_path_to_the_origin_and_sends_basic_auth() {
+    let server = MockServer::start_async().await;
+    let token_id = uuid::Uuid::from_u128(5);
+    let create = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path(format!("/sw/api/laml/2010-04-01/Accounts/{PROJECT}/tokens"))
+                .header("authorization", basic_header(PROJECT, SENTINEL))
+                .json_body(json!({ "name": "ci", "permissions": ["messaging", "video"] }));
+            then.status(200).json_body(json!({
+                "id": token_id, "name": "ci", "permissions": ["messaging", "video"], "token": "new"
+            }));
+        })
+        .await;
+    let update = server
+        .mock_async(|when, then| {
+            when.method(PATCH)
+                .path(format!(
+                    "/sw/api/laml/2010-04-01/Accounts/{PROJECT}/tokens/{token_id}"
+                ))
+                .header("authorization", basic_header(PROJECT, SENTINEL))
+                .json_body(json!({ "name": "renamed" }));
+            then.status(200).json_body(json!({
+                "id": token_id, "name": "renamed", "permissions": ["messaging"], "token": "new"
+            }));
+        })
+        .await;
+    let delete = server
+        .mock_async(|when, then| {
+            when.method(DELETE)
+                .path(format!(
+                    "/sw/api/laml/2010-04-01/Accounts/{PROJECT}/tokens/{token_id}"
+                ))
+                .header("authorization", basic_header(PROJECT, SENTINEL));
+            then.status(204);
+        })
+        .await;
+    let signalwire = signalwire(&server, "/sw/");
+    let token = signalwire
+        .create_token("ci", &[Permission::Messaging, Permission::Video], None)
+        .await
+        .unwrap();
+    assert_eq!(token.id, token_id);
+    signalwire
+        .update_token(token_id, "renamed", None)
+        .await
+        .unwrap();
+    signalwire.delete_token(token_id).await.unwrap();
+    create.assert_async().await;
+    update.assert_async().await;
+    delete.assert_async().await;
+    assert_no_sentinel(&format!("{signalwire:?}"));
+}
+
+#[tokio::test]
+async fn signalwire_validation_errors_carry_code_and_message() {
+    let server = MockServer::start_async().await;
+    answer(
+        &server,
+        POST,
+        &format!("/api/laml/2010-04-01/Accounts/{PROJECT}/tokens"),
+        Reply::Json(422, json!({
+            "type": "validation_error", "code": "10004",
+            "message": "Subproject does not belong to the project", "attribute": "subproject_id",
+            "url": "https://developer.signalwire.com/rest/overview/error-codes#10004"
+        })),
+    )
+    .await;
+    let error = signalwire(&server, "")
+        .create_token("ci", &[Permission::Chat], Some(uuid::Uuid::from_u128(3)))
+        .await
+        .unwrap_err();
+    let error = checked(error);
+    assert_eq!(error.status(), Some(422));
+    assert_eq!(error.code(), Some("10004"));
+    assert_eq!(
+        error.message(),
+        Some("Subproject does not belong to the project")
+    );
+}
+
+#[test]
+fn signalwire_refuses_a_space_that_is_not_a_host_label() {
+    for space in ["", "evil.com/x", "a b", "-x"] {
+        let credentials = SignalWireCredentials {
+            space: space.into(),
+            project_id: uuid::Uuid::nil(),
+            api_token: SENTINEL.into(),
+        };
+        let error = checked(SignalWire::new(&Config::new(), &credentials).unwrap_err());
+        assert!(error.is_local(), "{space}: {error}");
+    }
+}
+
+// Transport ----------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_server_that_does_not_answer_in_time_is_a_retryable_timeout() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).delay(Duration::from_secs(5));
+        })
+        .await;
+    let config = config(&server).timeout(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let error = Mobivate::new(&config)
+        .unwrap()
+        .test_key(&SENTINEL.into())
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert_eq!(error.kind(), &ErrorKind::Timeout);
+    assert!(error.is_retryable() && error.is_network());
+    checked(error);
+}
+
+#[tokio::test]
+async fn nothing_goes_over_plain_http_to_a_remote_host_unless_allowed() {
+    // Refused before connecting: the host need not exist.
+    let remote = Config::new().origin("http://api.mobivatebulksms.invalid");
+    let credentials = MobivateCredentials {
+        username: "alice".into(),
+        password: SENTINEL.into(),
+    };
+    let error = checked(
+        Mobivate::new(&remote)
+            .unwrap()
+            .get_key(&credentials)
+            .await
+            .unwrap_err(),
+    );
+    assert!(error.is_local(), "{error}");
+    assert!(error.to_string().contains("plain http"), "{error}");
+
+    let allowed = remote.allow_insecure_http();
+    let error = checked(
+        Mobivate::new(&allowed)
+            .unwrap()
+            .get_key(&credentials)
+            .await
+            .unwrap_err(),
+    );
+    assert!(
+        error.is_network(),
+        "opting in lets the request go out: {error}"
+    );
+}
+
+#[test]
+fn environment_credentials_name_what_is_missing() {
+    // Only this test touches these variables.
+    // SAFETY: no other thread of this test binary reads or writes them.
+    unsafe {
+        std::env::remove_var("MOBIVATE_USERNAME");
+        std::env::set_var("MOBIVATE_PASSWORD", SENTINEL);
+    }
+    let error = checked(MobivateCredentials::from_env().unwrap_err());
+    assert_eq!(
+        error.to_string(),
+        "mobivate env: the environment variable MOBIVATE_USERNAME is not set"
+    );
+    unsafe {
+        std::env::set_var("MOBIVATE_USERNAME", "alice");
+    }
+    let credentials = MobivateCredentials::from_env().unwrap();
+    assert_eq!(credentials.password.expose(), SENTINEL);
+    assert_no_sentinel(&format!("{credentials:?}"));
+}
