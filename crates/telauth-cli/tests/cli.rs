@@ -1,0 +1,334 @@
+//! The `telauth` command against loopback mock servers: the bytes on the wire, the JSON on
+//! stdout, one line on stderr for a failure, the exit status, and no input secret on stderr.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use httpmock::Method::{DELETE, GET, POST};
+use httpmock::MockServer;
+use serde_json::{Value, json};
+use telauth_tests::{SENTINEL, basic_header, jwt_expiring_in};
+
+const PROJECT: &str = "6f1e3c2a-9d4f-4e8b-a1c7-3f5d2e9b8a10";
+const KEY_ID: &str = "2f1f4d8e-3c1a-4b7e-9a51-6c0f2a9d7e11";
+
+/// Runs `telauth` with only `env` set and `stdin` on its standard input.
+fn telauth(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_telauth"))
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains(SENTINEL),
+        "an input secret reached stderr: {stderr}"
+    );
+    output
+}
+
+fn stdout_json(output: &Output) -> Value {
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn stderr_line(output: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(output.stdout.is_empty());
+    stderr.trim_end().to_string()
+}
+
+#[test]
+fn smsbeta_login_sends_the_md5_digest_and_prints_the_token() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.method(POST)
+            .path("/login")
+            .body_excludes(SENTINEL)
+            .json_body(
+                json!({ "mail": "a@example.com", "password": "299cf39ea226820d8422119f4634743d" }),
+            );
+        then.status(200).json_body(json!({
+            "code": 200, "Msg": "success!", "data": { "token": "tok", "mail": "a@example.com" }
+        }));
+    });
+    let output = telauth(
+        &[
+            "--base-url",
+            &server.base_url(),
+            "smsbeta",
+            "login",
+            "--mail",
+            "a@example.com",
+        ],
+        &[("SMSBETA_PASSWORD", SENTINEL)],
+        "",
+    );
+    mock.assert();
+    assert_eq!(
+        stdout_json(&output),
+        json!({ "mail": "a@example.com", "token": "tok" })
+    );
+}
+
+#[test]
+fn voipbin_login_reads_the_password_from_stdin_and_prints_the_expiry() {
+    let server = MockServer::start();
+    let token = jwt_expiring_in(3600);
+    let mock = server.mock(|when, then| {
+        when.method(POST)
+            .path("/auth/login")
+            .json_body(json!({ "username": "alice", "password": SENTINEL }));
+        then.status(200)
+            .json_body(json!({ "username": "alice", "token": token }));
+    });
+    let base = server.base_url();
+    let env = [
+        ("TELAUTH_VOIPBIN_BASE_URL", base.as_str()),
+        ("VOIPBIN_USERNAME", "alice"),
+    ];
+    let output = telauth(
+        &["voipbin", "login", "--password-stdin"],
+        &env,
+        &format!("{SENTINEL}\n"),
+    );
+    mock.assert();
+    let document = stdout_json(&output);
+    assert_eq!(document["token"], token.as_str());
+    assert!(document["expires_at"].as_u64().unwrap() > 1_700_000_000);
+}
+
+#[test]
+fn voipbin_accesskeys_use_the_access_key_in_the_query_or_else_the_token_as_bearer() {
+    let server = MockServer::start();
+    let by_key = server.mock(|when, then| {
+        when.method(GET)
+            .path("/v1.0/accesskeys")
+            .query_param("accesskey", SENTINEL)
+            .query_param("page_size", "10")
+            .header_missing("authorization");
+        then.status(200)
+            .json_body(json!({ "result": [{ "id": KEY_ID }], "next_page_token": "" }));
+    });
+    let base = server.base_url();
+    let output = telauth(
+        &[
+            "--base-url",
+            &base,
+            "voipbin",
+            "accesskeys",
+            "list",
+            "--page-size",
+            "10",
+        ],
+        &[
+            ("VOIPBIN_ACCESSKEY", SENTINEL),
+            ("VOIPBIN_TOKEN", "ignored"),
+        ],
+        "",
+    );
+    by_key.assert();
+    assert_eq!(stdout_json(&output)["result"][0]["id"], KEY_ID);
+
+    let by_token = server.mock(|when, then| {
+        when.method(GET)
+            .path(format!("/v1.0/accesskeys/{KEY_ID}"))
+            .query_param_count(".*", ".*", 0)
+            .header("authorization", format!("Bearer {SENTINEL}"));
+        then.status(200)
+            .json_body(json!({ "id": KEY_ID, "name": "ci" }));
+    });
+    let output = telauth(
+        &["--base-url", &base, "voipbin", "accesskeys", "get", KEY_ID],
+        &[("VOIPBIN_TOKEN", SENTINEL)],
+        "",
+    );
+    by_token.assert();
+    assert_eq!(stdout_json(&output)["name"], "ci");
+}
+
+#[test]
+fn voipbin_errors_are_one_line_and_exit_1_and_local_refusals_exit_2() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.method(DELETE)
+            .path(format!("/v1.0/accesskeys/{KEY_ID}"));
+        then.status(404).json_body(json!({ "error": {
+            "status": "NOT_FOUND", "reason": "r", "message": "The access key does not exist.",
+            "request_id": "q"
+        }}));
+    });
+    let base = server.base_url();
+    let env = [("VOIPBIN_ACCESSKEY", SENTINEL)];
+    let output = telauth(
+        &[
+            "--base-url",
+            &base,
+            "voipbin",
+            "accesskeys",
+            "delete",
+            KEY_ID,
+        ],
+        &env,
+        "",
+    );
+    mock.assert();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr_line(&output),
+        "telauth: voipbin accesskeys_delete: HTTP 404: The access key does not exist. (code NOT_FOUND)"
+    );
+
+    let create = server.mock(|when, then| {
+        when.method(POST).path("/v1.0/accesskeys");
+        then.status(200).json_body(json!({ "id": KEY_ID }));
+    });
+    let output = telauth(
+        &[
+            "--base-url",
+            &base,
+            "voipbin",
+            "accesskeys",
+            "create",
+            "--expire",
+            "3600",
+        ],
+        &env,
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_line(&output).contains("at least 86400 seconds"));
+    let output = telauth(
+        &["--base-url", &base, "voipbin", "accesskeys", "list"],
+        &[],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_line(&output).contains("VOIPBIN_ACCESSKEY (or VOIPBIN_TOKEN)"));
+    assert_eq!(create.calls(), 0);
+}
+
+#[test]
+fn mobivate_getkey_and_test() {
+    let server = MockServer::start();
+    let getkey = server.mock(|when, then| {
+        when.method(POST)
+            .path("/auth/getkey")
+            .header_missing("authorization")
+            .json_body(json!({ "username": "alice", "password": SENTINEL }));
+        then.status(200).json_body(json!({ "apiKey": "the-key" }));
+    });
+    let test = server.mock(|when, then| {
+        when.method(GET)
+            .path("/auth/test")
+            .header("authorization", format!("Bearer {SENTINEL}"));
+        then.status(401)
+            .json_body(json!({ "code": 401, "message": "API Key is invalid or expired" }));
+    });
+    let base = server.base_url();
+    let env = [
+        ("TELAUTH_MOBIVATE_BASE_URL", base.as_str()),
+        ("MOBIVATE_PASSWORD", SENTINEL),
+        ("MOBIVATE_API_KEY", SENTINEL),
+    ];
+    let output = telauth(&["mobivate", "getkey", "--username", "alice"], &env, "");
+    getkey.assert();
+    assert_eq!(stdout_json(&output), json!({ "apiKey": "the-key" }));
+    let output = telauth(&["mobivate", "test"], &env, "");
+    test.assert();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr_line(&output),
+        "telauth: mobivate test: HTTP 401: API Key is invalid or expired (code 401)"
+    );
+}
+
+#[test]
+fn signalwire_base_url_keeps_its_prefix_and_the_api_path_is_appended() {
+    let server = MockServer::start();
+    let create = server.mock(|when, then| {
+        when.method(POST)
+            .path(format!("/sw/api/laml/2010-04-01/Accounts/{PROJECT}/tokens"))
+            .header("authorization", basic_header(PROJECT, SENTINEL))
+            .json_body(json!({ "name": "ci", "permissions": ["messaging", "numbers"] }));
+        then.status(200).json_body(json!({
+            "id": KEY_ID, "name": "ci", "permissions": ["messaging", "numbers"], "token": "PT1"
+        }));
+    });
+    let base = server.url("/sw");
+    let env = [
+        ("SIGNALWIRE_SPACE", "example"),
+        ("SIGNALWIRE_PROJECT_ID", PROJECT),
+        ("SIGNALWIRE_API_TOKEN", SENTINEL),
+    ];
+    let args = [
+        "--base-url",
+        &base,
+        "signalwire",
+        "tokens",
+        "create",
+        "--name",
+        "ci",
+        "--permission",
+        "messaging",
+        "--permission",
+        "numbers",
+    ];
+    let output = telauth(&args, &env, "");
+    create.assert();
+    assert_eq!(stdout_json(&output)["token"], "PT1");
+
+    let output = telauth(
+        &[
+            "--base-url",
+            &base,
+            "signalwire",
+            "tokens",
+            "create",
+            "--name",
+            "ci",
+            "--permission",
+            "root",
+        ],
+        &env,
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("`root` is not a permission"));
+    assert_eq!(create.calls(), 1);
+}
+
+#[test]
+fn a_network_failure_exits_3() {
+    let output = telauth(
+        &[
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--timeout",
+            "2",
+            "mobivate",
+            "test",
+        ],
+        &[("MOBIVATE_API_KEY", SENTINEL)],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stderr_line(&output).starts_with("telauth: mobivate test: cannot connect"));
+}
