@@ -313,47 +313,86 @@ async fn voipbin_calls_without_a_credential_fail_locally() {
 }
 
 #[tokio::test]
-async fn token_source_caches_then_renews_shortly_before_expiry() {
+async fn token_source_serves_a_fresh_token_from_its_cache() {
     let server = MockServer::start_async().await;
     let short = jwt_expiring_in(30);
-    let mut mock = answer(
+    let mock = answer(
         &server,
         POST,
         "/auth/login",
         Reply::Json(200, json!({ "username": "alice", "token": short })),
     )
     .await;
+    // A 30 s token with the default 60 s margin: the margin is capped at half the lifetime, so
+    // the token is served, not renewed on every call.
     let source = TokenSource::new(
         VoipBin::new(&config(&server), None).unwrap(),
         voipbin_credentials(),
-    )
-    .renew_before(Duration::from_secs(10));
-    assert_eq!(source.token().await.unwrap().token.expose(), short);
-    assert_eq!(source.token().await.unwrap().token.expose(), short);
-    assert_eq!(
-        mock.calls_async().await,
-        1,
-        "a fresh token is served from the cache"
     );
-    mock.delete_async().await;
+    for _ in 0..3 {
+        assert_eq!(source.token().await.unwrap().token.expose(), short);
+    }
+    assert_eq!(mock.calls_async().await, 1);
+    assert_no_sentinel(&format!("{source:?}"));
+}
 
-    // With the default margin of 60 s, a token 30 s from expiry is renewed.
-    let long = jwt_expiring_in(7 * 86_400);
-    mock = answer(
+#[tokio::test]
+async fn token_source_renews_a_token_inside_its_margin() {
+    let server = MockServer::start_async().await;
+    let mock = answer(
         &server,
         POST,
         "/auth/login",
-        Reply::Json(200, json!({ "username": "alice", "token": long })),
+        Reply::Json(
+            200,
+            json!({ "username": "alice", "token": jwt_expiring_in(-1) }),
+        ),
     )
     .await;
     let source = TokenSource::new(
         VoipBin::new(&config(&server), None).unwrap(),
         voipbin_credentials(),
     );
-    let _ = source.token().await.unwrap();
-    assert_eq!(source.token().await.unwrap().token.expose(), long);
-    assert_eq!(mock.calls_async().await, 1);
-    assert_no_sentinel(&format!("{source:?}"));
+    source.token().await.unwrap();
+    source.token().await.unwrap();
+    assert_eq!(
+        mock.calls_async().await,
+        2,
+        "an expired token was served from the cache"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callers_waiting_on_a_failed_login_share_its_error() {
+    let server = MockServer::start_async().await;
+    let login = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/auth/login");
+            then.status(400).delay(Duration::from_millis(200));
+        })
+        .await;
+    let source = Arc::new(TokenSource::new(
+        VoipBin::new(&config(&server), None).unwrap(),
+        voipbin_credentials(),
+    ));
+    let callers: Vec<_> = (0..50)
+        .map(|_| {
+            let source = Arc::clone(&source);
+            tokio::spawn(async move { source.token().await })
+        })
+        .collect();
+    for caller in callers {
+        let error = checked(caller.await.unwrap().unwrap_err());
+        assert_eq!(error.status(), Some(400));
+    }
+    assert_eq!(
+        login.calls_async().await,
+        1,
+        "waiters retried a login that had just failed"
+    );
+    // A later call tries again.
+    source.token().await.unwrap_err();
+    assert_eq!(login.calls_async().await, 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -620,23 +659,34 @@ async fn nothing_goes_over_plain_http_to_a_remote_host_unless_allowed() {
     );
 }
 
-#[test]
-fn environment_credentials_name_what_is_missing() {
-    // Only this test touches these variables.
-    // SAFETY: no other thread of this test binary reads or writes them.
-    unsafe {
-        std::env::remove_var("MOBIVATE_USERNAME");
-        std::env::set_var("MOBIVATE_PASSWORD", SENTINEL);
-    }
-    let error = checked(MobivateCredentials::from_env().unwrap_err());
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let server = MockServer::start_async().await;
+    let elsewhere = server
+        .mock_async(|when, then| {
+            when.path("/elsewhere");
+            then.status(200).json_body(json!({ "apiKey": "k" }));
+        })
+        .await;
+    answer(&server, POST, "/auth/getkey", Reply::Empty(308)).await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/auth/createkey");
+            then.status(308).header("location", "/elsewhere");
+        })
+        .await;
+    let credentials = MobivateCredentials {
+        username: "alice".into(),
+        password: SENTINEL.into(),
+    };
+    let error = Mobivate::new(&config(&server))
+        .unwrap()
+        .create_key(&credentials)
+        .await
+        .unwrap_err();
     assert_eq!(
-        error.to_string(),
-        "mobivate env: the environment variable MOBIVATE_USERNAME is not set"
+        checked(error).kind(),
+        &ErrorKind::UnexpectedStatus { status: 308 }
     );
-    unsafe {
-        std::env::set_var("MOBIVATE_USERNAME", "alice");
-    }
-    let credentials = MobivateCredentials::from_env().unwrap();
-    assert_eq!(credentials.password.expose(), SENTINEL);
-    assert_no_sentinel(&format!("{credentials:?}"));
+    assert_eq!(elsewhere.calls_async().await, 0);
 }

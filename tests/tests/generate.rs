@@ -168,6 +168,16 @@ const BREAKAGES: &[(&str, &str, &str, &[&str])] = &[
         ],
     ),
     (
+        "operationId not in snake_case",
+        "      operationId: delete_token\n",
+        "      operationId: deleteToken\n",
+        &[
+            "signalwire.yaml",
+            "delete.operationId",
+            "`deleteToken` is not snake_case (write `delete_token`)",
+        ],
+    ),
+    (
         "$ref to nowhere",
         "$ref: \"#/components/responses/NotFound\"",
         "$ref: \"#/components/responses/Gone\"",

@@ -67,7 +67,14 @@ pub fn run(
     match crate::generate(&root, provider.as_deref(), mode) {
         Ok(reports) => report(&reports, started, out, err),
         Err(error) => {
-            let _ = writeln!(err, "error: {error}\nNo file was written.");
+            let outcome = match error {
+                crate::Error::Write { .. } => {
+                    "Files renamed into place before this one keep their new content; run \
+                     `cargo xtask generate` again once the cause is fixed."
+                }
+                _ => "No file was written.",
+            };
+            let _ = writeln!(err, "error: {error}\n{outcome}");
             ExitCode::FAILURE
         }
     }

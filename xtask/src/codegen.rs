@@ -61,7 +61,7 @@ pub fn generate(spec: &Spec) -> Result<Sources, Failure> {
         message,
     })?;
     Ok(Sources {
-        client: format(quote! { #client #base_url })?,
+        client: without_redirects(format(quote! { #client #base_url })?)?,
         auth: format(auth)?,
         extra_dependencies,
         notes,
@@ -169,6 +169,27 @@ fn base_url(api: &OpenAPI) -> Result<TokenStream, String> {
             format!(#template)
         }
     })
+}
+
+/// Makes the `Client::new` that progenitor writes build a reqwest client that follows no
+/// redirect: a redirect would carry the request (a login body holds a password) to another host,
+/// past the credential layer's checks. The caller sees the 3xx as an unexpected response.
+fn without_redirects(client: String) -> Result<String, Failure> {
+    const BUILDER: &str = "reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)";
+    if client.matches(BUILDER).count() != 1 {
+        return Err(Failure {
+            place: None,
+            message: format!(
+                "progenitor's `Client::new` no longer contains `{BUILDER}` once; update \
+                 `without_redirects` in xtask/src/codegen.rs to the new shape"
+            ),
+        });
+    }
+    Ok(client.replacen(
+        BUILDER,
+        &format!("{BUILDER}.redirect(reqwest::redirect::Policy::none())"),
+        1,
+    ))
 }
 
 fn format(tokens: TokenStream) -> Result<String, Failure> {

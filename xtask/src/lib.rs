@@ -60,8 +60,8 @@ pub fn workspace_root() -> PathBuf {
 
 /// Generates the crates of the providers selected by `provider` (all when `None`) under `root`.
 ///
-/// Every spec is parsed and generated before anything is written, so any error leaves every
-/// file as it was; each file is written to a temporary file and renamed into place.
+/// Every spec is parsed and generated, and every changed file written to a temporary file,
+/// before any file is replaced (by renaming), so an error leaves every file as it was.
 pub fn generate(
     root: &Path,
     provider: Option<&str>,
@@ -94,9 +94,11 @@ pub fn generate(
         });
     }
     if mode == Mode::Write {
-        for report in &mut reports {
-            output::write(root, &mut report.files)?;
-        }
+        let mut files: Vec<&mut GeneratedFile> = reports
+            .iter_mut()
+            .flat_map(|report| &mut report.files)
+            .collect();
+        output::write(root, &mut files)?;
     }
     Ok(reports)
 }

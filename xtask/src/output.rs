@@ -86,10 +86,12 @@ pub fn plan(
     .collect()
 }
 
-/// Writes the stale files: each to a temporary file beside it, then renamed over it.
-pub fn write(root: &Path, files: &mut [GeneratedFile]) -> Result<(), Error> {
+/// Writes the stale files: all of them to temporary files beside them first, then each renamed
+/// over its file, so that a failure to write leaves every file as it was.
+pub fn write(root: &Path, files: &mut [&mut GeneratedFile]) -> Result<(), Error> {
+    let mut staged = Vec::new();
     for file in files
-        .iter_mut()
+        .iter()
         .filter(|file| file.state != FileState::UpToDate)
     {
         let path = root.join(&file.path);
@@ -97,13 +99,30 @@ pub fn write(root: &Path, files: &mut [GeneratedFile]) -> Result<(), Error> {
         let written = path
             .parent()
             .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| fs::write(&temp, &file.contents))
-            .and_then(|()| fs::rename(&temp, &path));
+            .and_then(|()| fs::write(&temp, &file.contents));
         if let Err(source) = written {
-            let _ = fs::remove_file(&temp);
+            for (temp, _) in staged.iter().chain([&(temp, path.clone())]) {
+                let _ = fs::remove_file(temp);
+            }
             return Err(Error::Write { path, source });
         }
-        file.state = FileState::Written;
+        staged.push((temp, path));
+    }
+    for (index, (temp, path)) in staged.iter().enumerate() {
+        if let Err(source) = fs::rename(temp, path) {
+            for (temp, _) in &staged[index..] {
+                let _ = fs::remove_file(temp);
+            }
+            return Err(Error::Write {
+                path: path.clone(),
+                source,
+            });
+        }
+    }
+    for file in files.iter_mut() {
+        if file.state != FileState::UpToDate {
+            file.state = FileState::Written;
+        }
     }
     Ok(())
 }

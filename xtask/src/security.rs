@@ -114,12 +114,13 @@ pub fn credential_layer(spec: &Spec) -> Result<TokenStream, (String, String)> {
         }
 
         /// The security requirements of an operation, by `operationId`: alternatives in the
-        /// spec's order, each a list of schemes that must all be presented.
-        pub fn requirements(operation_id: &str) -> &'static [&'static [&'static Scheme]] {
-            match operation_id {
+        /// spec's order, each a list of schemes that must all be presented. `None` for an
+        /// operation the spec does not have.
+        pub fn requirements(operation_id: &str) -> Option<&'static [&'static [&'static Scheme]]> {
+            Some(match operation_id {
                 #(#arms)*
-                _ => &[],
-            }
+                _ => return None,
+            })
         }
 
         impl ClientHooks<Credentials> for Client {
@@ -128,10 +129,24 @@ pub fn credential_layer(spec: &Spec) -> Result<TokenStream, (String, String)> {
                 request: &mut reqwest::Request,
                 info: &OperationInfo,
             ) -> Result<(), Error<E>> {
+                let requirements = requirements(info.operation_id).ok_or_else(|| {
+                    Error::InvalidRequest(format!(
+                        "operation `{}` has no security requirements in the spec",
+                        info.operation_id
+                    ))
+                })?;
                 self.inner
                     .0
-                    .authorize(request, info.operation_id, requirements(info.operation_id))
+                    .authorize(request, info.operation_id, requirements)
                     .map_err(|error| Error::InvalidRequest(error.to_string()))
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                _info: &OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                telauth_runtime::execute(&self.client, request).await
             }
         }
     })

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use heck::ToSnakeCase;
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde_yaml_ng::Value;
 use sha2::{Digest, Sha256};
@@ -252,6 +253,16 @@ fn check_operations(api: &OpenAPI) -> Result<(), (String, String)> {
             let Some(id) = &operation.operation_id else {
                 return Err((place, "the operation has no `operationId`".into()));
             };
+            if id.to_snake_case() != *id {
+                return Err((
+                    format!("{place}.operationId"),
+                    format!(
+                        "`{id}` is not snake_case (write `{}`): the generated method and the \
+                         credential layer are keyed by it",
+                        id.to_snake_case()
+                    ),
+                ));
+            }
             if !seen.insert(id.clone()) {
                 return Err((
                     format!("{place}.operationId"),

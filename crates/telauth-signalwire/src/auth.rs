@@ -49,14 +49,19 @@ impl Credentials {
     }
 }
 /// The security requirements of an operation, by `operationId`: alternatives in the
-/// spec's order, each a list of schemes that must all be presented.
-pub fn requirements(operation_id: &str) -> &'static [&'static [&'static Scheme]] {
-    match operation_id {
-        "create_token" => &[&[&SIGNAL_WIRE_BASIC_AUTH]],
-        "delete_token" => &[&[&SIGNAL_WIRE_BASIC_AUTH]],
-        "update_token" => &[&[&SIGNAL_WIRE_BASIC_AUTH]],
-        _ => &[],
-    }
+/// spec's order, each a list of schemes that must all be presented. `None` for an
+/// operation the spec does not have.
+pub fn requirements(
+    operation_id: &str,
+) -> Option<&'static [&'static [&'static Scheme]]> {
+    Some(
+        match operation_id {
+            "create_token" => &[&[&SIGNAL_WIRE_BASIC_AUTH]],
+            "delete_token" => &[&[&SIGNAL_WIRE_BASIC_AUTH]],
+            "update_token" => &[&[&SIGNAL_WIRE_BASIC_AUTH]],
+            _ => return None,
+        },
+    )
 }
 impl ClientHooks<Credentials> for Client {
     async fn pre<E>(
@@ -64,9 +69,25 @@ impl ClientHooks<Credentials> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
+        let requirements = requirements(info.operation_id)
+            .ok_or_else(|| {
+                Error::InvalidRequest(
+                    format!(
+                        "operation `{}` has no security requirements in the spec", info
+                        .operation_id
+                    ),
+                )
+            })?;
         self.inner
             .0
-            .authorize(request, info.operation_id, requirements(info.operation_id))
+            .authorize(request, info.operation_id, requirements)
             .map_err(|error| Error::InvalidRequest(error.to_string()))
+    }
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        telauth_runtime::execute(&self.client, request).await
     }
 }

@@ -310,7 +310,7 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
+            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur).redirect(reqwest::redirect::Policy::none())
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();

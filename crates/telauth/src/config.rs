@@ -11,8 +11,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Connection settings shared by the provider clients.
 ///
 /// The defaults: the provider's production origin, a [`DEFAULT_TIMEOUT`] per request, TLS
-/// verification on (it is never turned off), and no credential over plain `http` except to a
-/// loopback address.
+/// verification on (it is never turned off), no request over plain `http` except to a loopback
+/// address, and no redirect followed (a 3xx is an unexpected status).
 #[derive(Clone, Debug)]
 pub struct Config {
     origin: Option<String>,
@@ -75,6 +75,8 @@ impl Config {
         reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.timeout)
+            // A redirect would carry the request, and a login body's password, to another host.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|error| {
                 Error::new(

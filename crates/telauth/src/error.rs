@@ -37,7 +37,7 @@ impl fmt::Display for Provider {
 ///
 /// Neither `Display` nor `Debug` ever shows a secret: request URLs (which may carry a token in
 /// the query), request bodies and response bodies are left out.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Error {
     provider: Provider,
     operation: &'static str,

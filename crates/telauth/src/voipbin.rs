@@ -5,7 +5,7 @@
 //! `?accesskey=` — the only place VoIPBIN accepts one.
 
 use std::sync::RwLock;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -248,13 +248,16 @@ impl VoipBin {
     }
 
     /// Every access key, following `next_page_token` until a page ends the list (an empty or
-    /// absent token, or one seen before).
+    /// absent token, a token seen before, or a page with no key).
     pub async fn all_access_keys(&self, page_size: Option<u32>) -> Result<Vec<Accesskey>, Error> {
         let mut keys = Vec::new();
         let mut seen = Vec::new();
         let mut token: Option<String> = None;
         loop {
             let page = self.list_access_keys(page_size, token.as_deref()).await?;
+            if page.result.is_empty() {
+                return Ok(keys);
+            }
             keys.extend(page.result);
             match page.next_page_token.filter(|next| !next.is_empty()) {
                 Some(next) if !seen.contains(&next) => {
@@ -349,16 +352,32 @@ impl VoipBin {
 }
 
 /// A JWT that renews itself: it logs in on first use, hands out the cached token until
-/// [`DEFAULT_RENEW_MARGIN`] (or the margin set) before its expiry, then logs in again.
+/// [`DEFAULT_RENEW_MARGIN`] (or the margin set, but never more than half the token's lifetime)
+/// before its expiry, then logs in again.
 ///
-/// Concurrent callers share one renewal: while one logs in, the others wait for its token.
+/// Concurrent callers share one renewal: while one logs in, the others wait for its token, or
+/// for its error when that login failed.
 #[derive(Debug)]
 pub struct TokenSource {
     voipbin: VoipBin,
     credentials: VoipBinCredentials,
     margin: Duration,
-    cached: RwLock<Option<Jwt>>,
-    renewing: tokio::sync::Mutex<()>,
+    cached: RwLock<Option<Cached>>,
+    renewing: tokio::sync::Mutex<Option<Failure>>,
+}
+
+/// A token and when it was obtained.
+#[derive(Debug)]
+struct Cached {
+    jwt: Jwt,
+    obtained_at: SystemTime,
+}
+
+/// The last failed login and when it ended.
+#[derive(Debug)]
+struct Failure {
+    error: Error,
+    at: Instant,
 }
 
 impl TokenSource {
@@ -369,7 +388,7 @@ impl TokenSource {
             credentials,
             margin: DEFAULT_RENEW_MARGIN,
             cached: RwLock::new(None),
-            renewing: tokio::sync::Mutex::new(()),
+            renewing: tokio::sync::Mutex::new(None),
         }
     }
 
@@ -384,17 +403,33 @@ impl TokenSource {
         if let Some(jwt) = self.fresh() {
             return Ok(jwt);
         }
-        let _renewing = self.renewing.lock().await;
-        // Another caller may have renewed while this one waited.
+        let waiting_since = Instant::now();
+        let mut last_failure = self.renewing.lock().await;
+        // Another caller may have renewed, or failed to, while this one waited.
         if let Some(jwt) = self.fresh() {
             return Ok(jwt);
         }
-        let jwt = self.voipbin.login(&self.credentials).await?;
-        *self
-            .cached
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(jwt.clone());
-        Ok(jwt)
+        if let Some(failure) = last_failure.as_ref().filter(|f| f.at >= waiting_since) {
+            return Err(failure.error.clone());
+        }
+        match self.voipbin.login(&self.credentials).await {
+            Ok(jwt) => {
+                *last_failure = None;
+                let cached = Cached {
+                    jwt: jwt.clone(),
+                    obtained_at: SystemTime::now(),
+                };
+                *self.cached.write().unwrap_or_else(|e| e.into_inner()) = Some(cached);
+                Ok(jwt)
+            }
+            Err(error) => {
+                *last_failure = Some(Failure {
+                    error: error.clone(),
+                    at: Instant::now(),
+                });
+                Err(error)
+            }
+        }
     }
 
     /// A client authenticated with a valid JWT.
@@ -404,14 +439,15 @@ impl TokenSource {
     }
 
     fn fresh(&self) -> Option<Jwt> {
-        let cached = self
-            .cached
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        cached
-            .as_ref()
-            .filter(|jwt| SystemTime::now() + self.margin < jwt.expires_at)
-            .cloned()
+        let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
+        let Cached { jwt, obtained_at } = cached.as_ref()?;
+        let lifetime = jwt
+            .expires_at
+            .duration_since(*obtained_at)
+            .unwrap_or_default();
+        let margin = self.margin.min(lifetime / 2);
+        let renew_at = jwt.expires_at.checked_sub(margin)?;
+        (SystemTime::now() < renew_at).then(|| jwt.clone())
     }
 }
 

@@ -30,13 +30,17 @@ fn bad_replies() -> Vec<(&'static str, Reply, bool)> {
     ]
 }
 
-/// Checks that a bad answer became the right error. The four crates share progenitor's error
-/// type, so one check serves them all.
+/// Checks that a bad answer became the right error, and that printing it shows no credential
+/// (the clients hold the sentinel as theirs). The four crates share progenitor's error type, so
+/// one check serves them all.
 fn assert_fault<T: std::fmt::Debug, E: std::fmt::Debug>(
     case: &str,
     unexpected: bool,
     result: Result<ResponseValue<T>, Error<E>>,
 ) {
+    if let Err(error) = &result {
+        assert_no_sentinel(&format!("{error} {error:?}"));
+    }
     match result {
         Err(Error::UnexpectedResponse(response)) if unexpected => {
             assert!(response.status().as_u16() >= 400, "{case}");
@@ -61,9 +65,6 @@ async fn smsbeta_login_survives_every_bad_answer() {
             })
             .send()
             .await;
-        if let Err(error) = &result {
-            assert_no_sentinel(&format!("{error} {error:?}"));
-        }
         assert_fault(case, unexpected, result);
         mock.delete_async().await;
     }
@@ -127,16 +128,53 @@ async fn signalwire_calls_survive_every_bad_answer() {
 }
 
 #[tokio::test]
-async fn a_refused_connection_is_a_communication_error() {
-    use telauth_mobivate::{Client, Credentials};
-    // Port 9 on loopback: nothing listens there on these machines.
-    let client = Client::new("http://127.0.0.1:9", Credentials::bearer_auth(SENTINEL));
-    match client.test().send().await {
+async fn a_refused_connection_is_a_communication_error_without_the_url() {
+    use telauth_voipbin::{Client, Credentials};
+    // Port 9 on loopback: nothing listens there on these machines. The key travels in the query.
+    let client = Client::new("http://127.0.0.1:9", Credentials::accesskey_query(SENTINEL));
+    match client.accesskeys_list().send().await {
         Err(error @ Error::CommunicationError(_)) => {
             assert_no_sentinel(&format!("{error} {error:?}"));
         }
         other => panic!("expected a communication error, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    use telauth_voipbin::{Client, Credentials, types::LoginRequest};
+    let server = MockServer::start_async().await;
+    let elsewhere = server
+        .mock_async(|when, then| {
+            when.path("/elsewhere");
+            then.status(200)
+                .json_body(json!({ "username": "alice", "token": "t" }));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/auth/login");
+            then.status(307).header("location", "/elsewhere");
+        })
+        .await;
+    let client = Client::new(&server.base_url(), Credentials::none());
+    let result = client
+        .auth_login()
+        .body(LoginRequest {
+            username: "alice".into(),
+            password: SENTINEL.into(),
+        })
+        .send()
+        .await;
+    match result {
+        Err(Error::UnexpectedResponse(response)) => assert_eq!(response.status(), 307),
+        other => panic!("expected the 307 itself, got {other:?}"),
+    }
+    assert_eq!(
+        elsewhere.calls_async().await,
+        0,
+        "the password was carried to the redirect"
+    );
 }
 
 #[tokio::test]
@@ -154,4 +192,17 @@ async fn no_credential_goes_over_plain_http_to_a_remote_host() {
         }
         other => panic!("expected a local refusal, got {other:?}"),
     }
+    // Logins carry a password in their body: they are refused too.
+    let result = client
+        .auth_login()
+        .body(telauth_voipbin::types::LoginRequest {
+            username: "alice".into(),
+            password: SENTINEL.into(),
+        })
+        .send()
+        .await;
+    assert!(
+        matches!(result, Err(Error::InvalidRequest(_))),
+        "{result:?}"
+    );
 }

@@ -66,7 +66,7 @@ async fn getkey_and_createkey_send_username_and_password_and_no_credential() {
 async fn getkey_and_createkey_decode_each_documented_error() {
     let server = MockServer::start_async().await;
     let client = Client::new(&server.base_url(), Credentials::none());
-    for status in [400, 401, 429, 500] {
+    for status in [400, 401, 402, 403, 429, 500] {
         let get = answer(&server, POST, "/auth/getkey", error_reply(status)).await;
         let create = answer(&server, POST, "/auth/createkey", error_reply(status)).await;
         assert_error(client.getkey().body(key_request()).send().await, status);
@@ -100,7 +100,7 @@ async fn test_presents_the_key_as_bearer() {
 async fn test_decodes_each_documented_error() {
     let server = MockServer::start_async().await;
     let client = Client::new(&server.base_url(), Credentials::bearer_auth("expired"));
-    for status in [401, 429, 500] {
+    for status in [400, 401, 402, 403, 429, 500] {
         let mock = answer(&server, GET, "/auth/test", error_reply(status)).await;
         assert_error(client.test().send().await, status);
         mock.delete_async().await;

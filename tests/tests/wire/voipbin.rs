@@ -45,7 +45,9 @@ const ERRORS: &[(u16, &str)] = &[
     (401, "UNAUTHENTICATED"),
     (403, "PERMISSION_DENIED"),
     (404, "NOT_FOUND"),
+    (429, "RESOURCE_EXHAUSTED"),
     (500, "INTERNAL"),
+    (503, "UNAVAILABLE"),
 ];
 
 /// Answers each of `statuses` in turn and checks that `call` decodes it as the documented error.
@@ -224,9 +226,13 @@ async fn accesskeys_list_decodes_each_documented_error() {
     let server = MockServer::start_async().await;
     let client = bearer(&server);
     let path = "/v1.0/accesskeys";
-    assert_documented_errors(&server, "GET", path, &[400, 401, 403, 500], || {
-        client.accesskeys_list().send()
-    })
+    assert_documented_errors(
+        &server,
+        "GET",
+        path,
+        &[400, 401, 403, 429, 500, 503],
+        || client.accesskeys_list().send(),
+    )
     .await;
 }
 
@@ -293,7 +299,7 @@ async fn accesskeys_create_leaves_out_absent_fields_and_decodes_each_documented_
         &server,
         "POST",
         "/v1.0/accesskeys",
-        &[400, 401, 403, 500],
+        &[400, 401, 403, 429, 500, 503],
         || client.accesskeys_create().body(body()).send(),
     )
     .await;
@@ -318,9 +324,13 @@ async fn accesskeys_get_addresses_the_key_by_id() {
     mock.assert_async().await;
     assert_eq!(key.name.as_deref(), Some("ci"));
     mock.delete_async().await;
-    assert_documented_errors(&server, "GET", &path, &[400, 401, 403, 404, 500], || {
-        client.accesskeys_get().id(key_id()).send()
-    })
+    assert_documented_errors(
+        &server,
+        "GET",
+        &path,
+        &[400, 401, 403, 404, 429, 500, 503],
+        || client.accesskeys_get().id(key_id()).send(),
+    )
     .await;
 }
 
@@ -352,9 +362,13 @@ async fn accesskeys_update_puts_name_and_detail() {
         .unwrap();
     mock.assert_async().await;
     mock.delete_async().await;
-    assert_documented_errors(&server, "PUT", &path, &[400, 401, 403, 404, 500], || {
-        client.accesskeys_update().id(key_id()).body(body()).send()
-    })
+    assert_documented_errors(
+        &server,
+        "PUT",
+        &path,
+        &[400, 401, 403, 404, 429, 500, 503],
+        || client.accesskeys_update().id(key_id()).body(body()).send(),
+    )
     .await;
 }
 
@@ -386,9 +400,13 @@ async fn accesskeys_delete_answers_the_deleted_key() {
         Some("2026-11-22T00:00:00.000000Z")
     );
     mock.delete_async().await;
-    assert_documented_errors(&server, "DELETE", &path, &[400, 401, 403, 404, 500], || {
-        client.accesskeys_delete().id(key_id()).send()
-    })
+    assert_documented_errors(
+        &server,
+        "DELETE",
+        &path,
+        &[400, 401, 403, 404, 429, 500, 503],
+        || client.accesskeys_delete().id(key_id()).send(),
+    )
     .await;
 }
 
