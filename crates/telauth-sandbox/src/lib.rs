@@ -1,0 +1,240 @@
+//! An offline server that answers like the credential APIs of SMSBeta, VoIPBIN, Mobivate and
+//! SignalWire, for tests, examples and development without accounts or network.
+//!
+//! One server serves the four providers, each under its own prefix (`/smsbeta`, `/voipbin`,
+//! `/mobivate`, `/signalwire`) followed by the provider's own API path. It keeps its state in
+//! memory and accepts the demo credentials in [`SandboxInfo`]:
+//! - SMSBeta checks the md5 digest of the password (a wrong one is a 401);
+//! - VoIPBIN issues signed JWTs valid 7 days (see [`Sandbox::advance_clock`]), accepts them as
+//!   Bearer or `?token=`, accepts access keys only as `?accesskey=`, refuses an `expire` under
+//!   86400, shows a key's `token` only on create, and pages lists with `next_page_token`;
+//! - Mobivate's `createkey` rotates the key, so the old one fails `test`;
+//! - SignalWire checks Basic auth and the `management` permission, validates permission names
+//!   (422, code 10003) and the subproject (422, 10004), and a token it created authenticates
+//!   later calls.
+//!
+//! A body that is not JSON, or lacks a required field, gets the provider's documented error.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! let sandbox = telauth_sandbox::Sandbox::start("127.0.0.1:0".parse().unwrap()).await?;
+//! let voipbin = &sandbox.info().voipbin;
+//! assert!(voipbin.base_url.ends_with("/voipbin"));
+//! sandbox.stop().await;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod jwt;
+mod mobivate;
+mod reply;
+mod signalwire;
+mod smsbeta;
+mod state;
+mod voipbin;
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State as Shared};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use serde::Serialize;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use state::State;
+pub use state::{Exchange, demo};
+
+/// Where each provider is served and the demo credentials it accepts.
+#[derive(Clone, Debug, Serialize)]
+pub struct SandboxInfo {
+    /// SMSBeta.
+    pub smsbeta: SmsBetaInfo,
+    /// VoIPBIN.
+    pub voipbin: AccountInfo,
+    /// Mobivate.
+    pub mobivate: AccountInfo,
+    /// SignalWire.
+    pub signalwire: SignalWireInfo,
+}
+
+/// SMSBeta's base URL and demo account.
+#[derive(Clone, Debug, Serialize)]
+pub struct SmsBetaInfo {
+    /// The origin to give a client (the API's paths follow it).
+    pub base_url: String,
+    /// The account mail.
+    pub mail: String,
+    /// The account password (send its md5 digest).
+    pub password: String,
+}
+
+/// A provider's base URL and demo username and password.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccountInfo {
+    /// The origin to give a client (the API's paths follow it).
+    pub base_url: String,
+    /// The username.
+    pub username: String,
+    /// The password.
+    pub password: String,
+}
+
+/// SignalWire's base URL and demo project.
+#[derive(Clone, Debug, Serialize)]
+pub struct SignalWireInfo {
+    /// The origin to give a client; `/api/laml/2010-04-01` follows it.
+    pub base_url: String,
+    /// The space name.
+    pub space: String,
+    /// The project id.
+    pub project_id: String,
+    /// An API token with every permission.
+    pub api_token: String,
+    /// A subproject of the project, for tokens created for it.
+    pub subproject_id: String,
+}
+
+/// A running sandbox. It stops when [`Sandbox::stop`] is called or when it is dropped.
+#[derive(Debug)]
+pub struct Sandbox {
+    info: SandboxInfo,
+    state: Arc<State>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<io::Result<()>>>,
+}
+
+/// What the logging and recording layer needs.
+struct Context {
+    state: Arc<State>,
+    log: bool,
+}
+
+impl Sandbox {
+    /// Starts a sandbox on `addr` (port 0 picks a free port) that logs nothing.
+    pub async fn start(addr: SocketAddr) -> io::Result<Self> {
+        Self::serve(addr, false).await
+    }
+
+    /// Starts a sandbox on `addr` that prints one line per request on stdout: method, path
+    /// (never the query, where keys travel) and status.
+    pub async fn start_logging(addr: SocketAddr) -> io::Result<Self> {
+        Self::serve(addr, true).await
+    }
+
+    async fn serve(addr: SocketAddr, log: bool) -> io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let origin = format!("http://{}", listener.local_addr()?);
+        let state = Arc::new(State::new());
+        let context = Arc::new(Context {
+            state: Arc::clone(&state),
+            log,
+        });
+        let app = Router::new()
+            .nest("/smsbeta", smsbeta::routes())
+            .nest("/voipbin", voipbin::routes())
+            .nest("/mobivate", mobivate::routes())
+            .nest("/signalwire", signalwire::routes())
+            .with_state(Arc::clone(&state))
+            .layer(middleware::from_fn_with_state(context, record));
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok(Self {
+            info: info(&origin),
+            state,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        })
+    }
+
+    /// The base URLs and demo credentials.
+    pub fn info(&self) -> &SandboxInfo {
+        &self.info
+    }
+
+    /// Moves the sandbox's clock forward, to expire JWTs and access keys without waiting.
+    pub fn advance_clock(&self, by: Duration) {
+        self.state.data().clock_offset += by;
+    }
+
+    /// Every exchange answered so far, in order.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.state.data().exchanges.clone()
+    }
+
+    /// Stops accepting requests, lets those under way finish, and waits for the server to end.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+fn info(origin: &str) -> SandboxInfo {
+    let account = |provider: &str, username: &str, password: &str| AccountInfo {
+        base_url: format!("{origin}/{provider}"),
+        username: username.into(),
+        password: password.into(),
+    };
+    SandboxInfo {
+        smsbeta: SmsBetaInfo {
+            base_url: format!("{origin}/smsbeta"),
+            mail: demo::SMSBETA_MAIL.into(),
+            password: demo::SMSBETA_PASSWORD.into(),
+        },
+        voipbin: account("voipbin", demo::VOIPBIN_USERNAME, demo::VOIPBIN_PASSWORD),
+        mobivate: account("mobivate", demo::MOBIVATE_USERNAME, demo::MOBIVATE_PASSWORD),
+        signalwire: SignalWireInfo {
+            base_url: format!("{origin}/signalwire"),
+            space: demo::SIGNALWIRE_SPACE.into(),
+            project_id: demo::SIGNALWIRE_PROJECT_ID.into(),
+            api_token: demo::SIGNALWIRE_API_TOKEN.into(),
+            subproject_id: demo::SIGNALWIRE_SUBPROJECT_ID.into(),
+        },
+    }
+}
+
+/// Records each exchange (and logs it when asked), without the query or any body in the log.
+async fn record(Shared(context): Shared<Arc<Context>>, request: Request, next: Next) -> Response {
+    let method = request.method().to_string();
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let status = parts.status.as_u16();
+    if context.log {
+        println!("{method} {path} {status}");
+    }
+    context.state.data().exchanges.push(Exchange {
+        method,
+        path,
+        status,
+        body: serde_json::from_slice(&bytes).ok(),
+    });
+    Response::from_parts(parts, Body::from(bytes))
+}

@@ -1,0 +1,225 @@
+//! SignalWire: project API tokens under `/api/laml/2010-04-01/Accounts/{AccountSid}/tokens`,
+//! with HTTP Basic auth by the project id and a token that has the `management` permission.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State as Shared};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::{patch, post};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::reply::{empty, json, object, text};
+use crate::state::{ProjectToken, State, demo};
+
+/// The permissions a token can have.
+const PERMISSIONS: [&str; 11] = [
+    "calling",
+    "chat",
+    "datasphere",
+    "fax",
+    "management",
+    "messaging",
+    "numbers",
+    "pubsub",
+    "storage",
+    "tasking",
+    "video",
+];
+
+const ERROR_CODES: &str =
+    "https://developer.signalwire.com/compatibility-api/reference/error-codes";
+
+pub fn routes() -> Router<Arc<State>> {
+    Router::new()
+        .route("/api/laml/2010-04-01/Accounts/{sid}/tokens", post(create))
+        .route(
+            "/api/laml/2010-04-01/Accounts/{sid}/tokens/{token_id}",
+            patch(update).delete(delete),
+        )
+}
+
+fn error(status: u16, code: u32, message: &str) -> Response {
+    json(
+        status,
+        json!({ "code": code, "message": message, "more_info": ERROR_CODES, "status": status }),
+    )
+}
+
+fn validation(code: &str, message: &str, attribute: &str) -> Response {
+    json(
+        422,
+        json!({
+            "type": "validation_error",
+            "code": code,
+            "message": message,
+            "attribute": attribute,
+            "url": format!("https://developer.signalwire.com/rest/overview/error-codes#{code}"),
+        }),
+    )
+}
+
+/// Checks Basic auth: the project id and a token of the project that has `management`.
+fn authenticate(state: &State, headers: &HeaderMap, sid: &str) -> Result<(), Response> {
+    let unauthorized = || {
+        error(
+            401,
+            20003,
+            "Authentication Error - invalid username or password",
+        )
+    };
+    let pair = headers
+        .get("authorization")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Basic "))
+        .and_then(|encoded| STANDARD.decode(encoded).ok())
+        .and_then(|decoded| String::from_utf8(decoded).ok())
+        .ok_or_else(unauthorized)?;
+    let (project, token) = pair.split_once(':').ok_or_else(unauthorized)?;
+    if project != demo::SIGNALWIRE_PROJECT_ID || sid != demo::SIGNALWIRE_PROJECT_ID {
+        return Err(unauthorized());
+    }
+    if token == demo::SIGNALWIRE_API_TOKEN {
+        return Ok(());
+    }
+    let data = state.data();
+    match data.signalwire_tokens.values().find(|t| t.token == token) {
+        Some(known) if known.permissions.iter().any(|p| p == "management") => Ok(()),
+        Some(_) => Err(error(
+            401,
+            20003,
+            "The API token lacks the management permission",
+        )),
+        None => Err(unauthorized()),
+    }
+}
+
+/// The `permissions` field as names, or the 400/422 that refuses it.
+fn permissions(value: Option<&Value>) -> Result<Option<Vec<String>>, Response> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let names = value
+        .as_array()
+        .and_then(|items| {
+            items
+                .iter()
+                .map(|item| item.as_str().map(str::to_string))
+                .collect::<Option<Vec<_>>>()
+        })
+        .ok_or_else(|| error(400, 21100, "permissions must be an array of strings"))?;
+    if names
+        .iter()
+        .any(|name| !PERMISSIONS.contains(&name.as_str()))
+    {
+        return Err(validation(
+            "10003",
+            "Permissions are invalid",
+            "permissions",
+        ));
+    }
+    Ok(Some(names))
+}
+
+fn token_json(id: Uuid, token: &ProjectToken) -> Value {
+    json!({ "id": id, "name": token.name, "permissions": token.permissions, "token": token.token })
+}
+
+async fn create(
+    Shared(state): Shared<Arc<State>>,
+    headers: HeaderMap,
+    Path(sid): Path<String>,
+    body: Bytes,
+) -> Response {
+    if let Err(refusal) = authenticate(&state, &headers, &sid) {
+        return refusal;
+    }
+    let Some(request) = object(&body) else {
+        return error(400, 21100, "The request body is not a JSON object");
+    };
+    let Some(name) = text(&request, "name") else {
+        return error(400, 21100, "name is required");
+    };
+    let permissions = match permissions(request.get("permissions")) {
+        Ok(Some(permissions)) => permissions,
+        Ok(None) => return error(400, 21100, "permissions is required"),
+        Err(refusal) => return refusal,
+    };
+    match request.get("subproject_id") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(id)) if id == demo::SIGNALWIRE_SUBPROJECT_ID => {}
+        Some(_) => {
+            return validation(
+                "10004",
+                "The subproject does not belong to the project",
+                "subproject_id",
+            );
+        }
+    }
+    let id = Uuid::new_v4();
+    let token = ProjectToken {
+        name: name.to_string(),
+        permissions,
+        token: format!("PT{}", Uuid::new_v4().simple()),
+    };
+    let answer = token_json(id, &token);
+    state.data().signalwire_tokens.insert(id, token);
+    json(200, answer)
+}
+
+async fn update(
+    Shared(state): Shared<Arc<State>>,
+    headers: HeaderMap,
+    Path((sid, token_id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    if let Err(refusal) = authenticate(&state, &headers, &sid) {
+        return refusal;
+    }
+    let Some(request) = object(&body) else {
+        return error(400, 21100, "The request body is not a JSON object");
+    };
+    let Some(name) = text(&request, "name") else {
+        return error(400, 21100, "name is required");
+    };
+    let permissions = match permissions(request.get("permissions")) {
+        Ok(permissions) => permissions,
+        Err(refusal) => return refusal,
+    };
+    let mut data = state.data();
+    let known = token_id
+        .parse::<Uuid>()
+        .ok()
+        .and_then(|id| data.signalwire_tokens.get_mut(&id).map(|token| (id, token)));
+    let Some((id, token)) = known else {
+        return error(404, 20404, "The requested resource was not found");
+    };
+    token.name = name.to_string();
+    if let Some(permissions) = permissions.filter(|p| !p.is_empty()) {
+        token.permissions = permissions;
+    }
+    json(200, token_json(id, token))
+}
+
+async fn delete(
+    Shared(state): Shared<Arc<State>>,
+    headers: HeaderMap,
+    Path((sid, token_id)): Path<(String, String)>,
+) -> Response {
+    if let Err(refusal) = authenticate(&state, &headers, &sid) {
+        return refusal;
+    }
+    let removed = token_id
+        .parse::<Uuid>()
+        .ok()
+        .and_then(|id| state.data().signalwire_tokens.remove(&id));
+    match removed {
+        Some(_) => empty(204),
+        None => error(404, 20404, "The requested resource was not found"),
+    }
+}
