@@ -1,0 +1,134 @@
+//! A tour of telauth against the offline sandbox: each provider's login, a credential created,
+//! used, rotated or revoked, and one deliberate failure.
+//!
+//! ```sh
+//! cargo run -p telauth --example tour
+//! ```
+
+use std::time::{Duration, SystemTime};
+
+use telauth::mobivate::{Mobivate, MobivateCredentials};
+use telauth::signalwire::{Permission, SignalWire, SignalWireCredentials};
+use telauth::smsbeta::{SmsBeta, SmsBetaCredentials, password_digest};
+use telauth::voipbin::{TokenSource, VoipBin, VoipBinAuth, VoipBinCredentials};
+use telauth::{Config, Error, Secret};
+use telauth_sandbox::Sandbox;
+
+/// The first characters of a secret, enough to tell two apart; the rest stays hidden.
+fn glimpse(secret: &Secret) -> String {
+    let shown: String = secret.expose().chars().take(8).collect();
+    format!("{shown}… ({} characters)", secret.expose().len())
+}
+
+fn step(text: &str) {
+    println!("\n== {text}");
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let sandbox = Sandbox::start("127.0.0.1:0".parse()?).await?;
+    let info = sandbox.info().clone();
+    println!("The sandbox answers like the four providers, offline, on one loopback port:");
+    for (provider, url) in [
+        ("SMSBeta", &info.smsbeta.base_url),
+        ("VoIPBIN", &info.voipbin.base_url),
+        ("Mobivate", &info.mobivate.base_url),
+        ("SignalWire", &info.signalwire.base_url),
+    ] {
+        println!("  {provider:<10} {url}");
+    }
+
+    step("SMSBeta: log in with mail and password; only the md5 digest leaves this program");
+    let smsbeta = SmsBeta::new(&Config::new().origin(&info.smsbeta.base_url))?;
+    let credentials = SmsBetaCredentials {
+        mail: info.smsbeta.mail.clone(),
+        password: Secret::from(info.smsbeta.password.as_str()),
+    };
+    println!("digest sent: {}", password_digest(&credentials.password).expose());
+    let login = smsbeta.login(&credentials).await?;
+    println!("as Debug, secrets stay hidden: {login:?}");
+    println!("API token: {}", glimpse(&login.token));
+
+    step("VoIPBIN: log in for a JWT and read its expiry from the `exp` claim");
+    let voipbin = VoipBin::new(&Config::new().origin(&info.voipbin.base_url), None)?;
+    let account = VoipBinCredentials {
+        username: info.voipbin.username.clone(),
+        password: Secret::from(info.voipbin.password.as_str()),
+    };
+    let tokens = TokenSource::new(voipbin.clone(), account);
+    let jwt = tokens.token().await?;
+    let left = jwt.expires_at.duration_since(SystemTime::now()).unwrap_or_default();
+    println!(
+        "JWT {} for {}, expires in {:.1} days; the token source renews it shortly before",
+        glimpse(&jwt.token),
+        jwt.username,
+        left.as_secs_f64() / 86_400.0
+    );
+
+    step("VoIPBIN: create an access key with the JWT, then use the key (as ?accesskey=)");
+    let with_jwt = tokens.client().await?;
+    let key = with_jwt
+        .create_access_key(Duration::from_secs(30 * 86_400), Some("tour"), Some("made by the tour"))
+        .await?;
+    let key_token = key.token.clone().ok_or("the create answer carries the key's token")?;
+    println!("created key {} named {:?}: {}", key.id, key.name, glimpse(&key_token));
+    let with_key = voipbin.with_auth(VoipBinAuth::AccessKey(key_token));
+    let all = with_key.all_access_keys(Some(100)).await?;
+    println!("listed with the key itself: {} key(s); tokens are never listed", all.len());
+    with_jwt.delete_access_key(key.id).await?;
+    match with_key.all_access_keys(None).await {
+        Err(error) => println!("after deleting it, the key is refused: {error}"),
+        Ok(_) => println!("unexpected: the deleted key still works"),
+    }
+
+    step("Mobivate: get the API key, check it, rotate it");
+    let mobivate = Mobivate::new(&Config::new().origin(&info.mobivate.base_url))?;
+    let account = MobivateCredentials {
+        username: info.mobivate.username.clone(),
+        password: Secret::from(info.mobivate.password.as_str()),
+    };
+    let old = mobivate.get_key(&account).await?;
+    println!("current key {}: {}", glimpse(&old), mobivate.test_key(&old).await?);
+    let new = mobivate.create_key(&account).await?;
+    println!("rotated to {}: {}", glimpse(&new), mobivate.test_key(&new).await?);
+    if let Err(error) = mobivate.test_key(&old).await {
+        println!("the old key no longer works: {error}");
+    }
+
+    step("SignalWire: create a scoped project token, rename it, revoke it");
+    let project = SignalWireCredentials {
+        space: info.signalwire.space.clone(),
+        project_id: info.signalwire.project_id.parse()?,
+        api_token: Secret::from(info.signalwire.api_token.as_str()),
+    };
+    let signalwire = SignalWire::new(&Config::new().origin(&info.signalwire.base_url), &project)?;
+    let token = signalwire
+        .create_token("tour", &[Permission::Messaging, Permission::Numbers], None)
+        .await?;
+    println!("token {} with {:?}: {:?}", token.id, token.permissions, token.token);
+    let renamed = signalwire.update_token(token.id, "tour-renamed", None).await?;
+    println!("renamed to {:?}, permissions kept: {:?}", renamed.name, renamed.permissions);
+    signalwire.delete_token(token.id).await?;
+    if let Err(error) = signalwire.update_token(token.id, "gone", None).await {
+        println!("after the delete: {error}");
+    }
+
+    step("A deliberate failure: VoIPBIN login with a wrong password");
+    let wrong = VoipBinCredentials {
+        username: info.voipbin.username.clone(),
+        password: Secret::from("not-the-password"),
+    };
+    let error: Error = voipbin.login(&wrong).await.expect_err("a wrong password is refused");
+    println!("the error a user sees: {error}");
+    println!(
+        "provider {}, operation {}, status {:?}, retryable: {}",
+        error.provider(),
+        error.operation(),
+        error.status(),
+        error.is_retryable()
+    );
+
+    sandbox.stop().await;
+    println!("\nDone: every call above went to the offline sandbox.");
+    Ok(())
+}
