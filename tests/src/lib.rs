@@ -1,6 +1,8 @@
 //! Helpers shared by telauth's cross-crate tests: canned answers from a loopback mock server,
 //! and checks that a secret never shows in text.
 
+pub mod contract;
+
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;

@@ -44,7 +44,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         mail: info.smsbeta.mail.clone(),
         password: Secret::from(info.smsbeta.password.as_str()),
     };
-    println!("digest sent: {}", password_digest(&credentials.password).expose());
+    println!(
+        "digest sent: {}",
+        password_digest(&credentials.password).expose()
+    );
     let login = smsbeta.login(&credentials).await?;
     println!("as Debug, secrets stay hidden: {login:?}");
     println!("API token: {}", glimpse(&login.token));
@@ -57,7 +60,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let tokens = TokenSource::new(voipbin.clone(), account);
     let jwt = tokens.token().await?;
-    let left = jwt.expires_at.duration_since(SystemTime::now()).unwrap_or_default();
+    let left = jwt
+        .expires_at
+        .duration_since(SystemTime::now())
+        .unwrap_or_default();
     println!(
         "JWT {} for {}, expires in {:.1} days; the token source renews it shortly before",
         glimpse(&jwt.token),
@@ -68,13 +74,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     step("VoIPBIN: create an access key with the JWT, then use the key (as ?accesskey=)");
     let with_jwt = tokens.client().await?;
     let key = with_jwt
-        .create_access_key(Duration::from_secs(30 * 86_400), Some("tour"), Some("made by the tour"))
+        .create_access_key(
+            Duration::from_secs(30 * 86_400),
+            Some("tour"),
+            Some("made by the tour"),
+        )
         .await?;
-    let key_token = key.token.clone().ok_or("the create answer carries the key's token")?;
-    println!("created key {} named {:?}: {}", key.id, key.name, glimpse(&key_token));
+    let key_token = key
+        .token
+        .clone()
+        .ok_or("the create answer carries the key's token")?;
+    println!(
+        "created key {} named {:?}: {}",
+        key.id,
+        key.name,
+        glimpse(&key_token)
+    );
     let with_key = voipbin.with_auth(VoipBinAuth::AccessKey(key_token));
     let all = with_key.all_access_keys(Some(100)).await?;
-    println!("listed with the key itself: {} key(s); tokens are never listed", all.len());
+    println!(
+        "listed with the key itself: {} key(s); tokens are never listed",
+        all.len()
+    );
     with_jwt.delete_access_key(key.id).await?;
     match with_key.all_access_keys(None).await {
         Err(error) => println!("after deleting it, the key is refused: {error}"),
@@ -88,9 +109,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         password: Secret::from(info.mobivate.password.as_str()),
     };
     let old = mobivate.get_key(&account).await?;
-    println!("current key {}: {}", glimpse(&old), mobivate.test_key(&old).await?);
+    println!(
+        "current key {}: {}",
+        glimpse(&old),
+        mobivate.test_key(&old).await?
+    );
     let new = mobivate.create_key(&account).await?;
-    println!("rotated to {}: {}", glimpse(&new), mobivate.test_key(&new).await?);
+    println!(
+        "rotated to {}: {}",
+        glimpse(&new),
+        mobivate.test_key(&new).await?
+    );
     if let Err(error) = mobivate.test_key(&old).await {
         println!("the old key no longer works: {error}");
     }
@@ -105,9 +134,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let token = signalwire
         .create_token("tour", &[Permission::Messaging, Permission::Numbers], None)
         .await?;
-    println!("token {} with {:?}: {:?}", token.id, token.permissions, token.token);
-    let renamed = signalwire.update_token(token.id, "tour-renamed", None).await?;
-    println!("renamed to {:?}, permissions kept: {:?}", renamed.name, renamed.permissions);
+    println!(
+        "token {} with {:?}: {:?}",
+        token.id, token.permissions, token.token
+    );
+    let renamed = signalwire
+        .update_token(token.id, "tour-renamed", None)
+        .await?;
+    println!(
+        "renamed to {:?}, permissions kept: {:?}",
+        renamed.name, renamed.permissions
+    );
     signalwire.delete_token(token.id).await?;
     if let Err(error) = signalwire.update_token(token.id, "gone", None).await {
         println!("after the delete: {error}");
@@ -118,7 +155,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         username: info.voipbin.username.clone(),
         password: Secret::from("not-the-password"),
     };
-    let error: Error = voipbin.login(&wrong).await.expect_err("a wrong password is refused");
+    let error: Error = voipbin
+        .login(&wrong)
+        .await
+        .expect_err("a wrong password is refused");
     println!("the error a user sees: {error}");
     println!(
         "provider {}, operation {}, status {:?}, retryable: {}",

@@ -1,0 +1,88 @@
+//! The `telauth-sandbox` binary: its first line, its request log, and a clean stop on SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+#[test]
+fn first_line_is_json_then_one_line_per_request_until_sigterm() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_telauth-sandbox"))
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let info: Value = serde_json::from_str(&first).expect("the first line is one JSON object");
+    for (provider, fields) in [
+        ("smsbeta", &["base_url", "mail", "password"][..]),
+        ("voipbin", &["base_url", "username", "password"]),
+        ("mobivate", &["base_url", "username", "password"]),
+        (
+            "signalwire",
+            &["base_url", "space", "project_id", "api_token"],
+        ),
+    ] {
+        for field in fields {
+            assert!(
+                info[provider][field].is_string(),
+                "{provider}.{field} in {first}"
+            );
+        }
+        let base = info[provider]["base_url"].as_str().unwrap();
+        assert!(
+            base.starts_with("http://127.0.0.1:") && base.ends_with(provider),
+            "{base}"
+        );
+    }
+
+    // One request, with a secret in its query.
+    let address = info["mobivate"]["base_url"].as_str().unwrap()["http://".len()..]
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut stream = TcpStream::connect(&address).unwrap();
+    write!(stream, "GET /mobivate/auth/test?key=sentinel-secret HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    let mut log = String::new();
+    stdout.read_line(&mut log).unwrap();
+    assert_eq!(log.trim_end(), "GET /mobivate/auth/test 401");
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the sandbox did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn a_bad_listen_address_is_a_usage_error() {
+    let output = Command::new(env!("CARGO_BIN_EXE_telauth-sandbox"))
+        .args(["--listen", "not-an-address"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not an ADDRESS:PORT"));
+}

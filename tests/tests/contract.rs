@@ -1,0 +1,464 @@
+//! Every operation of every generated client against the sandbox, success and documented
+//! failures; then every answer the sandbox gave is checked against the specs.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use telauth_sandbox::{Sandbox, SandboxInfo};
+use telauth_tests::contract::{unexercised, violations};
+
+/// Sends `body` (raw bytes) as `method` to `url`, for the requests a typed client cannot make.
+async fn raw(
+    method: reqwest::Method,
+    url: &str,
+    body: &str,
+    basic: Option<(&str, &str)>,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new()
+        .request(method, url)
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some((user, password)) = basic {
+        request = request.basic_auth(user, Some(password));
+    }
+    let response = request.send().await.expect("the sandbox answers");
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+fn status<T, E>(result: Result<T, telauth_voipbin::Error<E>>) -> u16 {
+    match result {
+        Ok(_) => 200,
+        Err(error) => error.status().map_or(0, |status| status.as_u16()),
+    }
+}
+
+async fn smsbeta(info: &SandboxInfo) {
+    use telauth_smsbeta::{Client, Credentials, types::LoginRequest};
+    let client = Client::new(&info.smsbeta.base_url, Credentials::none());
+    let login = |password: &str| {
+        client
+            .login()
+            .body(LoginRequest {
+                mail: info.smsbeta.mail.clone(),
+                password: password.into(),
+            })
+            .send()
+    };
+    // md5 of the demo password, as `printf %s smsbeta-demo-password | md5sum` gives it.
+    let envelope = login("ef711a3db2fa4a11699956b1fc6d8603").await.unwrap();
+    assert_eq!(envelope.code, 200);
+    assert!(
+        envelope
+            .data
+            .as_ref()
+            .unwrap()
+            .token
+            .expose()
+            .starts_with("sb_")
+    );
+    assert_eq!(
+        status(login(&info.smsbeta.password).await),
+        401,
+        "the plain password is refused"
+    );
+    let url = format!("{}/login", info.smsbeta.base_url);
+    assert_eq!(
+        raw(reqwest::Method::POST, &url, "{not json", None).await.0,
+        401
+    );
+    assert_eq!(
+        raw(reqwest::Method::POST, &url, r#"{"mail":"x"}"#, None)
+            .await
+            .0,
+        401
+    );
+}
+
+async fn voipbin(sandbox: &Sandbox, info: &SandboxInfo) {
+    use telauth_voipbin::types::{AccesskeyCreate, AccesskeyUpdate, LoginRequest};
+    use telauth_voipbin::{Client, Credentials};
+    let base = &info.voipbin.base_url;
+    let public = Client::new(base, Credentials::none());
+    let login = |password: &str| {
+        public
+            .auth_login()
+            .body(LoginRequest {
+                username: info.voipbin.username.clone(),
+                password: password.into(),
+            })
+            .send()
+    };
+    assert_eq!(status(login("wrong").await), 400);
+    let jwt = login(&info.voipbin.password)
+        .await
+        .unwrap()
+        .into_inner()
+        .token;
+    let (code, _) = raw(
+        reqwest::Method::POST,
+        &format!("{base}/auth/login"),
+        "[1,2",
+        None,
+    )
+    .await;
+    assert_eq!(code, 400);
+
+    let by_jwt = Client::new(base, Credentials::bearer_auth(jwt.clone()));
+    let create = |expire: i64, name: &str| {
+        by_jwt
+            .accesskeys_create()
+            .body(AccesskeyCreate {
+                name: Some(name.into()),
+                detail: None,
+                expire,
+            })
+            .send()
+    };
+    assert_eq!(status(create(86_399, "too short").await), 400);
+    let mut keys = Vec::new();
+    for name in ["a", "b", "c"] {
+        keys.push(create(86_400, name).await.unwrap().into_inner());
+    }
+    let key_token = keys[0].token.clone().expect("create shows the token");
+
+    // Access keys only as ?accesskey=; a JWT as Bearer or ?token=.
+    let by_key = Client::new(base, Credentials::accesskey_query(key_token.clone()));
+    let by_token_query = Client::new(base, Credentials::token_query(jwt.clone()));
+    let key_as_bearer = Client::new(base, Credentials::bearer_auth(key_token.clone()));
+    let first = by_key
+        .accesskeys_list()
+        .page_size(2)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(first.result.len(), 2);
+    assert!(
+        first.result.iter().all(|key| key.token.is_none()),
+        "lists never show tokens"
+    );
+    let next = first
+        .next_page_token
+        .clone()
+        .filter(|t| !t.is_empty())
+        .expect("a second page");
+    let second = by_token_query
+        .accesskeys_list()
+        .page_size(2)
+        .page_token(next)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(second.result.len(), 1);
+    assert_eq!(second.next_page_token.as_deref(), Some(""));
+    assert_eq!(status(key_as_bearer.accesskeys_list().send().await), 401);
+    assert_eq!(
+        status(by_jwt.accesskeys_list().page_size(500).send().await),
+        200
+    );
+
+    let id = keys[1].id;
+    let read = by_key.accesskeys_get().id(id).send().await.unwrap();
+    assert_eq!(read.name.as_deref(), Some("b"));
+    let updated = by_key
+        .accesskeys_update()
+        .id(id)
+        .body(AccesskeyUpdate {
+            name: Some("renamed".into()),
+            detail: Some("detail".into()),
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.name.as_deref(), Some("renamed"));
+    let deleted = by_key.accesskeys_delete().id(id).send().await.unwrap();
+    assert_ne!(
+        deleted.tm_delete.as_deref(),
+        Some("9999-01-01T00:00:00.000000Z")
+    );
+    assert_eq!(status(by_key.accesskeys_get().id(id).send().await), 404);
+    assert_eq!(status(by_key.accesskeys_delete().id(id).send().await), 404);
+    let (code, _) = raw(
+        reqwest::Method::POST,
+        &format!("{base}/v1.0/accesskeys?token={}", jwt.expose()),
+        "{}",
+        None,
+    )
+    .await;
+    assert_eq!(code, 400, "a create without expire");
+
+    // A deleted key, and after 8 days every JWT and the one-day keys, are refused.
+    let deleted_key = keys[1].token.clone().unwrap();
+    let by_deleted = Client::new(base, Credentials::accesskey_query(deleted_key));
+    assert_eq!(status(by_deleted.accesskeys_list().send().await), 401);
+    sandbox.advance_clock(Duration::from_secs(8 * 86_400));
+    assert_eq!(status(by_jwt.accesskeys_list().send().await), 401);
+    assert_eq!(status(by_key.accesskeys_list().send().await), 401);
+}
+
+async fn mobivate(info: &SandboxInfo) {
+    use telauth_mobivate::types::KeyRequest;
+    use telauth_mobivate::{Client, Credentials};
+    let base = &info.mobivate.base_url;
+    let public = Client::new(base, Credentials::none());
+    let request = |password: &str| KeyRequest {
+        username: info.mobivate.username.clone(),
+        password: password.into(),
+    };
+    let old = public
+        .getkey()
+        .body(request(&info.mobivate.password))
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .api_key;
+    assert_eq!(
+        status(public.getkey().body(request("wrong")).send().await),
+        401
+    );
+    let test = |key| async move {
+        Client::new(base, Credentials::bearer_auth(key))
+            .test()
+            .send()
+            .await
+    };
+    assert_eq!(test(old.clone()).await.unwrap().message, "API Key is valid");
+    let new = public
+        .createkey()
+        .body(request(&info.mobivate.password))
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .api_key;
+    assert_eq!(status(test(old).await), 401, "rotation revokes the old key");
+    assert_eq!(status(test(new).await), 200);
+    assert_eq!(
+        status(public.createkey().body(request("wrong")).send().await),
+        401
+    );
+    let (code, body) = raw(
+        reqwest::Method::POST,
+        &format!("{base}/auth/getkey"),
+        "nope",
+        None,
+    )
+    .await;
+    assert_eq!((code, body["code"].as_i64()), (400, Some(400)));
+    let (code, _) = raw(
+        reqwest::Method::POST,
+        &format!("{base}/auth/createkey"),
+        r#"{"username":"demo"}"#,
+        None,
+    )
+    .await;
+    assert_eq!(code, 400);
+}
+
+async fn signalwire(info: &SandboxInfo) {
+    use telauth_signalwire::types::{
+        CreateTokenError, CreateTokenRequest, Permission, UpdateTokenRequest,
+    };
+    use telauth_signalwire::{Client, Credentials};
+    let sw = &info.signalwire;
+    let base = format!("{}/api/laml/2010-04-01", sw.base_url);
+    let project: uuid::Uuid = sw.project_id.parse().unwrap();
+    let client = |token: &str| {
+        Client::new(
+            &base,
+            Credentials::signal_wire_basic_auth(&sw.project_id, token),
+        )
+    };
+    let admin = client(&sw.api_token);
+    let create =
+        async |client: &Client, permissions: Vec<Permission>, subproject: Option<uuid::Uuid>| {
+            client
+                .create_token()
+                .account_sid(project)
+                .body(CreateTokenRequest {
+                    name: "ci".into(),
+                    permissions,
+                    subproject_id: subproject,
+                })
+                .send()
+                .await
+        };
+    let managing = create(
+        &admin,
+        vec![Permission::Management],
+        Some(sw.subproject_id.parse().unwrap()),
+    )
+    .await
+    .unwrap()
+    .into_inner();
+    let messaging = create(
+        &client(managing.token.expose()),
+        vec![Permission::Messaging],
+        None,
+    )
+    .await
+    .unwrap()
+    .into_inner();
+    assert_eq!(
+        status(
+            create(
+                &client(messaging.token.expose()),
+                vec![Permission::Fax],
+                None
+            )
+            .await
+        ),
+        401,
+        "a token without management cannot manage tokens"
+    );
+    assert_eq!(
+        status(create(&client("wrong"), vec![Permission::Fax], None).await),
+        401
+    );
+    match create(&admin, vec![Permission::Chat], Some(uuid::Uuid::nil())).await {
+        Err(telauth_signalwire::Error::ErrorResponse(response)) => match response.into_inner() {
+            CreateTokenError::TokenValidationError(error) => {
+                assert_eq!(error.code.as_deref(), Some("10004"))
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("expected 422 10004, got {other:?}"),
+    }
+    let tokens_url = format!("{base}/Accounts/{project}/tokens");
+    let basic = Some((sw.project_id.as_str(), sw.api_token.as_str()));
+    let (code, body) = raw(
+        reqwest::Method::POST,
+        &tokens_url,
+        r#"{"name":"x","permissions":["root"]}"#,
+        basic,
+    )
+    .await;
+    assert_eq!((code, body["code"].as_str()), (422, Some("10003")));
+    assert_eq!(
+        raw(
+            reqwest::Method::POST,
+            &tokens_url,
+            r#"{"permissions":[]}"#,
+            basic
+        )
+        .await
+        .0,
+        400
+    );
+    assert_eq!(
+        raw(reqwest::Method::POST, &tokens_url, "{", basic).await.0,
+        400
+    );
+
+    let update = |id: uuid::Uuid, permissions: Vec<Permission>| {
+        admin
+            .update_token()
+            .account_sid(project)
+            .token_id(id)
+            .body(UpdateTokenRequest {
+                name: "renamed".into(),
+                permissions,
+            })
+            .send()
+    };
+    let renamed = update(messaging.id, vec![]).await.unwrap();
+    assert_eq!(
+        renamed.permissions,
+        ["messaging"],
+        "permissions left out are kept"
+    );
+    assert_eq!(
+        update(messaging.id, vec![Permission::Video])
+            .await
+            .unwrap()
+            .permissions,
+        ["video"]
+    );
+    assert_eq!(status(update(uuid::Uuid::nil(), vec![]).await), 404);
+    let (code, _) = raw(
+        reqwest::Method::PATCH,
+        &format!("{tokens_url}/{}", messaging.id),
+        r#"{"name":"x","permissions":["nope"]}"#,
+        basic,
+    )
+    .await;
+    assert_eq!(code, 422);
+    let delete = |id| {
+        admin
+            .delete_token()
+            .account_sid(project)
+            .token_id(id)
+            .send()
+    };
+    assert_eq!(delete(messaging.id).await.unwrap().status(), 204);
+    assert_eq!(status(delete(messaging.id).await), 404);
+}
+
+#[tokio::test]
+async fn every_operation_against_the_sandbox_and_every_answer_as_the_specs_say() {
+    let sandbox = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let info = sandbox.info().clone();
+    smsbeta(&info).await;
+    voipbin(&sandbox, &info).await;
+    mobivate(&info).await;
+    signalwire(&info).await;
+
+    let exchanges = sandbox.exchanges();
+    let problems = violations(&exchanges);
+    assert!(
+        problems.is_empty(),
+        "answers the specs do not allow:\n{}",
+        problems.join("\n")
+    );
+    let missing = unexercised(&exchanges);
+    assert!(
+        missing.is_empty(),
+        "operations never answered with success: {missing:?}"
+    );
+    println!(
+        "{} sandbox answers checked against the specs",
+        exchanges.len()
+    );
+    sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn an_answer_the_spec_does_not_allow_is_caught() {
+    use telauth_sandbox::Exchange;
+    let exchange = |path: &str, status: u16, body: Option<Value>| Exchange {
+        method: "POST".into(),
+        path: path.into(),
+        status,
+        body,
+    };
+    let bad = [
+        exchange(
+            "/mobivate/auth/getkey",
+            200,
+            Some(json!({ "apiKey": "k", "extra": 1 })),
+        ),
+        exchange("/mobivate/auth/getkey", 200, Some(json!({ "apiKey": 5 }))),
+        exchange(
+            "/mobivate/auth/getkey",
+            418,
+            Some(json!({ "code": 418, "message": "teapot" })),
+        ),
+        exchange("/voipbin/auth/login", 400, Some(json!({ "error": "bad" }))),
+        exchange("/smsbeta/login", 200, None),
+        exchange(
+            "/signalwire/api/laml/2010-04-01/Accounts/x/tokens",
+            422,
+            Some(json!({ "code": 10003 })),
+        ),
+        exchange("/nowhere", 200, None),
+    ];
+    let problems = violations(&bad);
+    println!("{}", problems.join("\n"));
+    assert_eq!(problems.len(), bad.len(), "{problems:#?}");
+}
