@@ -11,7 +11,7 @@ use axum::response::Response;
 use axum::routing::{patch, post};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::reply::{empty, json, object, text};
@@ -126,6 +126,24 @@ fn permissions(value: Option<&Value>) -> Result<Option<Vec<String>>, Response> {
     Ok(Some(names))
 }
 
+/// Authenticates a create or update and reads its body: the object, its `name` (required) and
+/// its `permissions` (checked when present).
+fn named_request(
+    state: &State,
+    headers: &HeaderMap,
+    sid: &str,
+    body: &[u8],
+) -> Result<(Map<String, Value>, String, Option<Vec<String>>), Response> {
+    authenticate(state, headers, sid)?;
+    let request =
+        object(body).ok_or_else(|| error(400, 21100, "The request body is not a JSON object"))?;
+    let name = text(&request, "name")
+        .ok_or_else(|| error(400, 21100, "name is required"))?
+        .to_string();
+    let permissions = permissions(request.get("permissions"))?;
+    Ok((request, name, permissions))
+}
+
 fn token_json(id: Uuid, token: &ProjectToken) -> Value {
     json!({ "id": id, "name": token.name, "permissions": token.permissions, "token": token.token })
 }
@@ -136,18 +154,13 @@ async fn create(
     Path(sid): Path<String>,
     body: Bytes,
 ) -> Response {
-    if let Err(refusal) = authenticate(&state, &headers, &sid) {
-        return refusal;
-    }
-    let Some(request) = object(&body) else {
-        return error(400, 21100, "The request body is not a JSON object");
-    };
-    let Some(name) = text(&request, "name") else {
-        return error(400, 21100, "name is required");
-    };
-    let permissions = match permissions(request.get("permissions")) {
-        Ok(Some(permissions)) => permissions,
-        Ok(None) => return error(400, 21100, "permissions is required"),
+    let (request, name, permissions) = match token_request(&state, &headers, &sid, &body) {
+        Ok(TokenRequest {
+            body,
+            name,
+            permissions: Some(permissions),
+        }) => (body, name, permissions),
+        Ok(_) => return error(400, 21100, "permissions is required"),
         Err(refusal) => return refusal,
     };
     match request.get("subproject_id") {
@@ -163,7 +176,7 @@ async fn create(
     }
     let id = Uuid::new_v4();
     let token = ProjectToken {
-        name: name.to_string(),
+        name,
         permissions,
         token: format!("PT{}", Uuid::new_v4().simple()),
     };
@@ -178,17 +191,10 @@ async fn update(
     Path((sid, token_id)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    if let Err(refusal) = authenticate(&state, &headers, &sid) {
-        return refusal;
-    }
-    let Some(request) = object(&body) else {
-        return error(400, 21100, "The request body is not a JSON object");
-    };
-    let Some(name) = text(&request, "name") else {
-        return error(400, 21100, "name is required");
-    };
-    let permissions = match permissions(request.get("permissions")) {
-        Ok(permissions) => permissions,
+    let TokenRequest {
+        name, permissions, ..
+    } = match token_request(&state, &headers, &sid, &body) {
+        Ok(request) => request,
         Err(refusal) => return refusal,
     };
     let mut data = state.data();
@@ -199,7 +205,7 @@ async fn update(
     let Some((id, token)) = known else {
         return error(404, 20404, "The requested resource was not found");
     };
-    token.name = name.to_string();
+    token.name = name;
     if let Some(permissions) = permissions.filter(|p| !p.is_empty()) {
         token.permissions = permissions;
     }
