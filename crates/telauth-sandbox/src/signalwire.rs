@@ -126,22 +126,33 @@ fn permissions(value: Option<&Value>) -> Result<Option<Vec<String>>, Response> {
     Ok(Some(names))
 }
 
-/// Authenticates a create or update and reads its body: the object, its `name` (required) and
-/// its `permissions` (checked when present).
-fn named_request(
+/// The body of a create or update.
+struct TokenRequest {
+    body: Map<String, Value>,
+    name: String,
+    permissions: Option<Vec<String>>,
+}
+
+/// Authenticates a create or update and reads its body: its `name` (required) and its
+/// `permissions` (checked when present).
+fn token_request(
     state: &State,
     headers: &HeaderMap,
     sid: &str,
     body: &[u8],
-) -> Result<(Map<String, Value>, String, Option<Vec<String>>), Response> {
+) -> Result<TokenRequest, Response> {
     authenticate(state, headers, sid)?;
-    let request =
+    let body =
         object(body).ok_or_else(|| error(400, 21100, "The request body is not a JSON object"))?;
-    let name = text(&request, "name")
+    let name = text(&body, "name")
         .ok_or_else(|| error(400, 21100, "name is required"))?
         .to_string();
-    let permissions = permissions(request.get("permissions"))?;
-    Ok((request, name, permissions))
+    let permissions = permissions(body.get("permissions"))?;
+    Ok(TokenRequest {
+        body,
+        name,
+        permissions,
+    })
 }
 
 fn token_json(id: Uuid, token: &ProjectToken) -> Value {
