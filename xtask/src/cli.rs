@@ -34,6 +34,16 @@ enum Command {
         #[arg(long, hide = true)]
         root: Option<PathBuf>,
     },
+    /// Package and verify every publishable crate in dependency order (a dry run unless
+    /// --execute).
+    Publish {
+        /// Publish for real, in order, skipping versions crates.io already has.
+        #[arg(long)]
+        execute: bool,
+        /// Allow uncommitted changes in the work tree.
+        #[arg(long)]
+        allow_dirty: bool,
+    },
 }
 
 /// Runs the command line `args` (the program name first). Exit status: 0 on success, 1 when a
@@ -56,28 +66,77 @@ pub fn run(
             return ExitCode::from(if usage { 2 } else { 0 });
         }
     };
-    let Command::Generate {
-        check,
-        provider,
-        root,
-    } = cli.command;
-    let root = root.unwrap_or_else(crate::workspace_root);
-    let mode = if check { Mode::Check } else { Mode::Write };
-    let started = Instant::now();
-    match crate::generate(&root, provider.as_deref(), mode) {
-        Ok(reports) => report(&reports, started, out, err),
-        Err(error) => {
-            let outcome = match error {
-                crate::Error::Write { .. } => {
-                    "Files renamed into place before this one keep their new content; run \
-                     `cargo xtask generate` again once the cause is fixed."
+    match cli.command {
+        Command::Generate {
+            check,
+            provider,
+            root,
+        } => {
+            let root = root.unwrap_or_else(crate::workspace_root);
+            let mode = if check { Mode::Check } else { Mode::Write };
+            let started = Instant::now();
+            match crate::generate(&root, provider.as_deref(), mode) {
+                Ok(reports) => report(&reports, started, out, err),
+                Err(error) => {
+                    let outcome = match error {
+                        crate::Error::Write { .. } => {
+                            "Files renamed into place before this one keep their new content; \
+                             run `cargo xtask generate` again once the cause is fixed."
+                        }
+                        _ => "No file was written.",
+                    };
+                    let _ = writeln!(err, "error: {error}\n{outcome}");
+                    ExitCode::FAILURE
                 }
-                _ => "No file was written.",
-            };
-            let _ = writeln!(err, "error: {error}\n{outcome}");
-            ExitCode::FAILURE
+            }
         }
+        Command::Publish {
+            execute,
+            allow_dirty,
+        } => match publish(execute, allow_dirty, out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                let _ = writeln!(err, "error: {error}");
+                ExitCode::FAILURE
+            }
+        },
     }
+}
+
+fn publish(execute: bool, allow_dirty: bool, out: &mut dyn Write) -> Result<(), crate::Error> {
+    let root = crate::workspace_root();
+    let crates = crate::publish::order(&crate::publish::publishable(&root)?)?;
+    let _ = writeln!(out, "Publishable crates, in dependency order:");
+    for (index, krate) in crates.iter().enumerate() {
+        let after = if krate.depends_on.is_empty() {
+            String::new()
+        } else {
+            format!("  (after {})", krate.depends_on.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "  {}. {} {}{after}",
+            index + 1,
+            krate.name,
+            krate.version
+        );
+    }
+    if execute {
+        for line in crate::publish::execute(&root, &crates, allow_dirty)? {
+            let _ = writeln!(out, "{line}");
+        }
+    } else {
+        let started = Instant::now();
+        crate::publish::dry_run(&root, &crates, allow_dirty)?;
+        let _ = writeln!(
+            out,
+            "Dry run: all {} crates packaged and verified together in {} s; nothing was published \
+             (publish with --execute).",
+            crates.len(),
+            started.elapsed().as_secs()
+        );
+    }
+    Ok(())
 }
 
 fn report(

@@ -3,7 +3,7 @@
 use std::io;
 use std::path::PathBuf;
 
-/// Why `cargo xtask generate` stopped. Nothing was written when this is returned.
+/// Why a task of the xtask stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// `--provider` named no known provider.
@@ -46,6 +46,14 @@ pub enum Error {
         /// The spec.
         path: PathBuf,
         /// progenitor's message.
+        message: String,
+    },
+    /// A command the xtask runs (cargo metadata, cargo publish, ...) failed.
+    #[error("`{command}` failed: {message}")]
+    Command {
+        /// The command line.
+        command: String,
+        /// What it said (the end of its stderr).
         message: String,
     },
     /// A generated file could not be written.

@@ -7,6 +7,7 @@ mod error;
 mod normalize;
 mod output;
 mod providers;
+pub mod publish;
 mod security;
 mod spec;
 
