@@ -13,6 +13,7 @@ fn workspace_copy() -> tempfile::TempDir {
     let root = xtask::workspace_root();
     let copy = tempfile::tempdir().unwrap();
     let mut files: Vec<String> = PROVIDERS.iter().map(|p| p.spec.to_string()).collect();
+    files.push(xtask::audit::RECORD.to_string());
     for provider in PROVIDERS {
         for name in ["Cargo.toml", "src/generated.rs", "src/auth.rs"] {
             files.push(format!("{}/{name}", provider.crate_dir));
@@ -280,4 +281,62 @@ fn one_provider_can_be_generated_alone() {
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.starts_with("mobivate "), "{out}");
     assert!(out.contains("1 spec(s) in"), "{out}");
+}
+
+#[test]
+fn a_spec_change_without_a_version_bump_fails_the_audit() {
+    use xtask::audit::{Finding, audit, update};
+    let copy = workspace_copy();
+    assert_eq!(
+        audit(copy.path()).unwrap(),
+        [],
+        "the committed record is current"
+    );
+
+    let spec = copy.path().join("specs/mobivate.yaml");
+    let text = fs::read_to_string(&spec).unwrap();
+    fs::write(
+        &spec,
+        text.replace(
+            "summary: Check that an API key is valid",
+            "summary: Check an API key",
+        ),
+    )
+    .unwrap();
+    let (code, out, _) = xtask(&[], copy.path());
+    assert_eq!(code, ExitCode::SUCCESS);
+    assert!(
+        !out.contains("recorded telauth-mobivate"),
+        "a change without a bump is not recorded: {out}"
+    );
+    let findings = audit(copy.path()).unwrap();
+    assert_eq!(
+        findings,
+        [Finding::NeedsBump {
+            krate: "telauth-mobivate".into(),
+            version: "0.1.0".into()
+        }]
+    );
+    let message = findings[0].to_string();
+    assert!(
+        message
+            .contains("bump `version` in its Cargo.toml to 0.1.1 (compatible) or 0.2.0 (breaking"),
+        "{message}"
+    );
+
+    let manifest = copy.path().join("crates/telauth-mobivate/Cargo.toml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(
+        &manifest,
+        text.replacen("version = \"0.1.0\"", "version = \"0.1.1\"", 1),
+    )
+    .unwrap();
+    assert_eq!(
+        audit(copy.path()).unwrap(),
+        [Finding::Unrecorded {
+            krate: "telauth-mobivate".into()
+        }]
+    );
+    assert_eq!(update(copy.path()).unwrap(), ["telauth-mobivate"]);
+    assert_eq!(audit(copy.path()).unwrap(), []);
 }

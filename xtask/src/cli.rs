@@ -34,6 +34,14 @@ enum Command {
         #[arg(long, hide = true)]
         root: Option<PathBuf>,
     },
+    /// Check that every provider crate whose generated code changed has a new version.
+    Audit,
+    /// Run cargo-semver-checks on each changed provider crate against its last release.
+    Semver {
+        /// Check this crate instead of the changed ones.
+        #[arg(long)]
+        package: Option<String>,
+    },
     /// Package and verify every publishable crate in dependency order (a dry run unless
     /// --execute).
     Publish {
@@ -75,8 +83,18 @@ pub fn run(
             let root = root.unwrap_or_else(crate::workspace_root);
             let mode = if check { Mode::Check } else { Mode::Write };
             let started = Instant::now();
-            match crate::generate(&root, provider.as_deref(), mode) {
-                Ok(reports) => report(&reports, started, out, err),
+            let generated = crate::generate(&root, provider.as_deref(), mode);
+            let recorded = match (&generated, mode) {
+                (Ok(_), Mode::Write) => crate::audit::update(&root).map(Some),
+                _ => Ok(None),
+            };
+            match generated.and_then(|reports| recorded.map(|recorded| (reports, recorded))) {
+                Ok((reports, recorded)) => {
+                    for krate in recorded.into_iter().flatten() {
+                        let _ = writeln!(out, "recorded {krate} in {}", crate::audit::RECORD);
+                    }
+                    report(&reports, started, out, err)
+                }
                 Err(error) => {
                     let outcome = match error {
                         crate::Error::Write { .. } => {
@@ -90,6 +108,33 @@ pub fn run(
                 }
             }
         }
+        Command::Audit => match crate::audit::audit(&crate::workspace_root()) {
+            Ok(findings) if findings.is_empty() => {
+                let _ = writeln!(
+                    out,
+                    "audit: every provider crate's version follows its generated code ({})",
+                    crate::audit::RECORD
+                );
+                ExitCode::SUCCESS
+            }
+            Ok(findings) => {
+                for finding in findings {
+                    let _ = writeln!(err, "error: {finding}");
+                }
+                ExitCode::FAILURE
+            }
+            Err(error) => {
+                let _ = writeln!(err, "error: {error}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Semver { package } => match semver(package, out) {
+            Ok(code) => code,
+            Err(error) => {
+                let _ = writeln!(err, "error: {error}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Publish {
             execute,
             allow_dirty,
@@ -101,6 +146,46 @@ pub fn run(
             }
         },
     }
+}
+
+fn semver(package: Option<String>, out: &mut dyn Write) -> Result<ExitCode, crate::Error> {
+    let installed = std::process::Command::new("cargo")
+        .args(["semver-checks", "--version"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !installed {
+        let _ = writeln!(
+            out,
+            "cargo-semver-checks is not installed. Install it with\n  \
+             cargo install cargo-semver-checks --locked\nthen run `cargo xtask semver` again."
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let root = crate::workspace_root();
+    let packages = match package {
+        Some(package) => vec![package],
+        None => crate::audit::changed(&root)?,
+    };
+    if packages.is_empty() {
+        let _ = writeln!(out, "No provider crate changed since its recorded version.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut code = ExitCode::SUCCESS;
+    for package in packages {
+        let _ = writeln!(out, "cargo semver-checks --package {package}");
+        let status = std::process::Command::new("cargo")
+            .args(["semver-checks", "--package", &package])
+            .current_dir(&root)
+            .status()
+            .map_err(|error| crate::Error::Command {
+                command: format!("cargo semver-checks --package {package}"),
+                message: error.to_string(),
+            })?;
+        if !status.success() {
+            code = ExitCode::FAILURE;
+        }
+    }
+    Ok(code)
 }
 
 fn publish(execute: bool, allow_dirty: bool, out: &mut dyn Write) -> Result<(), crate::Error> {

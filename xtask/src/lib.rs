@@ -1,6 +1,7 @@
 //! The maintainer tasks of the telauth workspace, as a library so that tests can run them on a
 //! copy of the workspace. `cargo xtask generate` is the command line over [`generate`].
 
+pub mod audit;
 pub mod cli;
 mod codegen;
 mod error;
