@@ -35,7 +35,7 @@ pub struct Failure {
 }
 
 /// Generates both sources of `spec`.
-pub fn generate(spec: &Spec) -> Result<Sources, Failure> {
+pub fn generate(provider: &str, spec: &Spec) -> Result<Sources, Failure> {
     let mut api = spec.api.clone();
     let notes = normalize::error_responses(&mut api);
 
@@ -56,7 +56,7 @@ pub fn generate(spec: &Spec) -> Result<Sources, Failure> {
         place: Some("servers".into()),
         message,
     })?;
-    let auth = security::credential_layer(spec).map_err(|(place, message)| Failure {
+    let auth = security::credential_layer(provider, spec).map_err(|(place, message)| Failure {
         place: Some(place),
         message,
     })?;

@@ -74,17 +74,18 @@ pub fn generate(
         let started = Instant::now();
         let spec = spec::load(root, provider.spec)?;
         let spec_path = root.join(provider.spec);
-        let sources = codegen::generate(&spec).map_err(|failure| match failure.place {
-            Some(place) => Error::Invalid {
-                path: spec_path.clone(),
-                place,
-                message: failure.message,
-            },
-            None => Error::Generate {
-                path: spec_path.clone(),
-                message: failure.message,
-            },
-        })?;
+        let sources =
+            codegen::generate(provider.name, &spec).map_err(|failure| match failure.place {
+                Some(place) => Error::Invalid {
+                    path: spec_path.clone(),
+                    place,
+                    message: failure.message,
+                },
+                None => Error::Generate {
+                    path: spec_path.clone(),
+                    message: failure.message,
+                },
+            })?;
         output::check_dependencies(root, &provider, &sources.extra_dependencies)?;
         let files = output::plan(root, &provider, &spec, &sources)?;
         reports.push(ProviderReport {

@@ -11,7 +11,7 @@ use quote::{format_ident, quote};
 use crate::spec::Spec;
 
 /// The source of `src/auth.rs` for `spec`, or the place and reason a scheme is unsupported.
-pub fn credential_layer(spec: &Spec) -> Result<TokenStream, (String, String)> {
+pub fn credential_layer(provider: &str, spec: &Spec) -> Result<TokenStream, (String, String)> {
     let api = &spec.api;
     let schemes = schemes(api)?;
     let scheme_consts = schemes.iter().map(|scheme| {
@@ -144,9 +144,9 @@ pub fn credential_layer(spec: &Spec) -> Result<TokenStream, (String, String)> {
             async fn exec(
                 &self,
                 request: reqwest::Request,
-                _info: &OperationInfo,
+                info: &OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
-                telauth_runtime::execute(&self.client, request).await
+                telauth_runtime::execute(&self.client, request, #provider, info.operation_id).await
             }
         }
     })

@@ -2,10 +2,63 @@
 
 use reqwest::ResponseBuilderExt as _;
 
-/// Sends `request` with `client`, keeping the URL's query — where API keys and tokens travel
-/// (`?accesskey=`, `?token=`) — out of the error or response it answers, so that printing
-/// either never shows a credential. The generated clients send every request through here.
+/// Sends `request` for `operation` of `provider` with `client`, keeping the URL's query — where
+/// API keys and tokens travel (`?accesskey=`, `?token=`) — out of the error or response it
+/// answers, so that printing either never shows a credential. The generated clients send every
+/// request through here.
+///
+/// With the `tracing` feature, each request is a `telauth.request` span with the provider, the
+/// operation, the method, the path, and, when it ends, the status (or the error's kind) and the
+/// elapsed milliseconds, followed by one event; never a query, a header or a body.
 pub async fn execute(
+    client: &reqwest::Client,
+    request: reqwest::Request,
+    provider: &'static str,
+    operation: &'static str,
+) -> reqwest::Result<reqwest::Response> {
+    #[cfg(feature = "tracing")]
+    {
+        use tracing::Instrument as _;
+        let span = tracing::info_span!(
+            "telauth.request",
+            provider,
+            operation,
+            method = %request.method(),
+            path = request.url().path(),
+            status = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let started = std::time::Instant::now();
+        let result = send(client, request).instrument(span.clone()).await;
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        span.record("elapsed_ms", elapsed_ms);
+        match &result {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                span.record("status", status);
+                tracing::info!(parent: &span, status, elapsed_ms, "{provider} {operation} answered");
+            }
+            Err(error) => {
+                let kind = if error.is_timeout() {
+                    "timeout"
+                } else if error.is_connect() {
+                    "connect"
+                } else {
+                    "transport"
+                };
+                tracing::warn!(parent: &span, error = kind, elapsed_ms, "{provider} {operation} failed");
+            }
+        }
+        result
+    }
+    #[cfg(not(feature = "tracing"))]
+    {
+        let _ = (provider, operation);
+        send(client, request).await
+    }
+}
+
+async fn send(
     client: &reqwest::Client,
     request: reqwest::Request,
 ) -> reqwest::Result<reqwest::Response> {
@@ -47,7 +100,7 @@ mod tests {
         });
         let client = reqwest::Client::new();
         let url = format!("http://{address}/v1.0/keys?accesskey=sentinel");
-        let response = execute(&client, client.get(&url).build().unwrap())
+        let response = execute(&client, client.get(&url).build().unwrap(), "p", "op")
             .await
             .unwrap();
         assert!(!format!("{response:?}").contains("sentinel"));
@@ -65,7 +118,7 @@ mod tests {
             .get("http://127.0.0.1:9/?token=sentinel")
             .build()
             .unwrap();
-        let error = execute(&client, refused).await.unwrap_err();
+        let error = execute(&client, refused, "p", "op").await.unwrap_err();
         assert!(
             !format!("{error} {error:?}").contains("sentinel"),
             "{error:?}"

@@ -63,8 +63,9 @@ impl ClientHooks<Credentials> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        telauth_runtime::execute(&self.client, request).await
+        telauth_runtime::execute(&self.client, request, "smsbeta", info.operation_id)
+            .await
     }
 }
