@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::{Error, ErrorKind, Provider};
+use crate::{Error, ErrorKind, Provider, RetryPolicy};
 
 /// The request timeout when none is set.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -12,12 +12,14 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 ///
 /// The defaults: the provider's production origin, a [`DEFAULT_TIMEOUT`] per request, TLS
 /// verification on (it is never turned off), no request over plain `http` except to a loopback
-/// address, and no redirect followed (a 3xx is an unexpected status).
+/// address, no redirect followed (a 3xx is an unexpected status), and no retry unless
+/// [`Config::retry`] sets a policy.
 #[derive(Clone, Debug)]
 pub struct Config {
     origin: Option<String>,
     timeout: Duration,
     allow_insecure_http: bool,
+    retry: Option<RetryPolicy>,
 }
 
 impl Default for Config {
@@ -26,6 +28,7 @@ impl Default for Config {
             origin: None,
             timeout: DEFAULT_TIMEOUT,
             allow_insecure_http: false,
+            retry: None,
         }
     }
 }
@@ -55,6 +58,21 @@ impl Config {
     pub fn allow_insecure_http(mut self) -> Self {
         self.allow_insecure_http = true;
         self
+    }
+
+    /// Retries idempotent calls that fail retryably, as `policy` says. Off by default.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// The retry policy, when one is set.
+    #[cfg_attr(
+        not(any(feature = "voipbin", feature = "mobivate", feature = "signalwire")),
+        allow(dead_code)
+    )]
+    pub(crate) fn retry_policy(&self) -> Option<&RetryPolicy> {
+        self.retry.as_ref()
     }
 
     /// Whether plain `http` to remote hosts is allowed.

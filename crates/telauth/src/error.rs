@@ -1,6 +1,7 @@
 //! The one error type of telauth: which provider, which operation, and what went wrong.
 
 use std::fmt;
+use std::time::Duration;
 
 /// The four providers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -42,6 +43,7 @@ pub struct Error {
     provider: Provider,
     operation: &'static str,
     kind: ErrorKind,
+    retry_after: Option<Duration>,
 }
 
 /// What went wrong.
@@ -111,7 +113,14 @@ impl Error {
             provider,
             operation,
             kind,
+            retry_after: None,
         }
+    }
+
+    /// How long the provider asked to wait before trying again (`Retry-After` in seconds, on a
+    /// 429 or 503), when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
     }
 
     /// The provider the call was for.
@@ -253,15 +262,22 @@ pub(crate) fn from_client<E: ErrorBody>(
     error: progenitor_client::Error<E>,
 ) -> Error {
     use progenitor_client::Error as E;
+    let mut retry_after = None;
     let kind = match error {
-        E::ErrorResponse(response) => ErrorKind::Api {
-            status: response.status().as_u16(),
-            code: response.code(),
-            message: response.message(),
-        },
-        E::UnexpectedResponse(response) => ErrorKind::UnexpectedStatus {
-            status: response.status().as_u16(),
-        },
+        E::ErrorResponse(response) => {
+            retry_after = retry_after_of(response.status().as_u16(), response.headers());
+            ErrorKind::Api {
+                status: response.status().as_u16(),
+                code: response.code(),
+                message: response.message(),
+            }
+        }
+        E::UnexpectedResponse(response) => {
+            retry_after = retry_after_of(response.status().as_u16(), response.headers());
+            ErrorKind::UnexpectedStatus {
+                status: response.status().as_u16(),
+            }
+        }
         E::InvalidResponsePayload(_, error) => ErrorKind::InvalidResponse {
             reason: format!(
                 "the body is not the documented JSON ({:?} error at line {}, column {})",
@@ -276,7 +292,19 @@ pub(crate) fn from_client<E: ErrorBody>(
         }
         E::InvalidRequest(reason) | E::Custom(reason) => ErrorKind::InvalidInput { reason },
     };
-    Error::new(provider, operation, kind)
+    Error {
+        retry_after,
+        ..Error::new(provider, operation, kind)
+    }
+}
+
+/// The `Retry-After` of a 429 or 503, when it is a number of seconds.
+fn retry_after_of(status: u16, headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    if status != 429 && status != 503 {
+        return None;
+    }
+    let seconds = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    seconds.trim().parse().ok().map(Duration::from_secs)
 }
 
 fn network(error: reqwest::Error) -> ErrorKind {

@@ -90,6 +90,7 @@
 mod config;
 mod env;
 mod error;
+mod retry;
 
 #[cfg(feature = "mobivate")]
 pub mod mobivate;
@@ -102,4 +103,5 @@ pub mod voipbin;
 
 pub use config::{Config, DEFAULT_TIMEOUT};
 pub use error::{Error, ErrorKind, Provider};
+pub use retry::RetryPolicy;
 pub use telauth_runtime::Secret;

@@ -8,7 +8,8 @@ use telauth_runtime::Secret;
 
 use crate::env;
 use crate::error::{ErrorBody, from_client};
-use crate::{Config, Error, Provider};
+use crate::retry::retrying;
+use crate::{Config, Error, Provider, RetryPolicy};
 
 pub use telauth_mobivate::types;
 
@@ -51,6 +52,7 @@ pub fn api_key_from_env() -> Result<Secret, Error> {
 /// A Mobivate client.
 #[derive(Clone, Debug)]
 pub struct Mobivate {
+    retry: Option<RetryPolicy>,
     base_url: String,
     http: reqwest::Client,
     allow_insecure_http: bool,
@@ -60,6 +62,7 @@ impl Mobivate {
     /// A client with `config` (by default, `https://api.mobivatebulksms.com`).
     pub fn new(config: &Config) -> Result<Self, Error> {
         Ok(Self {
+            retry: config.retry_policy().cloned(),
             base_url: config.base_url(|| telauth_mobivate::BASE_URL.to_string(), ""),
             http: config.http_client(PROVIDER)?,
             allow_insecure_http: config.insecure_http_allowed(),
@@ -105,13 +108,17 @@ impl Mobivate {
     }
 
     /// Checks `key`; answers Mobivate's message (`API Key is valid`). An invalid or expired key
-    /// is an error with status 401.
+    /// is an error with status 401. Retried as the [`Config::retry`] policy says.
     pub async fn test_key(&self, key: &Secret) -> Result<String, Error> {
-        self.client(Credentials::bearer_auth(key.clone()))
-            .test()
-            .send()
-            .await
-            .map(|checked| checked.into_inner().message)
-            .map_err(|error| from_client(PROVIDER, "test", error))
+        let client = self.client(Credentials::bearer_auth(key.clone()));
+        retrying(self.retry.as_ref(), true, || async {
+            client
+                .test()
+                .send()
+                .await
+                .map(|checked| checked.into_inner().message)
+                .map_err(|error| from_client(PROVIDER, "test", error))
+        })
+        .await
     }
 }

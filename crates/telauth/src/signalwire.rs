@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use crate::env;
 use crate::error::{ErrorBody, from_client};
-use crate::{Config, Error, ErrorKind, Provider};
+use crate::retry::retrying;
+use crate::{Config, Error, ErrorKind, Provider, RetryPolicy};
 
 pub use telauth_signalwire::types;
 /// A permission of a project API token: exactly the eleven SignalWire documents (`calling`,
@@ -94,6 +95,7 @@ fn invalid(operation: &'static str, reason: String) -> Error {
 /// A SignalWire client for one project.
 #[derive(Clone, Debug)]
 pub struct SignalWire {
+    retry: Option<RetryPolicy>,
     client: Client,
     project_id: Uuid,
 }
@@ -125,6 +127,7 @@ impl SignalWire {
             auth = auth.allow_insecure_http();
         }
         Ok(Self {
+            retry: config.retry_policy().cloned(),
             client: Client::new_with_client(&base_url, config.http_client(PROVIDER)?, auth),
             project_id: credentials.project_id,
         })
@@ -174,16 +177,19 @@ impl SignalWire {
             .map_err(|error| from_client(PROVIDER, "update_token", error))
     }
 
-    /// Deletes a token.
+    /// Deletes a token. Retried as the [`Config::retry`] policy says.
     pub async fn delete_token(&self, token_id: Uuid) -> Result<(), Error> {
-        self.client
-            .delete_token()
-            .account_sid(self.project_id)
-            .token_id(token_id)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|error| from_client(PROVIDER, "delete_token", error))
+        retrying(self.retry.as_ref(), true, || async {
+            self.client
+                .delete_token()
+                .account_sid(self.project_id)
+                .token_id(token_id)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|error| from_client(PROVIDER, "delete_token", error))
+        })
+        .await
     }
 }
 

@@ -19,7 +19,8 @@ use uuid::Uuid;
 
 use crate::env;
 use crate::error::{ErrorBody, from_client};
-use crate::{Config, Error, ErrorKind, Provider};
+use crate::retry::retrying;
+use crate::{Config, Error, ErrorKind, Provider, RetryPolicy};
 
 pub use telauth_voipbin::types;
 
@@ -142,6 +143,7 @@ pub fn jwt_expiry(token: &Secret) -> Result<SystemTime, Error> {
 /// A VoIPBIN client.
 #[derive(Clone, Debug)]
 pub struct VoipBin {
+    retry: Option<RetryPolicy>,
     base_url: String,
     http: reqwest::Client,
     allow_insecure_http: bool,
@@ -155,6 +157,7 @@ impl VoipBin {
     pub fn new(config: &Config, auth: Option<VoipBinAuth>) -> Result<Self, Error> {
         let base_url = config.base_url(|| telauth_voipbin::BASE_URL.to_string(), "");
         let mut voipbin = Self {
+            retry: config.retry_policy().cloned(),
             http: config.http_client(PROVIDER)?,
             allow_insecure_http: config.insecure_http_allowed(),
             public: Client::new(&base_url, Credentials::none()),
@@ -226,25 +229,29 @@ impl VoipBin {
     }
 
     /// One page of access keys: `page_size` (the server caps it at 100) from `page_token` (the
-    /// previous page's `next_page_token`).
+    /// previous page's `next_page_token`). Retried as the [`Config::retry`] policy says.
     pub async fn list_access_keys(
         &self,
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<AccesskeyList, Error> {
         const OPERATION: &str = "accesskeys_list";
-        let mut request = self.authorized(OPERATION)?.accesskeys_list();
-        if let Some(size) = page_size {
-            request = request.page_size(i64::from(size));
-        }
-        if let Some(token) = page_token {
-            request = request.page_token(token);
-        }
-        request
-            .send()
-            .await
-            .map(|page| page.into_inner())
-            .map_err(|error| from_client(PROVIDER, OPERATION, error))
+        let client = self.authorized(OPERATION)?;
+        retrying(self.retry.as_ref(), true, || async {
+            let mut request = client.accesskeys_list();
+            if let Some(size) = page_size {
+                request = request.page_size(i64::from(size));
+            }
+            if let Some(token) = page_token {
+                request = request.page_token(token);
+            }
+            request
+                .send()
+                .await
+                .map(|page| page.into_inner())
+                .map_err(|error| from_client(PROVIDER, OPERATION, error))
+        })
+        .await
     }
 
     /// Every access key, following `next_page_token` until a page ends the list (an empty or
@@ -305,19 +312,24 @@ impl VoipBin {
             .map_err(|error| from_client(PROVIDER, OPERATION, error))
     }
 
-    /// One access key (without its token).
+    /// One access key (without its token). Retried as the [`Config::retry`] policy says.
     pub async fn get_access_key(&self, id: Uuid) -> Result<Accesskey, Error> {
         const OPERATION: &str = "accesskeys_get";
-        self.authorized(OPERATION)?
-            .accesskeys_get()
-            .id(id)
-            .send()
-            .await
-            .map(|key| key.into_inner())
-            .map_err(|error| from_client(PROVIDER, OPERATION, error))
+        let client = self.authorized(OPERATION)?;
+        retrying(self.retry.as_ref(), true, || async {
+            client
+                .accesskeys_get()
+                .id(id)
+                .send()
+                .await
+                .map(|key| key.into_inner())
+                .map_err(|error| from_client(PROVIDER, OPERATION, error))
+        })
+        .await
     }
 
-    /// Changes an access key's name or detail; `None` leaves it as it is.
+    /// Changes an access key's name or detail; `None` leaves it as it is. Retried as the
+    /// [`Config::retry`] policy says (a PUT is idempotent).
     pub async fn update_access_key(
         &self,
         id: Uuid,
@@ -325,29 +337,38 @@ impl VoipBin {
         detail: Option<&str>,
     ) -> Result<Accesskey, Error> {
         const OPERATION: &str = "accesskeys_update";
-        self.authorized(OPERATION)?
-            .accesskeys_update()
-            .id(id)
-            .body(AccesskeyUpdate {
-                name: name.map(str::to_string),
-                detail: detail.map(str::to_string),
-            })
-            .send()
-            .await
-            .map(|key| key.into_inner())
-            .map_err(|error| from_client(PROVIDER, OPERATION, error))
+        let client = self.authorized(OPERATION)?;
+        retrying(self.retry.as_ref(), true, || async {
+            client
+                .accesskeys_update()
+                .id(id)
+                .body(AccesskeyUpdate {
+                    name: name.map(str::to_string),
+                    detail: detail.map(str::to_string),
+                })
+                .send()
+                .await
+                .map(|key| key.into_inner())
+                .map_err(|error| from_client(PROVIDER, OPERATION, error))
+        })
+        .await
     }
 
-    /// Deletes an access key; answers it as deleted.
+    /// Deletes an access key; answers it as deleted. Retried as the [`Config::retry`] policy
+    /// says.
     pub async fn delete_access_key(&self, id: Uuid) -> Result<Accesskey, Error> {
         const OPERATION: &str = "accesskeys_delete";
-        self.authorized(OPERATION)?
-            .accesskeys_delete()
-            .id(id)
-            .send()
-            .await
-            .map(|key| key.into_inner())
-            .map_err(|error| from_client(PROVIDER, OPERATION, error))
+        let client = self.authorized(OPERATION)?;
+        retrying(self.retry.as_ref(), true, || async {
+            client
+                .accesskeys_delete()
+                .id(id)
+                .send()
+                .await
+                .map(|key| key.into_inner())
+                .map_err(|error| from_client(PROVIDER, OPERATION, error))
+        })
+        .await
     }
 }
 
