@@ -1,6 +1,8 @@
 //! The maintainer tasks of the telauth workspace, as a library so that tests can run them on a
 //! copy of the workspace. `cargo xtask generate` is the command line over [`generate`].
 
+#![deny(missing_docs)]
+
 pub mod audit;
 pub mod cli;
 mod codegen;

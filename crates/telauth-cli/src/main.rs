@@ -1,4 +1,5 @@
 //! `telauth`: the providers' authentication calls from a shell, JSON out.
+#![deny(missing_docs)]
 
 mod args;
 mod run;
