@@ -84,7 +84,11 @@
 //! Every failure is an [`Error`] naming the provider, the operation, and what happened: the
 //! HTTP status with the provider's own code and message, a status the API does not document,
 //! an answer that does not decode, a timeout or a connection failure, or a local refusal before
-//! anything was sent. [`Error::is_retryable`] tells which may succeed if tried again.
+//! anything was sent. [`Error::is_retryable`] tells which may succeed if tried again, and
+//! [`Config::retry`] with a [`RetryPolicy`] retries the idempotent calls for you.
+//!
+//! With the `tracing` feature, each request is a `telauth.request` span (provider, operation,
+//! method, path, status, elapsed milliseconds); no query, header or body is recorded.
 #![deny(missing_docs)]
 
 mod config;
