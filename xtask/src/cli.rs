@@ -36,6 +36,9 @@ enum Command {
     },
     /// Check that every provider crate whose generated code changed has a new version.
     Audit,
+    /// Measure overhead, token cache, generation, build cost and the sandbox; write
+    /// BENCHMARKS.md and print a summary line.
+    Bench,
     /// Run cargo-semver-checks on each changed provider crate against its last release.
     Semver {
         /// Check this crate instead of the changed ones.
@@ -122,6 +125,16 @@ pub fn run(
                     let _ = writeln!(err, "error: {finding}");
                 }
                 ExitCode::FAILURE
+            }
+            Err(error) => {
+                let _ = writeln!(err, "error: {error}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Bench => match crate::bench::run(&crate::workspace_root(), out) {
+            Ok(summary) => {
+                let _ = writeln!(out, "wrote {}\n{summary}", crate::bench::REPORT);
+                ExitCode::SUCCESS
             }
             Err(error) => {
                 let _ = writeln!(err, "error: {error}");

@@ -54,6 +54,9 @@ use tokio::task::JoinHandle;
 use state::State;
 pub use state::{Exchange, demo};
 
+/// How many of the latest exchanges [`Sandbox::exchanges`] keeps.
+pub const EXCHANGES_KEPT: usize = 10_000;
+
 /// Where each provider is served and the demo credentials it accepts.
 #[derive(Clone, Debug, Serialize)]
 pub struct SandboxInfo {
@@ -169,12 +172,31 @@ impl Sandbox {
 
     /// Moves the sandbox's clock forward, to expire JWTs and access keys without waiting.
     pub fn advance_clock(&self, by: Duration) {
-        self.state.data().clock_offset += by;
+        let by = i64::try_from(by.as_secs()).unwrap_or(i64::MAX);
+        let mut data = self.state.data();
+        data.clock_offset = data.clock_offset.saturating_add(by);
     }
 
-    /// Every exchange answered so far, in order.
+    /// Sets the sandbox's clock to `now`, in the past or the future: JWTs and keys it issues
+    /// then expire relative to that time.
+    pub fn set_clock(&self, now: std::time::SystemTime) {
+        let target = now
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
+        let real = state::real_now();
+        let offset = if target >= real {
+            i64::try_from(target - real).unwrap_or(i64::MAX)
+        } else {
+            -i64::try_from(real - target).unwrap_or(i64::MAX)
+        };
+        self.state.data().clock_offset = offset;
+    }
+
+    /// The exchanges answered so far, in order: the last [`EXCHANGES_KEPT`] of them, so that a
+    /// long-running sandbox keeps flat memory.
     pub fn exchanges(&self) -> Vec<Exchange> {
-        self.state.data().exchanges.clone()
+        self.state.data().exchanges.iter().cloned().collect()
     }
 
     /// Stops accepting requests, lets those under way finish, and waits for the server to end.
@@ -233,11 +255,17 @@ async fn record(Shared(context): Shared<Arc<Context>>, request: Request, next: N
     if context.log {
         println!("{method} {path} {status}");
     }
-    context.state.data().exchanges.push(Exchange {
-        method,
-        path,
-        status,
-        body: serde_json::from_slice(&bytes).ok(),
-    });
+    {
+        let mut data = context.state.data();
+        if data.exchanges.len() == EXCHANGES_KEPT {
+            data.exchanges.pop_front();
+        }
+        data.exchanges.push_back(Exchange {
+            method,
+            path,
+            status,
+            body: serde_json::from_slice(&bytes).ok(),
+        });
+    }
     Response::from_parts(parts, Body::from(bytes))
 }

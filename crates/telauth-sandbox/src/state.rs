@@ -1,8 +1,8 @@
 //! What the sandbox remembers: its clock, the demo accounts, and what callers created.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 use uuid::Uuid;
@@ -70,11 +70,12 @@ pub struct Exchange {
 /// Everything mutable, behind one lock: the sandbox serves tests, not traffic.
 #[derive(Debug, Default)]
 pub struct Data {
-    pub clock_offset: Duration,
+    /// Seconds added to the real time (negative: the sandbox lives in the past).
+    pub clock_offset: i64,
     pub access_keys: Vec<AccessKey>,
     pub mobivate_key: String,
     pub signalwire_tokens: BTreeMap<Uuid, ProjectToken>,
-    pub exchanges: Vec<Exchange>,
+    pub exchanges: VecDeque<Exchange>,
 }
 
 /// The sandbox's state.
@@ -105,11 +106,16 @@ impl State {
     /// The sandbox's time, in Unix seconds.
     pub fn now(&self) -> u64 {
         let offset = self.data().clock_offset;
-        (SystemTime::now() + offset)
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or_default()
+        real_now().saturating_add_signed(offset)
     }
+}
+
+/// The real time, in Unix seconds.
+pub fn real_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
 }
 
 /// Unix seconds as VoIPBIN writes timestamps: `2026-01-01T00:00:00.000000Z`.

@@ -108,6 +108,9 @@ fn unix_seconds<S: Serializer>(time: &SystemTime, serializer: S) -> Result<S::Ok
     serializer.serialize_u64(seconds)
 }
 
+/// The last `exp` accepted: 9999-12-31T23:59:59Z.
+const LAST_EXP: f64 = 253_402_300_799.0;
+
 /// When `token` (a JWT) expires, from its `exp` claim. A token that is not three base64url parts
 /// with a JSON payload holding a numeric `exp` is an [`ErrorKind::InvalidToken`] error, which
 /// never shows the token.
@@ -135,8 +138,11 @@ pub fn jwt_expiry(token: &Secret) -> Result<SystemTime, Error> {
         .and_then(serde_json::Value::as_f64)
         .filter(|exp| exp.is_finite() && *exp >= 0.0)
         .ok_or_else(|| invalid("its payload has no numeric `exp` claim"))?;
+    if exp > LAST_EXP {
+        return Err(invalid("its `exp` claim is after the year 9999"));
+    }
     UNIX_EPOCH
-        .checked_add(Duration::from_secs_f64(exp.min(1e11)))
+        .checked_add(Duration::from_secs_f64(exp))
         .ok_or_else(|| invalid("its `exp` claim is out of range"))
 }
 

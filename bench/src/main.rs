@@ -1,0 +1,258 @@
+//! Runtime measurements for `cargo xtask bench`, printed as one JSON object. Each figure that
+//! compares is a ratio against a baseline measured in the same run, on the same loopback server.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use serde_json::json;
+use telauth::voipbin::{TokenSource, VoipBin, VoipBinAuth, VoipBinCredentials};
+use telauth::{Config, Secret};
+use telauth_sandbox::Sandbox;
+
+/// Requests per timed round; rounds alternate between the two clients.
+const REQUESTS: u32 = 400;
+const ROUNDS: usize = 7;
+
+/// What the hand-written baseline decodes, as the generated client does.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct Login {
+    username: String,
+    token: String,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct Page {
+    result: Vec<serde_json::Value>,
+    next_page_token: Option<String>,
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Requests per second of `call`, run `REQUESTS` times in a row.
+async fn throughput<F, Fut>(call: F) -> f64
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let started = Instant::now();
+    for _ in 0..REQUESTS {
+        call().await;
+    }
+    f64::from(REQUESTS) / started.elapsed().as_secs_f64()
+}
+
+/// The median ratio of the client's throughput to the baseline's over alternating rounds.
+async fn ratio<C, CF, B, BF>(client: C, baseline: B) -> (f64, f64, f64)
+where
+    C: Fn() -> CF,
+    CF: std::future::Future<Output = ()>,
+    B: Fn() -> BF,
+    BF: std::future::Future<Output = ()>,
+{
+    throughput(&client).await; // warm both connection pools
+    throughput(&baseline).await;
+    let (mut ours, mut theirs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let a = throughput(&client).await;
+        let b = throughput(&baseline).await;
+        ours.push(a);
+        theirs.push(b);
+        ratios.push(a / b);
+    }
+    (median(ratios), median(ours), median(theirs))
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmRSS:"))
+                .and_then(|line| line.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Requests per second and errors of `connections` tasks sending `request` for `duration`.
+async fn load(
+    http: &reqwest::Client,
+    connections: usize,
+    duration: Duration,
+    request: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync + 'static,
+) -> (f64, u64) {
+    let request = Arc::new(request);
+    let (done, failed) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let deadline = Instant::now() + duration;
+    let tasks: Vec<_> = (0..connections)
+        .map(|_| {
+            let (http, request) = (http.clone(), Arc::clone(&request));
+            let (done, failed) = (Arc::clone(&done), Arc::clone(&failed));
+            tokio::spawn(async move {
+                while Instant::now() < deadline {
+                    let ok = match request(&http).send().await {
+                        Ok(response) => {
+                            response.status().is_success() && response.bytes().await.is_ok()
+                        }
+                        Err(_) => false,
+                    };
+                    if ok { &done } else { &failed }.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    for task in tasks {
+        let _ = task.await;
+    }
+    let requests = done.load(Ordering::Relaxed) as f64;
+    (
+        requests / started.elapsed().as_secs_f64(),
+        failed.load(Ordering::Relaxed),
+    )
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let sandbox = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("the sandbox starts");
+    let info = sandbox.info().clone();
+    let base = info.voipbin.base_url.clone();
+    let config = Config::new().origin(base.clone());
+    let credentials = VoipBinCredentials {
+        username: info.voipbin.username.clone(),
+        password: Secret::from(info.voipbin.password.as_str()),
+    };
+    let voipbin = VoipBin::new(&config, None).unwrap();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let login_body =
+        json!({ "username": info.voipbin.username, "password": info.voipbin.password });
+
+    // A JSON login: the facade (generated client, credential layer, exp decoding) against reqwest.
+    let (login_ratio, login_ours, login_theirs) = ratio(
+        || async {
+            voipbin.login(&credentials).await.unwrap();
+        },
+        || async {
+            let response = http
+                .post(format!("{base}/auth/login"))
+                .json(&login_body)
+                .send()
+                .await
+                .unwrap();
+            let _: Login = response.json().await.unwrap();
+        },
+    )
+    .await;
+
+    // An authenticated GET with an access key in the query.
+    let jwt = voipbin.login(&credentials).await.unwrap();
+    let key = voipbin
+        .with_auth(VoipBinAuth::Jwt(jwt.token))
+        .create_access_key(Duration::from_secs(86_400), Some("bench"), None)
+        .await
+        .unwrap();
+    let key_token = key.token.clone().unwrap();
+    let with_key = voipbin.with_auth(VoipBinAuth::AccessKey(key_token.clone()));
+    let key_text = key_token.expose().to_string();
+    let (get_ratio, get_ours, get_theirs) = ratio(
+        || async {
+            with_key.list_access_keys(None, None).await.unwrap();
+        },
+        || async {
+            let response = http
+                .get(format!("{base}/v1.0/accesskeys"))
+                .query(&[("accesskey", key_text.as_str())])
+                .send()
+                .await
+                .unwrap();
+            let _: Page = response.json().await.unwrap();
+        },
+    )
+    .await;
+
+    // The token cache: a hit, then 1,000 concurrent callers on an expired token.
+    let source = Arc::new(TokenSource::new(voipbin.clone(), credentials.clone()));
+    source.token().await.unwrap();
+    let hits = 200_000u32;
+    let started = Instant::now();
+    for _ in 0..hits {
+        std::hint::black_box(source.token().await.unwrap());
+    }
+    let cache_hit_ns = started.elapsed().as_nanos() as f64 / f64::from(hits);
+    let logins = |sandbox: &Sandbox| {
+        sandbox
+            .exchanges()
+            .iter()
+            .filter(|e| e.path.ends_with("/auth/login"))
+            .count()
+    };
+    // A source whose cached JWT has expired: it was issued 8 days ago, sandbox time.
+    sandbox.set_clock(std::time::SystemTime::now() - Duration::from_secs(8 * 86_400));
+    let source = Arc::new(TokenSource::new(voipbin.clone(), credentials.clone()));
+    source.token().await.unwrap();
+    sandbox.set_clock(std::time::SystemTime::now());
+    let before = logins(&sandbox);
+    let callers: Vec<_> = (0..1000)
+        .map(|_| {
+            let source = Arc::clone(&source);
+            tokio::spawn(async move { source.token().await.map(|_| ()) })
+        })
+        .collect();
+    for caller in callers {
+        caller.await.unwrap().unwrap();
+    }
+    let logins_for_1000 = logins(&sandbox) - before;
+
+    // The sandbox under 64 connections: logins, then access-key GETs.
+    let rss_before = rss_kib();
+    let login_load = load(&http, 64, Duration::from_secs(4), {
+        let (base, body) = (base.clone(), login_body.clone());
+        move |http| http.post(format!("{base}/auth/login")).json(&body)
+    })
+    .await;
+    let fresh = voipbin.login(&credentials).await.unwrap();
+    let key = voipbin
+        .with_auth(VoipBinAuth::Jwt(fresh.token))
+        .create_access_key(Duration::from_secs(86_400), None, None)
+        .await
+        .unwrap();
+    let key_text = key.token.unwrap().expose().to_string();
+    let get_load = load(&http, 64, Duration::from_secs(4), {
+        let base = base.clone();
+        move |http| {
+            http.get(format!("{base}/v1.0/accesskeys/{}", key.id))
+                .query(&[("accesskey", key_text.as_str())])
+        }
+    })
+    .await;
+    let rss_after = rss_kib();
+
+    let report = json!({
+        "overhead": {
+            "login": { "ratio": login_ratio, "client_rps": login_ours, "baseline_rps": login_theirs },
+            "authenticated_get": { "ratio": get_ratio, "client_rps": get_ours, "baseline_rps": get_theirs },
+            "ratio": login_ratio.min(get_ratio),
+        },
+        "cache_hit_ns": cache_hit_ns,
+        "logins_for_1000": logins_for_1000,
+        "sandbox": {
+            "login_rps": login_load.0, "login_errors": login_load.1,
+            "get_rps": get_load.0, "get_errors": get_load.1,
+            "rss_kib_before": rss_before, "rss_kib_after": rss_after,
+        },
+    });
+    println!("{report}");
+    sandbox.stop().await;
+}
