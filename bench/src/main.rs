@@ -12,8 +12,8 @@ use telauth::{Config, Secret};
 use telauth_sandbox::Sandbox;
 
 /// Requests per timed round; rounds alternate between the two clients.
-const REQUESTS: u32 = 400;
-const ROUNDS: usize = 7;
+const REQUESTS: u32 = 300;
+const ROUNDS: usize = 15;
 
 /// What the hand-written baseline decodes, as the generated client does.
 #[derive(Deserialize)]
@@ -191,19 +191,19 @@ async fn main() {
         std::hint::black_box(source.token().await.unwrap());
     }
     let cache_hit_ns = started.elapsed().as_nanos() as f64 / f64::from(hits);
-    let logins = |sandbox: &Sandbox| {
-        sandbox
-            .exchanges()
-            .iter()
-            .filter(|e| e.path.ends_with("/auth/login"))
-            .count()
-    };
-    // A source whose cached JWT has expired: it was issued 8 days ago, sandbox time.
-    sandbox.set_clock(std::time::SystemTime::now() - Duration::from_secs(8 * 86_400));
-    let source = Arc::new(TokenSource::new(voipbin.clone(), credentials.clone()));
+    // 1,000 concurrent callers on an expired JWT, against a sandbox of their own so that every
+    // login it records is theirs: the JWT was issued 8 days ago, sandbox time.
+    let own = Sandbox::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("the sandbox starts");
+    let own_config = Config::new().origin(own.info().voipbin.base_url.clone());
+    own.set_clock(std::time::SystemTime::now() - Duration::from_secs(8 * 86_400));
+    let source = Arc::new(TokenSource::new(
+        VoipBin::new(&own_config, None).unwrap(),
+        credentials.clone(),
+    ));
     source.token().await.unwrap();
-    sandbox.set_clock(std::time::SystemTime::now());
-    let before = logins(&sandbox);
+    own.set_clock(std::time::SystemTime::now());
     let callers: Vec<_> = (0..1000)
         .map(|_| {
             let source = Arc::clone(&source);
@@ -213,7 +213,13 @@ async fn main() {
     for caller in callers {
         caller.await.unwrap().unwrap();
     }
-    let logins_for_1000 = logins(&sandbox) - before;
+    let logins_for_1000 = own
+        .exchanges()
+        .iter()
+        .filter(|e| e.path.ends_with("/auth/login"))
+        .count()
+        - 1;
+    own.stop().await;
 
     // The sandbox under 64 connections: logins, then access-key GETs.
     let rss_before = rss_kib();
