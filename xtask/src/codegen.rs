@@ -10,6 +10,7 @@ use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::{format_ident, quote};
 use schemars::schema::{InstanceType, SchemaObject};
+use syn::visit_mut::{self, VisitMut};
 
 use crate::spec::Spec;
 use crate::{normalize, security};
@@ -60,12 +61,26 @@ pub fn generate(provider: &str, spec: &Spec) -> Result<Sources, Failure> {
         place: Some(place),
         message,
     })?;
+    let mut client = parse(quote! { #client #base_url })?;
+    without_redirects(&mut client)?;
+    without_api_version(&mut client, operation_count(&api))?;
+    with_runtime_form_bodies(&mut client);
     Ok(Sources {
-        client: without_redirects(format(quote! { #client #base_url })?)?,
+        client: prettyplease::unparse(&client),
         auth: format(auth)?,
         extra_dependencies,
         notes,
     })
+}
+
+/// How many operations `api` has: progenitor writes one request builder for each.
+fn operation_count(api: &OpenAPI) -> usize {
+    api.paths
+        .paths
+        .values()
+        .filter_map(|item| item.as_item())
+        .map(|item| item.iter().count())
+        .sum()
 }
 
 fn settings() -> GenerationSettings {
@@ -174,29 +189,161 @@ fn base_url(api: &OpenAPI) -> Result<TokenStream, String> {
 /// Makes the `Client::new` that progenitor writes build a reqwest client that follows no
 /// redirect: a redirect would carry the request (a login body holds a password) to another host,
 /// past the credential layer's checks. The caller sees the 3xx as an unexpected response.
-fn without_redirects(client: String) -> Result<String, Failure> {
-    const BUILDER: &str = "reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)";
-    if client.matches(BUILDER).count() != 1 {
+///
+/// The edit is made on the syntax tree: the builder chain
+/// `reqwest::ClientBuilder::new().connect_timeout(..).timeout(..)` gains
+/// `.redirect(reqwest::redirect::Policy::none())`. It must be found exactly once, so a change in
+/// progenitor's output fails generation instead of silently dropping the rule.
+fn without_redirects(file: &mut syn::File) -> Result<(), Failure> {
+    struct Builder(usize);
+    impl VisitMut for Builder {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            if is_client_builder(expr) {
+                self.0 += 1;
+                *expr = syn::parse_quote! { #expr.redirect(reqwest::redirect::Policy::none()) };
+                return;
+            }
+            visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+    let mut builder = Builder(0);
+    builder.visit_file_mut(file);
+    if builder.0 != 1 {
         return Err(Failure {
             place: None,
             message: format!(
-                "progenitor's `Client::new` no longer contains `{BUILDER}` once; update \
-                 `without_redirects` in xtask/src/codegen.rs to the new shape"
+                "progenitor's `Client::new` no longer builds its client with \
+                 `reqwest::ClientBuilder::new().connect_timeout(..).timeout(..)` exactly once \
+                 (found {}); update `without_redirects` in xtask/src/codegen.rs to the new shape",
+                builder.0
             ),
         });
     }
-    Ok(client.replacen(
-        BUILDER,
-        &format!("{BUILDER}.redirect(reqwest::redirect::Policy::none())"),
-        1,
-    ))
+    Ok(())
+}
+
+/// Whether `expr` is `reqwest::ClientBuilder::new().connect_timeout(..).timeout(..)`.
+fn is_client_builder(expr: &syn::Expr) -> bool {
+    let syn::Expr::MethodCall(timeout) = expr else {
+        return false;
+    };
+    let syn::Expr::MethodCall(connect) = timeout.receiver.as_ref() else {
+        return false;
+    };
+    let syn::Expr::Call(new) = connect.receiver.as_ref() else {
+        return false;
+    };
+    let syn::Expr::Path(path) = new.func.as_ref() else {
+        return false;
+    };
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|segment| segment.ident.to_string())
+        .collect();
+    timeout.method == "timeout"
+        && connect.method == "connect_timeout"
+        && segments == ["reqwest", "ClientBuilder", "new"]
+}
+
+/// Removes the `api-version` header progenitor adds to every request (from `info.version`): no
+/// provider documents it, and nothing goes on the wire that the API does not describe.
+///
+/// Each operation's `header_map.append(HeaderName::from_static("api-version"), ..)` statement is
+/// removed from the syntax tree, and the then possibly unmutated `let mut header_map` is allowed
+/// to stay `mut`. Every operation must have had one, so a change in progenitor's output fails
+/// generation instead of letting the header through.
+fn without_api_version(file: &mut syn::File, operations: usize) -> Result<(), Failure> {
+    struct Header(usize);
+    impl VisitMut for Header {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            let before = block.stmts.len();
+            block.stmts.retain(|stmt| !is_api_version_header(stmt));
+            let removed = before - block.stmts.len();
+            self.0 += removed;
+            if removed > 0 {
+                for stmt in &mut block.stmts {
+                    if let syn::Stmt::Local(local) = stmt
+                        && matches!(&local.pat, syn::Pat::Ident(ident) if ident.ident == "header_map")
+                    {
+                        local.attrs.push(syn::parse_quote! { #[allow(unused_mut)] });
+                    }
+                }
+            }
+            visit_mut::visit_block_mut(self, block);
+        }
+    }
+    let mut header = Header(0);
+    header.visit_file_mut(file);
+    if header.0 != operations {
+        return Err(Failure {
+            place: None,
+            message: format!(
+                "progenitor no longer adds the `api-version` header once per operation (found {} \
+                 for {operations} operations); update `without_api_version` in \
+                 xtask/src/codegen.rs to the new shape",
+                header.0
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Sends form bodies through `telauth_runtime::form_urlencoded`, which encodes an array as
+/// repeated keys: progenitor's own `.form_urlencoded(&body)?` uses `serde_urlencoded`, which
+/// refuses arrays. Each `<builder>.form_urlencoded(&body)?` becomes
+/// `telauth_runtime::form_urlencoded(<builder>, &body).map_err(Error::InvalidRequest)?`.
+fn with_runtime_form_bodies(file: &mut syn::File) {
+    struct Form;
+    impl VisitMut for Form {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            visit_mut::visit_expr_mut(self, expr);
+            let syn::Expr::Try(attempt) = expr else {
+                return;
+            };
+            let syn::Expr::MethodCall(call) = attempt.expr.as_ref() else {
+                return;
+            };
+            if call.method != "form_urlencoded" || call.args.len() != 1 {
+                return;
+            }
+            let (builder, body) = (&call.receiver, &call.args[0]);
+            *expr = syn::parse_quote! {
+                telauth_runtime::form_urlencoded(#builder, #body).map_err(Error::InvalidRequest)?
+            };
+        }
+    }
+    Form.visit_file_mut(file);
+}
+
+/// Whether `stmt` is `header_map.append(::reqwest::header::HeaderName::from_static("api-version"), ..);`.
+fn is_api_version_header(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+        return false;
+    };
+    let Some(syn::Expr::Call(name)) = call.args.first() else {
+        return false;
+    };
+    let Some(syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(literal),
+        ..
+    })) = name.args.first()
+    else {
+        return false;
+    };
+    call.method == "append"
+        && matches!(call.receiver.as_ref(), syn::Expr::Path(path) if path.path.is_ident("header_map"))
+        && literal.value() == "api-version"
+}
+
+fn parse(tokens: TokenStream) -> Result<syn::File, Failure> {
+    syn::parse2::<syn::File>(tokens).map_err(|error| Failure {
+        place: None,
+        message: format!("the generated code does not parse: {error}"),
+    })
 }
 
 fn format(tokens: TokenStream) -> Result<String, Failure> {
-    syn::parse2::<syn::File>(tokens)
-        .map(|file| prettyplease::unparse(&file))
-        .map_err(|error| Failure {
-            place: None,
-            message: format!("the generated code does not parse: {error}"),
-        })
+    parse(tokens).map(|file| prettyplease::unparse(&file))
 }

@@ -81,7 +81,7 @@ pub fn credential_layer(provider: &str, spec: &Spec) -> Result<TokenStream, (Str
         //! and each operation's `security`: a call sends exactly the credential its operation
         //! asks for, and none when it asks for none.
 
-        use progenitor_client::{ClientHooks, Error, OperationInfo};
+        use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
         #[allow(unused_imports)]
         use telauth_runtime::{Credential, CredentialSet, Location, Scheme};
 
@@ -135,7 +135,7 @@ pub fn credential_layer(provider: &str, spec: &Spec) -> Result<TokenStream, (Str
                         info.operation_id
                     ))
                 })?;
-                self.inner
+                self.inner()
                     .0
                     .authorize(request, info.operation_id, requirements)
                     .map_err(|error| Error::InvalidRequest(error.to_string()))
@@ -146,7 +146,7 @@ pub fn credential_layer(provider: &str, spec: &Spec) -> Result<TokenStream, (Str
                 request: reqwest::Request,
                 info: &OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
-                telauth_runtime::execute(&self.client, request, #provider, info.operation_id).await
+                telauth_runtime::execute(self.client(), request, #provider, info.operation_id).await
             }
         }
     })
@@ -172,7 +172,7 @@ fn schemes(api: &OpenAPI) -> Result<Vec<SchemeCode>, (String, String)> {
             let unsupported = |what: &str| {
                 Err((
                     place.clone(),
-                    format!("{what} is not supported; use http basic, http bearer or apiKey in a header or the query"),
+                    format!("{what} is not supported; use http basic, http bearer or apiKey in a header, the query or a cookie"),
                 ))
             };
             let ReferenceOr::Item(scheme) = scheme else {
@@ -201,10 +201,15 @@ fn schemes(api: &OpenAPI) -> Result<Vec<SchemeCode>, (String, String)> {
                     description,
                     ..
                 } => (quote! { Location::Query(#name) }, false, description),
+                SecurityScheme::APIKey {
+                    location: APIKeyLocation::Cookie,
+                    name,
+                    description,
+                    ..
+                } => (quote! { Location::Cookie(#name) }, false, description),
                 SecurityScheme::HTTP { scheme, .. } => {
                     return unsupported(&format!("http scheme `{scheme}`"));
                 }
-                SecurityScheme::APIKey { .. } => return unsupported("an apiKey in a cookie"),
                 SecurityScheme::OAuth2 { .. } => return unsupported("oauth2"),
                 SecurityScheme::OpenIDConnect { .. } => return unsupported("openIdConnect"),
             };

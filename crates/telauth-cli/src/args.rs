@@ -90,7 +90,8 @@ pub enum VoipBinCommand {
         #[command(flatten)]
         password: PasswordSource,
     },
-    /// Manage access keys (with VOIPBIN_ACCESSKEY as ?accesskey=, or else VOIPBIN_TOKEN as Bearer).
+    /// Manage access keys (with VOIPBIN_ACCESSKEY as the cookie accesskey, or else VOIPBIN_TOKEN as
+    /// Bearer).
     Accesskeys {
         /// What to do.
         #[command(subcommand)]
@@ -115,7 +116,7 @@ pub enum AccesskeysCommand {
     },
     /// Create an access key; the answer is the only one that shows its token.
     Create {
-        /// Its lifetime in seconds: at least 86400.
+        /// Its lifetime in seconds: from 86400 (one day) to 2147483647.
         #[arg(long)]
         expire: u64,
         /// Its name.
@@ -130,12 +131,13 @@ pub enum AccesskeysCommand {
         /// The key's id.
         id: Uuid,
     },
-    /// Change an access key's name or detail.
+    /// Change an access key's name or detail; the one not given is kept (VoIPBIN replaces both,
+    /// so the key is read first).
     Update {
         /// The key's id.
         id: Uuid,
         /// Its new name.
-        #[arg(long)]
+        #[arg(long, required_unless_present = "detail")]
         name: Option<String>,
         /// Its new detail.
         #[arg(long)]
@@ -200,13 +202,13 @@ pub enum TokensCommand {
         #[arg(long)]
         subproject_id: Option<Uuid>,
     },
-    /// Rename a token, and replace its permissions if any are given.
+    /// Rename a token, replace its permissions, or both; what is not given is kept.
     Update {
         /// The token's id.
         token_id: Uuid,
         /// Its new name.
-        #[arg(long)]
-        name: String,
+        #[arg(long, required_unless_present = "permissions")]
+        name: Option<String>,
         /// A new permission (repeat for more); none keeps the current ones.
         #[arg(long = "permission", value_parser = parse_permission)]
         permissions: Vec<Permission>,

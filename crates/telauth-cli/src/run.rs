@@ -214,7 +214,7 @@ async fn signalwire(config: &Config, command: &SignalWireCommand) -> Result<Valu
             let permissions = (!permissions.is_empty()).then_some(permissions.as_slice());
             to_json(
                 signalwire
-                    .update_token(*token_id, name, permissions)
+                    .update_token(*token_id, name.as_deref(), permissions)
                     .await?,
             )
         }

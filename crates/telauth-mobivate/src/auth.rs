@@ -4,7 +4,7 @@
 //! The credential layer of this client, generated from the spec's `securitySchemes`
 //! and each operation's `security`: a call sends exactly the credential its operation
 //! asks for, and none when it asks for none.
-use progenitor_client::{ClientHooks, Error, OperationInfo};
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 #[allow(unused_imports)]
 use telauth_runtime::{Credential, CredentialSet, Location, Scheme};
 #[allow(unused_imports)]
@@ -66,7 +66,7 @@ impl ClientHooks<Credentials> for Client {
                     ),
                 )
             })?;
-        self.inner
+        self.inner()
             .0
             .authorize(request, info.operation_id, requirements)
             .map_err(|error| Error::InvalidRequest(error.to_string()))
@@ -76,7 +76,7 @@ impl ClientHooks<Credentials> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        telauth_runtime::execute(&self.client, request, "mobivate", info.operation_id)
+        telauth_runtime::execute(self.client(), request, "mobivate", info.operation_id)
             .await
     }
 }

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use reqwest::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue};
 use secrecy::zeroize::Zeroizing;
 
 use crate::Secret;
@@ -22,6 +22,10 @@ pub enum Location {
     Header(&'static str),
     /// The secret as the named query parameter (OpenAPI `type: apiKey, in: query`).
     Query(&'static str),
+    /// The secret as the named cookie, `Cookie: <name>=<secret>` (OpenAPI `type: apiKey,
+    /// in: cookie`). Unlike a query parameter, a cookie does not end up in proxy and server
+    /// access logs.
+    Cookie(&'static str),
 }
 
 /// A security scheme: its name under `components.securitySchemes` and where it goes.
@@ -36,7 +40,8 @@ pub struct Scheme {
 /// One credential: a token or key, or a username and password for HTTP Basic.
 #[derive(Clone, Debug)]
 pub enum Credential {
-    /// A token or key, for [`Location::Bearer`], [`Location::Header`] and [`Location::Query`].
+    /// A token or key, for [`Location::Bearer`], [`Location::Header`], [`Location::Query`] and
+    /// [`Location::Cookie`].
     Secret(Secret),
     /// A username and password, for [`Location::Basic`].
     Basic {
@@ -204,6 +209,15 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// Whether `value` is a non-empty run of RFC 6265 `cookie-octet`s: printable ASCII without
+/// space, `"`, `,`, `;` and a backslash.
+fn is_cookie_value(value: &str) -> bool {
+    !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b',' | b';' | b'\\'))
+}
+
 fn apply(
     request: &mut reqwest::Request,
     scheme: &Scheme,
@@ -239,6 +253,27 @@ fn apply(
                 .url_mut()
                 .query_pairs_mut()
                 .append_pair(name, secret.expose());
+        }
+        (Location::Cookie(name), Credential::Secret(secret)) => {
+            if !is_cookie_value(secret.expose()) {
+                return Err(unusable(
+                    "it has characters a cookie value cannot carry (RFC 6265 cookie-octets)",
+                ));
+            }
+            let pair = Zeroizing::new(format!("{name}={}", secret.expose()));
+            let value = match request.headers().get(COOKIE) {
+                Some(earlier) => {
+                    let mut joined = Zeroizing::new(earlier.as_bytes().to_vec());
+                    joined.extend_from_slice(b"; ");
+                    joined.extend_from_slice(pair.as_bytes());
+                    HeaderValue::from_bytes(&joined)
+                        .map_err(|_| unusable("the request's cookies cannot take it"))?
+                }
+                None => header(&pair)?,
+            };
+            let mut value = value;
+            value.set_sensitive(true);
+            request.headers_mut().insert(COOKIE, value);
         }
         (Location::Basic, Credential::Secret(_)) => {
             return Err(unusable("HTTP Basic needs a username and a password"));
@@ -279,6 +314,58 @@ mod tests {
             .unwrap();
         assert_eq!(req.url().as_str(), "https://api.example.com/x?a=1&key=k+1");
         assert!(req.headers().get(AUTHORIZATION).is_none());
+    }
+
+    static COOKIE_KEY: Scheme = Scheme {
+        name: "KeyCookie",
+        location: Location::Cookie("accesskey"),
+    };
+
+    #[test]
+    fn cookie_goes_in_the_cookie_header_and_never_the_query() {
+        let set = CredentialSet::new().with(&COOKIE_KEY, Credential::Secret("vb_sentinel".into()));
+        let mut req = request("https://api.example.com/x?a=1");
+        set.authorize(&mut req, "op", &[&[&BEARER], &[&COOKIE_KEY]])
+            .unwrap();
+        assert_eq!(req.url().as_str(), "https://api.example.com/x?a=1");
+        assert!(req.headers().get(AUTHORIZATION).is_none());
+        let cookie = req.headers().get(COOKIE).unwrap();
+        assert_eq!(cookie, "accesskey=vb_sentinel");
+        assert!(cookie.is_sensitive());
+        assert!(!format!("{:?}", req.headers()).contains("sentinel"));
+
+        let mut req = request("https://api.example.com/");
+        req.headers_mut()
+            .insert(COOKIE, HeaderValue::from_static("lang=en"));
+        set.authorize(&mut req, "op", &[&[&COOKIE_KEY]]).unwrap();
+        assert_eq!(req.headers()[COOKIE], "lang=en; accesskey=vb_sentinel");
+    }
+
+    #[test]
+    fn cookie_breaking_secret_is_refused_without_echo() {
+        for bad in [
+            "a;sentinel=1",
+            "sentinel key",
+            "",
+            "sentinel,x",
+            "sentinel\"x",
+        ] {
+            let set = CredentialSet::new().with(&COOKIE_KEY, Credential::Secret(bad.into()));
+            let err = set
+                .authorize(&mut request("https://a.example/"), "op", &[&[&COOKIE_KEY]])
+                .unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    AuthError::Unusable {
+                        scheme: "KeyCookie",
+                        ..
+                    }
+                ),
+                "{bad}"
+            );
+            assert!(!err.to_string().contains("sentinel"));
+        }
     }
 
     #[test]

@@ -5,13 +5,18 @@
 //! `/mobivate`, `/signalwire`) followed by the provider's own API path. It keeps its state in
 //! memory and accepts the demo credentials in [`SandboxInfo`]:
 //! - SMSBeta checks the md5 digest of the password (a wrong one is a 401);
-//! - VoIPBIN issues signed JWTs valid 7 days (see [`Sandbox::advance_clock`]), accepts them as
-//!   Bearer or `?token=`, accepts access keys only as `?accesskey=`, refuses an `expire` under
-//!   86400, shows a key's `token` only on create, and pages lists with `next_page_token`;
+//! - VoIPBIN issues signed JWTs valid 7 days (see [`Sandbox::advance_clock`]) and looks for a
+//!   credential where its server does: cookie `token` or `accesskey`, then `?token=` or
+//!   `?accesskey=`, then a Bearer JWT (an access key is never read from the header); it refuses
+//!   an `expire` under 86400 after wrapping it to 32 bits as the server does, shows a key's
+//!   `token` only on create, replaces both `name` and `detail` on update, deletes softly (`409`
+//!   afterwards), pages lists with a `next_page_token` that is empty only on an empty page, and
+//!   answers `429` with `Retry-After` while [`Sandbox::limit_voipbin_rate`] says so;
 //! - Mobivate's `createkey` rotates the key, so the old one fails `test`;
 //! - SignalWire checks Basic auth and the `management` permission, validates permission names
-//!   (422, code 10003) and the subproject (422, 10004), and a token it created authenticates
-//!   later calls.
+//!   (422, code 10003) and the subproject (422, 10004), refuses an empty name or permission
+//!   list, updates only the fields a `PATCH` gives, and a token it created authenticates later
+//!   calls.
 //!
 //! A body that is not JSON, or lacks a required field, gets the provider's documented error.
 //!
@@ -191,6 +196,16 @@ impl Sandbox {
             -i64::try_from(real - target).unwrap_or(i64::MAX)
         };
         self.state.data().clock_offset = offset;
+    }
+
+    /// Simulates VoIPBIN's rate limiter: the next `requests` VoIPBIN requests (login included)
+    /// are answered `429` with `RESOURCE_EXHAUSTED`, `details: [{"limited_by": ...}]` and
+    /// `Retry-After: <retry_after in seconds>`, as VoIPBIN's server does.
+    pub fn limit_voipbin_rate(&self, requests: u32, retry_after: Duration) {
+        self.state.data().voipbin_rate_limit = Some(state::RateLimit {
+            requests,
+            retry_after_secs: retry_after.as_secs(),
+        });
     }
 
     /// The exchanges answered so far, in order: the last [`EXCHANGES_KEPT`] of them, so that a

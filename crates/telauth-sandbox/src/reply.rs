@@ -9,6 +9,14 @@ pub fn json(status: u16, body: Value) -> Response {
     (status_code(status), axum::Json(body)).into_response()
 }
 
+/// `response` with the header `name: value` added.
+pub fn with_header(mut response: Response, name: &'static str, value: &str) -> Response {
+    if let Ok(value) = axum::http::HeaderValue::from_str(value) {
+        response.headers_mut().insert(name, value);
+    }
+    response
+}
+
 /// A status with no body.
 pub fn empty(status: u16) -> Response {
     status_code(status).into_response()

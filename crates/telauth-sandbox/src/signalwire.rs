@@ -14,7 +14,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::reply::{empty, json, object, text};
+use crate::reply::{empty, json, object};
 use crate::state::{ProjectToken, State, demo};
 
 /// The permissions a token can have.
@@ -129,12 +129,33 @@ fn permissions(value: Option<&Value>) -> Result<Option<Vec<String>>, Response> {
 /// The body of a create or update.
 struct TokenRequest {
     body: Map<String, Value>,
-    name: String,
+    name: Option<String>,
     permissions: Option<Vec<String>>,
 }
 
-/// Authenticates a create or update and reads its body: its `name` (required) and its
-/// `permissions` (checked when present).
+/// A form body as JSON fields: `permissions`, repeated or not, is an array; every other field
+/// is the string it was given (the last one when repeated).
+fn form(body: &[u8]) -> Option<Map<String, Value>> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).ok()?;
+    let mut fields = Map::new();
+    for (name, value) in pairs {
+        if name == "permissions" {
+            let list = fields
+                .entry(name)
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(list) = list {
+                list.push(Value::String(value));
+            }
+        } else {
+            fields.insert(name, Value::String(value));
+        }
+    }
+    Some(fields)
+}
+
+/// Authenticates a create or update and reads its body — form-encoded as SignalWire's spec
+/// declares for create, or JSON as it declares for update and as its SDKs sent — for its `name`
+/// (not empty) and its `permissions` (checked), each when present.
 fn token_request(
     state: &State,
     headers: &HeaderMap,
@@ -142,11 +163,17 @@ fn token_request(
     body: &[u8],
 ) -> Result<TokenRequest, Response> {
     authenticate(state, headers, sid)?;
-    let body =
-        object(body).ok_or_else(|| error(400, 21100, "The request body is not a JSON object"))?;
-    let name = text(&body, "name")
-        .ok_or_else(|| error(400, 21100, "name is required"))?
-        .to_string();
+    let is_form = headers
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
+    let body = if is_form { form(body) } else { object(body) }
+        .ok_or_else(|| error(400, 21100, "The request body cannot be read"))?;
+    let name = match body.get("name") {
+        None => None,
+        Some(Value::String(name)) if !name.is_empty() => Some(name.clone()),
+        Some(_) => return Err(error(400, 21100, "name must be a non-empty string")),
+    };
     let permissions = permissions(body.get("permissions"))?;
     Ok(TokenRequest {
         body,
@@ -168,10 +195,11 @@ async fn create(
     let (request, name, permissions) = match token_request(&state, &headers, &sid, &body) {
         Ok(TokenRequest {
             body,
-            name,
+            name: Some(name),
             permissions: Some(permissions),
-        }) => (body, name, permissions),
-        Ok(_) => return error(400, 21100, "permissions is required"),
+        }) if !permissions.is_empty() => (body, name, permissions),
+        Ok(TokenRequest { name: None, .. }) => return error(400, 21100, "name is required"),
+        Ok(_) => return error(400, 21100, "permissions needs at least one permission"),
         Err(refusal) => return refusal,
     };
     match request.get("subproject_id") {
@@ -216,7 +244,10 @@ async fn update(
     let Some((id, token)) = known else {
         return error(404, 20404, "The requested resource was not found");
     };
-    token.name = name;
+    // A PATCH changes what it gives and keeps the rest.
+    if let Some(name) = name {
+        token.name = name;
+    }
     if let Some(permissions) = permissions.filter(|p| !p.is_empty()) {
         token.permissions = permissions;
     }

@@ -67,6 +67,15 @@ pub struct Exchange {
     pub body: Option<Value>,
 }
 
+/// A rate limit the sandbox simulates for VoIPBIN.
+#[derive(Clone, Copy, Debug)]
+pub struct RateLimit {
+    /// How many more requests are answered `429`.
+    pub requests: u32,
+    /// The `Retry-After` they carry, in seconds.
+    pub retry_after_secs: u64,
+}
+
 /// Everything mutable, behind one lock: the sandbox serves tests, not traffic.
 #[derive(Debug, Default)]
 pub struct Data {
@@ -75,6 +84,7 @@ pub struct Data {
     pub access_keys: Vec<AccessKey>,
     pub mobivate_key: String,
     pub signalwire_tokens: BTreeMap<Uuid, ProjectToken>,
+    pub voipbin_rate_limit: Option<RateLimit>,
     pub exchanges: VecDeque<Exchange>,
 }
 

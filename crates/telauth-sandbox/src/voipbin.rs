@@ -1,5 +1,6 @@
-//! VoIPBIN: JWT login, and access keys under `/v1.0`, authenticated by a JWT (Bearer header or
-//! `?token=`) or an access key (`?accesskey=` only).
+//! VoIPBIN: JWT login, and access keys under `/v1.0`, authenticated as VoIPBIN's server does
+//! (`bin-api-manager` `lib/middleware/authenticate.go`): a cookie first (`token` or `accesskey`),
+//! then the query (`?token=` or `?accesskey=`), then an `Authorization: Bearer` JWT.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,15 +15,13 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::jwt;
-use crate::reply::{empty, json, object, text};
+use crate::reply::{empty, json, object, text, with_header};
 use crate::state::{AccessKey, State, demo, timestamp};
 
 /// How long a JWT lives: 7 days.
 pub const JWT_LIFETIME_SECS: u64 = 7 * 86_400;
 /// The shortest access key lifetime accepted.
-const MIN_EXPIRE: i64 = 86_400;
-/// What `tm_delete` holds while a key is not deleted.
-const NEVER: &str = "9999-01-01T00:00:00.000000Z";
+const MIN_EXPIRE: i32 = 86_400;
 
 type Params = Query<HashMap<String, String>>;
 
@@ -37,15 +36,61 @@ pub fn routes() -> Router<Arc<State>> {
 }
 
 fn error(status: u16, code: &str, message: &str) -> Response {
-    json(
-        status,
-        json!({ "error": {
-            "status": code,
-            "reason": code.to_lowercase().replace('_', " "),
-            "message": message,
-            "request_id": Uuid::new_v4().to_string(),
-        }}),
+    error_with(status, code, code, message, None)
+}
+
+/// VoIPBIN's error body; `details`, when given, is an array of free-form objects.
+fn error_with(
+    status: u16,
+    code: &str,
+    reason: &str,
+    message: &str,
+    details: Option<Value>,
+) -> Response {
+    let mut error = json!({
+        "status": code,
+        "reason": reason,
+        "message": message,
+        "request_id": Uuid::new_v4().to_string(),
+    });
+    if let Some(details) = details {
+        error["details"] = details;
+    }
+    json(status, json!({ "error": error }))
+}
+
+/// A deleted key: VoIPBIN deletes softly and answers `409`, not `404`.
+fn deleted() -> Response {
+    error_with(
+        409,
+        "FAILED_PRECONDITION",
+        "STATE_INVALID",
+        "The access key was deleted.",
+        None,
     )
+}
+
+/// Answers `429` as VoIPBIN's rate limiter does while the sandbox simulates one (see
+/// `Sandbox::limit_voipbin_rate`), counting this request against it: `limited_by` is `ip` for
+/// `/auth/*` and `customer` for `/v1.0`.
+fn rate_limited(state: &State, limited_by: &str) -> Option<Response> {
+    let mut data = state.data();
+    let limit = data.voipbin_rate_limit.as_mut()?;
+    if limit.requests == 0 {
+        data.voipbin_rate_limit = None;
+        return None;
+    }
+    limit.requests -= 1;
+    let retry_after = limit.retry_after_secs;
+    drop(data);
+    let answer = error_with(
+        429,
+        "RESOURCE_EXHAUSTED",
+        "RATE_LIMIT_EXCEEDED",
+        "Too many requests. Please try again later.",
+        Some(json!([{ "limited_by": limited_by }])),
+    );
+    Some(with_header(answer, "retry-after", &retry_after.to_string()))
 }
 
 fn invalid(message: &str) -> Response {
@@ -53,6 +98,9 @@ fn invalid(message: &str) -> Response {
 }
 
 async fn login(Shared(state): Shared<Arc<State>>, body: Bytes) -> Response {
+    if let Some(limited) = rate_limited(&state, "ip") {
+        return limited;
+    }
     let Some(request) = object(&body) else {
         return empty(400);
     };
@@ -72,36 +120,81 @@ async fn login(Shared(state): Shared<Arc<State>>, body: Bytes) -> Response {
     )
 }
 
-/// Accepts a live access key as `?accesskey=`, or a valid JWT as `?token=` or Bearer header.
+/// Where a credential was found, in the order the server looks.
+enum Presented<'a> {
+    Jwt(&'a str),
+    AccessKey(&'a str),
+}
+
+/// The value of cookie `name` in the request's `Cookie` headers.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all("cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(key, value)| (key == name).then_some(value))
+}
+
+/// The credential the server uses (`getAuthString`): a JWT from cookie `token`, `?token=` or
+/// `Authorization: Bearer`, else an access key from cookie `accesskey` or `?accesskey=`. Any
+/// JWT source wins over any access key, and a Bearer value is always taken for a JWT.
+fn presented<'a>(
+    headers: &'a HeaderMap,
+    params: &'a HashMap<String, String>,
+) -> Option<Presented<'a>> {
+    let bearer = || {
+        headers
+            .get("authorization")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+    };
+    let jwt = cookie(headers, "token")
+        .or_else(|| params.get("token").map(String::as_str))
+        .or_else(bearer)
+        .filter(|token| !token.is_empty());
+    let key = cookie(headers, "accesskey")
+        .or_else(|| params.get("accesskey").map(String::as_str))
+        .filter(|key| !key.is_empty());
+    jwt.map(Presented::Jwt).or(key.map(Presented::AccessKey))
+}
+
+/// Accepts a valid JWT or a live access key, wherever the server looks for one.
 fn authenticate(
     state: &State,
     headers: &HeaderMap,
     params: &HashMap<String, String>,
 ) -> Result<(), Response> {
+    if let Some(limited) = rate_limited(state, "customer") {
+        return Err(limited);
+    }
     let now = state.now();
-    let unauthenticated = || {
-        error(
-            401,
-            "UNAUTHENTICATED",
-            "The credential is missing, invalid or expired.",
-        )
-    };
-    if let Some(key) = params.get("accesskey") {
-        let data = state.data();
-        let live = data
+    let accepted = match presented(headers, params) {
+        Some(Presented::AccessKey(key)) => state
+            .data()
             .access_keys
             .iter()
-            .any(|k| &k.token == key && k.deleted.is_none() && now < k.expires);
-        return if live { Ok(()) } else { Err(unauthenticated()) };
-    }
-    let bearer = headers
-        .get("authorization")
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "));
-    let token = params.get("token").map(String::as_str).or(bearer);
-    match token.and_then(|token| jwt::verify(&state.jwt_key, token, now)) {
-        Some(_) => Ok(()),
-        None => Err(unauthenticated()),
+            .any(|k| k.token == key && k.deleted.is_none() && now < k.expires),
+        Some(Presented::Jwt(token)) => jwt::verify(&state.jwt_key, token, now).is_some(),
+        None => false,
+    };
+    match (accepted, presented(headers, params).is_some()) {
+        (true, _) => Ok(()),
+        (false, true) => Err(error_with(
+            401,
+            "UNAUTHENTICATED",
+            "INVALID_CREDENTIALS",
+            "The provided credentials are invalid.",
+            None,
+        )),
+        (false, false) => Err(error_with(
+            401,
+            "UNAUTHENTICATED",
+            "AUTHENTICATION_REQUIRED",
+            "Authentication is required.",
+            None,
+        )),
     }
 }
 
@@ -113,7 +206,7 @@ fn key_json(key: &AccessKey, with_token: bool) -> Value {
         "tm_expire": timestamp(key.expires),
         "tm_create": timestamp(key.created),
         "tm_update": key.updated.map(timestamp),
-        "tm_delete": key.deleted.map_or_else(|| NEVER.to_string(), timestamp),
+        "tm_delete": key.deleted.map(timestamp),
     });
     if let Some(name) = &key.name {
         value["name"] = json!(name);
@@ -135,11 +228,15 @@ async fn list(
     if let Err(refusal) = authenticate(&state, &headers, &params) {
         return refusal;
     }
-    let size = match params.get("page_size").map(|size| size.parse::<usize>()) {
-        None => 10,
-        Some(Ok(size)) if size >= 1 => size.min(100),
-        Some(_) => return invalid("page_size must be a positive integer."),
+    // Like the server: 100 by default, and a size out of 1..=100 is taken as 100.
+    let size = match params.get("page_size").map(|size| size.parse::<i64>()) {
+        None => 100,
+        Some(Ok(size)) if (1..=100).contains(&size) => size as usize,
+        Some(Ok(_)) => 100,
+        Some(Err(_)) => return invalid("page_size must be an integer."),
     };
+    // The token is the position after the previous page's last key. Like VoIPBIN's cursor, it
+    // is empty only when a page comes back empty.
     let start = match params.get("page_token").map(|token| token.parse::<usize>()) {
         None => 0,
         Some(Ok(start)) => start,
@@ -157,10 +254,10 @@ async fn list(
         .take(size)
         .map(|k| key_json(k, false))
         .collect();
-    let next = if start + size < live.len() {
-        (start + size).to_string()
-    } else {
+    let next = if page.is_empty() {
         String::new()
+    } else {
+        start.saturating_add(page.len()).to_string()
     };
     json(200, json!({ "result": page, "next_page_token": next }))
 }
@@ -186,7 +283,13 @@ async fn create(
     let Some(request) = object(&body) else {
         return invalid("The request body is not a JSON object.");
     };
-    let expire = match request.get("expire").and_then(Value::as_i64) {
+    // The server converts `expire` to a 32-bit integer, wrapping what does not fit: 4295053696
+    // becomes 86400, a one-day key.
+    let expire = match request
+        .get("expire")
+        .and_then(Value::as_i64)
+        .map(|e| e as i32)
+    {
         Some(expire) if expire >= MIN_EXPIRE => expire as u64,
         _ => return invalid("expire must be an integer of at least 86400 seconds."),
     };
@@ -213,7 +316,8 @@ async fn create(
     json(200, answer)
 }
 
-/// Runs `change` on the live key `id`, after authentication; answers the key.
+/// Runs `change` on the live key `id`, after authentication; answers the key. A deleted key is
+/// a `409`, an id that never existed a `404`.
 fn with_key(
     state: &State,
     headers: &HeaderMap,
@@ -229,13 +333,14 @@ fn with_key(
     };
     let now = state.now();
     let mut data = state.data();
-    let Some(key) = data
-        .access_keys
-        .iter_mut()
-        .find(|k| k.id == id && k.deleted.is_none())
-    else {
-        return error(404, "NOT_FOUND", "The access key does not exist.");
+    // VoIPBIN's backend answers a bare 400 for an id it does not know, which the API turns
+    // into INVALID_ARGUMENT; 404 is for a key of another customer, which the sandbox has none of.
+    let Some(key) = data.access_keys.iter_mut().find(|k| k.id == id) else {
+        return invalid("The request contains invalid data.");
     };
+    if key.deleted.is_some() {
+        return deleted();
+    }
     match change(key, now) {
         Ok(()) => json(200, key_json(key, false)),
         Err(refusal) => refusal,
@@ -261,10 +366,9 @@ async fn update(
     let request = object(&body);
     with_key(&state, &headers, &params, &id, |key, now| {
         let request = request.ok_or_else(|| invalid("The request body is not a JSON object."))?;
-        let name = optional_text(&request, "name")?;
-        let detail = optional_text(&request, "detail")?;
-        key.name = name.or(key.name.take());
-        key.detail = detail.or(key.detail.take());
+        // Like VoIPBIN's server, both columns are written: a field left out is cleared.
+        key.name = optional_text(&request, "name")?;
+        key.detail = optional_text(&request, "detail")?;
         key.updated = Some(now);
         Ok(())
     })

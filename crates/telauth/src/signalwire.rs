@@ -88,6 +88,12 @@ impl SignalWireCredentials {
     }
 }
 
+/// `name` as a token name: not empty.
+fn token_name<T: std::str::FromStr>(operation: &'static str, name: &str) -> Result<T, Error> {
+    name.parse()
+        .map_err(|_| invalid(operation, "a token's name cannot be empty".into()))
+}
+
 fn invalid(operation: &'static str, reason: String) -> Error {
     Error::new(PROVIDER, operation, ErrorKind::InvalidInput { reason })
 }
@@ -134,47 +140,72 @@ impl SignalWire {
     }
 
     /// Creates a token named `name` with `permissions`, for the project or one of its
-    /// subprojects. The answer carries the new token's secret.
+    /// subprojects. The answer carries the new token's secret. An empty name or no permission
+    /// is refused here, before anything is sent.
     pub async fn create_token(
         &self,
         name: &str,
         permissions: &[Permission],
         subproject_id: Option<Uuid>,
     ) -> Result<TokenResponse, Error> {
+        const OPERATION: &str = "create_token";
+        if permissions.is_empty() {
+            return Err(invalid(
+                OPERATION,
+                "a token needs at least one permission".into(),
+            ));
+        }
         self.client
             .create_token()
             .account_sid(self.project_id)
             .body(CreateTokenRequest {
-                name: name.to_string(),
+                name: token_name(OPERATION, name)?,
                 permissions: permissions.to_vec(),
                 subproject_id,
             })
             .send()
             .await
             .map(|token| token.into_inner())
-            .map_err(|error| from_client(PROVIDER, "create_token", error))
+            .map_err(|error| from_client(PROVIDER, OPERATION, error))
     }
 
-    /// Renames a token and, when `permissions` is given and not empty, replaces its
-    /// permissions; otherwise they are kept.
+    /// Changes a token's name, its permissions, or both; what is `None` is kept. Giving neither,
+    /// an empty name or an empty permission list is refused here, before anything is sent.
     pub async fn update_token(
         &self,
         token_id: Uuid,
-        name: &str,
+        name: Option<&str>,
         permissions: Option<&[Permission]>,
     ) -> Result<TokenResponse, Error> {
+        const OPERATION: &str = "update_token";
+        let body = match (name, permissions) {
+            (None, None) => {
+                return Err(invalid(
+                    OPERATION,
+                    "give a new name or new permissions (or both)".into(),
+                ));
+            }
+            (_, Some([])) => {
+                return Err(invalid(
+                    OPERATION,
+                    "a token needs at least one permission; leave permissions out to keep them"
+                        .into(),
+                ));
+            }
+            (name, permissions) => UpdateTokenRequest {
+                name: name.map(|name| token_name(OPERATION, name)).transpose()?,
+                permissions: permissions.map(<[Permission]>::to_vec).unwrap_or_default(),
+            },
+        };
         self.client
             .update_token()
             .account_sid(self.project_id)
             .token_id(token_id)
-            .body(UpdateTokenRequest {
-                name: name.to_string(),
-                permissions: permissions.map(<[Permission]>::to_vec).unwrap_or_default(),
-            })
+            .body(body)
             .send()
             .await
             .map(|token| token.into_inner())
-            .map_err(|error| from_client(PROVIDER, "update_token", error))
+            .map_err(|error| from_client(PROVIDER, OPERATION, error))
     }
 
     /// Deletes a token. Retried as the [`Config::retry`] policy says.

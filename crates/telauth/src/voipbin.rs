@@ -1,8 +1,9 @@
 //! VoIPBIN: log in for a JWT valid 7 days, keep one fresh with [`TokenSource`], and manage
 //! access keys.
 //!
-//! Calls under `/v1.0` present a JWT as `Authorization: Bearer`, or an access key as
-//! `?accesskey=` — the only place VoIPBIN accepts one.
+//! Calls under `/v1.0` present a JWT as `Authorization: Bearer`, or an access key as the cookie
+//! `accesskey` — a cookie, unlike `?accesskey=`, stays out of proxy and server logs, and VoIPBIN
+//! never accepts an access key as a Bearer header.
 
 use std::sync::RwLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -28,6 +29,11 @@ const PROVIDER: Provider = Provider::VoipBin;
 
 /// The shortest lifetime VoIPBIN accepts for an access key: one day.
 pub const MIN_ACCESS_KEY_LIFETIME: Duration = Duration::from_secs(86_400);
+
+/// The longest lifetime VoIPBIN can take for an access key: 2147483647 seconds (about 68 years).
+/// The server converts `expire` to a 32-bit integer, so a longer one would silently wrap into a
+/// short key; it is refused here instead.
+pub const MAX_ACCESS_KEY_LIFETIME: Duration = Duration::from_secs(i32::MAX as u64);
 
 /// How long before a JWT's expiry [`TokenSource`] logs in again, unless told otherwise.
 pub const DEFAULT_RENEW_MARGIN: Duration = Duration::from_secs(60);
@@ -65,8 +71,9 @@ impl VoipBinCredentials {
 pub enum VoipBinAuth {
     /// A JWT from [`VoipBin::login`], sent as `Authorization: Bearer <jwt>`.
     Jwt(Secret),
-    /// An access key, sent as `?accesskey=<key>` (never as a Bearer header, which VoIPBIN
-    /// would parse as a JWT and reject).
+    /// An access key, sent as the cookie `accesskey=<key>`, which stays out of URL logs (never
+    /// as a Bearer header, which VoIPBIN would parse as a JWT and reject). The generated
+    /// [`telauth_voipbin::Credentials::accesskey_query`] sends it as `?accesskey=` instead.
     AccessKey(Secret),
 }
 
@@ -146,6 +153,25 @@ pub fn jwt_expiry(token: &Secret) -> Result<SystemTime, Error> {
         .ok_or_else(|| invalid("its `exp` claim is out of range"))
 }
 
+/// A failed login as an [`Error`]. The spec documents a bare `400` for wrong credentials beside
+/// the JSON `429` of the rate limiter; the generator leaves a bodiless status beside JSON ones to
+/// `UnexpectedResponse`, so that `400` is put back as the documented error it is.
+fn login_error(error: progenitor_client::Error<ErrorResponse>) -> Error {
+    let error = from_client(PROVIDER, "auth_login", error);
+    match error.kind() {
+        ErrorKind::UnexpectedStatus { status: 400 } => Error::new(
+            PROVIDER,
+            "auth_login",
+            ErrorKind::Api {
+                status: 400,
+                code: None,
+                message: None,
+            },
+        ),
+        _ => error,
+    }
+}
+
 /// A VoIPBIN client.
 #[derive(Clone, Debug)]
 pub struct VoipBin {
@@ -181,7 +207,7 @@ impl VoipBin {
     pub fn with_auth(&self, auth: VoipBinAuth) -> Self {
         let credentials = match auth {
             VoipBinAuth::Jwt(jwt) => Credentials::bearer_auth(jwt),
-            VoipBinAuth::AccessKey(key) => Credentials::accesskey_query(key),
+            VoipBinAuth::AccessKey(key) => Credentials::accesskey_cookie(key),
         };
         Self {
             authorized: Some(self.client(credentials)),
@@ -223,7 +249,7 @@ impl VoipBin {
             })
             .send()
             .await
-            .map_err(|error| from_client::<()>(PROVIDER, "auth_login", error))?
+            .map_err(login_error)?
             .into_inner();
         let expires_at = jwt_expiry(&login.token)
             .map_err(|error| Error::new(PROVIDER, "auth_login", error.kind().clone()))?;
@@ -282,9 +308,9 @@ impl VoipBin {
         }
     }
 
-    /// Creates an access key that lives `lifetime` (at least [`MIN_ACCESS_KEY_LIFETIME`];
-    /// shorter is refused here, before anything is sent). The answer is the only one that
-    /// carries the key's `token`.
+    /// Creates an access key that lives `lifetime`, from [`MIN_ACCESS_KEY_LIFETIME`] to
+    /// [`MAX_ACCESS_KEY_LIFETIME`] (outside that range it is refused here, before anything is
+    /// sent). The answer is the only one that carries the key's `token`.
     pub async fn create_access_key(
         &self,
         lifetime: Duration,
@@ -292,19 +318,27 @@ impl VoipBin {
         detail: Option<&str>,
     ) -> Result<Accesskey, Error> {
         const OPERATION: &str = "accesskeys_create";
-        if lifetime < MIN_ACCESS_KEY_LIFETIME {
-            return Err(Error::new(
+        let refuse = |reason: String| {
+            Err(Error::new(
                 PROVIDER,
                 OPERATION,
-                ErrorKind::InvalidInput {
-                    reason: format!(
-                        "an access key must live at least 86400 seconds (one day), not {}",
-                        lifetime.as_secs()
-                    ),
-                },
+                ErrorKind::InvalidInput { reason },
+            ))
+        };
+        if lifetime < MIN_ACCESS_KEY_LIFETIME {
+            return refuse(format!(
+                "an access key must live at least 86400 seconds (one day), not {}",
+                lifetime.as_secs()
             ));
         }
-        let expire = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
+        if lifetime > MAX_ACCESS_KEY_LIFETIME {
+            return refuse(format!(
+                "an access key can live at most 2147483647 seconds (VoIPBIN stores the lifetime \
+                 as a 32-bit integer and would wrap a larger one into a short key), not {}",
+                lifetime.as_secs()
+            ));
+        }
+        let expire = lifetime.as_secs() as i64;
         self.authorized(OPERATION)?
             .accesskeys_create()
             .body(AccesskeyCreate {
@@ -334,7 +368,11 @@ impl VoipBin {
         .await
     }
 
-    /// Changes an access key's name or detail; `None` leaves it as it is. Retried as the
+    /// Changes an access key's name or detail; `None` keeps it as it is (`Some("")` clears it).
+    ///
+    /// VoIPBIN's `PUT` replaces both fields, so when one is `None` the key is read first and
+    /// its current value sent along: nothing is cleared that was not asked to be. Giving
+    /// neither is refused here, before anything is sent. Each request is retried as the
     /// [`Config::retry`] policy says (a PUT is idempotent).
     pub async fn update_access_key(
         &self,
@@ -344,13 +382,32 @@ impl VoipBin {
     ) -> Result<Accesskey, Error> {
         const OPERATION: &str = "accesskeys_update";
         let client = self.authorized(OPERATION)?;
+        let (name, detail) = match (name, detail) {
+            (None, None) => {
+                return Err(Error::new(
+                    PROVIDER,
+                    OPERATION,
+                    ErrorKind::InvalidInput {
+                        reason: "give a new name or a new detail (or both)".into(),
+                    },
+                ));
+            }
+            (Some(name), Some(detail)) => (Some(name.to_string()), Some(detail.to_string())),
+            (name, detail) => {
+                let current = self.get_access_key(id).await?;
+                (
+                    name.map(str::to_string).or(current.name),
+                    detail.map(str::to_string).or(current.detail),
+                )
+            }
+        };
         retrying(self.retry.as_ref(), true, || async {
             client
                 .accesskeys_update()
                 .id(id)
                 .body(AccesskeyUpdate {
-                    name: name.map(str::to_string),
-                    detail: detail.map(str::to_string),
+                    name: name.clone(),
+                    detail: detail.clone(),
                 })
                 .send()
                 .await

@@ -116,7 +116,7 @@ async fn signalwire_calls_survive_every_bad_answer() {
             .create_token()
             .account_sid(project)
             .body(types::CreateTokenRequest {
-                name: "ci".into(),
+                name: "ci".parse().unwrap(),
                 permissions: vec![types::Permission::Chat],
                 subproject_id: None,
             })

@@ -55,7 +55,7 @@ fn validation_error(code: &str) -> Reply {
 }
 
 #[tokio::test]
-async fn create_token_sends_basic_auth_and_the_json_body() {
+async fn create_token_sends_basic_auth_and_the_form_body() {
     let server = MockServer::start_async().await;
     let path = format!("{PREFIX}/Accounts/{PROJECT}/tokens");
     let mock = server
@@ -63,13 +63,13 @@ async fn create_token_sends_basic_auth_and_the_json_body() {
             when.method(POST)
                 .path(path.clone())
                 .query_param_count(".*", ".*", 0)
+                .header_missing("api-version")
                 .header("authorization", basic_header(PROJECT, SENTINEL))
-                .header("content-type", "application/json")
-                .json_body(json!({
-                    "name": "ci",
-                    "permissions": ["messaging", "numbers", "management"],
-                    "subproject_id": SUBPROJECT
-                }));
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!(
+                    "name=ci&permissions=messaging&permissions=numbers&permissions=management\
+                     &subproject_id={SUBPROJECT}"
+                ));
             then.status(200).json_body(token_response());
         })
         .await;
@@ -77,7 +77,7 @@ async fn create_token_sends_basic_auth_and_the_json_body() {
         .create_token()
         .account_sid(project())
         .body(CreateTokenRequest {
-            name: "ci".into(),
+            name: "ci".parse().unwrap(),
             permissions: vec![
                 Permission::Messaging,
                 Permission::Numbers,
@@ -106,7 +106,7 @@ async fn create_token_decodes_each_status_to_its_own_variant() {
             .create_token()
             .account_sid(project())
             .body(CreateTokenRequest {
-                name: "ci".into(),
+                name: "ci".parse().unwrap(),
                 permissions: vec![Permission::Video],
                 subproject_id: None,
             })
@@ -168,7 +168,7 @@ async fn update_token_patches_name_and_keeps_permissions_left_out() {
             .account_sid(project())
             .token_id(token_id())
             .body(UpdateTokenRequest {
-                name: "renamed".into(),
+                name: Some("renamed".parse().unwrap()),
                 permissions: permissions.unwrap_or_default(),
             })
             .send()
@@ -227,6 +227,7 @@ async fn delete_token_answers_204_and_decodes_each_documented_error() {
             when.method(DELETE)
                 .path(path.clone())
                 .query_param_count(".*", ".*", 0)
+                .header_missing("api-version")
                 .header("authorization", basic_header(PROJECT, SENTINEL));
             then.status(204);
         })

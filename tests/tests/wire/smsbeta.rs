@@ -21,6 +21,7 @@ async fn login_sends_mail_and_digest_as_json_with_no_credential() {
             when.method(POST)
                 .path("/login")
                 .query_param_count(".*", ".*", 0)
+                .header_missing("api-version")
                 .header("content-type", "application/json")
                 .header("accept", "application/json")
                 .header_missing("authorization")

@@ -35,7 +35,7 @@ fn accesskey(token: Option<&str>) -> Value {
 fn error_body(status: &str) -> Value {
     json!({ "error": {
         "status": status, "reason": "some reason", "message": "some message",
-        "request_id": "0d5a2c1e-7f43-4f5e-8a9b-1c2d3e4f5a6b", "details": { "field": "expire" }
+        "request_id": "0d5a2c1e-7f43-4f5e-8a9b-1c2d3e4f5a6b", "details": [{ "limited_by": "customer" }]
     }})
 }
 
@@ -45,6 +45,7 @@ const ERRORS: &[(u16, &str)] = &[
     (401, "UNAUTHENTICATED"),
     (403, "PERMISSION_DENIED"),
     (404, "NOT_FOUND"),
+    (409, "FAILED_PRECONDITION"),
     (429, "RESOURCE_EXHAUSTED"),
     (500, "INTERNAL"),
     (503, "UNAVAILABLE"),
@@ -74,7 +75,7 @@ async fn assert_documented_errors<T, Fut>(
                 assert_eq!(response.status(), *code);
                 assert_eq!(response.error.status, *name);
                 assert_eq!(response.error.message, "some message");
-                assert_eq!(response.error.details["field"], "expire");
+                assert_eq!(response.error.details[0]["limited_by"], "customer");
             }
             other => panic!(
                 "{method} {path} answering {code}: expected the documented error, got {other:?}"
@@ -98,6 +99,8 @@ async fn auth_login_sends_username_and_password_and_no_credential() {
                 .query_param_count(".*", ".*", 0)
                 .header("content-type", "application/json")
                 .header_missing("authorization")
+                .header_missing("cookie")
+                .header_missing("api-version")
                 .json_body(json!({ "username": "alice", "password": SENTINEL }));
             then.status(200)
                 .json_body(json!({ "username": "alice", "token": SENTINEL }));
@@ -121,23 +124,71 @@ async fn auth_login_sends_username_and_password_and_no_credential() {
 }
 
 #[tokio::test]
-async fn auth_login_failures_are_400_and_401_without_body() {
+async fn auth_login_failure_is_a_bare_400_and_the_rate_limit_a_429() {
     let server = MockServer::start_async().await;
     let client = Client::new(&server.base_url(), Credentials::none());
-    for status in [400, 401] {
-        let mock = answer(&server, POST, "/auth/login", Reply::Empty(status)).await;
-        let result = client
+    let login = || {
+        client
             .auth_login()
             .body(LoginRequest {
                 username: "alice".into(),
                 password: "wrong".into(),
             })
             .send()
-            .await;
-        match result {
-            Err(Error::ErrorResponse(response)) => assert_eq!(response.status(), status),
-            other => panic!("expected the documented {status}, got {other:?}"),
+    };
+    // A bodiless status beside a JSON one is left to `UnexpectedResponse`, with its status.
+    let mock = answer(&server, POST, "/auth/login", Reply::Empty(400)).await;
+    match login().await {
+        Err(Error::UnexpectedResponse(response)) => assert_eq!(response.status(), 400),
+        other => panic!("expected the documented bare 400, got {other:?}"),
+    }
+    mock.delete_async().await;
+
+    let limited = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/auth/login");
+            then.status(429)
+                .header("retry-after", "7")
+                .json_body(error_body("RESOURCE_EXHAUSTED"));
+        })
+        .await;
+    match login().await {
+        Err(Error::ErrorResponse(response)) => {
+            assert_eq!(response.status(), 429);
+            assert_eq!(response.headers()["retry-after"], "7");
+            assert_eq!(response.error.status, "RESOURCE_EXHAUSTED");
+            assert_eq!(response.error.details[0]["limited_by"], "customer");
         }
+        other => panic!("expected the documented 429, got {other:?}"),
+    }
+    limited.delete_async().await;
+}
+
+#[tokio::test]
+async fn credentials_go_in_the_cookie_the_scheme_names() {
+    let server = MockServer::start_async().await;
+    for (credentials, cookie) in [
+        (
+            Credentials::accesskey_cookie("vb_sentinel"),
+            "accesskey=vb_sentinel",
+        ),
+        (Credentials::token_cookie(JWT), &*format!("token={JWT}")),
+    ] {
+        let mock = server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path("/v1.0/accesskeys")
+                    .header("cookie", cookie)
+                    .header_missing("authorization")
+                    .header_missing("api-version")
+                    .query_param_count(".*", ".*", 0);
+                then.status(200)
+                    .json_body(json!({ "result": [], "next_page_token": "" }));
+            })
+            .await;
+        let client = Client::new(&server.base_url(), credentials);
+        client.accesskeys_list().send().await.unwrap();
+        mock.assert_async().await;
         mock.delete_async().await;
     }
 }
@@ -328,7 +379,7 @@ async fn accesskeys_get_addresses_the_key_by_id() {
         &server,
         "GET",
         &path,
-        &[400, 401, 403, 404, 429, 500, 503],
+        &[400, 401, 403, 404, 409, 429, 500, 503],
         || client.accesskeys_get().id(key_id()).send(),
     )
     .await;
@@ -366,7 +417,7 @@ async fn accesskeys_update_puts_name_and_detail() {
         &server,
         "PUT",
         &path,
-        &[400, 401, 403, 404, 429, 500, 503],
+        &[400, 401, 403, 404, 409, 429, 500, 503],
         || client.accesskeys_update().id(key_id()).body(body()).send(),
     )
     .await;
@@ -404,7 +455,7 @@ async fn accesskeys_delete_answers_the_deleted_key() {
         &server,
         "DELETE",
         &path,
-        &[400, 401, 403, 404, 429, 500, 503],
+        &[400, 401, 403, 404, 409, 429, 500, 503],
         || client.accesskeys_delete().id(key_id()).send(),
     )
     .await;
@@ -423,7 +474,8 @@ async fn v1_calls_without_a_credential_fail_before_sending() {
     let client = Client::new(&server.base_url(), Credentials::none());
     match client.accesskeys_list().send().await {
         Err(Error::InvalidRequest(message)) => assert!(
-            message.contains("BearerAuth, TokenQuery, AccesskeyQuery"),
+            message
+                .contains("BearerAuth, TokenCookie, TokenQuery, AccesskeyCookie, AccesskeyQuery"),
             "{message}"
         ),
         other => panic!("expected a local error, got {other:?}"),
