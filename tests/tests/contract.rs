@@ -14,9 +14,20 @@ async fn raw(
     body: &str,
     basic: Option<(&str, &str)>,
 ) -> (u16, Value) {
+    raw_typed(method, url, "application/json", body, basic).await
+}
+
+/// Sends `body` as `method` to `url` with the content type given.
+async fn raw_typed(
+    method: reqwest::Method,
+    url: &str,
+    content_type: &str,
+    body: &str,
+    basic: Option<(&str, &str)>,
+) -> (u16, Value) {
     let mut request = reqwest::Client::new()
         .request(method, url)
-        .header("content-type", "application/json")
+        .header("content-type", content_type)
         .body(body.to_string());
     if let Some((user, password)) = basic {
         request = request.basic_auth(user, Some(password));
@@ -91,6 +102,16 @@ async fn voipbin(sandbox: &Sandbox, info: &SandboxInfo) {
             .send()
     };
     assert_eq!(status(login("wrong").await), 400);
+    // VoIPBIN's rate limiter on /auth/*: a 429 with `details` and `Retry-After`.
+    sandbox.limit_voipbin_rate(1, Duration::from_secs(5));
+    match login(&info.voipbin.password).await {
+        Err(telauth_voipbin::Error::ErrorResponse(response)) => {
+            assert_eq!(response.status(), 429);
+            assert_eq!(response.headers()["retry-after"], "5");
+            assert_eq!(response.error.details[0]["limited_by"], "ip");
+        }
+        other => panic!("expected the simulated 429, got {other:?}"),
+    }
     let jwt = login(&info.voipbin.password)
         .await
         .unwrap()
@@ -117,15 +138,45 @@ async fn voipbin(sandbox: &Sandbox, info: &SandboxInfo) {
             .send()
     };
     assert_eq!(status(create(86_399, "too short").await), 400);
+    // The server keeps `expire` in 32 bits: 2^31 wraps negative (refused), 2^32 + 86400 wraps to
+    // a one-day key, which is why the facade refuses anything above 2147483647.
+    assert_eq!(status(create(2_147_483_648, "wraps negative").await), 400);
+    let wrapped = create(4_295_053_696, "wraps to a day").await.unwrap();
+    let by_wrapped = Client::new(
+        base,
+        Credentials::accesskey_cookie(wrapped.token.clone().unwrap()),
+    );
+    by_wrapped
+        .accesskeys_delete()
+        .id(wrapped.id)
+        .send()
+        .await
+        .unwrap();
     let mut keys = Vec::new();
     for name in ["a", "b", "c"] {
         keys.push(create(86_400, name).await.unwrap().into_inner());
     }
     let key_token = keys[0].token.clone().expect("create shows the token");
 
-    // Access keys only as ?accesskey=; a JWT as Bearer or ?token=.
-    let by_key = Client::new(base, Credentials::accesskey_query(key_token.clone()));
+    // An access key as cookie or ?accesskey=, never Bearer; a JWT as cookie, ?token= or Bearer.
+    let by_key = Client::new(base, Credentials::accesskey_cookie(key_token.clone()));
+    let by_key_query = Client::new(base, Credentials::accesskey_query(key_token.clone()));
     let by_token_query = Client::new(base, Credentials::token_query(jwt.clone()));
+    let by_token_cookie = Client::new(base, Credentials::token_cookie(jwt.clone()));
+    assert_eq!(status(by_key_query.accesskeys_list().send().await), 200);
+    assert_eq!(status(by_token_cookie.accesskeys_list().send().await), 200);
+    // Every JWT source is looked at before any access key: a stale JWT beats a valid key.
+    let (code, _) = raw(
+        reqwest::Method::GET,
+        &format!(
+            "{base}/v1.0/accesskeys?token=stale&accesskey={}",
+            key_token.expose()
+        ),
+        "",
+        None,
+    )
+    .await;
+    assert_eq!(code, 401);
     let key_as_bearer = Client::new(base, Credentials::bearer_auth(key_token.clone()));
     let first = by_key
         .accesskeys_list()
@@ -153,7 +204,22 @@ async fn voipbin(sandbox: &Sandbox, info: &SandboxInfo) {
         .unwrap()
         .into_inner();
     assert_eq!(second.result.len(), 1);
-    assert_eq!(second.next_page_token.as_deref(), Some(""));
+    // Like the server, a short last page still carries a cursor; the empty page after it ends.
+    let last = second
+        .next_page_token
+        .clone()
+        .filter(|t| !t.is_empty())
+        .expect("a cursor after a non-empty page");
+    let third = by_key
+        .accesskeys_list()
+        .page_size(2)
+        .page_token(last)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(third.result.is_empty());
+    assert_eq!(third.next_page_token.as_deref(), Some(""));
     assert_eq!(status(key_as_bearer.accesskeys_list().send().await), 401);
     assert_eq!(
         status(by_jwt.accesskeys_list().page_size(500).send().await),
@@ -174,13 +240,42 @@ async fn voipbin(sandbox: &Sandbox, info: &SandboxInfo) {
         .await
         .unwrap();
     assert_eq!(updated.name.as_deref(), Some("renamed"));
-    let deleted = by_key.accesskeys_delete().id(id).send().await.unwrap();
-    assert_ne!(
-        deleted.tm_delete.as_deref(),
-        Some("9999-01-01T00:00:00.000000Z")
+    // PUT replaces both fields: a body with the name alone clears the detail.
+    let cleared = by_key
+        .accesskeys_update()
+        .id(id)
+        .body(AccesskeyUpdate {
+            name: Some("renamed again".into()),
+            detail: None,
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cleared.detail, None);
+    assert_eq!(
+        read.tm_delete, None,
+        "current servers send null until deleted"
     );
-    assert_eq!(status(by_key.accesskeys_get().id(id).send().await), 404);
-    assert_eq!(status(by_key.accesskeys_delete().id(id).send().await), 404);
+    let deleted = by_key.accesskeys_delete().id(id).send().await.unwrap();
+    assert!(deleted.tm_delete.is_some());
+    // Deletion is soft: the id answers 409 from then on; an id never issued is a 400.
+    assert_eq!(status(by_key.accesskeys_get().id(id).send().await), 409);
+    assert_eq!(status(by_key.accesskeys_delete().id(id).send().await), 409);
+    let update_deleted = by_key
+        .accesskeys_update()
+        .id(id)
+        .body(AccesskeyUpdate {
+            name: Some("x".into()),
+            detail: None,
+        })
+        .send()
+        .await;
+    assert_eq!(status(update_deleted), 409);
+    let unknown = uuid::Uuid::from_u128(1);
+    assert_eq!(
+        status(by_key.accesskeys_get().id(unknown).send().await),
+        400
+    );
     let (code, _) = raw(
         reqwest::Method::POST,
         &format!("{base}/v1.0/accesskeys?token={}", jwt.expose()),
@@ -192,7 +287,7 @@ async fn voipbin(sandbox: &Sandbox, info: &SandboxInfo) {
 
     // A deleted key, and after 8 days every JWT and the one-day keys, are refused.
     let deleted_key = keys[1].token.clone().unwrap();
-    let by_deleted = Client::new(base, Credentials::accesskey_query(deleted_key));
+    let by_deleted = Client::new(base, Credentials::accesskey_cookie(deleted_key));
     assert_eq!(status(by_deleted.accesskeys_list().send().await), 401);
     sandbox.advance_clock(Duration::from_secs(8 * 86_400));
     assert_eq!(status(by_jwt.accesskeys_list().send().await), 401);
@@ -280,7 +375,7 @@ async fn signalwire(info: &SandboxInfo) {
                 .create_token()
                 .account_sid(project)
                 .body(CreateTokenRequest {
-                    name: "ci".into(),
+                    name: "ci".parse().unwrap(),
                     permissions,
                     subproject_id: subproject,
                 })
@@ -353,6 +448,25 @@ async fn signalwire(info: &SandboxInfo) {
         raw(reqwest::Method::POST, &tokens_url, "{", basic).await.0,
         400
     );
+    for empty in [
+        r#"{"name":"","permissions":["fax"]}"#,
+        r#"{"name":"x","permissions":[]}"#,
+    ] {
+        let (code, _) = raw(reqwest::Method::POST, &tokens_url, empty, basic).await;
+        assert_eq!(code, 400, "{empty}");
+    }
+    // The published spec's form encoding, and JSON as SignalWire's SDKs sent it, both create.
+    let (code, body) = raw_typed(
+        reqwest::Method::POST,
+        &tokens_url,
+        "application/x-www-form-urlencoded",
+        "name=John%20Doe%27s%20Token&permissions=calling&permissions=fax",
+        basic,
+    )
+    .await;
+    assert_eq!(code, 200);
+    assert_eq!(body["name"], "John Doe's Token");
+    assert_eq!(body["permissions"], json!(["calling", "fax"]));
 
     let update = |id: uuid::Uuid, permissions: Vec<Permission>| {
         admin
@@ -360,7 +474,7 @@ async fn signalwire(info: &SandboxInfo) {
             .account_sid(project)
             .token_id(id)
             .body(UpdateTokenRequest {
-                name: "renamed".into(),
+                name: Some("renamed".parse().unwrap()),
                 permissions,
             })
             .send()
@@ -379,6 +493,22 @@ async fn signalwire(info: &SandboxInfo) {
         ["video"]
     );
     assert_eq!(status(update(uuid::Uuid::nil(), vec![]).await), 404);
+    // A PATCH without a name changes the permissions and keeps the name.
+    let kept = admin
+        .update_token()
+        .account_sid(project)
+        .token_id(messaging.id)
+        .body(UpdateTokenRequest {
+            name: None,
+            permissions: vec![Permission::Chat],
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (kept.name.as_str(), &kept.permissions[..]),
+        ("renamed", &["chat".to_string()][..])
+    );
     let (code, _) = raw(
         reqwest::Method::PATCH,
         &format!("{tokens_url}/{}", messaging.id),

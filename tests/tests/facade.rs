@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use httpmock::Method::{DELETE, GET, PATCH, POST};
+use httpmock::Method::{DELETE, GET, PATCH, POST, PUT};
 use httpmock::MockServer;
 use serde_json::json;
 use telauth::mobivate::{Mobivate, MobivateCredentials};
@@ -164,14 +164,14 @@ async fn voipbin_login_with_a_malformed_jwt_is_an_error() {
 }
 
 #[tokio::test]
-async fn voipbin_access_key_goes_only_in_the_query_and_jwt_only_in_the_header() {
+async fn voipbin_access_key_goes_only_in_the_cookie_and_jwt_only_in_the_header() {
     let server = MockServer::start_async().await;
     let by_key = server
         .mock_async(|when, then| {
             when.method(GET)
                 .path("/v1.0/accesskeys")
-                .query_param("accesskey", SENTINEL)
-                .query_param_count(".*", ".*", 1)
+                .header("cookie", format!("accesskey={SENTINEL}"))
+                .query_param_count(".*", ".*", 0)
                 .header_missing("authorization");
             then.status(200)
                 .json_body(json!({ "result": [key_json(1, None)] }));
@@ -194,6 +194,7 @@ async fn voipbin_access_key_goes_only_in_the_query_and_jwt_only_in_the_header() 
             when.method(GET)
                 .path("/v1.0/accesskeys")
                 .query_param_count(".*", ".*", 0)
+                .header_missing("cookie")
                 .header("authorization", "Bearer a.jwt.here");
             then.status(200).json_body(json!({ "result": [] }));
         })
@@ -215,10 +216,13 @@ async fn voipbin_all_access_keys_follows_next_page_token_to_the_end() {
             Some("t2"),
             json!({ "result": [key_json(3, None)], "next_page_token": "t3" }),
         ),
+        // Like VoIPBIN's server: a short last page still carries a cursor, and only the empty
+        // page after it has an empty token.
         (
             Some("t3"),
-            json!({ "result": [key_json(4, None)], "next_page_token": "" }),
+            json!({ "result": [key_json(4, None)], "next_page_token": "t4" }),
         ),
+        (Some("t4"), json!({ "result": [], "next_page_token": "" })),
     ];
     let mut mocks = Vec::new();
     for (token, body) in pages {
@@ -260,11 +264,13 @@ async fn voipbin_create_refuses_under_a_day_locally_and_sends_seconds() {
         })
         .await;
     let api = VoipBin::new(&config(&server), Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
-    let error = api
-        .create_access_key(Duration::from_secs(86_399), Some("ci"), None)
-        .await
-        .unwrap_err();
-    assert!(error.is_local(), "{error}");
+    for seconds in [86_399, 2_147_483_648, 4_295_053_696] {
+        let error = api
+            .create_access_key(Duration::from_secs(seconds), Some("ci"), None)
+            .await
+            .unwrap_err();
+        assert!(error.is_local(), "{error}");
+    }
     assert_eq!(mock.calls_async().await, 0);
     let key = api
         .create_access_key(Duration::from_secs(86_400), Some("ci"), None)
@@ -303,6 +309,100 @@ async fn voipbin_errors_carry_the_providers_status_code_and_message() {
         "voipbin accesskeys_delete: HTTP 404: The access key does not exist. (code NOT_FOUND)"
     );
     assert!(!error.is_retryable());
+}
+
+#[tokio::test]
+async fn voipbin_rename_keeps_the_detail_because_put_replaces_both() {
+    let server = MockServer::start_async().await;
+    let id = uuid::Uuid::from_u128(3);
+    let path = format!("/v1.0/accesskeys/{id}");
+    let mut current = key_json(3, None);
+    current["name"] = json!("old");
+    current["detail"] = json!("key for the CI pipeline");
+    let read = server
+        .mock_async(|when, then| {
+            when.method(GET).path(path.clone());
+            then.status(200).json_body(current.clone());
+        })
+        .await;
+    let put = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path(path.clone())
+                .json_body(json!({ "name": "new", "detail": "key for the CI pipeline" }));
+            then.status(200).json_body(current.clone());
+        })
+        .await;
+    let api = VoipBin::new(&config(&server), Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
+    api.update_access_key(id, Some("new"), None).await.unwrap();
+    read.assert_async().await;
+    put.assert_async().await;
+
+    // Both given: nothing to read. Neither given: refused before anything is sent.
+    let both = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path(path.clone())
+                .json_body(json!({ "name": "n", "detail": "" }));
+            then.status(200).json_body(current.clone());
+        })
+        .await;
+    api.update_access_key(id, Some("n"), Some(""))
+        .await
+        .unwrap();
+    both.assert_async().await;
+    read.assert_calls_async(1).await;
+    let error = api.update_access_key(id, None, None).await.unwrap_err();
+    assert!(error.is_local(), "{error}");
+}
+
+#[tokio::test]
+async fn voipbin_deleted_key_is_a_409_with_the_providers_words() {
+    let server = MockServer::start_async().await;
+    let id = uuid::Uuid::from_u128(4);
+    answer(
+        &server,
+        GET,
+        &format!("/v1.0/accesskeys/{id}"),
+        Reply::Json(
+            409,
+            json!({ "error": {
+                "status": "FAILED_PRECONDITION", "reason": "STATE_INVALID",
+                "message": "The operation is invalid for the current resource state.",
+                "request_id": "req_1"
+            }}),
+        ),
+    )
+    .await;
+    let api = VoipBin::new(&config(&server), Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
+    let error = checked(api.get_access_key(id).await.unwrap_err());
+    assert_eq!(error.status(), Some(409));
+    assert_eq!(error.code(), Some("FAILED_PRECONDITION"));
+}
+
+#[tokio::test]
+async fn voipbin_rate_limit_keeps_details_and_retry_after() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/auth/login");
+            then.status(429)
+                .header("retry-after", "3")
+                .json_body(json!({ "error": {
+                    "status": "RESOURCE_EXHAUSTED", "reason": "RATE_LIMIT_EXCEEDED",
+                    "message": "Too many requests. Please try again later.",
+                    "request_id": "req_2", "details": [{ "limited_by": "ip" }]
+                }}));
+        })
+        .await;
+    let api = VoipBin::new(&config(&server), None).unwrap();
+    let error = checked(api.login(&voipbin_credentials()).await.unwrap_err());
+    assert_eq!(error.status(), Some(429));
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(3)));
+    assert_eq!(
+        error.message(),
+        Some("Too many requests. Please try again later.")
+    );
 }
 
 #[tokio::test]
@@ -517,7 +617,8 @@ async fn signalwire_appends_the_api_path_to_the_origin_and_sends_basic_auth() {
             when.method(POST)
                 .path(format!("/sw/api/laml/2010-04-01/Accounts/{PROJECT}/tokens"))
                 .header("authorization", basic_header(PROJECT, SENTINEL))
-                .json_body(json!({ "name": "ci", "permissions": ["messaging", "video"] }));
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("name=ci&permissions=messaging&permissions=video");
             then.status(200).json_body(json!({
                 "id": token_id, "name": "ci", "permissions": ["messaging", "video"], "token": "new"
             }));
@@ -553,7 +654,7 @@ async fn signalwire_appends_the_api_path_to_the_origin_and_sends_basic_auth() {
         .unwrap();
     assert_eq!(token.id, token_id);
     signalwire
-        .update_token(token_id, "renamed", None)
+        .update_token(token_id, Some("renamed"), None)
         .await
         .unwrap();
     signalwire.delete_token(token_id).await.unwrap();
@@ -561,6 +662,42 @@ async fn signalwire_appends_the_api_path_to_the_origin_and_sends_basic_auth() {
     update.assert_async().await;
     delete.assert_async().await;
     assert_no_sentinel(&format!("{signalwire:?}"));
+}
+
+#[tokio::test]
+async fn signalwire_update_changes_permissions_without_a_name_and_refuses_empty_values() {
+    let server = MockServer::start_async().await;
+    let token_id = uuid::Uuid::from_u128(6);
+    let path = format!("/api/laml/2010-04-01/Accounts/{PROJECT}/tokens/{token_id}");
+    let update = server
+        .mock_async(|when, then| {
+            when.method(PATCH)
+                .path(path.clone())
+                .json_body(json!({ "permissions": ["fax"] }));
+            then.status(200).json_body(json!({
+                "id": token_id, "name": "kept", "permissions": ["fax"], "token": "t"
+            }));
+        })
+        .await;
+    let signalwire = signalwire(&server, "");
+    let token = signalwire
+        .update_token(token_id, None, Some(&[Permission::Fax]))
+        .await
+        .unwrap();
+    assert_eq!(token.name, "kept");
+    update.assert_async().await;
+    let refusals = [
+        signalwire.update_token(token_id, None, None).await,
+        signalwire.update_token(token_id, Some(""), None).await,
+        signalwire.update_token(token_id, None, Some(&[])).await,
+        signalwire.create_token("", &[Permission::Fax], None).await,
+        signalwire.create_token("ci", &[], None).await,
+    ];
+    for refusal in refusals {
+        let error = refusal.unwrap_err();
+        assert!(error.is_local(), "{error}");
+    }
+    update.assert_calls_async(1).await;
 }
 
 #[tokio::test]

@@ -255,7 +255,7 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
             200,
             call(move |config| async move {
                 signalwire(&config)
-                    .update_token(id, "ci", None)
+                    .update_token(id, Some("ci"), None)
                     .await
                     .map(drop)
             }),

@@ -121,7 +121,7 @@ fn check_catches_a_hand_edit_and_writes_nothing() {
         "{out}"
     );
     assert!(
-        out.contains("-    location: Location::Query(\"access_key\"),"),
+        out.contains("-    location: Location::Cookie(\"access_key\"),"),
         "{out}"
     );
     assert!(

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use httpmock::Method::{DELETE, GET, POST};
+use httpmock::Method::{DELETE, GET, PATCH, POST, PUT};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 use telauth_tests::{SENTINEL, basic_header, jwt_expiring_in};
@@ -116,13 +116,14 @@ fn voipbin_login_reads_the_password_from_stdin_and_prints_the_expiry() {
 }
 
 #[test]
-fn voipbin_accesskeys_use_the_access_key_in_the_query_or_else_the_token_as_bearer() {
+fn voipbin_accesskeys_use_the_access_key_as_a_cookie_or_else_the_token_as_bearer() {
     let server = MockServer::start();
     let by_key = server.mock(|when, then| {
         when.method(GET)
             .path("/v1.0/accesskeys")
-            .query_param("accesskey", SENTINEL)
+            .header("cookie", format!("accesskey={SENTINEL}"))
             .query_param("page_size", "10")
+            .query_param_count(".*", ".*", 1)
             .header_missing("authorization");
         then.status(200)
             .json_body(json!({ "result": [{ "id": KEY_ID }], "next_page_token": "" }));
@@ -267,7 +268,8 @@ fn signalwire_base_url_keeps_its_prefix_and_the_api_path_is_appended() {
         when.method(POST)
             .path(format!("/sw/api/laml/2010-04-01/Accounts/{PROJECT}/tokens"))
             .header("authorization", basic_header(PROJECT, SENTINEL))
-            .json_body(json!({ "name": "ci", "permissions": ["messaging", "numbers"] }));
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("name=ci&permissions=messaging&permissions=numbers");
         then.status(200).json_body(json!({
             "id": KEY_ID, "name": "ci", "permissions": ["messaging", "numbers"], "token": "PT1"
         }));
@@ -313,6 +315,100 @@ fn signalwire_base_url_keeps_its_prefix_and_the_api_path_is_appended() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("`root` is not a permission"));
     assert_eq!(create.calls(), 1);
+}
+
+#[test]
+fn voipbin_rename_reads_the_key_and_sends_its_detail_along() {
+    let server = MockServer::start();
+    let read = server.mock(|when, then| {
+        when.method(GET).path(format!("/v1.0/accesskeys/{KEY_ID}"));
+        then.status(200)
+            .json_body(json!({ "id": KEY_ID, "name": "old", "detail": "kept" }));
+    });
+    let put = server.mock(|when, then| {
+        when.method(PUT)
+            .path(format!("/v1.0/accesskeys/{KEY_ID}"))
+            .json_body(json!({ "name": "new", "detail": "kept" }));
+        then.status(200)
+            .json_body(json!({ "id": KEY_ID, "name": "new", "detail": "kept" }));
+    });
+    let base = server.base_url();
+    let env = [("VOIPBIN_TOKEN", SENTINEL)];
+    let update = [
+        "--base-url",
+        &base,
+        "voipbin",
+        "accesskeys",
+        "update",
+        KEY_ID,
+    ];
+    let output = telauth(&[&update[..], &["--name", "new"]].concat(), &env, "");
+    assert_eq!(stdout_json(&output)["detail"], "kept");
+    read.assert();
+    put.assert();
+
+    // Nothing to change, or a lifetime VoIPBIN would wrap: exit 2, nothing sent.
+    let output = telauth(&update, &env, "");
+    assert_eq!(output.status.code(), Some(2));
+    let create = server.mock(|when, then| {
+        when.method(POST).path("/v1.0/accesskeys");
+        then.status(200).json_body(json!({ "id": KEY_ID }));
+    });
+    let output = telauth(
+        &[
+            "--base-url",
+            &base,
+            "voipbin",
+            "accesskeys",
+            "create",
+            "--expire",
+            "4295053696",
+        ],
+        &env,
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_line(&output).contains("at most 2147483647 seconds"));
+    assert_eq!(create.calls() + read.calls(), 1);
+}
+
+#[test]
+fn signalwire_update_without_a_name_keeps_it_and_empty_values_exit_2() {
+    let server = MockServer::start();
+    let token_id = KEY_ID;
+    let patch = server.mock(|when, then| {
+        when.method(PATCH)
+            .path(format!(
+                "/api/laml/2010-04-01/Accounts/{PROJECT}/tokens/{token_id}"
+            ))
+            .json_body(json!({ "permissions": ["fax"] }));
+        then.status(200).json_body(json!({
+            "id": token_id, "name": "kept", "permissions": ["fax"], "token": "PT1"
+        }));
+    });
+    let base = server.base_url();
+    let env = [
+        ("SIGNALWIRE_SPACE", "example"),
+        ("SIGNALWIRE_PROJECT_ID", PROJECT),
+        ("SIGNALWIRE_API_TOKEN", SENTINEL),
+    ];
+    let tokens = ["--base-url", &base, "signalwire", "tokens"];
+    let output = telauth(
+        &[&tokens[..], &["update", token_id, "--permission", "fax"]].concat(),
+        &env,
+        "",
+    );
+    assert_eq!(stdout_json(&output)["name"], "kept");
+    patch.assert();
+    for refused in [
+        &["update", token_id][..],
+        &["update", token_id, "--name", ""],
+        &["create", "--name", "", "--permission", "fax"],
+    ] {
+        let output = telauth(&[&tokens[..], refused].concat(), &env, "");
+        assert_eq!(output.status.code(), Some(2), "{refused:?}");
+    }
+    assert_eq!(patch.calls(), 1);
 }
 
 #[test]

@@ -11,8 +11,10 @@ use secrecy::zeroize::Zeroizing;
 
 use crate::Secret;
 
-/// Where a security scheme puts its credential on a request.
+/// Where a security scheme puts its credential on a request. New places may be added in a
+/// compatible release.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Location {
     /// `Authorization: Basic base64(username:password)` (OpenAPI `type: http, scheme: basic`).
     Basic,

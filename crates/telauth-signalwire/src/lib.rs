@@ -5,6 +5,10 @@
 //! your space: [`base_url`]`("your-space")`. Token values are [`Secret`]s: they never show in
 //! `Debug` output.
 //!
+//! Create sends a form body (`permissions` as repeated keys), as SignalWire's published spec
+//! declares; update sends JSON, and changes only the fields it is given. A token's name cannot
+//! be empty: [`types::CreateTokenRequestName`] refuses it when parsed.
+//!
 //! A failed create or update answers either a [`types::CompatibilityErrorResponse`] (400, 401,
 //! 404) or a [`types::CompatibilityTokenValidationError`] (422); both arrive as a variant of
 //! [`types::CreateTokenError`] (or [`types::UpdateTokenError`]).
@@ -21,7 +25,7 @@
 //!         .create_token()
 //!         .account_sid(project)
 //!         .body(types::CreateTokenRequest {
-//!             name: "ci".into(),
+//!             name: "ci".parse()?,
 //!             permissions: vec![types::Permission::Messaging],
 //!             subproject_id: None,
 //!         })

@@ -71,7 +71,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         left.as_secs_f64() / 86_400.0
     );
 
-    step("VoIPBIN: create an access key with the JWT, then use the key (as ?accesskey=)");
+    step(
+        "VoIPBIN: create an access key with the JWT, then use the key (as the cookie `accesskey`)",
+    );
     let with_jwt = tokens.client().await?;
     let key = with_jwt
         .create_access_key(
@@ -95,6 +97,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "listed with the key itself: {} key(s); tokens are never listed",
         all.len()
+    );
+    let renamed = with_key
+        .update_access_key(key.id, Some("tour-renamed"), None)
+        .await?;
+    println!(
+        "renamed to {:?}; its detail {:?} is kept (VoIPBIN's PUT replaces both, so the key is read first)",
+        renamed.name, renamed.detail
     );
     with_jwt.delete_access_key(key.id).await?;
     match with_key.all_access_keys(None).await {
@@ -139,14 +148,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         token.id, token.permissions, token.token
     );
     let renamed = signalwire
-        .update_token(token.id, "tour-renamed", None)
+        .update_token(token.id, Some("tour-renamed"), None)
         .await?;
     println!(
         "renamed to {:?}, permissions kept: {:?}",
         renamed.name, renamed.permissions
     );
     signalwire.delete_token(token.id).await?;
-    if let Err(error) = signalwire.update_token(token.id, "gone", None).await {
+    if let Err(error) = signalwire.update_token(token.id, Some("gone"), None).await {
         println!("after the delete: {error}");
     }
 
