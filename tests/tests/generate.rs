@@ -125,7 +125,7 @@ fn check_catches_a_hand_edit_and_writes_nothing() {
         "{out}"
     );
     assert!(
-        out.contains("+    location: Location::Query(\"accesskey\"),"),
+        out.contains("+    location: Location::Cookie(\"accesskey\"),"),
         "{out}"
     );
     assert!(err.contains("crates/telauth-voipbin/src/auth.rs"), "{err}");
@@ -314,13 +314,13 @@ fn a_spec_change_without_a_version_bump_fails_the_audit() {
         findings,
         [Finding::NeedsBump {
             krate: "telauth-mobivate".into(),
-            version: "0.1.0".into()
+            version: "0.2.0".into()
         }]
     );
     let message = findings[0].to_string();
     assert!(
         message
-            .contains("bump `version` in its Cargo.toml to 0.1.1 (compatible) or 0.2.0 (breaking"),
+            .contains("bump `version` in its Cargo.toml to 0.2.1 (compatible) or 0.3.0 (breaking"),
         "{message}"
     );
 
@@ -328,7 +328,7 @@ fn a_spec_change_without_a_version_bump_fails_the_audit() {
     let text = fs::read_to_string(&manifest).unwrap();
     fs::write(
         &manifest,
-        text.replacen("version = \"0.1.0\"", "version = \"0.1.1\"", 1),
+        text.replacen("version = \"0.2.0\"", "version = \"0.2.1\"", 1),
     )
     .unwrap();
     assert_eq!(
