@@ -125,7 +125,7 @@ async fn main() {
         .await
         .expect("the sandbox starts");
     let info = sandbox.info().clone();
-    let base = info.voipbin.base_url.clone();
+    let base = info.voipbin.origin.clone();
     let config = Config::new().origin(base.clone());
     let credentials = VoipBinCredentials {
         username: info.voipbin.username.clone(),
@@ -173,7 +173,7 @@ async fn main() {
         || async {
             let response = http
                 .get(format!("{base}/v1.0/accesskeys"))
-                .query(&[("accesskey", key_text.as_str())])
+                .header("cookie", format!("accesskey={key_text}"))
                 .send()
                 .await
                 .unwrap();
@@ -196,7 +196,7 @@ async fn main() {
     let own = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .expect("the sandbox starts");
-    let own_config = Config::new().origin(own.info().voipbin.base_url.clone());
+    let own_config = Config::new().origin(own.info().voipbin.origin.clone());
     own.set_clock(std::time::SystemTime::now() - Duration::from_secs(8 * 86_400));
     let source = Arc::new(TokenSource::new(
         VoipBin::new(&own_config, None).unwrap(),
@@ -239,7 +239,7 @@ async fn main() {
         let base = base.clone();
         move |http| {
             http.get(format!("{base}/v1.0/accesskeys/{}", key.id))
-                .query(&[("accesskey", key_text.as_str())])
+                .header("cookie", format!("accesskey={key_text}"))
         }
     })
     .await;

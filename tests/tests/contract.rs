@@ -47,7 +47,7 @@ fn status<T, E>(result: Result<T, telauth_voipbin::Error<E>>) -> u16 {
 
 async fn smsbeta(info: &SandboxInfo) {
     use telauth_smsbeta::{Client, Credentials, types::LoginRequest};
-    let client = Client::new(&info.smsbeta.base_url, Credentials::none());
+    let client = Client::new(&info.smsbeta.origin, Credentials::none());
     let login = |password: &str| {
         client
             .login()
@@ -74,7 +74,7 @@ async fn smsbeta(info: &SandboxInfo) {
         401,
         "the plain password is refused"
     );
-    let url = format!("{}/login", info.smsbeta.base_url);
+    let url = format!("{}/login", info.smsbeta.origin);
     assert_eq!(
         raw(reqwest::Method::POST, &url, "{not json", None).await.0,
         401
@@ -90,7 +90,7 @@ async fn smsbeta(info: &SandboxInfo) {
 async fn voipbin(sandbox: &Sandbox, info: &SandboxInfo) {
     use telauth_voipbin::types::{AccesskeyCreate, AccesskeyUpdate, LoginRequest};
     use telauth_voipbin::{Client, Credentials};
-    let base = &info.voipbin.base_url;
+    let base = &info.voipbin.origin;
     let public = Client::new(base, Credentials::none());
     let login = |password: &str| {
         public
@@ -297,7 +297,7 @@ async fn voipbin(sandbox: &Sandbox, info: &SandboxInfo) {
 async fn mobivate(info: &SandboxInfo) {
     use telauth_mobivate::types::KeyRequest;
     use telauth_mobivate::{Client, Credentials};
-    let base = &info.mobivate.base_url;
+    let base = &info.mobivate.origin;
     let public = Client::new(base, Credentials::none());
     let request = |password: &str| KeyRequest {
         username: info.mobivate.username.clone(),
@@ -360,7 +360,7 @@ async fn signalwire(info: &SandboxInfo) {
     };
     use telauth_signalwire::{Client, Credentials};
     let sw = &info.signalwire;
-    let base = format!("{}/api/laml/2010-04-01", sw.base_url);
+    let base = format!("{}/api/laml/2010-04-01", sw.origin);
     let project: uuid::Uuid = sw.project_id.parse().unwrap();
     let client = |token: &str| {
         Client::new(

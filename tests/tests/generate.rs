@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use xtask::{FileState, Mode, PROVIDERS};
+use xtask::{FileState, GENERATED, Mode, PROVIDERS};
 
 /// A copy of the specs and the provider crates' manifests and generated files.
 fn workspace_copy() -> tempfile::TempDir {
@@ -15,7 +15,7 @@ fn workspace_copy() -> tempfile::TempDir {
     let mut files: Vec<String> = PROVIDERS.iter().map(|p| p.spec.to_string()).collect();
     files.push(xtask::audit::RECORD.to_string());
     for provider in PROVIDERS {
-        for name in ["Cargo.toml", "src/generated.rs", "src/auth.rs"] {
+        for name in ["Cargo.toml"].iter().chain(&GENERATED) {
             files.push(format!("{}/{name}", provider.crate_dir));
         }
     }
@@ -31,7 +31,7 @@ fn workspace_copy() -> tempfile::TempDir {
 fn generated_files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     PROVIDERS
         .iter()
-        .flat_map(|p| ["src/generated.rs", "src/auth.rs"].map(|f| root.join(p.crate_dir).join(f)))
+        .flat_map(|p| GENERATED.map(|f| root.join(p.crate_dir).join(f)))
         .map(|path| {
             let bytes = fs::read(&path).unwrap_or_default();
             (path, bytes)
@@ -54,7 +54,9 @@ fn xtask(args: &[&str], root: &Path) -> (ExitCode, String, String) {
 
 #[test]
 fn committed_generated_files_are_what_the_specs_give() {
-    let reports = xtask::generate(&xtask::workspace_root(), None, Mode::Check).unwrap();
+    let reports = xtask::generate(&xtask::workspace_root(), None, Mode::Check)
+        .unwrap()
+        .reports;
     assert_eq!(reports.len(), 4);
     for report in &reports {
         assert_eq!(
@@ -71,14 +73,11 @@ fn generation_is_deterministic_and_headed() {
     let copy = workspace_copy();
     let before = generated_files(copy.path());
     for provider in PROVIDERS {
-        fs::remove_file(
-            copy.path()
-                .join(provider.crate_dir)
-                .join("src/generated.rs"),
-        )
-        .unwrap();
+        fs::remove_file(copy.path().join(provider.crate_dir).join(GENERATED[1])).unwrap();
     }
-    let first = xtask::generate(copy.path(), None, Mode::Write).unwrap();
+    let first = xtask::generate(copy.path(), None, Mode::Write)
+        .unwrap()
+        .reports;
     assert!(
         first
             .iter()
@@ -90,7 +89,9 @@ fn generation_is_deterministic_and_headed() {
         before,
         "regenerating changed bytes"
     );
-    let second = xtask::generate(copy.path(), None, Mode::Write).unwrap();
+    let second = xtask::generate(copy.path(), None, Mode::Write)
+        .unwrap()
+        .reports;
     assert!(second.iter().all(|r| r.stale().count() == 0));
     for (path, bytes) in generated_files(copy.path()) {
         let text = String::from_utf8(bytes).unwrap();
@@ -108,7 +109,9 @@ fn generation_is_deterministic_and_headed() {
 #[test]
 fn check_catches_a_hand_edit_and_writes_nothing() {
     let copy = workspace_copy();
-    let edited = copy.path().join("crates/telauth-voipbin/src/auth.rs");
+    let edited = copy
+        .path()
+        .join("crates/telauth-voipbin/src/generated/auth.rs");
     let text = fs::read_to_string(&edited).unwrap();
     let hand_edit = text.replacen("\"accesskey\"", "\"access_key\"", 1);
     assert_ne!(text, hand_edit);
@@ -117,7 +120,7 @@ fn check_catches_a_hand_edit_and_writes_nothing() {
     let (code, out, err) = xtask(&["--check"], copy.path());
     assert_eq!(code, ExitCode::FAILURE);
     assert!(
-        out.contains("--- a/crates/telauth-voipbin/src/auth.rs"),
+        out.contains("--- a/crates/telauth-voipbin/src/generated/auth.rs"),
         "{out}"
     );
     assert!(
@@ -128,7 +131,10 @@ fn check_catches_a_hand_edit_and_writes_nothing() {
         out.contains("+    location: Location::Cookie(\"accesskey\"),"),
         "{out}"
     );
-    assert!(err.contains("crates/telauth-voipbin/src/auth.rs"), "{err}");
+    assert!(
+        err.contains("crates/telauth-voipbin/src/generated/auth.rs"),
+        "{err}"
+    );
     assert!(err.contains("run `cargo xtask generate`"), "{err}");
     assert_eq!(
         fs::read_to_string(&edited).unwrap(),
@@ -138,8 +144,9 @@ fn check_catches_a_hand_edit_and_writes_nothing() {
 
     let (code, out, _) = xtask(&[], copy.path());
     assert_eq!(code, ExitCode::SUCCESS);
-    let written =
-        |line: &str| line.contains("telauth-voipbin/src/auth.rs") && line.ends_with("written");
+    let written = |line: &str| {
+        line.contains("telauth-voipbin/src/generated/auth.rs") && line.ends_with("written")
+    };
     assert!(out.lines().any(written), "{out}");
     assert_eq!(fs::read_to_string(&edited).unwrap(), text);
 }
@@ -235,7 +242,9 @@ fn a_broken_spec_names_the_place_and_leaves_every_file_as_it_was() {
         let copy = workspace_copy();
         // Make the files of the providers generated before SignalWire stale, so that a
         // generator that wrote as it went would change them.
-        let smsbeta = copy.path().join("crates/telauth-smsbeta/src/generated.rs");
+        let smsbeta = copy
+            .path()
+            .join("crates/telauth-smsbeta/src/generated/client.rs");
         fs::write(&smsbeta, "// stale\n").unwrap();
         let spec = copy.path().join("specs/signalwire.yaml");
         let text = fs::read_to_string(&spec).unwrap();

@@ -1,19 +1,21 @@
-//! The version audit: `specs/versions.json` records, per provider crate, the version that was
-//! last generated and the sha256 of its spec and of its generated code. A crate whose generated
-//! code changed while its version did not fails the audit, which says what to bump.
+//! The version audit: `xtask/versions.json`, written by `cargo xtask generate` beside the tool
+//! that writes it, records per provider crate the version that was last generated and the
+//! sha256 of its spec and of its generated code. A crate whose generated code changed while its
+//! version did not fails the audit, which says what to bump.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::Error;
+use crate::output::{GENERATED, body};
 use crate::providers::{PROVIDERS, Provider};
+use crate::spec::sha256;
 
 /// Where the record lives, relative to the workspace root.
-pub const RECORD: &str = "specs/versions.json";
+pub const RECORD: &str = "xtask/versions.json";
 
 /// What is recorded for one crate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,13 +87,6 @@ fn bumps(version: &str) -> (String, String) {
     }
 }
 
-fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 fn read(path: &Path) -> Result<String, Error> {
     fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
@@ -102,31 +97,13 @@ fn read(path: &Path) -> Result<String, Error> {
 /// The crate's package name and version, from its manifest's `[package]` table.
 fn package(root: &Path, provider: &Provider) -> Result<(String, String), Error> {
     let path = root.join(provider.crate_dir).join("Cargo.toml");
-    let manifest = read(&path)?;
-    let field = |name: &str| {
-        manifest
-            .lines()
-            .skip_while(|line| line.trim() != "[package]")
-            .take_while(|line| !line.starts_with('[') || line.trim() == "[package]")
-            .find_map(|line| {
-                let value = line
-                    .strip_prefix(name)?
-                    .trim_start()
-                    .strip_prefix('=')?
-                    .trim();
-                Some(value.trim_matches('"').to_string())
-            })
-    };
-    match (field("name"), field("version")) {
-        (Some(name), Some(version)) if !version.contains("workspace") => Ok((name, version)),
-        _ => Err(Error::Invalid {
-            path,
-            place: "package".into(),
-            message: "a provider crate needs its own `name` and `version = \"x.y.z\"`, so that \
-                      its version can follow its spec"
-                .into(),
-        }),
-    }
+    crate::manifest::package(&path)?.ok_or_else(|| Error::Invalid {
+        path,
+        place: "package".into(),
+        message: "a provider crate needs its own `name` and `version = \"x.y.z\"`, so that its \
+                  version can follow its spec"
+            .into(),
+    })
 }
 
 /// What the record would say for each provider crate now.
@@ -136,10 +113,19 @@ fn current(root: &Path) -> Result<BTreeMap<String, Entry>, Error> {
         .map(|provider| {
             let (name, version) = package(root, provider)?;
             let mut code = String::new();
-            for file in ["src/generated.rs", "src/auth.rs"] {
-                let text = read(&root.join(provider.crate_dir).join(file))?;
-                // The two header lines name the spec's sha256, which is recorded on its own.
-                code.extend(text.lines().skip(2).map(|line| format!("{line}\n")));
+            for file in GENERATED {
+                let path = root.join(provider.crate_dir).join(file);
+                let text = read(&path)?;
+                // The header names the spec's sha256, which is recorded on its own.
+                code.push_str(body(&text).ok_or_else(|| {
+                    Error::Invalid {
+                        path,
+                        place: "header".into(),
+                        message: "a generated file must start with the header `cargo xtask \
+                              generate` writes; run it"
+                            .into(),
+                    }
+                })?);
             }
             let entry = Entry {
                 version,
@@ -200,9 +186,8 @@ pub fn update(root: &Path) -> Result<Vec<String>, Error> {
         }
     }
     if !changed.is_empty() {
-        let path = root.join(RECORD);
         let text = serde_json::to_string_pretty(&record).unwrap_or_default() + "\n";
-        fs::write(&path, text).map_err(|source| Error::Write { path, source })?;
+        crate::output::write_atomically(&root.join(RECORD), &text)?;
     }
     Ok(changed)
 }

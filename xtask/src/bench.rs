@@ -4,8 +4,6 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
-use std::process::Command;
-use std::time::Instant;
 
 use serde_json::Value;
 
@@ -28,27 +26,10 @@ fn timed(
     args: &[&str],
     envs: &[(&str, &Path)],
 ) -> Result<(String, f64), Error> {
-    let command = format!("{} {}", program.display(), args.join(" "));
-    let started = Instant::now();
-    let output = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .envs(envs.iter().map(|(k, v)| (*k, v.as_os_str())))
-        .output()
-        .map_err(|error| failed(&command, error))?;
-    let seconds = started.elapsed().as_secs_f64();
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let tail: Vec<&str> = stderr.lines().rev().take(10).collect();
-        return Err(failed(
-            &command,
-            tail.into_iter().rev().collect::<Vec<_>>().join("\n"),
-        ));
-    }
-    Ok((
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        seconds,
-    ))
+    let envs: Vec<(&str, &std::ffi::OsStr)> =
+        envs.iter().map(|(k, v)| (*k, v.as_os_str())).collect();
+    crate::process::run(dir, program, args, &envs)
+        .map(|ran| (ran.stdout, ran.elapsed.as_secs_f64()))
 }
 
 /// A throwaway crate at `dir` with these `[dependencies]` lines.
@@ -103,19 +84,13 @@ fn cold_build(dir: &Path, dependencies: &str) -> Result<(f64, usize), Error> {
 pub fn run(root: &Path, out: &mut dyn std::io::Write) -> Result<String, Error> {
     let cargo = Path::new("cargo");
     let _ = writeln!(out, "building and running telauth-bench (release)...");
-    timed(
+    // `cargo run` finds the binary wherever CARGO_TARGET_DIR puts it.
+    let (json, _) = timed(
         root,
         cargo,
-        &[
-            "build",
-            "--release",
-            "--quiet",
-            "--package",
-            "telauth-bench",
-        ],
+        &["run", "--release", "--quiet", "--package", "telauth-bench"],
         &[],
     )?;
-    let (json, _) = timed(root, &root.join("target/release/telauth-bench"), &[], &[])?;
     let runtime: Value =
         serde_json::from_str(json.trim()).map_err(|error| failed("telauth-bench", error))?;
 
@@ -130,7 +105,7 @@ pub fn run(root: &Path, out: &mut dyn std::io::Write) -> Result<String, Error> {
     let sizes: Vec<(String, u64)> = PROVIDERS
         .iter()
         .map(|provider| {
-            let path = format!("{}/src/generated.rs", provider.crate_dir);
+            let path = format!("{}/{}", provider.crate_dir, crate::GENERATED[1]);
             let size = fs::metadata(root.join(&path)).map(|m| m.len()).unwrap_or(0);
             (path, size)
         })
@@ -180,7 +155,7 @@ pub fn run(root: &Path, out: &mut dyn std::io::Write) -> Result<String, Error> {
          baseline measured in the same run, since absolute times on shared machines drift.\n\n\
          | figure | value | baseline | target |\n|---|---|---|---|\n\
          | JSON login, requests/s: facade (generated client) / hand-written reqwest | {:.3} ({:.0} / {:.0}) | same request, same loopback sandbox | >= 0.95: {} |\n\
-         | authenticated GET (`?accesskey=`), requests/s, same comparison | {:.3} ({:.0} / {:.0}) | same | >= 0.95: {} |\n\
+         | authenticated GET (cookie `accesskey`), requests/s, same comparison | {:.3} ({:.0} / {:.0}) | same | >= 0.95: {} |\n\
          | token source, cached-token hit | {cache_hit_ns:.0} ns | | well under 1 µs: {} |\n\
          | logins caused by 1,000 concurrent callers on an expired token | {logins_for_1000} | | exactly 1: {} |\n\
          | `cargo xtask generate --check`, 4 specs, xtask built (median of 5) | {generate_check_s:.3} s | | < 1 s: {} |\n\
@@ -239,10 +214,8 @@ fn machine() -> String {
             || "unknown memory".into(),
             |kib| format!("{} GiB", kib / 1024 / 1024),
         );
-    let rustc = Command::new("rustc")
-        .arg("--version")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    let rustc = crate::process::run(Path::new("."), "rustc", &["--version"], &[])
+        .map(|ran| ran.stdout.trim().to_string())
         .unwrap_or_default();
     format!("{cores} cores, {memory}, {rustc}")
 }

@@ -86,17 +86,12 @@ pub fn run(
             let root = root.unwrap_or_else(crate::workspace_root);
             let mode = if check { Mode::Check } else { Mode::Write };
             let started = Instant::now();
-            let generated = crate::generate(&root, provider.as_deref(), mode);
-            let recorded = match (&generated, mode) {
-                (Ok(_), Mode::Write) => crate::audit::update(&root).map(Some),
-                _ => Ok(None),
-            };
-            match generated.and_then(|reports| recorded.map(|recorded| (reports, recorded))) {
-                Ok((reports, recorded)) => {
-                    for krate in recorded.into_iter().flatten() {
+            match crate::generate(&root, provider.as_deref(), mode) {
+                Ok(generation) => {
+                    for krate in &generation.recorded {
                         let _ = writeln!(out, "recorded {krate} in {}", crate::audit::RECORD);
                     }
-                    report(&reports, started, out, err)
+                    report(&generation.reports, started, out, err)
                 }
                 Err(error) => {
                     let outcome = match error {
@@ -162,10 +157,9 @@ pub fn run(
 }
 
 fn semver(package: Option<String>, out: &mut dyn Write) -> Result<ExitCode, crate::Error> {
-    let installed = std::process::Command::new("cargo")
-        .args(["semver-checks", "--version"])
-        .output()
-        .is_ok_and(|output| output.status.success());
+    let root = crate::workspace_root();
+    let installed =
+        crate::process::run(&root, "cargo", &["semver-checks", "--version"], &[]).is_ok();
     if !installed {
         let _ = writeln!(
             out,
@@ -174,7 +168,6 @@ fn semver(package: Option<String>, out: &mut dyn Write) -> Result<ExitCode, crat
         );
         return Ok(ExitCode::FAILURE);
     }
-    let root = crate::workspace_root();
     let packages = match package {
         Some(package) => vec![package],
         None => crate::audit::changed(&root)?,
@@ -186,15 +179,7 @@ fn semver(package: Option<String>, out: &mut dyn Write) -> Result<ExitCode, crat
     let mut code = ExitCode::SUCCESS;
     for package in packages {
         let _ = writeln!(out, "cargo semver-checks --package {package}");
-        let status = std::process::Command::new("cargo")
-            .args(["semver-checks", "--package", &package])
-            .current_dir(&root)
-            .status()
-            .map_err(|error| crate::Error::Command {
-                command: format!("cargo semver-checks --package {package}"),
-                message: error.to_string(),
-            })?;
-        if !status.success() {
+        if !crate::process::run_shown(&root, "cargo", &["semver-checks", "--package", &package])? {
             code = ExitCode::FAILURE;
         }
     }

@@ -4,7 +4,7 @@ use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
-use heck::ToSnakeCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
@@ -17,9 +17,11 @@ use crate::{normalize, security};
 
 /// The generated sources of one crate, before the header is added.
 pub struct Sources {
-    /// `src/generated.rs`: the client, its types and the provider's base URL.
+    /// `src/generated/mod.rs`: the module that holds the other two and re-exports them.
+    pub module: String,
+    /// `src/generated/client.rs`: the client, its types and the provider's base URL.
     pub client: String,
-    /// `src/auth.rs`: the credential layer.
+    /// `src/generated/auth.rs`: the credential layer.
     pub auth: String,
     /// The crates the generated types need besides the always-present ones.
     pub extra_dependencies: Vec<&'static str>,
@@ -61,11 +63,13 @@ pub fn generate(provider: &str, spec: &Spec) -> Result<Sources, Failure> {
         place: Some(place),
         message,
     })?;
-    let mut client = parse(quote! { #client #base_url })?;
+    let values = enum_values(&api);
+    let mut client = parse(quote! { #client #base_url #values })?;
     without_redirects(&mut client)?;
     without_api_version(&mut client, operation_count(&api))?;
     with_runtime_form_bodies(&mut client);
     Ok(Sources {
+        module: format(module(&spec.rel_path))?,
         client: prettyplease::unparse(&client),
         auth: format(auth)?,
         extra_dependencies,
@@ -81,6 +85,25 @@ fn operation_count(api: &OpenAPI) -> usize {
         .filter_map(|item| item.as_item())
         .map(|item| item.iter().count())
         .sum()
+}
+
+/// `src/generated/mod.rs`: the client and the credential layer, re-exported at the crate root by
+/// the crate's hand-written `lib.rs`.
+fn module(spec: &str) -> TokenStream {
+    let doc = format!(
+        " Everything in this folder is generated from `{spec}` by `cargo xtask generate`: the \
+         client and its types (`client.rs`) and the credential layer (`auth.rs`)."
+    );
+    quote! {
+        #![doc = #doc]
+        #[rustfmt::skip]
+        mod auth;
+        #[rustfmt::skip]
+        mod client;
+
+        pub use auth::Credentials;
+        pub use client::*;
+    }
 }
 
 fn settings() -> GenerationSettings {
@@ -141,13 +164,54 @@ fn catch_panic(
     }
 }
 
+/// For each string enum among the spec's schemas, `VALUES`: every value the spec lists, in its
+/// order, so that code outside the crate (a command's help, an error message) never restates
+/// them.
+fn enum_values(api: &OpenAPI) -> TokenStream {
+    let schemas = api
+        .components
+        .iter()
+        .flat_map(|components| components.schemas.iter());
+    let impls = schemas.filter_map(|(name, schema)| {
+        let schema = schema.as_item()?;
+        let openapiv3::SchemaKind::Type(openapiv3::Type::String(string)) = &schema.schema_kind
+        else {
+            return None;
+        };
+        let values: Vec<&String> = string.enumeration.iter().flatten().collect();
+        if values.is_empty() || schema.schema_data.nullable {
+            return None;
+        }
+        let ident = format_ident!("{}", name.to_upper_camel_case());
+        Some(quote! {
+            impl types::#ident {
+                /// Every value the spec lists, in its order.
+                pub const VALUES: &'static [&'static str] = &[#(#values),*];
+            }
+        })
+    });
+    quote! { #(#impls)* }
+}
+
 /// The provider's production base URL from `servers[0]`: a constant, or a function of the
-/// server variables when the URL has any.
+/// server variables when the URL has any; and `API_PATH`, the path it ends with, which follows
+/// any origin a caller puts in its place.
 fn base_url(api: &OpenAPI) -> Result<TokenStream, String> {
     let server = api
         .servers
         .first()
         .ok_or("the spec names no server; give the provider's production URL")?;
+    let api_path = server
+        .url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|slash| &rest[slash..]))
+        .unwrap_or_default()
+        .trim_end_matches('/');
+    let api_path = quote! {
+        /// The API's own path below the provider's origin, from the spec's `servers` (empty
+        /// when the API sits at the origin's root): what follows an origin of your own.
+        pub const API_PATH: &str = #api_path;
+    };
     let variables: Vec<(String, String)> = server
         .variables
         .iter()
@@ -164,6 +228,7 @@ fn base_url(api: &OpenAPI) -> Result<TokenStream, String> {
         return Ok(quote! {
             /// The provider's production base URL, from the spec's `servers`.
             pub const BASE_URL: &str = #url;
+            #api_path
         });
     }
     let mut template = server.url.clone();
@@ -183,6 +248,7 @@ fn base_url(api: &OpenAPI) -> Result<TokenStream, String> {
         pub fn base_url(#(#params),*) -> String {
             format!(#template)
         }
+        #api_path
     })
 }
 

@@ -1,15 +1,15 @@
 //! The maintainer tasks of the telauth workspace, as a library so that tests can run them on a
 //! copy of the workspace. `cargo xtask generate` is the command line over [`generate`].
 
-#![deny(missing_docs)]
-
 pub mod audit;
 pub mod bench;
 pub mod cli;
 mod codegen;
 mod error;
+mod manifest;
 mod normalize;
 mod output;
+mod process;
 mod providers;
 pub mod publish;
 mod security;
@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use error::Error;
-pub use output::{FileState, GeneratedFile};
+pub use output::{FileState, GENERATED, GeneratedFile};
 pub use providers::{PROVIDERS, Provider};
 
 /// Whether [`generate`] writes the files or only compares them.
@@ -55,6 +55,15 @@ impl ProviderReport {
     }
 }
 
+/// What [`generate`] did.
+#[derive(Debug)]
+pub struct Generation {
+    /// One report per provider, in the order generated.
+    pub reports: Vec<ProviderReport>,
+    /// The crates newly recorded in [`audit::RECORD`] (in [`Mode::Write`] only).
+    pub recorded: Vec<String>,
+}
+
 /// The workspace root this xtask was built in.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -63,15 +72,14 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// Generates the crates of the providers selected by `provider` (all when `None`) under `root`.
+/// Generates the crates of the providers selected by `provider` (all when `None`) under `root`,
+/// and in [`Mode::Write`] records the versions of new or bumped crates (see [`audit::update`]).
 ///
 /// Every spec is parsed and generated, and every changed file written to a temporary file,
-/// before any file is replaced (by renaming), so an error leaves every file as it was.
-pub fn generate(
-    root: &Path,
-    provider: Option<&str>,
-    mode: Mode,
-) -> Result<Vec<ProviderReport>, Error> {
+/// before any file is replaced (by renaming), so an error in a spec leaves every file as it
+/// was. Should a rename itself fail midway, the files renamed before it keep their new content
+/// and the error says so; running generate again completes the set.
+pub fn generate(root: &Path, provider: Option<&str>, mode: Mode) -> Result<Generation, Error> {
     let mut reports = Vec::new();
     for provider in providers::select(provider)? {
         let started = Instant::now();
@@ -99,12 +107,14 @@ pub fn generate(
             notes: sources.notes,
         });
     }
+    let mut recorded = Vec::new();
     if mode == Mode::Write {
         let mut files: Vec<&mut GeneratedFile> = reports
             .iter_mut()
             .flat_map(|report| &mut report.files)
             .collect();
         output::write(root, &mut files)?;
+        recorded = audit::update(root)?;
     }
-    Ok(reports)
+    Ok(Generation { reports, recorded })
 }

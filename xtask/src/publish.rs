@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -23,24 +22,7 @@ pub struct Crate {
 
 /// Runs `program` with `args` in `dir`; answers its stdout, or an error naming the command.
 fn run(dir: &Path, program: &str, args: &[&str]) -> Result<String, Error> {
-    let command = format!("{program} {}", args.join(" "));
-    let output = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .map_err(|error| Error::Command {
-            command: command.clone(),
-            message: error.to_string(),
-        })?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
-        return Err(Error::Command {
-            command,
-            message: tail.into_iter().rev().collect::<Vec<_>>().join("\n"),
-        });
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    crate::process::run(dir, program, args, &[]).map(|ran| ran.stdout)
 }
 
 /// The publishable crates of the workspace at `root`, from `cargo metadata`.

@@ -1,5 +1,5 @@
 //! What progenitor ignores: a spec's `securitySchemes` and each operation's `security`, turned
-//! into the crate's credential layer (`src/auth.rs`): one constant per scheme, a `Credentials`
+//! into the crate's credential layer (`src/generated/auth.rs`): one constant per scheme, a `Credentials`
 //! type with a constructor per scheme, the requirements of each operation, and the
 //! `ClientHooks` implementation that applies them before each request.
 
@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 
 use crate::spec::Spec;
 
-/// The source of `src/auth.rs` for `spec`, or the place and reason a scheme is unsupported.
+/// The source of `src/generated/auth.rs` for `spec`, or the place and reason a scheme is unsupported.
 pub fn credential_layer(provider: &str, spec: &Spec) -> Result<TokenStream, (String, String)> {
     let api = &spec.api;
     let schemes = schemes(api)?;

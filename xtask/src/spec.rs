@@ -53,12 +53,17 @@ pub fn load(root: &Path, rel_path: &str) -> Result<Spec, Error> {
 
     Ok(Spec {
         rel_path: rel_path.to_string(),
-        sha256: Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect(),
+        sha256: sha256(text.as_bytes()),
         api,
     })
+}
+
+/// The sha256 of `bytes`, in lowercase hex.
+pub fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 fn check_version(tree: &Value) -> Result<(), String> {

@@ -1,5 +1,6 @@
 //! The command line: providers, their commands, and the global options.
 
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand};
 use telauth::signalwire::Permission;
 use uuid::Uuid;
@@ -14,9 +15,11 @@ use uuid::Uuid;
 #[command(name = "telauth", version)]
 pub struct Cli {
     /// Replace the provider's origin (scheme, host, port, optional path prefix); the API's own
-    /// path is appended. Default: $TELAUTH_<PROVIDER>_BASE_URL, else the provider's production URL.
-    #[arg(long, global = true, value_name = "URL")]
-    pub base_url: Option<String>,
+    /// path is appended. Default: $TELAUTH_<PROVIDER>_ORIGIN (or the older spelling
+    /// $TELAUTH_<PROVIDER>_BASE_URL), else the provider's production URL. `--base-url` is
+    /// accepted as an alias.
+    #[arg(long, global = true, value_name = "URL", alias = "base-url")]
+    pub origin: Option<String>,
 
     /// Request timeout in seconds.
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30)]
@@ -194,9 +197,8 @@ pub enum TokensCommand {
         /// Its name.
         #[arg(long)]
         name: String,
-        /// A permission (repeat for more): calling, chat, datasphere, fax, management,
-        /// messaging, numbers, pubsub, storage, tasking, video.
-        #[arg(long = "permission", required = true, value_parser = parse_permission)]
+        /// A permission (repeat for more).
+        #[arg(long = "permission", required = true, value_parser = permission_parser())]
         permissions: Vec<Permission>,
         /// Create it for this subproject of the project.
         #[arg(long)]
@@ -210,7 +212,7 @@ pub enum TokensCommand {
         #[arg(long, required_unless_present = "permissions")]
         name: Option<String>,
         /// A new permission (repeat for more); none keeps the current ones.
-        #[arg(long = "permission", value_parser = parse_permission)]
+        #[arg(long = "permission", value_parser = permission_parser())]
         permissions: Vec<Permission>,
     },
     /// Delete a token.
@@ -220,11 +222,9 @@ pub enum TokensCommand {
     },
 }
 
-fn parse_permission(name: &str) -> Result<Permission, String> {
-    name.parse().map_err(|_| {
-        format!(
-            "`{name}` is not a permission; use one of calling, chat, datasphere, fax, \
-             management, messaging, numbers, pubsub, storage, tasking, video"
-        )
-    })
+/// The permission names SignalWire documents, from the generated client: clap lists them in
+/// the help and names them when a value is not one of them.
+fn permission_parser() -> impl clap::builder::TypedValueParser<Value = Permission> {
+    clap::builder::PossibleValuesParser::new(Permission::VALUES)
+        .try_map(|name| name.parse::<Permission>())
 }

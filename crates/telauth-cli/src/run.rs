@@ -19,12 +19,16 @@ use crate::args::{
 /// Runs `cli`; answers the JSON document to print.
 pub async fn run(cli: Cli) -> Result<Value, Error> {
     let config = |provider: Provider| {
-        let variable = format!("TELAUTH_{}_BASE_URL", provider.name().to_uppercase());
+        let variable = |suffix: &str| {
+            let name = format!("TELAUTH_{}_{suffix}", provider.name().to_uppercase());
+            std::env::var(name).ok().filter(|value| !value.is_empty())
+        };
         let mut config = Config::new().timeout(Duration::from_secs(cli.timeout));
         if let Some(origin) = cli
-            .base_url
+            .origin
             .clone()
-            .or_else(|| std::env::var(variable).ok())
+            .or_else(|| variable("ORIGIN"))
+            .or_else(|| variable("BASE_URL"))
         {
             config = config.origin(origin);
         }

@@ -58,7 +58,7 @@ async fn every_command_against_the_sandbox() {
         &info.signalwire,
     );
     let smsbeta = [
-        ("TELAUTH_SMSBETA_BASE_URL", sms.base_url.as_str()),
+        ("TELAUTH_SMSBETA_ORIGIN", sms.origin.as_str()),
         ("SMSBETA_MAIL", sms.mail.as_str()),
     ];
     let (code, login) = run(
@@ -76,7 +76,7 @@ async fn every_command_against_the_sandbox() {
         1
     );
 
-    let voipbin_url = ("TELAUTH_VOIPBIN_BASE_URL", voip.base_url.as_str());
+    let voipbin_url = ("TELAUTH_VOIPBIN_BASE_URL", voip.origin.as_str());
     let user = ("VOIPBIN_USERNAME", voip.username.as_str());
     let (code, jwt) = run(
         &["voipbin", "login"],
@@ -148,7 +148,7 @@ async fn every_command_against_the_sandbox() {
     );
 
     let mobivate = [
-        ("TELAUTH_MOBIVATE_BASE_URL", mob.base_url.as_str()),
+        ("TELAUTH_MOBIVATE_ORIGIN", mob.origin.as_str()),
         ("MOBIVATE_USERNAME", mob.username.as_str()),
         ("MOBIVATE_PASSWORD", mob.password.as_str()),
     ];
@@ -180,7 +180,7 @@ async fn every_command_against_the_sandbox() {
         ("SIGNALWIRE_PROJECT_ID", sw.project_id.as_str()),
         ("SIGNALWIRE_API_TOKEN", sw.api_token.as_str()),
     ];
-    let base = sw.base_url.as_str();
+    let base = sw.origin.as_str();
     let with = |rest: &[&'static str]| tokens_args(base, rest);
     let (code, token) = run(
         &with(&["create", "--name", "ci", "--permission", "numbers"]),

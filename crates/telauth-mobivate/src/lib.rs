@@ -28,11 +28,9 @@
 //! TLS comes from rustls by default; turn off default features and enable `native-tls` for the
 //! platform's library instead.
 
+// Everything under `src/generated/` is written by `cargo xtask generate`.
 #[rustfmt::skip]
 mod generated;
-#[rustfmt::skip]
-mod auth;
 
-pub use auth::Credentials;
 pub use generated::*;
 pub use telauth_runtime::Secret;

@@ -11,7 +11,6 @@
 //! - [`form_urlencoded`], form bodies with arrays as repeated keys.
 //!
 //! Users rarely name this crate: each provider crate re-exports what it needs.
-#![deny(missing_docs)]
 
 mod credentials;
 mod form;

@@ -25,11 +25,10 @@
 //! # async fn main() -> std::io::Result<()> {
 //! let sandbox = telauth_sandbox::Sandbox::start("127.0.0.1:0".parse().unwrap()).await?;
 //! let voipbin = &sandbox.info().voipbin;
-//! assert!(voipbin.base_url.ends_with("/voipbin"));
+//! assert!(voipbin.origin.ends_with("/voipbin"));
 //! sandbox.stop().await;
 //! # Ok(()) }
 //! ```
-#![deny(missing_docs)]
 // Handlers refuse by returning the answer itself; it is built once per request, so its size does
 // not matter.
 #![allow(clippy::result_large_err)]
@@ -79,7 +78,7 @@ pub struct SandboxInfo {
 #[derive(Clone, Debug, Serialize)]
 pub struct SmsBetaInfo {
     /// The origin to give a client (the API's paths follow it).
-    pub base_url: String,
+    pub origin: String,
     /// The account mail.
     pub mail: String,
     /// The account password (send its md5 digest).
@@ -90,7 +89,7 @@ pub struct SmsBetaInfo {
 #[derive(Clone, Debug, Serialize)]
 pub struct AccountInfo {
     /// The origin to give a client (the API's paths follow it).
-    pub base_url: String,
+    pub origin: String,
     /// The username.
     pub username: String,
     /// The password.
@@ -101,7 +100,7 @@ pub struct AccountInfo {
 #[derive(Clone, Debug, Serialize)]
 pub struct SignalWireInfo {
     /// The origin to give a client; `/api/laml/2010-04-01` follows it.
-    pub base_url: String,
+    pub origin: String,
     /// The space name.
     pub space: String,
     /// The project id.
@@ -235,20 +234,20 @@ impl Drop for Sandbox {
 
 fn info(origin: &str) -> SandboxInfo {
     let account = |provider: &str, username: &str, password: &str| AccountInfo {
-        base_url: format!("{origin}/{provider}"),
+        origin: format!("{origin}/{provider}"),
         username: username.into(),
         password: password.into(),
     };
     SandboxInfo {
         smsbeta: SmsBetaInfo {
-            base_url: format!("{origin}/smsbeta"),
+            origin: format!("{origin}/smsbeta"),
             mail: demo::SMSBETA_MAIL.into(),
             password: demo::SMSBETA_PASSWORD.into(),
         },
         voipbin: account("voipbin", demo::VOIPBIN_USERNAME, demo::VOIPBIN_PASSWORD),
         mobivate: account("mobivate", demo::MOBIVATE_USERNAME, demo::MOBIVATE_PASSWORD),
         signalwire: SignalWireInfo {
-            base_url: format!("{origin}/signalwire"),
+            origin: format!("{origin}/signalwire"),
             space: demo::SIGNALWIRE_SPACE.into(),
             project_id: demo::SIGNALWIRE_PROJECT_ID.into(),
             api_token: demo::SIGNALWIRE_API_TOKEN.into(),

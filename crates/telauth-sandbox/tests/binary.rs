@@ -19,12 +19,12 @@ fn first_line_is_json_then_one_line_per_request_until_sigterm() {
     stdout.read_line(&mut first).unwrap();
     let info: Value = serde_json::from_str(&first).expect("the first line is one JSON object");
     for (provider, fields) in [
-        ("smsbeta", &["base_url", "mail", "password"][..]),
-        ("voipbin", &["base_url", "username", "password"]),
-        ("mobivate", &["base_url", "username", "password"]),
+        ("smsbeta", &["origin", "mail", "password"][..]),
+        ("voipbin", &["origin", "username", "password"]),
+        ("mobivate", &["origin", "username", "password"]),
         (
             "signalwire",
-            &["base_url", "space", "project_id", "api_token"],
+            &["origin", "space", "project_id", "api_token"],
         ),
     ] {
         for field in fields {
@@ -33,7 +33,7 @@ fn first_line_is_json_then_one_line_per_request_until_sigterm() {
                 "{provider}.{field} in {first}"
             );
         }
-        let base = info[provider]["base_url"].as_str().unwrap();
+        let base = info[provider]["origin"].as_str().unwrap();
         assert!(
             base.starts_with("http://127.0.0.1:") && base.ends_with(provider),
             "{base}"
@@ -41,7 +41,7 @@ fn first_line_is_json_then_one_line_per_request_until_sigterm() {
     }
 
     // One request, with a secret in its query.
-    let address = info["mobivate"]["base_url"].as_str().unwrap()["http://".len()..]
+    let address = info["mobivate"]["origin"].as_str().unwrap()["http://".len()..]
         .split('/')
         .next()
         .unwrap()

@@ -30,16 +30,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let info = sandbox.info().clone();
     println!("The sandbox answers like the four providers, offline, on one loopback port:");
     for (provider, url) in [
-        ("SMSBeta", &info.smsbeta.base_url),
-        ("VoIPBIN", &info.voipbin.base_url),
-        ("Mobivate", &info.mobivate.base_url),
-        ("SignalWire", &info.signalwire.base_url),
+        ("SMSBeta", &info.smsbeta.origin),
+        ("VoIPBIN", &info.voipbin.origin),
+        ("Mobivate", &info.mobivate.origin),
+        ("SignalWire", &info.signalwire.origin),
     ] {
         println!("  {provider:<10} {url}");
     }
 
     step("SMSBeta: log in with mail and password; only the md5 digest leaves this program");
-    let smsbeta = SmsBeta::new(&Config::new().origin(&info.smsbeta.base_url))?;
+    let smsbeta = SmsBeta::new(&Config::new().origin(&info.smsbeta.origin))?;
     let credentials = SmsBetaCredentials {
         mail: info.smsbeta.mail.clone(),
         password: Secret::from(info.smsbeta.password.as_str()),
@@ -53,7 +53,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("API token: {}", glimpse(&login.token));
 
     step("VoIPBIN: log in for a JWT and read its expiry from the `exp` claim");
-    let voipbin = VoipBin::new(&Config::new().origin(&info.voipbin.base_url), None)?;
+    let voipbin = VoipBin::new(&Config::new().origin(&info.voipbin.origin), None)?;
     let account = VoipBinCredentials {
         username: info.voipbin.username.clone(),
         password: Secret::from(info.voipbin.password.as_str()),
@@ -112,7 +112,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     step("Mobivate: get the API key, check it, rotate it");
-    let mobivate = Mobivate::new(&Config::new().origin(&info.mobivate.base_url))?;
+    let mobivate = Mobivate::new(&Config::new().origin(&info.mobivate.origin))?;
     let account = MobivateCredentials {
         username: info.mobivate.username.clone(),
         password: Secret::from(info.mobivate.password.as_str()),
@@ -139,7 +139,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         project_id: info.signalwire.project_id.parse()?,
         api_token: Secret::from(info.signalwire.api_token.as_str()),
     };
-    let signalwire = SignalWire::new(&Config::new().origin(&info.signalwire.base_url), &project)?;
+    let signalwire = SignalWire::new(&Config::new().origin(&info.signalwire.origin), &project)?;
     let token = signalwire
         .create_token("tour", &[Permission::Messaging, Permission::Numbers], None)
         .await?;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::{Error, ErrorKind, Provider, RetryPolicy};
+use crate::RetryPolicy;
 
 /// The request timeout when none is set.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -67,12 +67,13 @@ impl Config {
     }
 
     /// The retry policy, when one is set.
-    #[cfg_attr(
-        not(any(feature = "voipbin", feature = "mobivate", feature = "signalwire")),
-        allow(dead_code)
-    )]
     pub(crate) fn retry_policy(&self) -> Option<&RetryPolicy> {
         self.retry.as_ref()
+    }
+
+    /// The timeout of each request.
+    pub(crate) fn request_timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// Whether plain `http` to remote hosts is allowed.
@@ -80,30 +81,11 @@ impl Config {
         self.allow_insecure_http
     }
 
-    /// The base URL: the origin set here followed by `api_path`, or `default`.
-    pub(crate) fn base_url(&self, default: impl FnOnce() -> String, api_path: &str) -> String {
+    /// The base URL: the origin set here followed by `api_path`, or `production`.
+    pub(crate) fn base_url(&self, production: impl FnOnce() -> String, api_path: &str) -> String {
         match &self.origin {
             Some(origin) => format!("{origin}{api_path}"),
-            None => default(),
+            None => production(),
         }
-    }
-
-    /// An HTTP client with these settings.
-    pub(crate) fn http_client(&self, provider: Provider) -> Result<reqwest::Client, Error> {
-        reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.timeout)
-            // A redirect would carry the request, and a login body's password, to another host.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|error| {
-                Error::new(
-                    provider,
-                    "config",
-                    ErrorKind::InvalidInput {
-                        reason: format!("cannot build the HTTP client: {}", error.without_url()),
-                    },
-                )
-            })
     }
 }

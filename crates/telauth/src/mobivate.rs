@@ -6,14 +6,16 @@ use telauth_mobivate::types::{ErrorResponse, KeyRequest};
 use telauth_mobivate::{Client, Credentials};
 use telauth_runtime::Secret;
 
+use crate::connection::{Connection, call, generated_client};
 use crate::env;
-use crate::error::{ErrorBody, from_client};
-use crate::retry::retrying;
-use crate::{Config, Error, Provider, RetryPolicy};
+use crate::error::ErrorBody;
+use crate::{Config, Error, Provider};
 
 pub use telauth_mobivate::types;
 
 const PROVIDER: Provider = Provider::Mobivate;
+
+generated_client!(telauth_mobivate);
 
 impl ErrorBody for ErrorResponse {
     fn code(&self) -> Option<String> {
@@ -52,30 +54,23 @@ pub fn api_key_from_env() -> Result<Secret, Error> {
 /// A Mobivate client.
 #[derive(Clone, Debug)]
 pub struct Mobivate {
-    retry: Option<RetryPolicy>,
-    base_url: String,
-    http: reqwest::Client,
-    allow_insecure_http: bool,
+    connection: Connection,
+    public: Client,
 }
 
 impl Mobivate {
     /// A client with `config` (by default, `https://api.mobivatebulksms.com`).
     pub fn new(config: &Config) -> Result<Self, Error> {
+        let connection = Connection::new(
+            config,
+            PROVIDER,
+            || telauth_mobivate::BASE_URL.into(),
+            telauth_mobivate::API_PATH,
+        )?;
         Ok(Self {
-            retry: config.retry_policy().cloned(),
-            base_url: config.base_url(|| telauth_mobivate::BASE_URL.to_string(), ""),
-            http: config.http_client(PROVIDER)?,
-            allow_insecure_http: config.insecure_http_allowed(),
+            public: connection.client(Credentials::none()),
+            connection,
         })
-    }
-
-    fn client(&self, credentials: Credentials) -> Client {
-        let credentials = if self.allow_insecure_http {
-            credentials.allow_insecure_http()
-        } else {
-            credentials
-        };
-        Client::new_with_client(&self.base_url, self.http.clone(), credentials)
     }
 
     fn key_request(credentials: &MobivateCredentials) -> KeyRequest {
@@ -87,38 +82,29 @@ impl Mobivate {
 
     /// The account's current API key.
     pub async fn get_key(&self, credentials: &MobivateCredentials) -> Result<Secret, Error> {
-        self.client(Credentials::none())
-            .getkey()
-            .body(Self::key_request(credentials))
-            .send()
-            .await
-            .map(|key| key.into_inner().api_key)
-            .map_err(|error| from_client(PROVIDER, "getkey", error))
+        let request = self.public.getkey().body(Self::key_request(credentials));
+        let key = call(PROVIDER, "getkey", request.send()).await?;
+        Ok(key.api_key)
     }
 
     /// Issues a new API key and revokes the old one.
     pub async fn create_key(&self, credentials: &MobivateCredentials) -> Result<Secret, Error> {
-        self.client(Credentials::none())
-            .createkey()
-            .body(Self::key_request(credentials))
-            .send()
-            .await
-            .map(|key| key.into_inner().api_key)
-            .map_err(|error| from_client(PROVIDER, "createkey", error))
+        let request = self.public.createkey().body(Self::key_request(credentials));
+        let key = call(PROVIDER, "createkey", request.send()).await?;
+        Ok(key.api_key)
     }
 
     /// Checks `key`; answers Mobivate's message (`API Key is valid`). An invalid or expired key
     /// is an error with status 401. Retried as the [`Config::retry`] policy says.
     pub async fn test_key(&self, key: &Secret) -> Result<String, Error> {
-        let client = self.client(Credentials::bearer_auth(key.clone()));
-        retrying(self.retry.as_ref(), true, || async {
-            client
-                .test()
-                .send()
-                .await
-                .map(|checked| checked.into_inner().message)
-                .map_err(|error| from_client(PROVIDER, "test", error))
-        })
-        .await
+        let client: Client = self
+            .connection
+            .client(Credentials::bearer_auth(key.clone()));
+        self.connection
+            .retrying(true, || async {
+                let checked = call(PROVIDER, "test", client.test().send()).await?;
+                Ok(checked.message)
+            })
+            .await
     }
 }

@@ -9,21 +9,22 @@ use telauth_signalwire::types::{
 use telauth_signalwire::{Client, Credentials};
 use uuid::Uuid;
 
+use crate::connection::{Connection, call, generated_client};
 use crate::env;
-use crate::error::{ErrorBody, from_client};
-use crate::retry::retrying;
-use crate::{Config, Error, ErrorKind, Provider, RetryPolicy};
+use crate::error::ErrorBody;
+use crate::{Config, Error, ErrorKind, Provider};
 
 pub use telauth_signalwire::types;
-/// A permission of a project API token: exactly the eleven SignalWire documents (`calling`,
-/// `chat`, `datasphere`, `fax`, `management`, `messaging`, `numbers`, `pubsub`, `storage`,
-/// `tasking`, `video`); `FromStr` and `Display` use those names.
+/// A permission of a project API token: exactly those SignalWire documents, listed in
+/// [`Permission::VALUES`]; `FromStr` and `Display` use those names.
 pub use telauth_signalwire::types::Permission;
+
+/// The Compatibility API's path below a space's origin, from the spec's `servers`.
+pub use telauth_signalwire::API_PATH;
 
 const PROVIDER: Provider = Provider::SignalWire;
 
-/// The Compatibility API's path below a space's origin.
-pub const API_PATH: &str = "/api/laml/2010-04-01";
+generated_client!(telauth_signalwire);
 
 impl ErrorBody for CompatibilityErrorResponse {
     fn code(&self) -> Option<String> {
@@ -101,7 +102,7 @@ fn invalid(operation: &'static str, reason: String) -> Error {
 /// A SignalWire client for one project.
 #[derive(Clone, Debug)]
 pub struct SignalWire {
-    retry: Option<RetryPolicy>,
+    connection: Connection,
     client: Client,
     project_id: Uuid,
 }
@@ -124,17 +125,18 @@ impl SignalWire {
                 format!("the space `{space}` is not a valid host name label"),
             ));
         }
-        let base_url = config.base_url(|| telauth_signalwire::base_url(space), API_PATH);
-        let mut auth = Credentials::signal_wire_basic_auth(
-            credentials.project_id.to_string(),
-            credentials.api_token.clone(),
-        );
-        if config.insecure_http_allowed() {
-            auth = auth.allow_insecure_http();
-        }
+        let connection = Connection::new(
+            config,
+            PROVIDER,
+            || telauth_signalwire::base_url(space),
+            API_PATH,
+        )?;
         Ok(Self {
-            retry: config.retry_policy().cloned(),
-            client: Client::new_with_client(&base_url, config.http_client(PROVIDER)?, auth),
+            client: connection.client(Credentials::signal_wire_basic_auth(
+                credentials.project_id.to_string(),
+                credentials.api_token.clone(),
+            )),
+            connection,
             project_id: credentials.project_id,
         })
     }
@@ -155,18 +157,16 @@ impl SignalWire {
                 "a token needs at least one permission".into(),
             ));
         }
-        self.client
+        let request = self
+            .client
             .create_token()
             .account_sid(self.project_id)
             .body(CreateTokenRequest {
                 name: token_name(OPERATION, name)?,
                 permissions: permissions.to_vec(),
                 subproject_id,
-            })
-            .send()
-            .await
-            .map(|token| token.into_inner())
-            .map_err(|error| from_client(PROVIDER, OPERATION, error))
+            });
+        call(PROVIDER, OPERATION, request.send()).await
     }
 
     /// Changes a token's name, its permissions, or both; what is `None` is kept. Giving neither,
@@ -197,30 +197,27 @@ impl SignalWire {
                 permissions: permissions.map(<[Permission]>::to_vec).unwrap_or_default(),
             },
         };
-        self.client
+        let request = self
+            .client
             .update_token()
             .account_sid(self.project_id)
             .token_id(token_id)
-            .body(body)
-            .send()
-            .await
-            .map(|token| token.into_inner())
-            .map_err(|error| from_client(PROVIDER, OPERATION, error))
+            .body(body);
+        call(PROVIDER, OPERATION, request.send()).await
     }
 
     /// Deletes a token. Retried as the [`Config::retry`] policy says.
     pub async fn delete_token(&self, token_id: Uuid) -> Result<(), Error> {
-        retrying(self.retry.as_ref(), true, || async {
-            self.client
-                .delete_token()
-                .account_sid(self.project_id)
-                .token_id(token_id)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|error| from_client(PROVIDER, "delete_token", error))
-        })
-        .await
+        self.connection
+            .retrying(true, || async {
+                let request = self
+                    .client
+                    .delete_token()
+                    .account_sid(self.project_id)
+                    .token_id(token_id);
+                call(PROVIDER, "delete_token", request.send()).await
+            })
+            .await
     }
 }
 
@@ -237,22 +234,10 @@ mod tests {
     }
 
     #[test]
-    fn permissions_are_exactly_the_eleven_names() {
-        let names = [
-            "calling",
-            "chat",
-            "datasphere",
-            "fax",
-            "management",
-            "messaging",
-            "numbers",
-            "pubsub",
-            "storage",
-            "tasking",
-            "video",
-        ];
-        for name in names {
-            assert_eq!(name.parse::<Permission>().unwrap().to_string(), name);
+    fn every_listed_permission_round_trips_and_others_are_refused() {
+        assert_eq!(Permission::VALUES.len(), 11);
+        for name in Permission::VALUES {
+            assert_eq!(name.parse::<Permission>().unwrap().to_string(), *name);
         }
         assert!("admin".parse::<Permission>().is_err());
         assert!("Messaging".parse::<Permission>().is_err());

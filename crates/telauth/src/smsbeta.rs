@@ -9,13 +9,15 @@ use telauth_runtime::Secret;
 use telauth_smsbeta::types::LoginRequest;
 use telauth_smsbeta::{Client, Credentials};
 
+use crate::connection::{Connection, call, generated_client};
 use crate::env;
-use crate::error::from_client;
 use crate::{Config, Error, ErrorKind, Provider};
 
 pub use telauth_smsbeta::types;
 
 const PROVIDER: Provider = Provider::SmsBeta;
+
+generated_client!(telauth_smsbeta);
 
 /// The account's mail and password, for [`SmsBeta::login`].
 #[derive(Clone, Debug)]
@@ -73,13 +75,14 @@ pub struct SmsBeta {
 impl SmsBeta {
     /// A client with `config` (by default, `https://api.smsbeta.com`).
     pub fn new(config: &Config) -> Result<Self, Error> {
-        let base_url = config.base_url(|| telauth_smsbeta::BASE_URL.to_string(), "");
-        let mut credentials = Credentials::none();
-        if config.insecure_http_allowed() {
-            credentials = credentials.allow_insecure_http();
-        }
+        let connection = Connection::new(
+            config,
+            PROVIDER,
+            || telauth_smsbeta::BASE_URL.into(),
+            telauth_smsbeta::API_PATH,
+        )?;
         Ok(Self {
-            client: Client::new_with_client(&base_url, config.http_client(PROVIDER)?, credentials),
+            client: connection.client(Credentials::none()),
         })
     }
 
@@ -87,17 +90,11 @@ impl SmsBeta {
     /// [`ErrorKind::Refused`] error carrying the envelope's `Msg`.
     pub async fn login(&self, credentials: &SmsBetaCredentials) -> Result<SmsBetaLogin, Error> {
         const OPERATION: &str = "login";
-        let envelope = self
-            .client
-            .login()
-            .body(LoginRequest {
-                mail: credentials.mail.clone(),
-                password: password_digest(&credentials.password),
-            })
-            .send()
-            .await
-            .map_err(|error| from_client::<()>(PROVIDER, OPERATION, error))?
-            .into_inner();
+        let request = self.client.login().body(LoginRequest {
+            mail: credentials.mail.clone(),
+            password: password_digest(&credentials.password),
+        });
+        let envelope = call(PROVIDER, OPERATION, request.send()).await?;
         match envelope.data {
             Some(data) if envelope.code == 200 => Ok(SmsBetaLogin {
                 mail: data.mail,

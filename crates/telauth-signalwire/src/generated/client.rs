@@ -1321,3 +1321,22 @@ pub mod prelude {
 pub fn base_url(space: &str) -> String {
     format!("https://{space}.signalwire.com/api/laml/2010-04-01")
 }
+/// The API's own path below the provider's origin, from the spec's `servers` (empty
+/// when the API sits at the origin's root): what follows an origin of your own.
+pub const API_PATH: &str = "/api/laml/2010-04-01";
+impl types::Permission {
+    /// Every value the spec lists, in its order.
+    pub const VALUES: &'static [&'static str] = &[
+        "calling",
+        "chat",
+        "datasphere",
+        "fax",
+        "management",
+        "messaging",
+        "numbers",
+        "pubsub",
+        "storage",
+        "tasking",
+        "video",
+    ];
+}

@@ -1771,3 +1771,6 @@ pub mod prelude {
 }
 /// The provider's production base URL, from the spec's `servers`.
 pub const BASE_URL: &str = "https://api.voipbin.net";
+/// The API's own path below the provider's origin, from the spec's `servers` (empty
+/// when the API sits at the origin's root): what follows an origin of your own.
+pub const API_PATH: &str = "";
