@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 use telauth::voipbin::{TokenSource, VoipBin, VoipBinAuth, VoipBinCredentials};
 use telauth::{Config, Secret};
-use telauth_sandbox::Sandbox;
+use telauth_sandbox::{Sandbox, SandboxInfo};
 
 /// Requests per timed round; rounds alternate between the two clients.
 const REQUESTS: u32 = 300;
@@ -35,21 +35,63 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
-/// Requests per second of `call`, run `REQUESTS` times in a row.
-async fn throughput<F, Fut>(call: F) -> f64
+/// The CPU time this thread has used, in microseconds.
+fn thread_cpu_us() -> f64 {
+    let mut time = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `clock_gettime` writes one `timespec` through the valid pointer it is given.
+    let status = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut time) };
+    if status != 0 {
+        return f64::NAN;
+    }
+    time.tv_sec as f64 * 1e6 + time.tv_nsec as f64 / 1e3
+}
+
+/// Requests per second of `call`, run `REQUESTS` times in a row, and this thread's CPU time per
+/// call in microseconds.
+async fn throughput<F, Fut>(call: F) -> (f64, f64)
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    let started = Instant::now();
+    let (started, cpu) = (Instant::now(), thread_cpu_us());
     for _ in 0..REQUESTS {
         call().await;
     }
-    f64::from(REQUESTS) / started.elapsed().as_secs_f64()
+    let cpu_per_call = (thread_cpu_us() - cpu) / f64::from(REQUESTS);
+    (
+        f64::from(REQUESTS) / started.elapsed().as_secs_f64(),
+        cpu_per_call,
+    )
 }
 
-/// The median ratio of the client's throughput to the baseline's over alternating rounds.
-async fn ratio<C, CF, B, BF>(client: C, baseline: B) -> (f64, f64, f64)
+/// One comparison of a client with its hand-written baseline.
+struct Comparison {
+    /// The median ratio of the client's throughput to the baseline's.
+    ratio: f64,
+    /// Their median throughputs.
+    client_rps: f64,
+    baseline_rps: f64,
+    /// Their median CPU time per call, on the client's thread.
+    client_cpu_us: f64,
+    baseline_cpu_us: f64,
+}
+
+impl Comparison {
+    fn json(&self) -> serde_json::Value {
+        json!({
+            "ratio": self.ratio,
+            "client_rps": self.client_rps, "baseline_rps": self.baseline_rps,
+            "client_cpu_us": self.client_cpu_us, "baseline_cpu_us": self.baseline_cpu_us,
+        })
+    }
+}
+
+/// The client against its baseline over alternating rounds. Run on a single-threaded runtime
+/// of its own (see [`on_own_thread`]), so that the CPU time measured is the client's alone.
+async fn ratio<C, CF, B, BF>(client: C, baseline: B) -> Comparison
 where
     C: Fn() -> CF,
     CF: std::future::Future<Output = ()>,
@@ -59,14 +101,39 @@ where
     throughput(&client).await; // warm both connection pools
     throughput(&baseline).await;
     let (mut ours, mut theirs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut our_cpu, mut their_cpu) = (Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
-        let a = throughput(&client).await;
-        let b = throughput(&baseline).await;
+        let (a, a_cpu) = throughput(&client).await;
+        let (b, b_cpu) = throughput(&baseline).await;
         ours.push(a);
         theirs.push(b);
         ratios.push(a / b);
+        our_cpu.push(a_cpu);
+        their_cpu.push(b_cpu);
     }
-    (median(ratios), median(ours), median(theirs))
+    Comparison {
+        ratio: median(ratios),
+        client_rps: median(ours),
+        baseline_rps: median(theirs),
+        client_cpu_us: median(our_cpu),
+        baseline_cpu_us: median(their_cpu),
+    }
+}
+
+/// Runs `work` on a thread of its own with a single-threaded runtime, while the sandbox keeps
+/// serving on the main runtime's threads.
+async fn on_own_thread<T: Send + 'static>(
+    work: impl FnOnce() -> std::pin::Pin<Box<dyn std::future::Future<Output = T>>> + Send + 'static,
+) -> T {
+    tokio::task::spawn_blocking(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the client")
+            .block_on(work())
+    })
+    .await
+    .expect("the client thread")
 }
 
 fn rss_kib() -> u64 {
@@ -119,6 +186,69 @@ async fn load(
     )
 }
 
+/// The facade against hand-written reqwest on the same calls and the same sandbox: a JSON login,
+/// then an authenticated GET. Builds its own clients, so that their connections live on the
+/// runtime that measures them.
+async fn overhead(info: SandboxInfo) -> (Comparison, Comparison) {
+    let base = info.voipbin.origin.clone();
+    let credentials = VoipBinCredentials {
+        username: info.voipbin.username.clone(),
+        password: Secret::from(info.voipbin.password.as_str()),
+    };
+    let voipbin = VoipBin::new(&Config::new().origin(base.clone()), None).unwrap();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let login_body =
+        json!({ "username": info.voipbin.username, "password": info.voipbin.password });
+
+    // A JSON login: the facade (generated client, credential layer, exp decoding) against reqwest.
+    let login = ratio(
+        || async {
+            voipbin.login(&credentials).await.unwrap();
+        },
+        || async {
+            let response = http
+                .post(format!("{base}/auth/login"))
+                .json(&login_body)
+                .send()
+                .await
+                .unwrap();
+            let _: Login = response.json().await.unwrap();
+        },
+    )
+    .await;
+
+    // An authenticated GET with an access key in the `accesskey` cookie.
+    let jwt = voipbin.login(&credentials).await.unwrap();
+    let key = voipbin
+        .with_auth(VoipBinAuth::Jwt(jwt.token))
+        .create_access_key(Duration::from_secs(86_400), Some("bench"), None)
+        .await
+        .unwrap();
+    let key_token = key.token.clone().unwrap();
+    let with_key = voipbin.with_auth(VoipBinAuth::AccessKey(key_token.clone()));
+    let key_text = key_token.expose().to_string();
+    let authenticated_get = ratio(
+        || async {
+            with_key.list_access_keys(None, None).await.unwrap();
+        },
+        || async {
+            let response = http
+                .get(format!("{base}/v1.0/accesskeys"))
+                .header("cookie", format!("accesskey={key_text}"))
+                .send()
+                .await
+                .unwrap();
+            let _: Page = response.json().await.unwrap();
+        },
+    )
+    .await;
+
+    (login, authenticated_get)
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let sandbox = Sandbox::start("127.0.0.1:0".parse().unwrap())
@@ -139,48 +269,10 @@ async fn main() {
     let login_body =
         json!({ "username": info.voipbin.username, "password": info.voipbin.password });
 
-    // A JSON login: the facade (generated client, credential layer, exp decoding) against reqwest.
-    let (login_ratio, login_ours, login_theirs) = ratio(
-        || async {
-            voipbin.login(&credentials).await.unwrap();
-        },
-        || async {
-            let response = http
-                .post(format!("{base}/auth/login"))
-                .json(&login_body)
-                .send()
-                .await
-                .unwrap();
-            let _: Login = response.json().await.unwrap();
-        },
-    )
-    .await;
-
-    // An authenticated GET with an access key in the query.
-    let jwt = voipbin.login(&credentials).await.unwrap();
-    let key = voipbin
-        .with_auth(VoipBinAuth::Jwt(jwt.token))
-        .create_access_key(Duration::from_secs(86_400), Some("bench"), None)
-        .await
-        .unwrap();
-    let key_token = key.token.clone().unwrap();
-    let with_key = voipbin.with_auth(VoipBinAuth::AccessKey(key_token.clone()));
-    let key_text = key_token.expose().to_string();
-    let (get_ratio, get_ours, get_theirs) = ratio(
-        || async {
-            with_key.list_access_keys(None, None).await.unwrap();
-        },
-        || async {
-            let response = http
-                .get(format!("{base}/v1.0/accesskeys"))
-                .header("cookie", format!("accesskey={key_text}"))
-                .send()
-                .await
-                .unwrap();
-            let _: Page = response.json().await.unwrap();
-        },
-    )
-    .await;
+    let (login, authenticated_get) = {
+        let info = info.clone();
+        on_own_thread(move || Box::pin(overhead(info))).await
+    };
 
     // The token cache: a hit, then 1,000 concurrent callers on an expired token.
     let source = Arc::new(TokenSource::new(voipbin.clone(), credentials.clone()));
@@ -247,9 +339,9 @@ async fn main() {
 
     let report = json!({
         "overhead": {
-            "login": { "ratio": login_ratio, "client_rps": login_ours, "baseline_rps": login_theirs },
-            "authenticated_get": { "ratio": get_ratio, "client_rps": get_ours, "baseline_rps": get_theirs },
-            "ratio": login_ratio.min(get_ratio),
+            "login": login.json(),
+            "authenticated_get": authenticated_get.json(),
+            "ratio": login.ratio.min(authenticated_get.ratio),
         },
         "cache_hit_ns": cache_hit_ns,
         "logins_for_1000": logins_for_1000,

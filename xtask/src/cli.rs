@@ -39,6 +39,9 @@ enum Command {
     /// Measure overhead, token cache, generation, build cost and the sandbox; write
     /// BENCHMARKS.md and print a summary line.
     Bench,
+    /// Check that no dependency of a published crate needs a newer Rust than the workspace's
+    /// declared `rust-version`.
+    Msrv,
     /// Run cargo-semver-checks on each changed provider crate against its last release.
     Semver {
         /// Check this crate instead of the changed ones.
@@ -118,6 +121,30 @@ pub fn run(
             Ok(findings) => {
                 for finding in findings {
                     let _ = writeln!(err, "error: {finding}");
+                }
+                ExitCode::FAILURE
+            }
+            Err(error) => {
+                let _ = writeln!(err, "error: {error}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Msrv => match crate::msrv::check(&crate::workspace_root()) {
+            Ok((declared, too_new)) if too_new.is_empty() => {
+                let _ = writeln!(
+                    out,
+                    "msrv: every dependency of the published crates builds with Rust {declared}, \
+                     the declared rust-version"
+                );
+                ExitCode::SUCCESS
+            }
+            Ok((declared, too_new)) => {
+                for dependency in too_new {
+                    let _ = writeln!(
+                        err,
+                        "error: {} needs Rust {}, newer than the declared rust-version {declared}",
+                        dependency.package, dependency.needs
+                    );
                 }
                 ExitCode::FAILURE
             }

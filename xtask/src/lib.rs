@@ -7,6 +7,7 @@ pub mod cli;
 mod codegen;
 mod error;
 mod manifest;
+pub mod msrv;
 mod normalize;
 mod output;
 mod process;
