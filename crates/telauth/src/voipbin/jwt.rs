@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use telauth_runtime::Secret;
 
 use super::PROVIDER;
@@ -33,6 +33,12 @@ fn unix_seconds<S: Serializer>(time: &SystemTime, serializer: S) -> Result<S::Ok
 /// The last `exp` accepted: 9999-12-31T23:59:59Z.
 const LAST_EXP: f64 = 253_402_300_799.0;
 
+/// The one claim [`jwt_expiry`] reads.
+#[derive(Deserialize)]
+struct Claims {
+    exp: Option<f64>,
+}
+
 /// When `token` (a JWT) expires, from its `exp` claim. A token that is not three base64url parts
 /// with a JSON payload holding a numeric `exp` is an [`ErrorKind::InvalidToken`] error, which
 /// never shows the token.
@@ -46,18 +52,24 @@ pub fn jwt_expiry(token: &Secret) -> Result<SystemTime, Error> {
             },
         )
     };
-    let parts: Vec<&str> = token.expose().split('.').collect();
-    let [_, payload, _] = parts.as_slice() else {
+    let mut parts = token.expose().split('.');
+    let (Some(_), Some(payload), Some(_), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(invalid("a JWT has three parts separated by dots"));
     };
     let payload = URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .map_err(|_| invalid("its payload is not base64url"))?;
-    let claims: serde_json::Value =
-        serde_json::from_slice(&payload).map_err(|_| invalid("its payload is not JSON"))?;
+    // Only `exp` is read; the other claims are skipped without being built.
+    let claims: Claims = serde_json::from_slice(&payload).map_err(|error| {
+        invalid(match error.classify() {
+            serde_json::error::Category::Data => "its payload has no numeric `exp` claim",
+            _ => "its payload is not JSON",
+        })
+    })?;
     let exp = claims
-        .get("exp")
-        .and_then(serde_json::Value::as_f64)
+        .exp
         .filter(|exp| exp.is_finite() && *exp >= 0.0)
         .ok_or_else(|| invalid("its payload has no numeric `exp` claim"))?;
     if exp > LAST_EXP {
