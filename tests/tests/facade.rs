@@ -406,6 +406,33 @@ async fn voipbin_rate_limit_keeps_details_and_retry_after() {
 }
 
 #[tokio::test]
+async fn mobivate_rotation_with_an_unreadable_answer_says_the_old_key_is_revoked() {
+    let server = MockServer::start_async().await;
+    answer(
+        &server,
+        POST,
+        "/auth/createkey",
+        Reply::Raw(200, "{\"apiKey\": \"sentinel-9c1f-do-not-print\""),
+    )
+    .await;
+    let mobivate = Mobivate::new(&config(&server)).unwrap();
+    let credentials = MobivateCredentials {
+        username: "alice".into(),
+        password: SENTINEL.into(),
+    };
+    let error = checked(mobivate.create_key(&credentials).await.unwrap_err());
+    let text = error.to_string();
+    assert!(
+        matches!(error.kind(), ErrorKind::InvalidResponse { .. }),
+        "{text}"
+    );
+    assert!(
+        text.contains("revoked the previous key") && text.contains("get_key"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
 async fn voipbin_calls_without_a_credential_fail_locally() {
     let api = VoipBin::new(&Config::new().origin("http://127.0.0.1:9"), None).unwrap();
     let error = api.list_access_keys(None, None).await.unwrap_err();

@@ -65,9 +65,10 @@ pub fn generate(provider: &str, spec: &Spec) -> Result<Sources, Failure> {
     })?;
     let values = enum_values(&api);
     let mut client = parse(quote! { #client #base_url #values })?;
-    without_redirects(&mut client)?;
+    with_secure_client(&mut client)?;
     without_api_version(&mut client, operation_count(&api))?;
     with_runtime_form_bodies(&mut client);
+    with_runtime_decoding(&mut client)?;
     Ok(Sources {
         module: format(module(&spec.rel_path))?,
         client: prettyplease::unparse(&client),
@@ -252,36 +253,65 @@ fn base_url(api: &OpenAPI) -> Result<TokenStream, String> {
     })
 }
 
-/// Makes the `Client::new` that progenitor writes build a reqwest client that follows no
-/// redirect: a redirect would carry the request (a login body holds a password) to another host,
-/// past the credential layer's checks. The caller sees the 3xx as an unexpected response.
+/// Makes the `Client::new` that progenitor writes finish its reqwest builder with
+/// `telauth_runtime::secure_client` (no redirects, no `Referer`, no proxy for plain `http`, TLS
+/// 1.2 at least), and makes the doc of `Client::new_with_client`, which takes any reqwest client
+/// as it is, say what that client must not do.
 ///
-/// The edit is made on the syntax tree: the builder chain
-/// `reqwest::ClientBuilder::new().connect_timeout(..).timeout(..)` gains
-/// `.redirect(reqwest::redirect::Policy::none())`. It must be found exactly once, so a change in
-/// progenitor's output fails generation instead of silently dropping the rule.
-fn without_redirects(file: &mut syn::File) -> Result<(), Failure> {
-    struct Builder(usize);
-    impl VisitMut for Builder {
+/// The edits are made on the syntax tree: the builder chain
+/// `reqwest::ClientBuilder::new().connect_timeout(..).timeout(..)` is wrapped, and it and
+/// `new_with_client` must each be found exactly once, so a change in progenitor's output fails
+/// generation instead of silently dropping the rules.
+fn with_secure_client(file: &mut syn::File) -> Result<(), Failure> {
+    struct Secure {
+        builders: usize,
+        escape_hatches: usize,
+    }
+    impl VisitMut for Secure {
         fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
             if is_client_builder(expr) {
-                self.0 += 1;
-                *expr = syn::parse_quote! { #expr.redirect(reqwest::redirect::Policy::none()) };
+                self.builders += 1;
+                *expr = syn::parse_quote! { telauth_runtime::secure_client(#expr) };
                 return;
             }
             visit_mut::visit_expr_mut(self, expr);
         }
+        fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+            if function.sig.ident == "new_with_client" {
+                self.escape_hatches += 1;
+                function.attrs.retain(|attr| !attr.path().is_ident("doc"));
+                let doc = [
+                    " A client over `client`, used as it is: prefer [`Client::new`] or",
+                    " [`Client::with_builder`], which apply telauth's rules.",
+                    "",
+                    " `client` must follow no redirect (a default reqwest client does, carrying",
+                    " a password or a Basic header to whatever host the redirect names), send no",
+                    " `Referer` (which would repeat a URL whose query may hold a key) and send no",
+                    " plain-`http` request through a proxy; build it from",
+                    " [`telauth_runtime::secure_client`] to get all three.",
+                ];
+                function.attrs.splice(
+                    0..0,
+                    doc.iter().map(|line| syn::parse_quote! { #[doc = #line] }),
+                );
+            }
+            visit_mut::visit_impl_item_fn_mut(self, function);
+        }
     }
-    let mut builder = Builder(0);
-    builder.visit_file_mut(file);
-    if builder.0 != 1 {
+    let mut secure = Secure {
+        builders: 0,
+        escape_hatches: 0,
+    };
+    secure.visit_file_mut(file);
+    if (secure.builders, secure.escape_hatches) != (1, 1) {
         return Err(Failure {
             place: None,
             message: format!(
-                "progenitor's `Client::new` no longer builds its client with \
-                 `reqwest::ClientBuilder::new().connect_timeout(..).timeout(..)` exactly once \
-                 (found {}); update `without_redirects` in xtask/src/codegen.rs to the new shape",
-                builder.0
+                "progenitor's client no longer builds `Client::new` with \
+                 `reqwest::ClientBuilder::new().connect_timeout(..).timeout(..)` and has \
+                 `new_with_client` exactly once each (found {} and {}); update \
+                 `with_secure_client` in xtask/src/codegen.rs to the new shape",
+                secure.builders, secure.escape_hatches
             ),
         });
     }
@@ -381,6 +411,48 @@ fn with_runtime_form_bodies(file: &mut syn::File) {
         }
     }
     Form.visit_file_mut(file);
+}
+
+/// Decodes every answer through `telauth_runtime::decode`, which keeps no byte of a body that
+/// fails to decode: each `ResponseValue::from_response(response)` becomes
+/// `telauth_runtime::decode(response)`. Every operation answers JSON somewhere, so finding none
+/// means progenitor's output changed shape, and generation fails.
+fn with_runtime_decoding(file: &mut syn::File) -> Result<(), Failure> {
+    struct Decode(usize);
+    impl VisitMut for Decode {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            visit_mut::visit_expr_mut(self, expr);
+            let syn::Expr::Call(call) = expr else {
+                return;
+            };
+            let syn::Expr::Path(path) = call.func.as_ref() else {
+                return;
+            };
+            let names: Vec<String> = path
+                .path
+                .segments
+                .iter()
+                .map(|segment| segment.ident.to_string())
+                .collect();
+            if names == ["ResponseValue", "from_response"] && call.args.len() == 1 {
+                let response = &call.args[0];
+                self.0 += 1;
+                *expr = syn::parse_quote! { telauth_runtime::decode(#response) };
+            }
+        }
+    }
+    let mut decode = Decode(0);
+    decode.visit_file_mut(file);
+    if decode.0 == 0 {
+        return Err(Failure {
+            place: None,
+            message: "progenitor's client no longer decodes answers with \
+                      `ResponseValue::from_response`; update `with_runtime_decoding` in \
+                      xtask/src/codegen.rs to the new shape"
+                .into(),
+        });
+    }
+    Ok(())
 }
 
 /// Whether `stmt` is `header_map.append(::reqwest::header::HeaderName::from_static("api-version"), ..);`.

@@ -8,16 +8,23 @@
 //!   to each request as the operation's `security` says, over TLS unless the host is loopback;
 //! - [`execute`], which sends a request so that no URL query (where keys travel) survives into
 //!   an error or a response;
-//! - [`form_urlencoded`], form bodies with arrays as repeated keys.
+//! - [`form_urlencoded`], form bodies with arrays as repeated keys;
+//! - [`decode`], JSON answers decoded without keeping a body that failed to decode;
+//! - [`secure_client`], the rules of every HTTP client that carries credentials: no redirects,
+//!   no `Referer`, no proxy for plain `http`, TLS 1.2 at least.
 //!
 //! Users rarely name this crate: each provider crate re-exports what it needs.
 
+mod client;
 mod credentials;
+mod decode;
 mod form;
 mod secret;
 mod transport;
 
+pub use client::secure_client;
 pub use credentials::{AuthError, Credential, CredentialSet, Location, Scheme};
+pub use decode::decode;
 pub use form::form_urlencoded;
 pub use secret::Secret;
 pub use transport::execute;

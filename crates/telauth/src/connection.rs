@@ -131,13 +131,12 @@ pub(crate) async fn call<T, E: ErrorBody>(
         .map_err(|error| from_client(provider, operation, error))
 }
 
-/// An HTTP client with `config`'s settings.
+/// An HTTP client with `config`'s settings, finished with [`telauth_runtime::secure_client`].
 fn http_client(config: &Config, provider: Provider) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .timeout(config.request_timeout())
-        .connect_timeout(config.request_timeout())
-        // A redirect would carry the request, and a login body's password, to another host.
-        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(config.request_timeout());
+    telauth_runtime::secure_client(builder)
         .build()
         .map_err(|error| {
             Error::new(

@@ -278,14 +278,10 @@ pub(crate) fn from_client<E: ErrorBody>(
                 status: response.status().as_u16(),
             }
         }
+        // The generated clients decode through `telauth_runtime::decode`, whose error holds
+        // no body and names only the kind and place of the failure.
         E::InvalidResponsePayload(_, error) => ErrorKind::InvalidResponse {
-            reason: format!(
-                "the body is not the documented JSON ({:?} error at line {}, column {})",
-                error.classify(),
-                error.line(),
-                error.column()
-            )
-            .to_lowercase(),
+            reason: format!("the body is not the documented JSON ({error})"),
         },
         E::CommunicationError(error) | E::ResponseBodyError(error) | E::InvalidUpgrade(error) => {
             network(error)

@@ -9,7 +9,7 @@ use telauth_runtime::Secret;
 use crate::connection::{Connection, call, generated_client};
 use crate::env;
 use crate::error::ErrorBody;
-use crate::{Config, Error, Provider};
+use crate::{Config, Error, ErrorKind, Provider};
 
 pub use telauth_mobivate::types;
 
@@ -88,10 +88,27 @@ impl Mobivate {
     }
 
     /// Issues a new API key and revokes the old one.
+    ///
+    /// Should the answer not be readable, the old key is gone all the same: the error says so,
+    /// and [`Mobivate::get_key`] answers the new key.
     pub async fn create_key(&self, credentials: &MobivateCredentials) -> Result<Secret, Error> {
         let request = self.public.createkey().body(Self::key_request(credentials));
-        let key = call(PROVIDER, "createkey", request.send()).await?;
-        Ok(key.api_key)
+        match call(PROVIDER, "createkey", request.send()).await {
+            Ok(key) => Ok(key.api_key),
+            Err(error) => Err(match error.kind() {
+                ErrorKind::InvalidResponse { reason } => Error::new(
+                    PROVIDER,
+                    "createkey",
+                    ErrorKind::InvalidResponse {
+                        reason: format!(
+                            "{reason}; Mobivate has revoked the previous key all the same: \
+                             `get_key` (`telauth mobivate getkey`) answers the new one"
+                        ),
+                    },
+                ),
+                _ => error,
+            }),
+        }
     }
 
     /// Checks `key`; answers Mobivate's message (`API Key is valid`). An invalid or expired key

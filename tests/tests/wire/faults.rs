@@ -27,6 +27,28 @@ fn bad_replies() -> Vec<(&'static str, Reply, bool)> {
             Reply::Json(200, json!(["not", "an", "object"])),
             false,
         ),
+        // A secret the provider just issued, inside an answer that does not decode: neither the
+        // body nor serde's message (which can quote a value) may reach the error.
+        (
+            "malformed 200 holding a secret",
+            Reply::Raw(
+                200,
+                "{\"token\": \"sentinel-9c1f-do-not-print\", \"apiKey\": \"sentinel-9c1f-do-not-print\", ",
+            ),
+            false,
+        ),
+        (
+            "wrongly typed 200 holding a secret",
+            Reply::Json(
+                200,
+                json!({
+                    "token": SENTINEL, "apiKey": SENTINEL, "username": SENTINEL.len(),
+                    "code": SENTINEL, "id": SENTINEL, "result": SENTINEL, "message": 7,
+                    "name": 7, "permissions": SENTINEL
+                }),
+            ),
+            false,
+        ),
     ]
 }
 

@@ -40,6 +40,20 @@ pub fn requirements(
         },
     )
 }
+impl Client {
+    /// A client at `baseurl` presenting `credentials`, over an HTTP client built from
+    /// `builder` (timeouts, a custom CA, a resolver, a proxy for `https`) and finished
+    /// with [`telauth_runtime::secure_client`]: no redirects, no `Referer`, no proxy for
+    /// plain `http`, TLS 1.2 at least.
+    pub fn with_builder(
+        baseurl: &str,
+        builder: reqwest::ClientBuilder,
+        credentials: Credentials,
+    ) -> reqwest::Result<Self> {
+        let client = telauth_runtime::secure_client(builder).build()?;
+        Ok(Self::new_with_client(baseurl, client, credentials))
+    }
+}
 impl ClientHooks<Credentials> for Client {
     async fn pre<E>(
         &self,

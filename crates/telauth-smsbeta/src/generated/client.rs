@@ -310,21 +310,22 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
-                .redirect(reqwest::redirect::Policy::none())
+            telauth_runtime::secure_client(
+                reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur),
+            )
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
+    /// A client over `client`, used as it is: prefer [`Client::new`] or
+    /// [`Client::with_builder`], which apply telauth's rules.
     ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    /// `client` must follow no redirect (a default reqwest client does, carrying
+    /// a password or a Basic header to whatever host the redirect names), send no
+    /// `Referer` (which would repeat a URL whose query may hold a key) and send no
+    /// plain-`http` request through a proxy; build it from
+    /// [`telauth_runtime::secure_client`] to get all three.
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -453,7 +454,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => telauth_runtime::decode(response).await,
                 401u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }

@@ -1,0 +1,43 @@
+//! The rules every HTTP client that carries credentials follows.
+
+/// Finishes `builder` with the rules telauth puts on every HTTP client it sends credentials
+/// with, whatever else the caller set (timeouts, a custom CA, a resolver):
+/// - no redirect is followed: a redirect would carry the request, a login's password or a Basic
+///   header, to another host, past the credential layer's checks (a 3xx reaches the caller);
+/// - no `Referer` header, which would repeat a URL whose query may hold `?accesskey=`;
+/// - no proxy for plain `http`: reqwest would otherwise send a loopback request, credential
+///   included, in clear text to the proxy named by `HTTP_PROXY` or `ALL_PROXY`, usually another
+///   machine. `https` still goes through the proxy named by `HTTPS_PROXY` (or `ALL_PROXY`), as a
+///   `CONNECT` tunnel that the proxy cannot read, honouring `NO_PROXY`; an unparsable proxy
+///   variable is ignored;
+/// - TLS 1.2 at least.
+///
+/// The proxy for `https` and the TLS floor need this crate's `rustls` or `native-tls` feature
+/// (the provider crates' TLS features turn it on); without TLS no proxy is used at all, since
+/// reqwest would hand an `https` request to the proxy in clear text.
+pub fn secure_client(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    let builder = builder
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
+        .no_proxy();
+    // Without TLS, reqwest would hand an `https` request to the proxy in clear text instead of
+    // tunnelling it: no proxy at all then (such a request cannot be sent anyway).
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    let builder = match https_proxy_from_env() {
+        Some(proxy) => builder.proxy(proxy),
+        None => builder,
+    }
+    .tls_version_min(reqwest::tls::Version::TLS_1_2);
+    builder
+}
+
+/// The proxy for `https` requests that the environment names, if any.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+fn https_proxy_from_env() -> Option<reqwest::Proxy> {
+    let url = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))?;
+    reqwest::Proxy::https(url.as_str())
+        .ok()
+        .map(|proxy| proxy.no_proxy(reqwest::NoProxy::from_env()))
+}
