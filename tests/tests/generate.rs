@@ -234,6 +234,36 @@ const BREAKAGES: &[(&str, &str, &str, &[&str])] = &[
             "at `components.schemas.CompatibilityErrorResponse`",
         ],
     ),
+    (
+        "a scheme name that cannot name code",
+        "  securitySchemes:\n",
+        "  securitySchemes:\n    1Bearer:\n      type: http\n      scheme: bearer\n",
+        &[
+            "signalwire.yaml",
+            "at `components.securitySchemes.1Bearer`",
+            "cannot name generated code",
+        ],
+    ),
+    (
+        "a carriage return in a description",
+        "      summary: Delete a token\n",
+        "      summary: \"Delete\\r a token\"\n",
+        &[
+            "signalwire.yaml",
+            "at `paths./Accounts/{AccountSid}/tokens/{token_id}.delete.summary`",
+            "carriage return",
+        ],
+    ),
+    (
+        "a server variable the server does not declare",
+        "https://{space}.signalwire.com",
+        "https://{space}.{region}.signalwire.com",
+        &[
+            "signalwire.yaml",
+            "at `servers.0.url`",
+            "`{region}`, which `servers.0.variables` does not declare",
+        ],
+    ),
 ];
 
 #[test]

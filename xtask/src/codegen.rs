@@ -237,17 +237,26 @@ fn base_url(api: &OpenAPI) -> Result<TokenStream, String> {
         " The provider's production base URL, from the spec's `servers`.".to_string(),
         String::new(),
     ];
+    let mut checks = Vec::new();
     let params = variables.iter().map(|(name, description)| {
         let ident = format_ident!("{}", name.to_snake_case());
         template = template.replace(&format!("{{{name}}}"), &format!("{{{ident}}}"));
         doc.push(format!(" - `{ident}`: {description}"));
+        checks.push(quote! { telauth_runtime::dns_label(#name, #ident)?; });
         quote! { #ident: &str }
     });
     let params: Vec<TokenStream> = params.collect();
+    doc.extend([
+        String::new(),
+        " Each variable must be a DNS label, so that no value can point the URL, and the"
+            .to_string(),
+        " credentials sent to it, at another host.".to_string(),
+    ]);
     Ok(quote! {
         #(#[doc = #doc])*
-        pub fn base_url(#(#params),*) -> String {
-            format!(#template)
+        pub fn base_url(#(#params),*) -> Result<String, telauth_runtime::InvalidServerVariable> {
+            #(#checks)*
+            Ok(format!(#template))
         }
         #api_path
     })

@@ -41,6 +41,7 @@ pub fn load(root: &Path, rel_path: &str) -> Result<Spec, Error> {
     check_version(&tree).map_err(|message| invalid("openapi", message))?;
     check_refs(&tree, &tree, &mut Vec::new())
         .map_err(|(place, message)| invalid(&place, message))?;
+    check_text(&tree, &mut Vec::new()).map_err(|(place, message)| invalid(&place, message))?;
 
     let api: OpenAPI = serde_path_to_error::deserialize(serde_yaml_ng::Deserializer::from_str(
         &text,
@@ -49,6 +50,8 @@ pub fn load(root: &Path, rel_path: &str) -> Result<Spec, Error> {
         Some((place, message)) => invalid(&place, message),
         None => parse_error(format!("at `{}`: {}", e.path(), e.inner())),
     })?;
+    check_names(&api).map_err(|(place, message)| invalid(&place, message))?;
+    check_servers(&api).map_err(|(place, message)| invalid(&place, message))?;
     check_operations(&api).map_err(|(place, message)| invalid(&place, message))?;
 
     Ok(Spec {
@@ -106,6 +109,105 @@ fn check_refs(root: &Value, node: &Value, place: &mut Vec<String>) -> Result<(),
             }
         }
         _ => {}
+    }
+    Ok(())
+}
+
+/// No text holds a carriage return: descriptions become doc comments, where a bare CR does not
+/// compile.
+fn check_text(node: &Value, place: &mut Vec<String>) -> Result<(), (String, String)> {
+    let here = |place: &[String]| {
+        if place.is_empty() {
+            "(top level)".to_string()
+        } else {
+            place.join(".")
+        }
+    };
+    match node {
+        Value::String(text) if text.contains('\r') => Err((
+            here(place),
+            "the text holds a carriage return (\\r), which generated doc comments cannot carry; \
+             use line feeds only"
+                .into(),
+        )),
+        Value::Mapping(map) => {
+            for (key, value) in map {
+                place.push(key_text(key));
+                check_text(value, place)?;
+                place.pop();
+            }
+            Ok(())
+        }
+        Value::Sequence(items) => {
+            for (index, value) in items.iter().enumerate() {
+                place.push(index.to_string());
+                check_text(value, place)?;
+                place.pop();
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether `name`, in snake_case and SHOUTY_SNAKE_CASE, is a Rust identifier: the generated
+/// code names a constant and a function after each security scheme and server variable.
+fn is_identifier(name: &str) -> bool {
+    use heck::ToShoutySnakeCase;
+    [name.to_snake_case(), name.to_shouty_snake_case()]
+        .iter()
+        .all(|ident| syn::parse_str::<syn::Ident>(ident).is_ok())
+}
+
+/// Every security scheme has a name the generated code can use.
+fn check_names(api: &OpenAPI) -> Result<(), (String, String)> {
+    let schemes = api
+        .components
+        .iter()
+        .flat_map(|components| components.security_schemes.keys());
+    for name in schemes {
+        if !is_identifier(name) {
+            return Err((
+                format!("components.securitySchemes.{name}"),
+                format!(
+                    "the scheme name `{name}` cannot name generated code (a constant and a \
+                     constructor); start it with a letter and use letters, digits and `_`"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The first server's URL uses only the variables it declares, each named so that the
+/// generated `base_url` can take it as an argument.
+fn check_servers(api: &OpenAPI) -> Result<(), (String, String)> {
+    let Some(server) = api.servers.first() else {
+        return Ok(());
+    };
+    let declared = server.variables.as_ref();
+    let mut rest = server.url.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            return Err((
+                "servers.0.url".into(),
+                "a `{` opens a server variable that no `}` closes".into(),
+            ));
+        };
+        let name = &rest[start + 1..start + end];
+        if !declared.is_some_and(|variables| variables.contains_key(name)) {
+            return Err((
+                "servers.0.url".into(),
+                format!("the URL uses `{{{name}}}`, which `servers.0.variables` does not declare"),
+            ));
+        }
+        if !is_identifier(name) {
+            return Err((
+                format!("servers.0.variables.{name}"),
+                format!("the variable name `{name}` cannot name an argument of `base_url`"),
+            ));
+        }
+        rest = &rest[start + end + 1..];
     }
     Ok(())
 }

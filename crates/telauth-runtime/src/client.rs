@@ -41,3 +41,71 @@ fn https_proxy_from_env() -> Option<reqwest::Proxy> {
         .ok()
         .map(|proxy| proxy.no_proxy(reqwest::NoProxy::from_env()))
 }
+
+/// A value given for a server variable of a spec's `servers` URL that would change more than
+/// the part of the host it stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidServerVariable {
+    /// The variable's name in the spec.
+    pub name: &'static str,
+    /// The value given (a host name part, not a secret).
+    pub value: String,
+}
+
+impl std::fmt::Display for InvalidServerVariable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the server variable `{}` must be a DNS label (1 to 63 letters, digits and inner \
+             hyphens), not `{}`",
+            self.name, self.value
+        )
+    }
+}
+
+impl std::error::Error for InvalidServerVariable {}
+
+/// Checks that `value`, given for the server variable `name`, is a DNS label, so that a
+/// generated `base_url` cannot be pointed at another host (`evil.example/#`) where the
+/// credentials would go.
+pub fn dns_label(name: &'static str, value: &str) -> Result<(), InvalidServerVariable> {
+    let bytes = value.as_bytes();
+    let label = (1..=63).contains(&bytes.len())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && bytes.first() != Some(&b'-')
+        && bytes.last() != Some(&b'-');
+    if label {
+        Ok(())
+    } else {
+        Err(InvalidServerVariable {
+            name,
+            value: value.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_dns_labels_pass() {
+        for good in ["acme", "a", "my-space-1", &"x".repeat(63)] {
+            assert!(super::dns_label("space", good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "evil.example/#",
+            "a.b",
+            "-a",
+            "a-",
+            "a b",
+            "ä",
+            &"x".repeat(64),
+            "x@evil.example",
+        ] {
+            let error = super::dns_label("space", bad).unwrap_err();
+            assert_eq!(error.name, "space");
+        }
+    }
+}

@@ -22,7 +22,7 @@ mod form;
 mod secret;
 mod transport;
 
-pub use client::secure_client;
+pub use client::{InvalidServerVariable, dns_label, secure_client};
 pub use credentials::{AuthError, Credential, CredentialSet, Location, Scheme};
 pub use decode::decode;
 pub use form::form_urlencoded;

@@ -18,7 +18,7 @@
 //!
 //! async fn create_token(project: uuid::Uuid, api_token: &str) -> Result<(), Box<dyn std::error::Error>> {
 //!     let client = Client::new(
-//!         &base_url("your-space"),
+//!         &base_url("your-space")?,
 //!         Credentials::signal_wire_basic_auth(project.to_string(), api_token),
 //!     );
 //!     let token = client

@@ -111,26 +111,9 @@ impl SignalWire {
     /// A client for `credentials`' project, at `https://<space>.signalwire.com` unless `config`
     /// sets another origin. A space that is not a DNS label is refused.
     pub fn new(config: &Config, credentials: &SignalWireCredentials) -> Result<Self, Error> {
-        let space = &credentials.space;
-        let label = !space.is_empty()
-            && space.len() <= 63
-            && space
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            && !space.starts_with('-')
-            && !space.ends_with('-');
-        if !label {
-            return Err(invalid(
-                "config",
-                format!("the space `{space}` is not a valid host name label"),
-            ));
-        }
-        let connection = Connection::new(
-            config,
-            PROVIDER,
-            || telauth_signalwire::base_url(space),
-            API_PATH,
-        )?;
+        let production = telauth_signalwire::base_url(&credentials.space)
+            .map_err(|error| invalid("config", error.to_string()))?;
+        let connection = Connection::new(config, PROVIDER, || production, API_PATH)?;
         Ok(Self {
             client: connection.client(Credentials::signal_wire_basic_auth(
                 credentials.project_id.to_string(),
@@ -228,7 +211,7 @@ mod tests {
     #[test]
     fn api_path_is_what_the_spec_gives() {
         assert_eq!(
-            telauth_signalwire::base_url("acme"),
+            telauth_signalwire::base_url("acme").unwrap(),
             format!("https://acme.signalwire.com{API_PATH}")
         );
     }

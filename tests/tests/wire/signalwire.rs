@@ -258,9 +258,19 @@ async fn delete_token_answers_204_and_decodes_each_documented_error() {
 }
 
 #[test]
-fn base_url_puts_the_space_in_the_host() {
+fn base_url_puts_the_space_in_the_host_and_refuses_anything_else() {
     assert_eq!(
-        telauth_signalwire::base_url("acme"),
+        telauth_signalwire::base_url("acme").unwrap(),
         "https://acme.signalwire.com/api/laml/2010-04-01"
     );
+    for other_host in [
+        "evil.example/#",
+        "evil.example?",
+        "x@evil.example",
+        "a.b",
+        "",
+    ] {
+        let error = telauth_signalwire::base_url(other_host).unwrap_err();
+        assert!(error.to_string().contains("DNS label"), "{error}");
+    }
 }

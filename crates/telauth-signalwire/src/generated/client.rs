@@ -1279,8 +1279,12 @@ pub mod prelude {
 /// The provider's production base URL, from the spec's `servers`.
 ///
 /// - `space`: The customer's space name.
-pub fn base_url(space: &str) -> String {
-    format!("https://{space}.signalwire.com/api/laml/2010-04-01")
+///
+/// Each variable must be a DNS label, so that no value can point the URL, and the
+/// credentials sent to it, at another host.
+pub fn base_url(space: &str) -> Result<String, telauth_runtime::InvalidServerVariable> {
+    telauth_runtime::dns_label("space", space)?;
+    Ok(format!("https://{space}.signalwire.com/api/laml/2010-04-01"))
 }
 /// The API's own path below the provider's origin, from the spec's `servers` (empty
 /// when the API sits at the origin's root): what follows an origin of your own.
