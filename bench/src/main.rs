@@ -283,19 +283,18 @@ async fn main() {
         std::hint::black_box(source.token().await.unwrap());
     }
     let cache_hit_ns = started.elapsed().as_nanos() as f64 / f64::from(hits);
-    // 1,000 concurrent callers on an expired JWT, against a sandbox of their own so that every
-    // login it records is theirs: the JWT was issued 8 days ago, sandbox time.
+    // 1,000 concurrent callers on a token that must be renewed, against a sandbox of their own
+    // so that every login it records is theirs.
     let own = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .expect("the sandbox starts");
     let own_config = Config::new().origin(own.info().voipbin.origin.clone());
-    own.set_clock(std::time::SystemTime::now() - Duration::from_secs(8 * 86_400));
     let source = Arc::new(TokenSource::new(
         VoipBin::new(&own_config, None).unwrap(),
         credentials.clone(),
     ));
     source.token().await.unwrap();
-    own.set_clock(std::time::SystemTime::now());
+    source.invalidate();
     let callers: Vec<_> = (0..1000)
         .map(|_| {
             let source = Arc::clone(&source);

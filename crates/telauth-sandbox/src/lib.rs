@@ -261,7 +261,12 @@ async fn record(Shared(context): Shared<Arc<Context>>, request: Request, next: N
     let method = request.method().to_string();
     let path = request.uri().path().to_string();
     let response = next.run(request).await;
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
+    // `Date` by the sandbox's clock, which `set_clock` may have moved: a server whose clock
+    // differs from the client's, as a real one can.
+    if let Ok(date) = axum::http::HeaderValue::from_str(&state::http_date(context.state.now())) {
+        parts.headers.insert(axum::http::header::DATE, date);
+    }
     let bytes = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();

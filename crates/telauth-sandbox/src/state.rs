@@ -138,8 +138,26 @@ pub fn timestamp(seconds: u64) -> String {
         .to_string()
 }
 
+/// Unix seconds as an HTTP `Date` (IMF-fixdate): `Sun, 06 Nov 1994 08:49:37 GMT`.
+pub fn http_date(seconds: u64) -> String {
+    i64::try_from(seconds)
+        .ok()
+        .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
+        .unwrap_or_default()
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn http_dates_are_imf_fixdate() {
+        assert_eq!(
+            super::http_date(784_111_777),
+            "Sun, 06 Nov 1994 08:49:37 GMT"
+        );
+    }
+
     #[test]
     fn timestamps_are_rfc3339_utc() {
         assert_eq!(super::timestamp(0), "1970-01-01T00:00:00.000000Z");

@@ -33,16 +33,28 @@ fn unix_seconds<S: Serializer>(time: &SystemTime, serializer: S) -> Result<S::Ok
 /// The last `exp` accepted: 9999-12-31T23:59:59Z.
 const LAST_EXP: f64 = 253_402_300_799.0;
 
-/// The one claim [`jwt_expiry`] reads.
+/// The claims [`jwt_expiry`] and [`times`] read.
 #[derive(Deserialize)]
 struct Claims {
     exp: Option<f64>,
+    iat: Option<f64>,
+}
+
+/// When a token was issued (its `iat`, when it has a valid one) and when it expires.
+pub(crate) struct Times {
+    pub(crate) issued_at: Option<SystemTime>,
+    pub(crate) expires_at: SystemTime,
 }
 
 /// When `token` (a JWT) expires, from its `exp` claim. A token that is not three base64url parts
 /// with a JSON payload holding a numeric `exp` is an [`ErrorKind::InvalidToken`] error, which
 /// never shows the token.
 pub fn jwt_expiry(token: &Secret) -> Result<SystemTime, Error> {
+    times(token).map(|times| times.expires_at)
+}
+
+/// The `iat` and `exp` of `token`, as [`jwt_expiry`] reads them.
+pub(crate) fn times(token: &Secret) -> Result<Times, Error> {
     let invalid = |reason: &str| {
         Error::new(
             PROVIDER,
@@ -75,9 +87,17 @@ pub fn jwt_expiry(token: &Secret) -> Result<SystemTime, Error> {
     if exp > LAST_EXP {
         return Err(invalid("its `exp` claim is after the year 9999"));
     }
-    UNIX_EPOCH
+    let expires_at = UNIX_EPOCH
         .checked_add(Duration::from_secs_f64(exp))
-        .ok_or_else(|| invalid("its `exp` claim is out of range"))
+        .ok_or_else(|| invalid("its `exp` claim is out of range"))?;
+    let issued_at = claims
+        .iat
+        .filter(|iat| iat.is_finite() && (0.0..=exp).contains(iat))
+        .and_then(|iat| UNIX_EPOCH.checked_add(Duration::from_secs_f64(iat)));
+    Ok(Times {
+        issued_at,
+        expires_at,
+    })
 }
 
 #[cfg(test)]

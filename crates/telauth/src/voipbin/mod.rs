@@ -8,7 +8,7 @@
 mod jwt;
 mod token_source;
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use telauth_runtime::Secret;
 use telauth_voipbin::types::{
@@ -19,12 +19,14 @@ use uuid::Uuid;
 
 use crate::connection::{Connection, call, generated_client};
 use crate::env;
-use crate::error::ErrorBody;
+use crate::error::{ErrorBody, from_client};
 use crate::{Config, Error, ErrorKind, Provider};
 
 pub use jwt::{Jwt, jwt_expiry};
 pub use telauth_voipbin::types;
-pub use token_source::{DEFAULT_RENEW_MARGIN, TokenSource};
+pub use token_source::{
+    DEFAULT_RENEW_MARGIN, FAILED_LOGIN_BACKOFF, MIN_REUSE, REFUSED_LOGIN_BACKOFF, TokenSource,
+};
 
 const PROVIDER: Provider = Provider::VoipBin;
 
@@ -170,20 +172,42 @@ impl VoipBin {
 
     /// Logs in for a JWT, and reads its expiry from the `exp` claim.
     pub async fn login(&self, credentials: &VoipBinCredentials) -> Result<Jwt, Error> {
+        self.login_timed(credentials).await.map(|(jwt, _)| jwt)
+    }
+
+    /// Logs in; answers the JWT and its lifetime: `exp - iat`, else `exp` minus the answer's
+    /// `Date`, else `exp` by this host's clock (zero when that is past). The first two do not
+    /// depend on this host's clock agreeing with the provider's.
+    pub(crate) async fn login_timed(
+        &self,
+        credentials: &VoipBinCredentials,
+    ) -> Result<(Jwt, Duration), Error> {
         let request = self.public.auth_login().body(LoginRequest {
             username: credentials.username.clone(),
             password: credentials.password.clone(),
         });
-        let login = call(PROVIDER, "auth_login", request.send())
+        let response = request
+            .send()
             .await
-            .map_err(login_error)?;
-        let expires_at = jwt_expiry(&login.token)
+            .map_err(|error| login_error(from_client(PROVIDER, "auth_login", error)))?;
+        let date = response
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| httpdate::parse_http_date(value).ok());
+        let login = response.into_inner();
+        let times = jwt::times(&login.token)
             .map_err(|error| Error::new(PROVIDER, "auth_login", error.kind().clone()))?;
-        Ok(Jwt {
+        let lifetime = times
+            .expires_at
+            .duration_since(times.issued_at.or(date).unwrap_or_else(SystemTime::now))
+            .unwrap_or_default();
+        let jwt = Jwt {
             username: login.username,
             token: login.token,
-            expires_at,
-        })
+            expires_at: times.expires_at,
+        };
+        Ok((jwt, lifetime))
     }
 
     /// One page of access keys: `page_size` (the server caps it at 100) from `page_token` (the

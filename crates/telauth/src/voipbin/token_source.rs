@@ -1,7 +1,8 @@
 //! [`TokenSource`]: a VoIPBIN JWT that renews itself, one login for any number of callers.
 
+use std::future::Future;
 use std::sync::RwLock;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use super::{Jwt, VoipBin, VoipBinAuth, VoipBinCredentials};
 use crate::Error;
@@ -9,33 +10,56 @@ use crate::Error;
 /// How long before a JWT's expiry [`TokenSource`] logs in again, unless told otherwise.
 pub const DEFAULT_RENEW_MARGIN: Duration = Duration::from_secs(60);
 
+/// The shortest time a new token is used before the next login, whatever its claims and the
+/// clocks say: a token that looks expired on arrival (this host's clock ahead of the
+/// provider's) is still shared by every caller for this long instead of causing one login each.
+pub const MIN_REUSE: Duration = Duration::from_secs(30);
+
+/// How long a login the provider refused (400 or 401: wrong credentials) is answered from
+/// memory before trying again, unless the provider said otherwise with `Retry-After`.
+pub const REFUSED_LOGIN_BACKOFF: Duration = Duration::from_secs(60);
+
+/// The first wait after any other failed login (a network error, a 5xx); it doubles with each
+/// failure in a row, up to [`REFUSED_LOGIN_BACKOFF`].
+pub const FAILED_LOGIN_BACKOFF: Duration = Duration::from_secs(1);
+
 /// A JWT that renews itself: it logs in on first use, hands out the cached token until
 /// [`DEFAULT_RENEW_MARGIN`] (or the margin set, but never more than half the token's lifetime)
-/// before its expiry, then logs in again.
+/// before its end, then logs in again.
+///
+/// A token's end is measured on this host's monotonic clock from the moment it arrived, plus
+/// its lifetime: `exp - iat` when the token has `iat`, else `exp` minus the answer's `Date`, else
+/// `exp` by this host's clock; never less than [`MIN_REUSE`] (see
+/// [`TokenSource::reuse_at_least`]). So clock skew between this host and
+/// the provider's cannot make every caller log in.
 ///
 /// Concurrent callers share one renewal: while one logs in, the others wait for its token, or
-/// for its error when that login failed.
+/// for its error when that login failed. A failed login is remembered: until its backoff ends
+/// ([`REFUSED_LOGIN_BACKOFF`] for wrong credentials, growing from [`FAILED_LOGIN_BACKOFF`]
+/// otherwise, or the provider's `Retry-After`), callers get its error without a new login, so
+/// that a wrong password cannot lock the account out.
 #[derive(Debug)]
 pub struct TokenSource {
     voipbin: VoipBin,
     credentials: VoipBinCredentials,
     margin: Duration,
+    min_reuse: Duration,
     cached: RwLock<Option<Cached>>,
-    renewing: tokio::sync::Mutex<Option<Failure>>,
+    renewing: tokio::sync::Mutex<Failures>,
 }
 
-/// A token and when it was obtained.
+/// A token and when to renew it.
 #[derive(Debug)]
 struct Cached {
     jwt: Jwt,
-    obtained_at: SystemTime,
+    renew_at: Instant,
 }
 
-/// The last failed login and when it ended.
-#[derive(Debug)]
-struct Failure {
-    error: Error,
-    at: Instant,
+/// The last failed login, how many failed in a row, and until when its error is answered.
+#[derive(Debug, Default)]
+struct Failures {
+    last: Option<(Error, Instant)>,
+    in_a_row: u32,
 }
 
 impl TokenSource {
@@ -45,8 +69,9 @@ impl TokenSource {
             voipbin,
             credentials,
             margin: DEFAULT_RENEW_MARGIN,
+            min_reuse: MIN_REUSE,
             cached: RwLock::new(None),
-            renewing: tokio::sync::Mutex::new(None),
+            renewing: tokio::sync::Mutex::new(Failures::default()),
         }
     }
 
@@ -56,38 +81,54 @@ impl TokenSource {
         self
     }
 
-    /// A valid JWT: the cached one, or a new one when it is missing or about to expire.
+    /// Uses each new token for at least `window` instead of [`MIN_REUSE`], whatever its
+    /// lifetime looks like.
+    pub fn reuse_at_least(mut self, window: Duration) -> Self {
+        self.min_reuse = window;
+        self
+    }
+
+    /// A valid JWT: the cached one, or a new one when it is missing or about to expire. While a
+    /// failed login's backoff lasts, its error.
     pub async fn token(&self) -> Result<Jwt, Error> {
         if let Some(jwt) = self.fresh() {
             return Ok(jwt);
         }
-        let waiting_since = Instant::now();
-        let mut last_failure = self.renewing.lock().await;
+        let mut failures = self.renewing.lock().await;
         // Another caller may have renewed, or failed to, while this one waited.
         if let Some(jwt) = self.fresh() {
             return Ok(jwt);
         }
-        if let Some(failure) = last_failure.as_ref().filter(|f| f.at >= waiting_since) {
-            return Err(failure.error.clone());
+        if let Some((error, until)) = &failures.last
+            && Instant::now() < *until
+        {
+            return Err(error.clone());
         }
-        match self.voipbin.login(&self.credentials).await {
-            Ok(jwt) => {
-                *last_failure = None;
+        match self.voipbin.login_timed(&self.credentials).await {
+            Ok((jwt, lifetime)) => {
+                *failures = Failures::default();
+                let margin = self.margin.min(lifetime / 2);
+                let renew_at = Instant::now() + lifetime.saturating_sub(margin).max(self.min_reuse);
                 let cached = Cached {
                     jwt: jwt.clone(),
-                    obtained_at: SystemTime::now(),
+                    renew_at,
                 };
                 *self.cached.write().unwrap_or_else(|e| e.into_inner()) = Some(cached);
                 Ok(jwt)
             }
             Err(error) => {
-                *last_failure = Some(Failure {
-                    error: error.clone(),
-                    at: Instant::now(),
-                });
+                failures.in_a_row = failures.in_a_row.saturating_add(1);
+                let backoff = backoff(&error, failures.in_a_row);
+                failures.last = Some((error.clone(), Instant::now() + backoff));
                 Err(error)
             }
         }
+    }
+
+    /// Forgets the cached token, so that the next call logs in: for a token the provider
+    /// rejected (revoked, or expired by its clock). A failed login's backoff still holds.
+    pub fn invalidate(&self) {
+        *self.cached.write().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     /// A client authenticated with a valid JWT.
@@ -96,15 +137,39 @@ impl TokenSource {
         Ok(self.voipbin.with_auth(VoipBinAuth::Jwt(jwt.token)))
     }
 
+    /// Runs `call` with a client holding a valid JWT; when the provider answers `401` (a token
+    /// it revoked, or that its clock finds expired), forgets the token, logs in once more and
+    /// runs `call` again, once. Only for idempotent calls (reads, updates, deletes): the first
+    /// attempt reached the provider.
+    pub async fn renewing_on_401<T, Fut>(&self, call: impl Fn(VoipBin) -> Fut) -> Result<T, Error>
+    where
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        match call(self.client().await?).await {
+            Err(error) if error.status() == Some(401) => {
+                self.invalidate();
+                call(self.client().await?).await
+            }
+            outcome => outcome,
+        }
+    }
+
     fn fresh(&self) -> Option<Jwt> {
         let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
-        let Cached { jwt, obtained_at } = cached.as_ref()?;
-        let lifetime = jwt
-            .expires_at
-            .duration_since(*obtained_at)
-            .unwrap_or_default();
-        let margin = self.margin.min(lifetime / 2);
-        let renew_at = jwt.expires_at.checked_sub(margin)?;
-        (SystemTime::now() < renew_at).then(|| jwt.clone())
+        let Cached { jwt, renew_at } = cached.as_ref()?;
+        (Instant::now() < *renew_at).then(|| jwt.clone())
+    }
+}
+
+/// How long a failed login's error is answered without a new login.
+fn backoff(error: &Error, in_a_row: u32) -> Duration {
+    if let Some(after) = error.retry_after() {
+        return after;
+    }
+    match error.status() {
+        Some(400 | 401) => REFUSED_LOGIN_BACKOFF,
+        _ => FAILED_LOGIN_BACKOFF
+            .saturating_mul(2u32.saturating_pow(in_a_row.saturating_sub(1)))
+            .min(REFUSED_LOGIN_BACKOFF),
     }
 }
