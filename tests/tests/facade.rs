@@ -63,6 +63,14 @@ async fn smsbeta_login_sends_the_md5_digest_never_the_password() {
     assert_eq!(login.token.expose(), "token-from-smsbeta");
     assert_eq!(login.mail, "user@example.com");
     assert!(!format!("{login:?}").contains("token-from-smsbeta"));
+    // An answer holding a secret serializes only when asked to, deliberately.
+    let refused = serde_json::to_string(&login).unwrap_err().to_string();
+    assert!(!refused.contains("token-from-smsbeta"), "{refused}");
+    let stored = telauth::expose_secrets(|| serde_json::to_string(&login)).unwrap();
+    assert!(
+        stored.contains("\"token\":\"token-from-smsbeta\""),
+        "{stored}"
+    );
 }
 
 #[tokio::test]

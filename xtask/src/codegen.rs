@@ -67,7 +67,7 @@ pub fn generate(provider: &str, spec: &Spec) -> Result<Sources, Failure> {
     let mut client = parse(quote! { #client #base_url #values })?;
     with_secure_client(&mut client)?;
     without_api_version(&mut client, operation_count(&api))?;
-    with_runtime_form_bodies(&mut client);
+    with_runtime_bodies(&mut client);
     with_runtime_decoding(&mut client)?;
     Ok(Sources {
         module: format(module(&spec.rel_path))?,
@@ -395,31 +395,39 @@ fn without_api_version(file: &mut syn::File, operations: usize) -> Result<(), Fa
     Ok(())
 }
 
-/// Sends form bodies through `telauth_runtime::form_urlencoded`, which encodes an array as
-/// repeated keys: progenitor's own `.form_urlencoded(&body)?` uses `serde_urlencoded`, which
-/// refuses arrays. Each `<builder>.form_urlencoded(&body)?` becomes
-/// `telauth_runtime::form_urlencoded(<builder>, &body).map_err(Error::InvalidRequest)?`.
-fn with_runtime_form_bodies(file: &mut syn::File) {
-    struct Form;
-    impl VisitMut for Form {
+/// Serializes request bodies through the runtime, inside `telauth_runtime::expose_secrets`
+/// (a `Secret` serializes nowhere else): `<builder>.json(&body)` becomes
+/// `telauth_runtime::json_body(<builder>, &body).map_err(Error::InvalidRequest)?`, and
+/// `<builder>.form_urlencoded(&body)?` becomes `telauth_runtime::form_urlencoded(..)`, which
+/// also encodes an array as repeated keys (progenitor's `serde_urlencoded` refuses arrays).
+fn with_runtime_bodies(file: &mut syn::File) {
+    struct Bodies;
+    impl VisitMut for Bodies {
         fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
             visit_mut::visit_expr_mut(self, expr);
-            let syn::Expr::Try(attempt) = expr else {
-                return;
+            let call = match expr {
+                syn::Expr::Try(attempt) => match attempt.expr.as_ref() {
+                    syn::Expr::MethodCall(call) if call.method == "form_urlencoded" => call,
+                    _ => return,
+                },
+                syn::Expr::MethodCall(call) if call.method == "json" => call,
+                _ => return,
             };
-            let syn::Expr::MethodCall(call) = attempt.expr.as_ref() else {
-                return;
-            };
-            if call.method != "form_urlencoded" || call.args.len() != 1 {
+            if call.args.len() != 1 {
                 return;
             }
             let (builder, body) = (&call.receiver, &call.args[0]);
+            let function = if call.method == "json" {
+                quote! { telauth_runtime::json_body }
+            } else {
+                quote! { telauth_runtime::form_urlencoded }
+            };
             *expr = syn::parse_quote! {
-                telauth_runtime::form_urlencoded(#builder, #body).map_err(Error::InvalidRequest)?
+                #function(#builder, #body).map_err(Error::InvalidRequest)?
             };
         }
     }
-    Form.visit_file_mut(file);
+    Bodies.visit_file_mut(file);
 }
 
 /// Decodes every answer through `telauth_runtime::decode`, which keeps no byte of a body that

@@ -46,9 +46,11 @@ pub async fn run(cli: Cli) -> Result<Value, Error> {
     }
 }
 
+/// The answer as JSON, its secrets included: printing the obtained secret is the point of the
+/// command, so it is exposed here, deliberately.
 fn to_json(value: impl Serialize) -> Result<Value, Error> {
     // Serializing the answers cannot fail: they are plain data.
-    Ok(serde_json::to_value(value).unwrap_or(Value::Null))
+    Ok(telauth::expose_secrets(|| serde_json::to_value(value)).unwrap_or(Value::Null))
 }
 
 /// A username from its option, or else from its environment variable; a password from
@@ -69,7 +71,9 @@ fn login_pair(
             .ok_or_else(|| missing(username_variable))?,
     };
     let password = if password.password_stdin {
-        let mut line = String::new();
+        // The line is wiped when dropped, once its text is copied into the Secret; room for a long
+        // password up front, so that reading does not reallocate and leave a copy behind.
+        let mut line = zeroize::Zeroizing::new(String::with_capacity(1024));
         std::io::stdin()
             .lock()
             .read_line(&mut line)
@@ -182,13 +186,13 @@ async fn mobivate(config: &Config, command: &MobivateCommand) -> Result<Value, E
     match command {
         MobivateCommand::Getkey { username, password } => {
             let key = mobivate.get_key(&credentials(username, password)?).await?;
-            to_json(json!({ "apiKey": key }))
+            to_json(json!({ "apiKey": key.expose() }))
         }
         MobivateCommand::Createkey { username, password } => {
             let key = mobivate
                 .create_key(&credentials(username, password)?)
                 .await?;
-            to_json(json!({ "apiKey": key }))
+            to_json(json!({ "apiKey": key.expose() }))
         }
         MobivateCommand::Test => {
             let message = mobivate.test_key(&mobivate::api_key_from_env()?).await?;

@@ -1,4 +1,4 @@
-//! `application/x-www-form-urlencoded` request bodies, with arrays as repeated keys.
+//! Request bodies, serialized with their secrets exposed: JSON, and form bodies with arrays as repeated keys.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -24,9 +24,22 @@ pub fn form_urlencoded<T: Serialize + ?Sized>(
         .body(encoded))
 }
 
+/// Puts `body` on `request` as JSON, serialized inside [`crate::expose_secrets`] (a request
+/// must carry its secrets). The generated clients call this instead of reqwest's `json`.
+pub fn json_body<T: Serialize + ?Sized>(
+    request: reqwest::RequestBuilder,
+    body: &T,
+) -> Result<reqwest::RequestBuilder, String> {
+    let bytes = crate::expose_secrets(|| serde_json::to_vec(body))
+        .map_err(|_| "the request body cannot be serialized as JSON".to_string())?;
+    Ok(request
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(bytes))
+}
+
 /// `body` as form-encoded text.
 fn encode<T: Serialize + ?Sized>(body: &T) -> Result<String, String> {
-    let Ok(Value::Object(fields)) = serde_json::to_value(body) else {
+    let Ok(Value::Object(fields)) = crate::expose_secrets(|| serde_json::to_value(body)) else {
         return Err("a form body must be an object of fields".into());
     };
     let mut pairs = Vec::new();

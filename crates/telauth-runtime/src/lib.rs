@@ -25,6 +25,6 @@ mod transport;
 pub use client::{InvalidServerVariable, dns_label, secure_client};
 pub use credentials::{AuthError, Credential, CredentialSet, Location, Scheme};
 pub use decode::decode;
-pub use form::form_urlencoded;
-pub use secret::Secret;
+pub use form::{form_urlencoded, json_body};
+pub use secret::{Secret, expose_secrets};
 pub use transport::execute;

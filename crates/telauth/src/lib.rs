@@ -2,8 +2,9 @@
 //!
 //! telauth wraps the generated provider clients (`telauth-smsbeta`, `telauth-voipbin`,
 //! `telauth-mobivate`, `telauth-signalwire`) with the flows a program actually runs, one
-//! [`Error`] type, and secrets that cannot leak: every password, token and key is a [`Secret`],
-//! which prints as `Secret([REDACTED])` and is zeroed on drop.
+//! [`Error`] type, and secrets kept out of output: every password, token and key is a
+//! [`Secret`], which prints as `Secret([REDACTED])`, serializes only inside [`expose_secrets`],
+//! and wipes the buffer it owns when dropped.
 //!
 //! Each provider is a cargo feature (all on by default); with
 //! `default-features = false, features = ["voipbin", "rustls"]` only VoIPBIN's client is built.
@@ -108,4 +109,4 @@ pub mod voipbin;
 pub use config::{Config, DEFAULT_TIMEOUT};
 pub use error::{Error, ErrorKind, Provider};
 pub use retry::RetryPolicy;
-pub use telauth_runtime::Secret;
+pub use telauth_runtime::{Secret, expose_secrets};

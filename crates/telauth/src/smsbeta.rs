@@ -3,11 +3,14 @@
 //! The password is sent as its md5 digest (32 lowercase hex characters), computed here; the
 //! plain password is neither sent nor kept.
 
+use std::fmt::Write as _;
+
 use md5::{Digest, Md5};
 use serde::Serialize;
 use telauth_runtime::Secret;
 use telauth_smsbeta::types::LoginRequest;
 use telauth_smsbeta::{Client, Credentials};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::connection::{Connection, call, generated_client};
 use crate::env;
@@ -57,13 +60,14 @@ pub struct SmsBetaLogin {
 /// assert_eq!(digest.expose(), "5f4dcc3b5aa765d61d8327deb882cf99");
 /// ```
 pub fn password_digest(password: &Secret) -> Secret {
-    let digest = Md5::digest(password.expose().as_bytes());
-    Secret::new(
-        digest
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect::<String>(),
-    )
+    let mut digest: [u8; 16] = Md5::digest(password.expose().as_bytes()).into();
+    let mut hex = Zeroizing::new(String::with_capacity(32));
+    for byte in digest {
+        // Writing to a String cannot fail.
+        let _ = write!(hex, "{byte:02x}");
+    }
+    digest.zeroize();
+    Secret::new(hex.as_str())
 }
 
 /// An SMSBeta client.
