@@ -565,6 +565,7 @@ async fn an_answer_the_spec_does_not_allow_is_caught() {
         method: "POST".into(),
         path: path.into(),
         status,
+        size: body.as_ref().map_or(0, |body| body.to_string().len()),
         body,
     };
     let bad = [

@@ -58,8 +58,22 @@ use tokio::task::JoinHandle;
 use state::State;
 pub use state::{Exchange, demo};
 
-/// How many of the latest exchanges [`Sandbox::exchanges`] keeps.
+/// How many of the latest exchanges [`Sandbox::exchanges`] keeps at most.
 pub const EXCHANGES_KEPT: usize = 10_000;
+
+/// How many bytes of answer bodies [`Sandbox::exchanges`] keeps at most: the oldest exchanges
+/// go first, and a body larger than this alone is recorded without it.
+pub const EXCHANGE_BYTES_KEPT: usize = 4 * 1024 * 1024;
+
+/// The largest request body the sandbox reads; a larger one is answered `413`.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The longest name or detail the sandbox keeps; a longer one is refused (`400`).
+pub const MAX_FIELD_BYTES: usize = 1024;
+
+/// How many access keys, and how many SignalWire tokens, the sandbox keeps; creating more is
+/// refused.
+pub const MAX_ITEMS: usize = 1000;
 
 /// Where each provider is served and the demo credentials it accepts.
 #[derive(Clone, Debug, Serialize)]
@@ -152,6 +166,7 @@ impl Sandbox {
             .nest("/mobivate", mobivate::routes())
             .nest("/signalwire", signalwire::routes())
             .with_state(Arc::clone(&state))
+            .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
             .layer(middleware::from_fn_with_state(context, record));
         let (shutdown, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -207,7 +222,8 @@ impl Sandbox {
         });
     }
 
-    /// The exchanges answered so far, in order: the last [`EXCHANGES_KEPT`] of them, so that a
+    /// The exchanges answered so far, in order: the last [`EXCHANGES_KEPT`] of them, with at
+    /// most [`EXCHANGE_BYTES_KEPT`] of answer bodies, so that a
     /// long-running sandbox keeps flat memory.
     pub fn exchanges(&self) -> Vec<Exchange> {
         self.state.data().exchanges.iter().cloned().collect()
@@ -274,16 +290,26 @@ async fn record(Shared(context): Shared<Arc<Context>>, request: Request, next: N
     if context.log {
         println!("{method} {path} {status}");
     }
+    let body = (bytes.len() <= EXCHANGE_BYTES_KEPT)
+        .then(|| serde_json::from_slice(&bytes).ok())
+        .flatten();
+    let size = if body.is_some() { bytes.len() } else { 0 };
     {
         let mut data = context.state.data();
-        if data.exchanges.len() == EXCHANGES_KEPT {
-            data.exchanges.pop_front();
+        while data.exchanges.len() >= EXCHANGES_KEPT
+            || (data.exchange_bytes + size > EXCHANGE_BYTES_KEPT && !data.exchanges.is_empty())
+        {
+            if let Some(oldest) = data.exchanges.pop_front() {
+                data.exchange_bytes -= oldest.size;
+            }
         }
+        data.exchange_bytes += size;
         data.exchanges.push_back(Exchange {
             method,
             path,
             status,
-            body: serde_json::from_slice(&bytes).ok(),
+            body,
+            size,
         });
     }
     Response::from_parts(parts, Body::from(bytes))

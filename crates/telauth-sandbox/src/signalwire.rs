@@ -171,8 +171,16 @@ fn token_request(
         .ok_or_else(|| error(400, 21100, "The request body cannot be read"))?;
     let name = match body.get("name") {
         None => None,
-        Some(Value::String(name)) if !name.is_empty() => Some(name.clone()),
-        Some(_) => return Err(error(400, 21100, "name must be a non-empty string")),
+        Some(Value::String(name)) if !name.is_empty() && name.len() <= crate::MAX_FIELD_BYTES => {
+            Some(name.clone())
+        }
+        Some(_) => {
+            return Err(error(
+                400,
+                21100,
+                "name must be a non-empty string of at most 1024 bytes",
+            ));
+        }
     };
     let permissions = permissions(body.get("permissions"))?;
     Ok(TokenRequest {
@@ -212,6 +220,9 @@ async fn create(
                 "subproject_id",
             );
         }
+    }
+    if state.data().signalwire_tokens.len() >= crate::MAX_ITEMS {
+        return error(400, 21100, "The sandbox keeps at most 1000 tokens");
     }
     let id = Uuid::new_v4();
     let token = ProjectToken {

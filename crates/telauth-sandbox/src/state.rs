@@ -63,8 +63,10 @@ pub struct Exchange {
     pub path: String,
     /// The status answered.
     pub status: u16,
-    /// The body answered, when it was JSON.
+    /// The body answered, when it was JSON (and not larger than the record keeps).
     pub body: Option<Value>,
+    /// How many bytes the body took on the wire (0 when it is not kept).
+    pub size: usize,
 }
 
 /// A rate limit the sandbox simulates for VoIPBIN.
@@ -86,6 +88,8 @@ pub struct Data {
     pub signalwire_tokens: BTreeMap<Uuid, ProjectToken>,
     pub voipbin_rate_limit: Option<RateLimit>,
     pub exchanges: VecDeque<Exchange>,
+    /// The bytes of the bodies in `exchanges`.
+    pub exchange_bytes: usize,
 }
 
 /// The sandbox's state.

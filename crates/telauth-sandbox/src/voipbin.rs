@@ -242,18 +242,17 @@ async fn list(
         Some(Ok(start)) => start,
         Some(Err(_)) => return invalid("page_token is not a token this server issued."),
     };
-    let data = state.data();
-    let live: Vec<&AccessKey> = data
+    // Only the page's keys are copied under the lock; their answer is built after it.
+    let keys: Vec<AccessKey> = state
+        .data()
         .access_keys
         .iter()
         .filter(|k| k.deleted.is_none())
-        .collect();
-    let page: Vec<Value> = live
-        .iter()
         .skip(start)
         .take(size)
-        .map(|k| key_json(k, false))
+        .cloned()
         .collect();
+    let page: Vec<Value> = keys.iter().map(|k| key_json(k, false)).collect();
     let next = if page.is_empty() {
         String::new()
     } else {
@@ -262,11 +261,17 @@ async fn list(
     json(200, json!({ "result": page, "next_page_token": next }))
 }
 
-/// An optional string field, or a refusal when it is there but not a string.
+/// An optional string field, or a refusal when it is there but not a string, or longer than
+/// the sandbox keeps.
 fn optional_text(request: &Map<String, Value>, field: &str) -> Result<Option<String>, Response> {
     match request.get(field) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(value)) => Ok(Some(value.clone())),
+        Some(Value::String(value)) if value.len() <= crate::MAX_FIELD_BYTES => {
+            Ok(Some(value.clone()))
+        }
+        Some(Value::String(_)) => Err(invalid(&format!(
+            "{field} is longer than the sandbox keeps (1024 bytes)."
+        ))),
         Some(_) => Err(invalid(&format!("{field} must be a string."))),
     }
 }
@@ -300,6 +305,13 @@ async fn create(
         (Ok(name), Ok(detail)) => (name, detail),
         (Err(refusal), _) | (_, Err(refusal)) => return refusal,
     };
+    if state.data().access_keys.len() >= crate::MAX_ITEMS {
+        return error(
+            429,
+            "RESOURCE_EXHAUSTED",
+            "The sandbox keeps at most 1000 access keys.",
+        );
+    }
     let now = state.now();
     let key = AccessKey {
         id: Uuid::new_v4(),
