@@ -81,7 +81,23 @@ fn plain_http_never_goes_through_a_proxy_and_https_still_does() {
             .send()
             .await
             .unwrap();
-        login.assert_calls(2);
+        // And a client built from the caller's own reqwest builder, which telauth finishes.
+        let own_builder = telauth_voipbin::Client::with_builder(
+            &server.base_url(),
+            reqwest::Client::builder(),
+            telauth_voipbin::Credentials::none(),
+        )
+        .unwrap();
+        own_builder
+            .auth_login()
+            .body(telauth_voipbin::types::LoginRequest {
+                username: "alice".into(),
+                password: SENTINEL.into(),
+            })
+            .send()
+            .await
+            .unwrap();
+        login.assert_calls(3);
         assert!(
             seen.lock().unwrap().is_empty(),
             "a plain-http request went to the proxy: {:?}",
