@@ -51,13 +51,22 @@ enum Command {
     /// Package and verify every publishable crate in dependency order (a dry run unless
     /// --execute).
     Publish {
-        /// Publish for real, in order, skipping versions crates.io already has.
+        /// Publish for real, in order, skipping versions the registry already has.
         #[arg(long)]
         execute: bool,
         /// Allow uncommitted changes in the work tree.
         #[arg(long)]
         allow_dirty: bool,
+        /// Publish to this registry (configured in .cargo/config.toml or by
+        /// CARGO_REGISTRIES_<NAME>_INDEX) instead of crates.io, from a staged copy of the
+        /// workspace whose internal dependencies name it.
+        #[arg(long, value_name = "NAME")]
+        registry: Option<String>,
     },
+    /// The whole release round trip on a local registry: publish every crate, build and run one
+    /// consumer per provider crate from it against the sandbox, publish again (all skipped),
+    /// then bump one crate and see only it published. Needs `cargo-http-registry` on the PATH.
+    Rehearse,
 }
 
 /// Runs the command line `args` (the program name first). Exit status: 0 on success, 1 when a
@@ -170,10 +179,18 @@ pub fn run(
                 ExitCode::FAILURE
             }
         },
+        Command::Rehearse => match crate::rehearse::run(&crate::workspace_root(), out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                let _ = writeln!(err, "error: {error}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Publish {
             execute,
             allow_dirty,
-        } => match publish(execute, allow_dirty, out) {
+            registry,
+        } => match publish(execute, allow_dirty, registry, out) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 let _ = writeln!(err, "error: {error}");
@@ -213,8 +230,21 @@ fn semver(package: Option<String>, out: &mut dyn Write) -> Result<ExitCode, crat
     Ok(code)
 }
 
-fn publish(execute: bool, allow_dirty: bool, out: &mut dyn Write) -> Result<(), crate::Error> {
+fn publish(
+    execute: bool,
+    allow_dirty: bool,
+    registry: Option<String>,
+    out: &mut dyn Write,
+) -> Result<(), crate::Error> {
     let root = crate::workspace_root();
+    // Nothing is sent while a version is behind its generated code.
+    let findings = crate::audit::audit(&root)?;
+    if let Some(finding) = findings.first() {
+        return Err(crate::Error::Command {
+            command: "cargo xtask audit".into(),
+            message: format!("{finding}; nothing was published"),
+        });
+    }
     let crates = crate::publish::order(&crate::publish::publishable(&root)?)?;
     let _ = writeln!(out, "Publishable crates, in dependency order:");
     for (index, krate) in crates.iter().enumerate() {
@@ -231,13 +261,21 @@ fn publish(execute: bool, allow_dirty: bool, out: &mut dyn Write) -> Result<(), 
             krate.version
         );
     }
+    let registry = registry.map(crate::publish::Registry::named);
     if execute {
-        for line in crate::publish::execute(&root, &crates, allow_dirty)? {
+        let lines = match &registry {
+            Some(registry) => crate::publish::execute_to(&root, &crates, registry)?,
+            None => crate::publish::execute(&root, &crates, allow_dirty)?,
+        };
+        for line in lines {
             let _ = writeln!(out, "{line}");
         }
     } else {
         let started = Instant::now();
-        crate::publish::dry_run(&root, &crates, allow_dirty)?;
+        match &registry {
+            Some(registry) => crate::publish::dry_run_to(&root, &crates, registry)?,
+            None => crate::publish::dry_run(&root, &crates, allow_dirty)?,
+        }
         let _ = writeln!(
             out,
             "Dry run: all {} crates packaged and verified together in {} s; nothing was published \

@@ -13,6 +13,7 @@ mod output;
 mod process;
 mod providers;
 pub mod publish;
+pub mod rehearse;
 mod security;
 mod spec;
 

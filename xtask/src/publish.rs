@@ -1,8 +1,11 @@
 //! `cargo xtask publish`: the publishable crates in dependency order, packaged and verified
-//! together (a dry run by default), or published one by one with `--execute`.
+//! together (a dry run by default), or published with `--execute`, to crates.io or to a registry
+//! configured the usual cargo way.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::ffi::{OsStr, OsString};
+use std::fs;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -25,14 +28,220 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> Result<String, Error> {
     crate::process::run(dir, program, args, &[]).map(|ran| ran.stdout)
 }
 
+/// A registry other than crates.io, as cargo knows it: by a name configured in
+/// `.cargo/config.toml` or by `CARGO_REGISTRIES_<NAME>_INDEX`, plus the environment the cargo
+/// commands run with (which can carry that configuration and a token).
+#[derive(Clone, Debug)]
+pub struct Registry {
+    /// The registry's name, as given to `--registry`.
+    pub name: String,
+    /// Variables added to every cargo command's environment.
+    pub env: Vec<(String, OsString)>,
+}
+
+impl Registry {
+    /// The registry named `name`, configured the usual cargo way.
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            env: Vec::new(),
+        }
+    }
+
+    fn run(&self, dir: &Path, args: &[&str], target: &Path) -> Result<String, Error> {
+        let mut env: Vec<(&str, &OsStr)> = self
+            .env
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_os_str()))
+            .collect();
+        env.push(("CARGO_TARGET_DIR", target.as_os_str()));
+        crate::process::run(dir, "cargo", args, &env).map(|ran| ran.stdout)
+    }
+
+    /// Whether the registry has `name` at `version` (asked from outside any workspace, so that
+    /// cargo does not answer with the local package).
+    fn has(&self, name: &str, version: &str, target: &Path) -> bool {
+        let spec = format!("{name}@{version}");
+        self.run(
+            &std::env::temp_dir(),
+            &["info", &spec, "--registry", &self.name],
+            target,
+        )
+        .is_ok()
+    }
+}
+
+/// A copy of the workspace at `root` in `stage` (its tracked and unignored files), with
+/// `registry = "<name>"` added to each internal dependency in `[workspace.dependencies]`: a path
+/// dependency with a version otherwise resolves on crates.io once published. The tree itself
+/// stays crates.io-ready.
+pub fn stage(root: &Path, stage: &Path, registry: &str) -> Result<(), Error> {
+    let files = source_files(root)?;
+    let _ = fs::remove_dir_all(stage);
+    for file in &files {
+        let (from, to) = (root.join(file), stage.join(file));
+        if !from.is_file() {
+            continue; // deleted in the work tree
+        }
+        let copied = to
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::copy(&from, &to).map(|_| ()));
+        copied.map_err(|source| Error::Write { path: to, source })?;
+    }
+    let manifest_path = stage.join("Cargo.toml");
+    let mut manifest = crate::manifest::read(&manifest_path)?;
+    let dependencies = manifest
+        .get_mut("workspace")
+        .and_then(|workspace| workspace.get_mut("dependencies"))
+        .and_then(|dependencies| dependencies.as_table_like_mut())
+        .ok_or_else(|| Error::Invalid {
+            path: manifest_path.clone(),
+            place: "workspace.dependencies".into(),
+            message: "the workspace manifest has no [workspace.dependencies] table".into(),
+        })?;
+    for (_, dependency) in dependencies.iter_mut() {
+        if let Some(table) = dependency.as_table_like_mut()
+            && table.contains_key("path")
+        {
+            table.insert("registry", toml_edit::value(registry));
+            table.fmt();
+        }
+    }
+    crate::output::write_atomically(&manifest_path, &manifest.to_string())
+}
+
+/// Publishes `crates` (of the workspace at `root`) to `registry`: the versions it lacks, staged
+/// in a copy of the workspace and published in dependency order by cargo itself (which waits
+/// for each to be visible); the versions it has are skipped, so that a run stopped halfway is
+/// finished by the next. Answers one line per crate.
+pub fn execute_to(
+    root: &Path,
+    crates: &[Crate],
+    registry: &Registry,
+) -> Result<Vec<String>, Error> {
+    let target = root.join("target");
+    let mut lines = Vec::new();
+    let mut missing = Vec::new();
+    for krate in crates {
+        if registry.has(&krate.name, &krate.version, &target) {
+            lines.push(format!(
+                "{} {}: already in {}, skipped",
+                krate.name, krate.version, registry.name
+            ));
+        } else {
+            missing.push(krate);
+        }
+    }
+    if missing.is_empty() {
+        return Ok(lines);
+    }
+    let staged = staging_dir(root, &registry.name);
+    stage(root, &staged, &registry.name)?;
+    let mut args = vec![
+        "publish",
+        "--registry",
+        registry.name.as_str(),
+        "--allow-dirty",
+    ];
+    for krate in &missing {
+        args.extend(["--package", krate.name.as_str()]);
+    }
+    registry.run(&staged, &args, &target)?;
+    for krate in missing {
+        lines.push(format!(
+            "{} {}: published to {}",
+            krate.name, krate.version, registry.name
+        ));
+    }
+    Ok(lines)
+}
+
+/// Packages and verifies every crate together against `registry`, staged as for publishing.
+pub fn dry_run_to(root: &Path, crates: &[Crate], registry: &Registry) -> Result<(), Error> {
+    let staged = staging_dir(root, &registry.name);
+    stage(root, &staged, &registry.name)?;
+    let mut args = vec![
+        "publish",
+        "--dry-run",
+        "--registry",
+        registry.name.as_str(),
+        "--allow-dirty",
+    ];
+    for krate in crates {
+        args.extend(["--package", krate.name.as_str()]);
+    }
+    registry.run(&staged, &args, &root.join("target"))?;
+    Ok(())
+}
+
+/// The workspace's files, relative to `root`: those git tracks or would track, or, outside a git
+/// checkout (a staged copy), every file but the `target` folders.
+fn source_files(root: &Path) -> Result<Vec<String>, Error> {
+    if let Ok(listed) = run(
+        root,
+        "git",
+        &[
+            "ls-files",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "-z",
+        ],
+    ) {
+        return Ok(listed
+            .split('\0')
+            .filter(|file| !file.is_empty())
+            .map(str::to_string)
+            .collect());
+    }
+    let mut files = Vec::new();
+    let mut folders = vec![PathBuf::new()];
+    while let Some(folder) = folders.pop() {
+        let entries = fs::read_dir(root.join(&folder)).map_err(|source| Error::Read {
+            path: root.join(&folder),
+            source,
+        })?;
+        for entry in entries.flatten() {
+            let relative = folder.join(entry.file_name());
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() && entry.file_name() != "target" => {
+                    folders.push(relative)
+                }
+                Ok(kind) if kind.is_file() => files.push(relative.to_string_lossy().into_owned()),
+                _ => {}
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Where the workspace is staged for `registry`: under the target directory, which git ignores.
+fn staging_dir(root: &Path, registry: &str) -> PathBuf {
+    root.join("target").join("xtask-stage").join(registry)
+}
+
 /// The publishable crates of the workspace at `root`, from `cargo metadata`.
 pub fn publishable(root: &Path) -> Result<Vec<Crate>, Error> {
-    let metadata = run(
+    parse_metadata(&run(
         root,
         "cargo",
         &["metadata", "--format-version", "1", "--no-deps"],
-    )?;
-    let metadata: Value = serde_json::from_str(&metadata).map_err(|error| Error::Command {
+    )?)
+}
+
+/// The publishable crates of a workspace staged for `registry` (its manifests name the
+/// registry, so cargo needs the registry's environment to read them).
+pub fn publishable_for(root: &Path, registry: &Registry) -> Result<Vec<Crate>, Error> {
+    parse_metadata(&registry.run(
+        root,
+        &["metadata", "--format-version", "1", "--no-deps"],
+        &root.join("target"),
+    )?)
+}
+
+fn parse_metadata(metadata: &str) -> Result<Vec<Crate>, Error> {
+    let metadata: Value = serde_json::from_str(metadata).map_err(|error| Error::Command {
         command: "cargo metadata".into(),
         message: error.to_string(),
     })?;
@@ -189,6 +398,35 @@ mod tests {
         assert_eq!(names, ["runtime", "client-a", "client-b", "facade"]);
         assert_eq!(ordered[0].depends_on, Vec::<String>::new());
         assert_eq!(ordered[3].depends_on, ["client-b", "runtime"]);
+    }
+
+    #[test]
+    fn staging_names_the_registry_on_internal_dependencies_only() {
+        let root = std::env::temp_dir().join(format!("xtask-stage-test-{}", std::process::id()));
+        let staged = root.join("staged");
+        let source = root.join("source");
+        fs::create_dir_all(source.join("crates/a/src")).unwrap();
+        fs::create_dir_all(source.join("target/debug")).unwrap();
+        fs::write(
+            source.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"crates/a\"]\n\n[workspace.dependencies]\n\
+             a = { path = \"crates/a\", version = \"0.2.0\" } # ours\nserde = \"1\"\n",
+        )
+        .unwrap();
+        fs::write(source.join("crates/a/src/lib.rs"), "").unwrap();
+        fs::write(source.join("target/debug/big"), "not copied").unwrap();
+        stage(&source, &staged, "rehearsal").unwrap();
+        let manifest = fs::read_to_string(staged.join("Cargo.toml")).unwrap();
+        assert!(
+            manifest.contains(
+                "a = { path = \"crates/a\", version = \"0.2.0\", registry = \"rehearsal\" } # ours"
+            ),
+            "{manifest}"
+        );
+        assert!(manifest.contains("serde = \"1\"\n"), "{manifest}");
+        assert!(staged.join("crates/a/src/lib.rs").is_file());
+        assert!(!staged.join("target").exists());
+        let _ = fs::remove_dir_all(&root);
     }
 
     #[test]
