@@ -46,4 +46,29 @@ fn environment_credentials_name_what_is_missing() {
     let auth = VoipBinAuth::from_env().unwrap();
     assert!(matches!(&auth, VoipBinAuth::AccessKey(k) if k.expose() == SENTINEL));
     assert_no_sentinel(&format!("{auth:?}"));
+
+    // One-call constructors: the origin from TELAUTH_<PROVIDER>_ORIGIN (or _BASE_URL), a bad one
+    // refused when the client is built.
+    set("TELAUTH_VOIPBIN_ORIGIN", Some("http://127.0.0.1:9/prefix"));
+    let voipbin = telauth::voipbin::VoipBin::from_env().unwrap();
+    assert_no_sentinel(&format!("{voipbin:?}"));
+    assert!(format!("{voipbin:?}").contains("http://127.0.0.1:9/prefix"));
+    set("TELAUTH_MOBIVATE_ORIGIN", None);
+    set("TELAUTH_MOBIVATE_BASE_URL", Some("not a url"));
+    assert!(
+        telauth::mobivate::Mobivate::from_env()
+            .unwrap_err()
+            .is_local()
+    );
+    set("TELAUTH_MOBIVATE_BASE_URL", Some("http://127.0.0.1:9"));
+    telauth::mobivate::Mobivate::from_env().unwrap();
+    telauth::smsbeta::SmsBeta::from_env().unwrap();
+    set("SIGNALWIRE_SPACE", Some("example.signalwire.com"));
+    set(
+        "SIGNALWIRE_PROJECT_ID",
+        Some("6f1e3c2a-9d4f-4e8b-a1c7-3f5d2e9b8a10"),
+    );
+    set("SIGNALWIRE_API_TOKEN", Some(SENTINEL));
+    let signalwire = telauth::signalwire::SignalWire::from_env().unwrap();
+    assert_no_sentinel(&format!("{signalwire:?}"));
 }

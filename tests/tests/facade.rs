@@ -689,6 +689,150 @@ async fn a_thousand_callers_on_an_expired_token_cause_one_login() {
     );
 }
 
+// Config, errors ------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn every_request_says_telauth_in_its_user_agent_and_an_own_builder_keeps_the_rules() {
+    let server = MockServer::start_async().await;
+    let test = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/auth/test")
+                .header("user-agent", format!("{} my-app/1.2", telauth::USER_AGENT))
+                .header("x-team", "payments");
+            then.status(200)
+                .json_body(json!({ "message": "API Key is valid" }));
+        })
+        .await;
+    let config = config(&server)
+        .user_agent_suffix("my-app/1.2")
+        .client_builder(|| {
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(
+                "x-team",
+                reqwest::header::HeaderValue::from_static("payments"),
+            );
+            reqwest::Client::builder().default_headers(headers)
+        });
+    let mobivate = Mobivate::new(&config).unwrap();
+    mobivate.test_key(&SENTINEL.into()).await.unwrap();
+    test.assert_async().await;
+    assert!(telauth::USER_AGENT.starts_with("telauth/0."));
+
+    // The caller's builder does not bring redirects back.
+    let moved = answer(&server, GET, "/auth/test", Reply::Empty(302)).await;
+    test.delete_async().await;
+    let error = mobivate.test_key(&SENTINEL.into()).await.unwrap_err();
+    assert_eq!(error.status(), Some(302), "{error}");
+    moved.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn a_deadline_bounds_retries_and_the_connect_timeout_is_its_own() {
+    // A server that accepts and never answers.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", silent.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = silent.accept().await {
+            held.push(stream);
+        }
+    });
+    let config = Config::new()
+        .origin(origin)
+        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(1))
+        .retry(telauth::RetryPolicy::new(3))
+        .deadline(Duration::from_millis(800));
+    let api = VoipBin::new(&config, Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
+    let started = std::time::Instant::now();
+    let error = checked(api.list_access_keys(None, None).await.unwrap_err());
+    assert!(matches!(error.kind(), ErrorKind::Timeout), "{error}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the deadline did not bound the call: {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn errors_keep_the_providers_request_id_and_reason_and_their_cause() {
+    let server = MockServer::start_async().await;
+    let id = uuid::Uuid::from_u128(11);
+    answer(
+        &server,
+        GET,
+        &format!("/v1.0/accesskeys/{id}"),
+        Reply::Json(
+            409,
+            json!({ "error": {
+                "status": "FAILED_PRECONDITION", "reason": "STATE_INVALID",
+                "message": "The operation is invalid for the current resource state.",
+                "request_id": "req_01HZX3N5W8K2M4P6R8T0V2X4Z6"
+            }}),
+        ),
+    )
+    .await;
+    let api = VoipBin::new(&config(&server), Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
+    let error = checked(api.get_access_key(id).await.unwrap_err());
+    assert_eq!(error.request_id(), Some("req_01HZX3N5W8K2M4P6R8T0V2X4Z6"));
+    assert_eq!(error.reason(), Some("STATE_INVALID"));
+
+    // A refused connection keeps the HTTP client's error as its source.
+    let api = VoipBin::new(
+        &Config::new().origin("http://127.0.0.1:9"),
+        Some(VoipBinAuth::Jwt("jwt".into())),
+    )
+    .unwrap();
+    let error = checked(api.list_access_keys(None, None).await.unwrap_err());
+    assert!(error.is_network(), "{error}");
+    let source = std::error::Error::source(&error).expect("a cause");
+    assert!(!source.to_string().contains("jwt"), "{source}");
+}
+
+#[test]
+fn an_origin_that_is_not_a_url_is_refused_when_the_client_is_built() {
+    for origin in [
+        "api.voipbin.net",
+        "not a url",
+        "ftp://example.com",
+        "http://",
+    ] {
+        let error = checked(VoipBin::new(&Config::new().origin(origin), None).unwrap_err());
+        assert!(error.is_local(), "{origin}: {error}");
+        assert!(
+            error.to_string().contains("is not an http or https URL"),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn a_signalwire_space_may_be_given_by_its_host_name() {
+    for space in [
+        "example",
+        "example.signalwire.com",
+        "Example.SignalWire.com.",
+    ] {
+        let credentials = SignalWireCredentials {
+            space: space.into(),
+            project_id: PROJECT.parse().unwrap(),
+            api_token: SENTINEL.into(),
+        };
+        SignalWire::new(&Config::new(), &credentials).unwrap();
+    }
+    let credentials = SignalWireCredentials {
+        space: "example.evil.com".into(),
+        project_id: PROJECT.parse().unwrap(),
+        api_token: SENTINEL.into(),
+    };
+    assert!(
+        SignalWire::new(&Config::new(), &credentials)
+            .unwrap_err()
+            .is_local()
+    );
+}
+
 // Mobivate -----------------------------------------------------------------------------------
 
 #[tokio::test]

@@ -19,20 +19,11 @@ use crate::args::{
 /// Runs `cli`; answers the JSON document to print.
 pub async fn run(cli: Cli) -> Result<Value, Error> {
     let config = |provider: Provider| {
-        let variable = |suffix: &str| {
-            let name = format!("TELAUTH_{}_{suffix}", provider.name().to_uppercase());
-            std::env::var(name).ok().filter(|value| !value.is_empty())
+        let config = match &cli.origin {
+            Some(origin) => Config::new().origin(origin.as_str()),
+            None => Config::from_env(provider),
         };
-        let mut config = Config::new().timeout(Duration::from_secs(cli.timeout));
-        if let Some(origin) = cli
-            .origin
-            .clone()
-            .or_else(|| variable("ORIGIN"))
-            .or_else(|| variable("BASE_URL"))
-        {
-            config = config.origin(origin);
-        }
-        config
+        config.timeout(Duration::from_secs(cli.timeout))
     };
     match &cli.provider {
         ProviderCommand::Smsbeta { command } => smsbeta(&config(Provider::SmsBeta), command).await,

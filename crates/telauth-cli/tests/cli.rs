@@ -402,6 +402,23 @@ fn signalwire_update_without_a_name_keeps_it_and_empty_values_exit_2() {
 }
 
 #[test]
+fn an_origin_that_is_not_a_url_exits_2() {
+    let output = telauth(
+        &[
+            "--origin",
+            "api.voipbin.net",
+            "voipbin",
+            "accesskeys",
+            "list",
+        ],
+        &[("VOIPBIN_TOKEN", SENTINEL)],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_line(&output).contains("is not an http or https URL"));
+}
+
+#[test]
 fn a_network_failure_exits_3() {
     let output = telauth(
         &[

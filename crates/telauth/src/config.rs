@@ -1,25 +1,56 @@
 //! How a provider client connects: where to, how long it waits, and whether plain `http` to a
 //! remote host is allowed.
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::RetryPolicy;
+use crate::{Provider, RetryPolicy};
 
-/// The request timeout when none is set.
+/// The request timeout when none is set: each attempt, from connecting to the last byte.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The connect timeout when none is set.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What every request's `User-Agent` starts with: `telauth/<version>`.
+pub const USER_AGENT: &str = concat!("telauth/", env!("CARGO_PKG_VERSION"));
+
+/// Makes the reqwest builder telauth finishes with its own rules.
+type BuilderFactory = Arc<dyn Fn() -> reqwest::ClientBuilder + Send + Sync>;
 
 /// Connection settings shared by the provider clients.
 ///
-/// The defaults: the provider's production origin, a [`DEFAULT_TIMEOUT`] per request, TLS
+/// The defaults: the provider's production origin, a [`DEFAULT_CONNECT_TIMEOUT`] to connect and a
+/// [`DEFAULT_TIMEOUT`] per attempt, no overall deadline, `User-Agent: telauth/<version>`, TLS
 /// verification on (it is never turned off), no request over plain `http` except to a loopback
-/// address, no redirect followed (a 3xx is an unexpected status), and no retry unless
-/// [`Config::retry`] sets a policy.
-#[derive(Clone, Debug)]
+/// address, no redirect followed (a 3xx is an unexpected status), no plain-`http` request
+/// through a proxy, and no retry unless [`Config::retry`] sets a policy.
+#[derive(Clone)]
 pub struct Config {
     origin: Option<String>,
     timeout: Duration,
+    connect_timeout: Duration,
+    deadline: Option<Duration>,
+    user_agent: String,
+    builder: Option<BuilderFactory>,
     allow_insecure_http: bool,
     retry: Option<RetryPolicy>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("origin", &self.origin)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("deadline", &self.deadline)
+            .field("user_agent", &self.user_agent)
+            .field("own_client_builder", &self.builder.is_some())
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("retry", &self.retry)
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -27,6 +58,10 @@ impl Default for Config {
         Self {
             origin: None,
             timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            deadline: None,
+            user_agent: USER_AGENT.to_string(),
+            builder: None,
             allow_insecure_http: false,
             retry: None,
         }
@@ -47,9 +82,61 @@ impl Config {
         self
     }
 
-    /// The longest a request may take, connecting included.
+    /// The settings for `provider` from the environment: its origin from
+    /// `TELAUTH_<PROVIDER>_ORIGIN` (or the older `TELAUTH_<PROVIDER>_BASE_URL`), when set; the
+    /// defaults otherwise.
+    pub fn from_env(provider: Provider) -> Self {
+        let variable = |suffix: &str| {
+            let name = format!("TELAUTH_{}_{suffix}", provider.name().to_uppercase());
+            std::env::var(name).ok().filter(|value| !value.is_empty())
+        };
+        match variable("ORIGIN").or_else(|| variable("BASE_URL")) {
+            Some(origin) => Self::new().origin(origin),
+            None => Self::new(),
+        }
+    }
+
+    /// The longest one attempt of a request may take, connecting included.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The longest connecting may take (a dead host fails this fast).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The longest a call may take in all, its retries and waits included: past it, the call
+    /// ends with [`crate::ErrorKind::Timeout`].
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Adds `suffix` (such as `my-app/1.2`) to the `User-Agent`: `telauth/<version> my-app/1.2`.
+    pub fn user_agent_suffix(mut self, suffix: &str) -> Self {
+        self.user_agent = format!("{USER_AGENT} {suffix}");
+        self
+    }
+
+    /// Sends `user_agent` as the `User-Agent`, instead of `telauth/<version>`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Builds the HTTP client from the builder `builder` makes (a proxy for `https`, a custom
+    /// root certificate, a resolver), which telauth then finishes with its own rules: its
+    /// timeouts and `User-Agent`, no redirect, no `Referer`, no plain-`http` request through a
+    /// proxy, TLS 1.2 at least ([`telauth_runtime::secure_client`]). Called once per provider
+    /// client.
+    pub fn client_builder(
+        mut self,
+        builder: impl Fn() -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.builder = Some(Arc::new(builder));
         self
     }
 
@@ -71,9 +158,26 @@ impl Config {
         self.retry.as_ref()
     }
 
-    /// The timeout of each request.
-    pub(crate) fn request_timeout(&self) -> Duration {
-        self.timeout
+    /// A reqwest builder with these settings, before telauth's rules.
+    pub(crate) fn client_builder_with_settings(&self) -> reqwest::ClientBuilder {
+        let builder = match &self.builder {
+            Some(make) => make(),
+            None => reqwest::Client::builder(),
+        };
+        builder
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .user_agent(self.user_agent.as_str())
+    }
+
+    /// The overall deadline of a call, when one is set.
+    pub(crate) fn call_deadline(&self) -> Option<Duration> {
+        self.deadline
+    }
+
+    /// The origin set, when there is one.
+    pub(crate) fn origin_set(&self) -> Option<&str> {
+        self.origin.as_deref()
     }
 
     /// Whether plain `http` to remote hosts is allowed.

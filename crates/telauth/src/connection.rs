@@ -62,9 +62,11 @@ pub(crate) use generated_client;
 /// Where and how one provider's calls go.
 #[derive(Clone, Debug)]
 pub(crate) struct Connection {
+    provider: Provider,
     base_url: String,
     http: reqwest::Client,
     allow_insecure_http: bool,
+    deadline: Option<std::time::Duration>,
     // SMSBeta alone has no idempotent call to retry.
     #[cfg_attr(
         not(any(feature = "voipbin", feature = "mobivate", feature = "signalwire")),
@@ -82,9 +84,14 @@ impl Connection {
         production: impl FnOnce() -> String,
         api_path: &str,
     ) -> Result<Self, Error> {
+        if let Some(origin) = config.origin_set() {
+            check_origin(provider, origin)?;
+        }
         Ok(Self {
+            provider,
             base_url: config.base_url(production, api_path),
             http: http_client(config, provider)?,
+            deadline: config.call_deadline(),
             allow_insecure_http: config.insecure_http_allowed(),
             retry: config.retry_policy().cloned(),
         })
@@ -101,8 +108,8 @@ impl Connection {
         )
     }
 
-    /// Runs `call`, and again as the retry policy allows when it is `idempotent` and fails
-    /// retryably.
+    /// Runs `call` for `operation`, and again as the retry policy allows when it is
+    /// `idempotent` and fails retryably; all within the deadline, when the config set one.
     // SMSBeta alone has no idempotent call to retry.
     #[cfg_attr(
         not(any(feature = "voipbin", feature = "mobivate", feature = "signalwire")),
@@ -110,13 +117,20 @@ impl Connection {
     )]
     pub(crate) async fn retrying<T, Fut>(
         &self,
+        operation: &'static str,
         idempotent: bool,
         call: impl FnMut() -> Fut,
     ) -> Result<T, Error>
     where
         Fut: Future<Output = Result<T, Error>>,
     {
-        retrying(self.retry.as_ref(), idempotent, call).await
+        let calls = retrying(self.retry.as_ref(), idempotent, call);
+        match self.deadline {
+            None => calls.await,
+            Some(deadline) => tokio::time::timeout(deadline, calls)
+                .await
+                .unwrap_or_else(|_| Err(Error::new(self.provider, operation, ErrorKind::Timeout))),
+        }
     }
 }
 
@@ -131,12 +145,31 @@ pub(crate) async fn call<T, E: ErrorBody>(
         .map_err(|error| from_client(provider, operation, error))
 }
 
+/// Refuses an origin that is not an `http` or `https` URL with a host, when the client is built:
+/// as a request it would only fail later, looking like a network error.
+fn check_origin(provider: Provider, origin: &str) -> Result<(), Error> {
+    let url = reqwest::Url::parse(origin).ok();
+    let usable = url
+        .as_ref()
+        .is_some_and(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some());
+    if usable {
+        return Ok(());
+    }
+    Err(Error::new(
+        provider,
+        "config",
+        ErrorKind::InvalidInput {
+            reason: format!(
+                "the origin `{origin}` is not an http or https URL with a host (such as \
+                 `https://api.example.com` or `http://127.0.0.1:8080/prefix`)"
+            ),
+        },
+    ))
+}
+
 /// An HTTP client with `config`'s settings, finished with [`telauth_runtime::secure_client`].
 fn http_client(config: &Config, provider: Provider) -> Result<reqwest::Client, Error> {
-    let builder = reqwest::Client::builder()
-        .timeout(config.request_timeout())
-        .connect_timeout(config.request_timeout());
-    telauth_runtime::secure_client(builder)
+    telauth_runtime::secure_client(config.client_builder_with_settings())
         .build()
         .map_err(|error| {
             Error::new(

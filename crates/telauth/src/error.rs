@@ -1,6 +1,7 @@
 //! The one error type of telauth: which provider, which operation, and what went wrong.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The four providers.
@@ -43,7 +44,18 @@ pub struct Error {
     provider: Provider,
     operation: &'static str,
     kind: ErrorKind,
+    /// What the answer or the layer below said besides the kind, when it said anything: boxed,
+    /// so that `Result<_, Error>` stays small.
+    details: Option<Box<Details>>,
+}
+
+/// The optional parts of an [`Error`].
+#[derive(Debug, Clone, Default)]
+struct Details {
     retry_after: Option<Duration>,
+    request_id: Option<String>,
+    reason: Option<String>,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 /// What went wrong.
@@ -113,14 +125,25 @@ impl Error {
             provider,
             operation,
             kind,
-            retry_after: None,
+            details: None,
         }
+    }
+
+    /// The id the provider gave the request (VoIPBIN's `request_id`): what its support asks for.
+    pub fn request_id(&self) -> Option<&str> {
+        self.details.as_ref()?.request_id.as_deref()
+    }
+
+    /// The provider's machine-readable reason, when its answer has one (VoIPBIN's `reason`,
+    /// such as `STATE_INVALID`).
+    pub fn reason(&self) -> Option<&str> {
+        self.details.as_ref()?.reason.as_deref()
     }
 
     /// How long the provider asked to wait before trying again (`Retry-After` in seconds, on a
     /// 429 or 503), when it said.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.details.as_ref()?.retry_after
     }
 
     /// The provider the call was for.
@@ -235,7 +258,16 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    /// The error of the layer below (the HTTP client's, for a network failure), without any URL.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.details
+            .as_ref()?
+            .source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// The provider's code and message in an error body.
 pub(crate) trait ErrorBody {
@@ -243,6 +275,14 @@ pub(crate) trait ErrorBody {
     fn code(&self) -> Option<String>;
     /// The provider's message, if the body has one.
     fn message(&self) -> Option<String>;
+    /// The provider's id of the request, if the body has one.
+    fn request_id(&self) -> Option<String> {
+        None
+    }
+    /// The provider's machine-readable reason, if the body has one.
+    fn reason(&self) -> Option<String> {
+        None
+    }
 }
 
 impl ErrorBody for () {
@@ -263,9 +303,12 @@ pub(crate) fn from_client<E: ErrorBody>(
 ) -> Error {
     use progenitor_client::Error as E;
     let mut retry_after = None;
+    let (mut request_id, mut reason, mut source) = (None, None, None);
     let kind = match error {
         E::ErrorResponse(response) => {
             retry_after = retry_after_of(response.status().as_u16(), response.headers());
+            request_id = response.request_id();
+            reason = response.reason();
             ErrorKind::Api {
                 status: response.status().as_u16(),
                 code: response.code(),
@@ -284,12 +327,27 @@ pub(crate) fn from_client<E: ErrorBody>(
             reason: format!("the body is not the documented JSON ({error})"),
         },
         E::CommunicationError(error) | E::ResponseBodyError(error) | E::InvalidUpgrade(error) => {
-            network(error)
+            // The URL may carry a credential in its query: neither the reason nor the source
+            // keeps it.
+            let error = error.without_url();
+            let kind = network(&error);
+            source = Some(Arc::new(error) as Arc<dyn std::error::Error + Send + Sync>);
+            kind
         }
         E::InvalidRequest(reason) | E::Custom(reason) => ErrorKind::InvalidInput { reason },
     };
-    Error {
+    let details = Details {
         retry_after,
+        request_id,
+        reason,
+        source,
+    };
+    let empty = details.retry_after.is_none()
+        && details.request_id.is_none()
+        && details.reason.is_none()
+        && details.source.is_none();
+    Error {
+        details: (!empty).then(|| Box::new(details)),
         ..Error::new(provider, operation, kind)
     }
 }
@@ -303,16 +361,15 @@ fn retry_after_of(status: u16, headers: &reqwest::header::HeaderMap) -> Option<D
     seconds.trim().parse().ok().map(Duration::from_secs)
 }
 
-fn network(error: reqwest::Error) -> ErrorKind {
+/// What kind of network failure `error` (already without its URL) is.
+fn network(error: &reqwest::Error) -> ErrorKind {
     if error.is_timeout() {
         return ErrorKind::Timeout;
     }
     let connect = error.is_connect();
     let is_body = error.is_body() || error.is_decode();
-    // The URL may carry a credential in its query: never print it.
-    let error = error.without_url();
     let mut reason = error.to_string();
-    let mut source = std::error::Error::source(&error);
+    let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         reason.push_str(": ");
         reason.push_str(&cause.to_string());

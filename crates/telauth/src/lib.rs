@@ -106,7 +106,7 @@ pub mod smsbeta;
 #[cfg(feature = "voipbin")]
 pub mod voipbin;
 
-pub use config::{Config, DEFAULT_TIMEOUT};
+pub use config::{Config, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT};
 pub use error::{Error, ErrorKind, Provider};
 pub use retry::RetryPolicy;
 pub use telauth_runtime::{Secret, expose_secrets};

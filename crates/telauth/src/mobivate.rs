@@ -73,6 +73,13 @@ impl Mobivate {
         })
     }
 
+    /// A client from the environment: the origin in `TELAUTH_MOBIVATE_ORIGIN` when set (see
+    /// [`Config::from_env`]). The credentials are read by [`MobivateCredentials::from_env`] and
+    /// [`api_key_from_env`].
+    pub fn from_env() -> Result<Self, Error> {
+        Self::new(&Config::from_env(PROVIDER))
+    }
+
     fn key_request(credentials: &MobivateCredentials) -> KeyRequest {
         KeyRequest {
             username: credentials.username.clone(),
@@ -118,7 +125,7 @@ impl Mobivate {
             .connection
             .client(Credentials::bearer_auth(key.clone()));
         self.connection
-            .retrying(true, || async {
+            .retrying("test", true, || async {
                 let checked = call(PROVIDER, "test", client.test().send()).await?;
                 Ok(checked.message)
             })

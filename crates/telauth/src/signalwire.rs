@@ -67,7 +67,7 @@ union_error_body!(CreateTokenError, UpdateTokenError);
 /// A SignalWire space, project and API token.
 #[derive(Clone, Debug)]
 pub struct SignalWireCredentials {
-    /// The space name: `example` in `example.signalwire.com`.
+    /// The space: its name (`example`) or its host name (`example.signalwire.com`).
     pub space: String,
     /// The project id (the `AccountSid`, and the Basic auth username).
     pub project_id: Uuid,
@@ -86,6 +86,15 @@ impl SignalWireCredentials {
                 .map_err(|_| invalid("env", "SIGNALWIRE_PROJECT_ID is not a uuid".to_string()))?,
             api_token: env::secret(PROVIDER, "SIGNALWIRE_API_TOKEN")?,
         })
+    }
+}
+
+/// The space's name from `space`: its name, or its host name `<name>.signalwire.com`.
+fn space_label(space: &str) -> &str {
+    let host = space.trim_end_matches('.');
+    match host.len().checked_sub(".signalwire.com".len()) {
+        Some(end) if host[end..].eq_ignore_ascii_case(".signalwire.com") => &host[..end],
+        _ => host,
     }
 }
 
@@ -109,9 +118,10 @@ pub struct SignalWire {
 
 impl SignalWire {
     /// A client for `credentials`' project, at `https://<space>.signalwire.com` unless `config`
-    /// sets another origin. A space that is not a DNS label is refused.
+    /// sets another origin. The space is its name (`example`) or its host name
+    /// (`example.signalwire.com`, as SignalWire's own SDK takes it); anything else is refused.
     pub fn new(config: &Config, credentials: &SignalWireCredentials) -> Result<Self, Error> {
-        let production = telauth_signalwire::base_url(&credentials.space)
+        let production = telauth_signalwire::base_url(space_label(&credentials.space))
             .map_err(|error| invalid("config", error.to_string()))?;
         let connection = Connection::new(config, PROVIDER, || production, API_PATH)?;
         Ok(Self {
@@ -122,6 +132,16 @@ impl SignalWire {
             connection,
             project_id: credentials.project_id,
         })
+    }
+
+    /// A client from the environment: the space, project and token of
+    /// [`SignalWireCredentials::from_env`], and the origin in `TELAUTH_SIGNALWIRE_ORIGIN` when
+    /// set (see [`Config::from_env`]).
+    pub fn from_env() -> Result<Self, Error> {
+        Self::new(
+            &Config::from_env(PROVIDER),
+            &SignalWireCredentials::from_env()?,
+        )
     }
 
     /// Creates a token named `name` with `permissions`, for the project or one of its
@@ -192,7 +212,7 @@ impl SignalWire {
     /// Deletes a token. Retried as the [`Config::retry`] policy says.
     pub async fn delete_token(&self, token_id: Uuid) -> Result<(), Error> {
         self.connection
-            .retrying(true, || async {
+            .retrying("delete_token", true, || async {
                 let request = self
                     .client
                     .delete_token()

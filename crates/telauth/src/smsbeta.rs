@@ -90,6 +90,12 @@ impl SmsBeta {
         })
     }
 
+    /// A client from the environment: the origin in `TELAUTH_SMSBETA_ORIGIN` when set (see
+    /// [`Config::from_env`]). The credentials are read by [`SmsBetaCredentials::from_env`].
+    pub fn from_env() -> Result<Self, Error> {
+        Self::new(&Config::from_env(PROVIDER))
+    }
+
     /// Logs in. An HTTP 200 whose envelope `code` is not 200, or that has no `data`, is an
     /// [`ErrorKind::Refused`] error carrying the envelope's `Msg`.
     pub async fn login(&self, credentials: &SmsBetaCredentials) -> Result<SmsBetaLogin, Error> {

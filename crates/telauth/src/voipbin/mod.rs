@@ -47,6 +47,12 @@ impl ErrorBody for ErrorResponse {
     fn message(&self) -> Option<String> {
         Some(self.error.message.clone())
     }
+    fn request_id(&self) -> Option<String> {
+        Some(self.error.request_id.clone())
+    }
+    fn reason(&self) -> Option<String> {
+        Some(self.error.reason.clone())
+    }
 }
 
 /// A VoIPBIN account's username and password, for [`VoipBin::login`].
@@ -144,6 +150,13 @@ impl VoipBin {
         })
     }
 
+    /// A client from the environment: the origin in `TELAUTH_VOIPBIN_ORIGIN` when set (see
+    /// [`Config::from_env`]), authenticated with `VOIPBIN_ACCESSKEY` or else `VOIPBIN_TOKEN`
+    /// ([`VoipBinAuth::from_env`]), or only able to log in when neither is set.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::new(&Config::from_env(PROVIDER), VoipBinAuth::from_env().ok())
+    }
+
     /// The same client, authenticating with `auth` instead; the connection pool is shared.
     pub fn with_auth(&self, auth: VoipBinAuth) -> Self {
         let credentials = match auth {
@@ -220,7 +233,7 @@ impl VoipBin {
         const OPERATION: &str = "accesskeys_list";
         let client = self.authorized(OPERATION)?;
         self.connection
-            .retrying(true, || async {
+            .retrying(OPERATION, true, || async {
                 let mut request = client.accesskeys_list();
                 if let Some(size) = page_size {
                     request = request.page_size(i64::from(size));
@@ -302,7 +315,7 @@ impl VoipBin {
         const OPERATION: &str = "accesskeys_get";
         let client = self.authorized(OPERATION)?;
         self.connection
-            .retrying(true, || {
+            .retrying(OPERATION, true, || {
                 call(PROVIDER, OPERATION, client.accesskeys_get().id(id).send())
             })
             .await
@@ -342,7 +355,7 @@ impl VoipBin {
             }
         };
         self.connection
-            .retrying(true, || {
+            .retrying(OPERATION, true, || {
                 let request = client.accesskeys_update().id(id).body(AccesskeyUpdate {
                     name: name.clone(),
                     detail: detail.clone(),
@@ -358,7 +371,7 @@ impl VoipBin {
         const OPERATION: &str = "accesskeys_delete";
         let client = self.authorized(OPERATION)?;
         self.connection
-            .retrying(true, || {
+            .retrying(OPERATION, true, || {
                 call(
                     PROVIDER,
                     OPERATION,
