@@ -8,9 +8,10 @@ use uuid::Uuid;
 /// Log in, get and rotate keys and tokens at SMSBeta, VoIPBIN, Mobivate and SignalWire.
 ///
 /// Passwords and credentials come from environment variables (or standard input with
-/// --password-stdin), never from arguments. Success prints one JSON document on stdout. Exit
-/// status: 0 success, 1 the provider answered an error, 2 bad usage or a missing credential
-/// (nothing was sent), 3 network failure or timeout.
+/// --password-stdin), never from arguments. Success prints one JSON document on stdout (see
+/// --format and --field). Exit status: 0 success, 1 the provider answered an error, 2 bad usage,
+/// a missing credential or an unconfirmed destructive call (nothing was sent), 3 network failure
+/// or timeout.
 #[derive(Parser, Debug)]
 #[command(name = "telauth", version)]
 pub struct Cli {
@@ -25,9 +26,42 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30)]
     pub timeout: u64,
 
-    /// The provider.
+    /// Retry idempotent calls (reads, updates, deletes) up to N times on a retryable failure.
+    #[arg(long, global = true, value_name = "N", default_value_t = 0)]
+    pub retries: u32,
+
+    /// How to print the answer: json, or for commands that obtain a credential `env`
+    /// (`export NAME='value'` for the next command) or `raw` (the secret alone).
+    #[arg(long, global = true, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+
+    /// Print only this field of the answer (a string as it is, anything else as JSON).
+    #[arg(long, global = true, value_name = "NAME", conflicts_with = "format")]
+    pub field: Option<String>,
+
+    /// Go ahead with a destructive call (a delete, Mobivate's key rotation) without asking.
+    #[arg(long, global = true)]
+    pub yes: bool,
+
+    /// Print one line per request on stderr: method, path, status, elapsed time and the
+    /// provider's request id; never a query, a header or a body.
+    #[arg(long, global = true)]
+    pub debug: bool,
+
+    /// The provider, or a helper command.
     #[command(subcommand)]
     pub provider: ProviderCommand,
+}
+
+/// How the answer is printed.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// The whole answer as JSON.
+    Json,
+    /// `export NAME='value'` for the credential the next command reads.
+    Env,
+    /// The obtained secret alone.
+    Raw,
 }
 
 /// A provider and what to do there.
@@ -57,6 +91,66 @@ pub enum ProviderCommand {
         #[command(subcommand)]
         command: SignalWireCommand,
     },
+    /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for `man -l -` or a man directory.
+    Man,
+}
+
+impl ProviderCommand {
+    /// The environment variable the next command reads the credential this command obtains
+    /// from, and the answer's field that holds it, when it obtains one.
+    pub fn credential(&self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Self::Smsbeta {
+                command: SmsBetaCommand::Login { .. },
+            } => Some(("SMSBETA_TOKEN", "token")),
+            Self::Voipbin {
+                command: VoipBinCommand::Login { .. },
+            } => Some(("VOIPBIN_TOKEN", "token")),
+            Self::Voipbin {
+                command:
+                    VoipBinCommand::Accesskeys {
+                        command: AccesskeysCommand::Create { .. },
+                    },
+            } => Some(("VOIPBIN_ACCESSKEY", "token")),
+            Self::Mobivate {
+                command: MobivateCommand::Getkey { .. } | MobivateCommand::Createkey { .. },
+            } => Some(("MOBIVATE_API_KEY", "apiKey")),
+            Self::Signalwire {
+                command:
+                    SignalWireCommand::Tokens {
+                        command: TokensCommand::Create { .. },
+                    },
+            } => Some(("SIGNALWIRE_API_TOKEN", "token")),
+            _ => None,
+        }
+    }
+
+    /// What a destructive command destroys, for its confirmation; `None` for the others.
+    pub fn destroys(&self) -> Option<&'static str> {
+        match self {
+            Self::Mobivate {
+                command: MobivateCommand::Createkey { .. },
+            } => Some("issues a new Mobivate API key and revokes the current one"),
+            Self::Voipbin {
+                command:
+                    VoipBinCommand::Accesskeys {
+                        command: AccesskeysCommand::Delete { .. },
+                    },
+            } => Some("deletes the VoIPBIN access key"),
+            Self::Signalwire {
+                command:
+                    SignalWireCommand::Tokens {
+                        command: TokensCommand::Delete { .. },
+                    },
+            } => Some("deletes the SignalWire API token"),
+            _ => None,
+        }
+    }
 }
 
 /// Where a password comes from.

@@ -9,7 +9,7 @@ use telauth::mobivate::{self, Mobivate, MobivateCredentials};
 use telauth::signalwire::{SignalWire, SignalWireCredentials};
 use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
 use telauth::voipbin::{VoipBin, VoipBinAuth, VoipBinCredentials};
-use telauth::{Config, Error, ErrorKind, Provider, Secret};
+use telauth::{Config, Error, ErrorKind, Provider, RetryPolicy, Secret};
 
 use crate::args::{
     AccesskeysCommand, Cli, MobivateCommand, PasswordSource, ProviderCommand, SignalWireCommand,
@@ -17,13 +17,18 @@ use crate::args::{
 };
 
 /// Runs `cli`; answers the JSON document to print.
-pub async fn run(cli: Cli) -> Result<Value, Error> {
+pub async fn run(cli: &Cli) -> Result<Value, Error> {
     let config = |provider: Provider| {
         let config = match &cli.origin {
             Some(origin) => Config::new().origin(origin.as_str()),
             None => Config::from_env(provider),
         };
-        config.timeout(Duration::from_secs(cli.timeout))
+        let config = config.timeout(Duration::from_secs(cli.timeout));
+        if cli.retries > 0 {
+            config.retry(RetryPolicy::new(cli.retries))
+        } else {
+            config
+        }
     };
     match &cli.provider {
         ProviderCommand::Smsbeta { command } => smsbeta(&config(Provider::SmsBeta), command).await,
@@ -34,6 +39,8 @@ pub async fn run(cli: Cli) -> Result<Value, Error> {
         ProviderCommand::Signalwire { command } => {
             signalwire(&config(Provider::SignalWire), command).await
         }
+        // Answered before anything runs (see main).
+        ProviderCommand::Completions { .. } | ProviderCommand::Man => Ok(Value::Null),
     }
 }
 

@@ -179,7 +179,15 @@ fn voipbin_errors_are_one_line_and_exit_1_and_local_refusals_exit_2() {
     let base = server.base_url();
     let env = [("VOIPBIN_ACCESSKEY", SENTINEL)];
     let output = telauth(
-        &["--origin", &base, "voipbin", "accesskeys", "delete", KEY_ID],
+        &[
+            "--origin",
+            &base,
+            "--yes",
+            "voipbin",
+            "accesskeys",
+            "delete",
+            KEY_ID,
+        ],
         &env,
         "",
     );
@@ -399,6 +407,193 @@ fn signalwire_update_without_a_name_keeps_it_and_empty_values_exit_2() {
         assert_eq!(output.status.code(), Some(2), "{refused:?}");
     }
     assert_eq!(patch.calls(), 1);
+}
+
+#[test]
+fn formats_print_the_credential_for_the_next_command_or_one_field() {
+    let server = MockServer::start();
+    let jwt = jwt_expiring_in(3600);
+    server.mock(|when, then| {
+        when.method(POST).path("/auth/login");
+        then.status(200)
+            .json_body(json!({ "username": "alice", "token": jwt }));
+    });
+    let base = server.base_url();
+    let env = [
+        ("VOIPBIN_USERNAME", "alice"),
+        ("VOIPBIN_PASSWORD", SENTINEL),
+    ];
+    let login = |extra: &[&str]| {
+        let args = [
+            &["--origin", base.as_str()][..],
+            extra,
+            &["voipbin", "login"],
+        ]
+        .concat();
+        telauth(&args, &env, "")
+    };
+    let stdout = |output: &Output| {
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout.clone()).unwrap()
+    };
+    assert_eq!(
+        stdout(&login(&["--format", "env"])),
+        format!("export VOIPBIN_TOKEN='{jwt}'\n")
+    );
+    assert_eq!(stdout(&login(&["--format", "raw"])), format!("{jwt}\n"));
+    assert_eq!(stdout(&login(&["--field", "username"])), "alice\n");
+
+    // A command that obtains no credential has nothing for env or raw: exit 2, nothing sent.
+    let list = server.mock(|when, then| {
+        when.method(GET).path("/v1.0/accesskeys");
+        then.status(200).json_body(json!({ "result": [] }));
+    });
+    let output = telauth(
+        &[
+            "--origin",
+            &base,
+            "--format",
+            "env",
+            "voipbin",
+            "accesskeys",
+            "list",
+        ],
+        &[("VOIPBIN_TOKEN", SENTINEL)],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(list.calls(), 0);
+}
+
+#[test]
+fn destructive_calls_need_yes_without_a_terminal_and_retries_repeat_idempotent_calls() {
+    let server = MockServer::start();
+    let delete = server.mock(|when, then| {
+        when.method(DELETE)
+            .path(format!("/v1.0/accesskeys/{KEY_ID}"));
+        then.status(200).json_body(json!({ "id": KEY_ID }));
+    });
+    let createkey = server.mock(|when, then| {
+        when.method(POST).path("/auth/createkey");
+        then.status(200).json_body(json!({ "apiKey": "new" }));
+    });
+    let base = server.base_url();
+    let voipbin = [("VOIPBIN_TOKEN", SENTINEL)];
+    let mobivate = [
+        ("MOBIVATE_USERNAME", "alice"),
+        ("MOBIVATE_PASSWORD", SENTINEL),
+    ];
+    for (args, env) in [
+        (
+            &["voipbin", "accesskeys", "delete", KEY_ID][..],
+            &voipbin[..],
+        ),
+        (&["mobivate", "createkey"][..], &mobivate[..]),
+    ] {
+        let output = telauth(&[&["--origin", base.as_str()][..], args].concat(), env, "");
+        assert_eq!(output.status.code(), Some(2));
+        assert!(stderr_line(&output).contains("--yes"));
+    }
+    assert_eq!(
+        delete.calls() + createkey.calls(),
+        0,
+        "sent without confirmation"
+    );
+    let output = telauth(
+        &[
+            "--origin",
+            &base,
+            "--yes",
+            "voipbin",
+            "accesskeys",
+            "delete",
+            KEY_ID,
+        ],
+        &voipbin,
+        "",
+    );
+    assert_eq!(stdout_json(&output)["id"], KEY_ID);
+    delete.assert();
+
+    // --retries: a 503 is tried again.
+    let unavailable = server.mock(|when, then| {
+        when.method(GET).path(format!("/v1.0/accesskeys/{KEY_ID}"));
+        then.status(503).json_body(json!({ "error": {
+            "status": "UNAVAILABLE", "reason": "SERVICE_UNAVAILABLE",
+            "message": "The service is unavailable.", "request_id": "q"
+        }}));
+    });
+    let output = telauth(
+        &[
+            "--origin",
+            &base,
+            "--retries",
+            "2",
+            "voipbin",
+            "accesskeys",
+            "get",
+            KEY_ID,
+        ],
+        &voipbin,
+        "",
+    );
+    assert_eq!(output.status.code(), Some(1));
+    unavailable.assert_calls(3);
+}
+
+#[test]
+fn debug_prints_one_line_per_request_without_query_header_or_body() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/v1.0/accesskeys");
+        then.status(200)
+            .header("x-request-id", "req_42")
+            .json_body(json!({ "result": [] }));
+    });
+    let output = telauth(
+        &[
+            "--origin",
+            &server.base_url(),
+            "--debug",
+            "voipbin",
+            "accesskeys",
+            "list",
+        ],
+        &[("VOIPBIN_TOKEN", SENTINEL)],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    for part in ["GET", "/v1.0/accesskeys", "status=200", "req_42"] {
+        assert!(lines[0].contains(part), "{part} missing: {stderr}");
+    }
+}
+
+#[test]
+fn completions_and_a_manual_page() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let output = telauth(&["completions", shell], &[], "");
+        let script = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        assert!(
+            script.contains("telauth") && script.contains("accesskeys"),
+            "{shell}"
+        );
+    }
+    let output = telauth(&["man"], &[], "");
+    assert_eq!(output.status.code(), Some(0));
+    let page = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH telauth"),
+        "{page}"
+    );
 }
 
 #[test]

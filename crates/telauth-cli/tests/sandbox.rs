@@ -137,7 +137,11 @@ async fn every_command_against_the_sandbox() {
     );
     assert_eq!((code, updated["detail"].as_str()), (0, Some("d")));
     assert_eq!(
-        run(&["voipbin", "accesskeys", "delete", &id], &with_jwt).0,
+        run(
+            &["voipbin", "accesskeys", "delete", &id, "--yes"],
+            &with_jwt
+        )
+        .0,
         0
     );
     assert_eq!(run(&["voipbin", "accesskeys", "get", &id], &with_jwt).0, 1);
@@ -155,7 +159,7 @@ async fn every_command_against_the_sandbox() {
     let (code, old) = run(&["mobivate", "getkey"], &mobivate);
     assert_eq!(code, 0);
     let old = old["apiKey"].as_str().unwrap().to_string();
-    let (code, new) = run(&["mobivate", "createkey"], &mobivate);
+    let (code, new) = run(&["mobivate", "createkey", "--yes"], &mobivate);
     assert_eq!(code, 0);
     let new = new["apiKey"].as_str().unwrap().to_string();
     let test = |key: &str| {
@@ -225,6 +229,7 @@ async fn every_command_against_the_sandbox() {
         "tokens",
         "delete",
         &token_id,
+        "--yes",
     ];
     assert_eq!(run(&delete, &signalwire).0, 0);
     assert_eq!(run(&delete, &signalwire).0, 1);

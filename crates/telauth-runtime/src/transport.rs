@@ -9,7 +9,8 @@ use reqwest::ResponseBuilderExt as _;
 ///
 /// With the `tracing` feature, each request is a `telauth.request` span with the provider, the
 /// operation, the method, the path, and, when it ends, the status (or the error's kind) and the
-/// elapsed milliseconds, followed by one event; never a query, a header or a body.
+/// elapsed milliseconds, followed by one event with the provider's request id (`X-Request-Id`)
+/// when it sent one; never a query, a credential or a body.
 pub async fn execute(
     client: &reqwest::Client,
     request: reqwest::Request,
@@ -36,7 +37,13 @@ pub async fn execute(
             Ok(response) => {
                 let status = response.status().as_u16();
                 span.record("status", status);
-                tracing::info!(parent: &span, status, elapsed_ms, "{provider} {operation} answered");
+                // The provider's id of the request (VoIPBIN echoes it), for its support.
+                let request_id = response
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|value| value.to_str().ok())
+                    .unwrap_or_default();
+                tracing::info!(parent: &span, status, elapsed_ms, request_id, "{provider} {operation} answered");
             }
             Err(error) => {
                 let kind = if error.is_timeout() {
