@@ -157,6 +157,7 @@ impl ProviderCommand {
 #[derive(Args, Debug)]
 pub struct PasswordSource {
     /// Read the password from the first line of standard input instead of the environment.
+    /// Without it and without the environment variable, a terminal is asked, without echo.
     #[arg(long)]
     pub password_stdin: bool,
 }

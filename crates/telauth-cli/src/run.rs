@@ -1,6 +1,6 @@
 //! Carrying out a parsed command line with the telauth facade.
 
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -95,12 +95,31 @@ fn login_pair(
             ));
         }
         Secret::from(password)
+    } else if let Some(password) = std::env::var(password_variable)
+        .ok()
+        .filter(|value| !value.is_empty())
+    {
+        Secret::from(password)
+    } else if std::io::stdin().is_terminal() {
+        // Asked on the terminal, without echo; the answer is wiped once copied.
+        let typed =
+            rpassword::prompt_password(format!("{password_variable} is not set; password: "))
+                .map(zeroize::Zeroizing::new)
+                .map_err(|error| {
+                    Error::new(
+                        provider,
+                        "terminal",
+                        ErrorKind::InvalidInput {
+                            reason: format!("cannot read the password from the terminal: {error}"),
+                        },
+                    )
+                })?;
+        if typed.is_empty() {
+            return Err(missing(password_variable));
+        }
+        Secret::from(typed.as_str())
     } else {
-        std::env::var(password_variable)
-            .ok()
-            .filter(|value| !value.is_empty())
-            .map(Secret::from)
-            .ok_or_else(|| missing(password_variable))?
+        return Err(missing(password_variable));
     };
     Ok((username, password))
 }

@@ -597,6 +597,57 @@ fn completions_and_a_manual_page() {
 }
 
 #[test]
+fn a_password_is_asked_on_a_terminal_without_echo() {
+    use std::io::Read;
+    let server = MockServer::start();
+    let login = server.mock(|when, then| {
+        when.method(POST)
+            .path("/auth/login")
+            .json_body(json!({ "username": "alice", "password": SENTINEL }));
+        then.status(200)
+            .json_body(json!({ "username": "alice", "token": jwt_expiring_in(3600) }));
+    });
+    // `script` gives the command a terminal; the password is typed once the prompt shows.
+    let command = format!(
+        "{} --origin {} voipbin login --username alice",
+        env!("CARGO_BIN_EXE_telauth"),
+        server.base_url()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = Vec::new();
+    let mut buffer = [0u8; 256];
+    while !String::from_utf8_lossy(&seen).contains("password: ") {
+        let read = stdout.read(&mut buffer).unwrap();
+        assert!(read > 0, "no prompt: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buffer[..read]);
+    }
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(format!("{SENTINEL}\r").as_bytes()).unwrap();
+    stdout.read_to_end(&mut seen).unwrap();
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    let terminal = String::from_utf8_lossy(&seen);
+    assert!(
+        terminal.contains("VOIPBIN_PASSWORD is not set; password: "),
+        "{terminal}"
+    );
+    assert!(
+        !terminal.contains(SENTINEL),
+        "the password was echoed: {terminal}"
+    );
+    assert!(terminal.contains("\"username\": \"alice\""), "{terminal}");
+    login.assert();
+}
+
+#[test]
 fn an_origin_that_is_not_a_url_exits_2() {
     let output = telauth(
         &[
