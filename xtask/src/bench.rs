@@ -110,12 +110,7 @@ fn cold_build(dir: &Path, dependencies: &str) -> Result<(Build, usize), Error> {
         &["tree", "--prefix", "none", "--edges", "normal,build"],
         &[],
     )?;
-    let mut crates: Vec<&str> = tree
-        .lines()
-        .filter_map(|line| line.split(" v").next())
-        .collect();
-    crates.sort();
-    crates.dedup();
+    let crates = crate::process::distinct_crates(&tree);
     let cpu_before = children_cpu_s();
     let (_, seconds) = timed(
         dir,

@@ -72,3 +72,15 @@ fn describe(program: &OsStr, args: &[&str]) -> String {
         .trim_end()
         .to_string()
 }
+
+/// The distinct crate names in the output of `cargo tree --prefix none`, sorted.
+pub fn distinct_crates(tree: &str) -> Vec<&str> {
+    let mut crates: Vec<&str> = tree
+        .lines()
+        .filter_map(|line| line.split(" v").next())
+        .filter(|name| !name.is_empty())
+        .collect();
+    crates.sort();
+    crates.dedup();
+    crates
+}

@@ -48,7 +48,9 @@ impl Registry {
         }
     }
 
-    fn run(&self, dir: &Path, args: &[&str], target: &Path) -> Result<String, Error> {
+    /// Runs cargo in `dir` with this registry's environment and `target` as its target
+    /// directory; answers its stdout.
+    pub(crate) fn run(&self, dir: &Path, args: &[&str], target: &Path) -> Result<String, Error> {
         let mut env: Vec<(&str, &OsStr)> = self
             .env
             .iter()

@@ -109,12 +109,7 @@ fn rehearse(root: &Path, work: &Path, out: &mut dyn Write) -> Result<(), Error> 
             &target,
             &["tree", "--prefix", "none", "--edges", "normal,build"],
         )?;
-        let mut crates: Vec<&str> = tree
-            .lines()
-            .filter_map(|line| line.split(" v").next())
-            .collect();
-        crates.sort();
-        crates.dedup();
+        let crates = crate::process::distinct_crates(&tree);
         if crates.contains(&"progenitor") {
             return Err(failed(
                 "cargo tree",
@@ -163,13 +158,7 @@ fn rehearse(root: &Path, work: &Path, out: &mut dyn Write) -> Result<(), Error> 
 
 /// Runs cargo in `dir` with the registry's environment and `target` as its target directory.
 fn cargo(dir: &Path, registry: &Registry, target: &Path, args: &[&str]) -> Result<String, Error> {
-    let mut env: Vec<(&str, &std::ffi::OsStr)> = registry
-        .env
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_os_str()))
-        .collect();
-    env.push(("CARGO_TARGET_DIR", target.as_os_str()));
-    crate::process::run(dir, "cargo", args, &env).map(|ran| ran.stdout)
+    registry.run(dir, args, target)
 }
 
 /// Starts `cargo-http-registry` on a loopback port with its root at `index`, and waits until it

@@ -629,6 +629,9 @@ fn a_password_is_asked_on_a_terminal_without_echo() {
         assert!(read > 0, "no prompt: {}", String::from_utf8_lossy(&seen));
         seen.extend_from_slice(&buffer[..read]);
     }
+    // The prompt is written just before echo is turned off: give the command time to get
+    // there, as a person would, before typing.
+    std::thread::sleep(std::time::Duration::from_millis(500));
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(format!("{SENTINEL}\r").as_bytes()).unwrap();
     stdout.read_to_end(&mut seen).unwrap();
