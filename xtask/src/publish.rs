@@ -138,6 +138,7 @@ pub fn execute_to(
     if missing.is_empty() {
         return Ok(lines);
     }
+    forget_unpacked(crates);
     let staged = staging_dir(root, &registry.name);
     stage(root, &staged, &registry.name)?;
     let mut args = vec![
@@ -161,6 +162,7 @@ pub fn execute_to(
 
 /// Packages and verifies every crate together against `registry`, staged as for publishing.
 pub fn dry_run_to(root: &Path, crates: &[Crate], registry: &Registry) -> Result<(), Error> {
+    forget_unpacked(crates);
     let staged = staging_dir(root, &registry.name);
     stage(root, &staged, &registry.name)?;
     let mut args = vec![
@@ -319,8 +321,38 @@ pub fn order(crates: &[Crate]) -> Result<Vec<Crate>, Error> {
     Ok(ordered)
 }
 
+/// Removes cargo's unpacked copies of `crates` from the unnamed registries it unpacks local
+/// packages into (`$CARGO_HOME/registry/src/-<hash>/<name>-<version>`). cargo verifies a
+/// package against its packaged siblings there, and reuses a folder whose name and version it
+/// has seen, even when the content changed since: an unreleased version packaged twice would be
+/// verified against the first packaging.
+fn forget_unpacked(crates: &[Crate]) {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    let Some(sources) = home.map(|home| home.join("registry").join("src")) else {
+        return;
+    };
+    let Ok(registries) = fs::read_dir(&sources) else {
+        return;
+    };
+    for registry in registries.flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue; // a named registry, such as crates.io's
+        }
+        for krate in crates {
+            let _ = fs::remove_dir_all(
+                registry
+                    .path()
+                    .join(format!("{}-{}", krate.name, krate.version)),
+            );
+        }
+    }
+}
+
 /// Packages and verifies every crate together, as crates.io would build them.
 pub fn dry_run(root: &Path, crates: &[Crate], allow_dirty: bool) -> Result<(), Error> {
+    forget_unpacked(crates);
     let mut args = vec!["publish", "--dry-run"];
     for krate in crates {
         args.extend(["--package", krate.name.as_str()]);
