@@ -186,22 +186,46 @@ async fn load(
     )
 }
 
+/// The two clients compared, for the sandbox's VoIPBIN: the facade and hand-written reqwest.
+struct Clients {
+    /// The sandbox's VoIPBIN origin.
+    base: String,
+    credentials: VoipBinCredentials,
+    voipbin: VoipBin,
+    http: reqwest::Client,
+    /// The login body the hand-written client sends.
+    login_body: serde_json::Value,
+}
+
+/// Both clients for the sandbox `info` describes, built on the runtime that calls this.
+fn clients(info: &SandboxInfo) -> Clients {
+    let base = info.voipbin.origin.clone();
+    Clients {
+        credentials: VoipBinCredentials {
+            username: info.voipbin.username.clone(),
+            password: Secret::from(info.voipbin.password.as_str()),
+        },
+        voipbin: VoipBin::new(&Config::new().origin(base.clone()), None).unwrap(),
+        http: reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap(),
+        login_body: json!({ "username": info.voipbin.username, "password": info.voipbin.password }),
+        base,
+    }
+}
+
 /// The facade against hand-written reqwest on the same calls and the same sandbox: a JSON login,
 /// then an authenticated GET. Builds its own clients, so that their connections live on the
 /// runtime that measures them.
 async fn overhead(info: SandboxInfo) -> (Comparison, Comparison) {
-    let base = info.voipbin.origin.clone();
-    let credentials = VoipBinCredentials {
-        username: info.voipbin.username.clone(),
-        password: Secret::from(info.voipbin.password.as_str()),
-    };
-    let voipbin = VoipBin::new(&Config::new().origin(base.clone()), None).unwrap();
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap();
-    let login_body =
-        json!({ "username": info.voipbin.username, "password": info.voipbin.password });
+    let Clients {
+        base,
+        credentials,
+        voipbin,
+        http,
+        login_body,
+    } = clients(&info);
 
     // A JSON login: the facade (generated client, credential layer, exp decoding) against reqwest.
     let login = ratio(
@@ -255,19 +279,13 @@ async fn main() {
         .await
         .expect("the sandbox starts");
     let info = sandbox.info().clone();
-    let base = info.voipbin.origin.clone();
-    let config = Config::new().origin(base.clone());
-    let credentials = VoipBinCredentials {
-        username: info.voipbin.username.clone(),
-        password: Secret::from(info.voipbin.password.as_str()),
-    };
-    let voipbin = VoipBin::new(&config, None).unwrap();
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap();
-    let login_body =
-        json!({ "username": info.voipbin.username, "password": info.voipbin.password });
+    let Clients {
+        base,
+        credentials,
+        voipbin,
+        http,
+        login_body,
+    } = clients(&info);
 
     let (login, authenticated_get) = {
         let info = info.clone();

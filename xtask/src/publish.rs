@@ -138,19 +138,7 @@ pub fn execute_to(
     if missing.is_empty() {
         return Ok(lines);
     }
-    forget_unpacked(crates);
-    let staged = staging_dir(root, &registry.name);
-    stage(root, &staged, &registry.name)?;
-    let mut args = vec![
-        "publish",
-        "--registry",
-        registry.name.as_str(),
-        "--allow-dirty",
-    ];
-    for krate in &missing {
-        args.extend(["--package", krate.name.as_str()]);
-    }
-    registry.run(&staged, &args, &target)?;
+    publish_staged(root, &missing, registry, false)?;
     for krate in missing {
         lines.push(format!(
             "{} {}: published to {}",
@@ -162,16 +150,31 @@ pub fn execute_to(
 
 /// Packages and verifies every crate together against `registry`, staged as for publishing.
 pub fn dry_run_to(root: &Path, crates: &[Crate], registry: &Registry) -> Result<(), Error> {
-    forget_unpacked(crates);
+    let crates: Vec<&Crate> = crates.iter().collect();
+    publish_staged(root, &crates, registry, true)
+}
+
+/// Stages the workspace at `root` for `registry` and runs cargo's own multi-package publish of
+/// `crates` from the copy (in dependency order, each waited for), or only packages and verifies
+/// them when `dry_run`.
+fn publish_staged(
+    root: &Path,
+    crates: &[&Crate],
+    registry: &Registry,
+    dry_run: bool,
+) -> Result<(), Error> {
+    forget_unpacked(crates.iter().copied());
     let staged = staging_dir(root, &registry.name);
     stage(root, &staged, &registry.name)?;
     let mut args = vec![
         "publish",
-        "--dry-run",
         "--registry",
         registry.name.as_str(),
         "--allow-dirty",
     ];
+    if dry_run {
+        args.push("--dry-run");
+    }
     for krate in crates {
         args.extend(["--package", krate.name.as_str()]);
     }
@@ -326,7 +329,7 @@ pub fn order(crates: &[Crate]) -> Result<Vec<Crate>, Error> {
 /// package against its packaged siblings there, and reuses a folder whose name and version it
 /// has seen, even when the content changed since: an unreleased version packaged twice would be
 /// verified against the first packaging.
-fn forget_unpacked(crates: &[Crate]) {
+fn forget_unpacked<'a>(crates: impl IntoIterator<Item = &'a Crate> + Clone) {
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
@@ -340,7 +343,7 @@ fn forget_unpacked(crates: &[Crate]) {
         if !registry.file_name().to_string_lossy().starts_with('-') {
             continue; // a named registry, such as crates.io's
         }
-        for krate in crates {
+        for krate in crates.clone() {
             let _ = fs::remove_dir_all(
                 registry
                     .path()
