@@ -1,7 +1,8 @@
 //! Helpers shared by telauth's cross-crate tests: canned answers from a loopback mock server,
-//! and checks that a secret never shows in text.
+//! checks that a secret never shows in text, and the evolution corpus.
 
 pub mod contract;
+pub mod evolution;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -51,10 +51,11 @@ async fn smsbeta(info: &SandboxInfo) {
     let login = |password: &str| {
         client
             .login()
-            .body(LoginRequest {
-                mail: info.smsbeta.mail.clone(),
-                password: password.into(),
-            })
+            .body(
+                LoginRequest::builder()
+                    .mail(info.smsbeta.mail.clone())
+                    .password(password),
+            )
             .send()
     };
     // md5 of the demo password, as `printf %s smsbeta-demo-password | md5sum` gives it.
@@ -95,10 +96,11 @@ async fn voipbin(sandbox: &Sandbox, info: &SandboxInfo) {
     let login = |password: &str| {
         public
             .auth_login()
-            .body(LoginRequest {
-                username: info.voipbin.username.clone(),
-                password: password.into(),
-            })
+            .body(
+                LoginRequest::builder()
+                    .username(info.voipbin.username.clone())
+                    .password(password),
+            )
             .send()
     };
     assert_eq!(status(login("wrong").await), 400);
@@ -130,11 +132,11 @@ async fn voipbin(sandbox: &Sandbox, info: &SandboxInfo) {
     let create = |expire: i64, name: &str| {
         by_jwt
             .accesskeys_create()
-            .body(AccesskeyCreate {
-                name: Some(name.into()),
-                detail: None,
-                expire,
-            })
+            .body(
+                AccesskeyCreate::builder()
+                    .name(Some(name.into()))
+                    .expire(expire),
+            )
             .send()
     };
     assert_eq!(status(create(86_399, "too short").await), 400);
@@ -232,10 +234,11 @@ async fn voipbin(sandbox: &Sandbox, info: &SandboxInfo) {
     let updated = by_key
         .accesskeys_update()
         .id(id)
-        .body(AccesskeyUpdate {
-            name: Some("renamed".into()),
-            detail: Some("detail".into()),
-        })
+        .body(
+            AccesskeyUpdate::builder()
+                .name(Some("renamed".into()))
+                .detail(Some("detail".into())),
+        )
         .send()
         .await
         .unwrap();
@@ -244,10 +247,7 @@ async fn voipbin(sandbox: &Sandbox, info: &SandboxInfo) {
     let cleared = by_key
         .accesskeys_update()
         .id(id)
-        .body(AccesskeyUpdate {
-            name: Some("renamed again".into()),
-            detail: None,
-        })
+        .body(AccesskeyUpdate::builder().name(Some("renamed again".into())))
         .send()
         .await
         .unwrap();
@@ -264,10 +264,7 @@ async fn voipbin(sandbox: &Sandbox, info: &SandboxInfo) {
     let update_deleted = by_key
         .accesskeys_update()
         .id(id)
-        .body(AccesskeyUpdate {
-            name: Some("x".into()),
-            detail: None,
-        })
+        .body(AccesskeyUpdate::builder().name(Some("x".into())))
         .send()
         .await;
     assert_eq!(status(update_deleted), 409);
@@ -299,9 +296,10 @@ async fn mobivate(info: &SandboxInfo) {
     use telauth_mobivate::{Client, Credentials};
     let base = &info.mobivate.origin;
     let public = Client::new(base, Credentials::none());
-    let request = |password: &str| KeyRequest {
-        username: info.mobivate.username.clone(),
-        password: password.into(),
+    let request = |password: &str| {
+        KeyRequest::builder()
+            .username(info.mobivate.username.clone())
+            .password(password)
     };
     let old = public
         .getkey()
@@ -374,11 +372,12 @@ async fn signalwire(info: &SandboxInfo) {
             client
                 .create_token()
                 .account_sid(project)
-                .body(CreateTokenRequest {
-                    name: "ci".parse().unwrap(),
-                    permissions,
-                    subproject_id: subproject,
-                })
+                .body(
+                    CreateTokenRequest::builder()
+                        .name("ci")
+                        .permissions(permissions)
+                        .subproject_id(subproject),
+                )
                 .send()
                 .await
         };
@@ -473,10 +472,11 @@ async fn signalwire(info: &SandboxInfo) {
             .update_token()
             .account_sid(project)
             .token_id(id)
-            .body(UpdateTokenRequest {
-                name: Some("renamed".parse().unwrap()),
-                permissions,
-            })
+            .body(
+                UpdateTokenRequest::builder()
+                    .name(Some("renamed".parse().unwrap()))
+                    .permissions(permissions),
+            )
             .send()
     };
     let renamed = update(messaging.id, vec![]).await.unwrap();
@@ -498,10 +498,7 @@ async fn signalwire(info: &SandboxInfo) {
         .update_token()
         .account_sid(project)
         .token_id(messaging.id)
-        .body(UpdateTokenRequest {
-            name: None,
-            permissions: vec![Permission::Chat],
-        })
+        .body(UpdateTokenRequest::builder().permissions(vec![Permission::Chat]))
         .send()
         .await
         .unwrap();

@@ -74,10 +74,11 @@ fn plain_http_never_goes_through_a_proxy_and_https_still_does() {
             telauth_voipbin::Client::new(&server.base_url(), telauth_voipbin::Credentials::none());
         generated
             .auth_login()
-            .body(telauth_voipbin::types::LoginRequest {
-                username: "alice".into(),
-                password: SENTINEL.into(),
-            })
+            .body(
+                telauth_voipbin::types::LoginRequest::builder()
+                    .username("alice")
+                    .password(SENTINEL),
+            )
             .send()
             .await
             .unwrap();
@@ -90,10 +91,11 @@ fn plain_http_never_goes_through_a_proxy_and_https_still_does() {
         .unwrap();
         own_builder
             .auth_login()
-            .body(telauth_voipbin::types::LoginRequest {
-                username: "alice".into(),
-                password: SENTINEL.into(),
-            })
+            .body(
+                telauth_voipbin::types::LoginRequest::builder()
+                    .username("alice")
+                    .password(SENTINEL),
+            )
             .send()
             .await
             .unwrap();

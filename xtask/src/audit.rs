@@ -1,90 +1,118 @@
-//! The version audit: `xtask/versions.json`, written by `cargo xtask generate` beside the tool
-//! that writes it, records per provider crate the version that was last generated and the
-//! sha256 of its spec and of its generated code. A crate whose generated code changed while its
-//! version did not fails the audit, which says what to bump.
+//! The version audit: what changed in each published crate since its last release, and the
+//! version that change needs.
+//!
+//! A release is recorded by `cargo xtask publish --execute` (crates.io): `xtask/releases.json`
+//! gets each crate's released version, with, for a provider crate, the sha256 of its spec and of
+//! its generated code; and `xtask/released/<provider>.yaml` keeps the released spec's text. The
+//! audit compares each spec with its released text ([`crate::compat`]) and prints one line per
+//! changed crate, `<crate>: compatible|breaking: <changes> -> next version <x.y.z>`; it fails
+//! while a crate's version is behind that next version. `telauth` re-exports the provider
+//! types, so it takes the largest change of the providers. A crate never released has nothing
+//! to compare with and takes any change.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::fs;
 use std::path::Path;
 
+use semver::Version;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
+use crate::compat::{Change, Class};
 use crate::output::{GENERATED, body};
 use crate::providers::{PROVIDERS, Provider};
 use crate::spec::sha256;
 
-/// Where the record lives, relative to the workspace root.
-pub const RECORD: &str = "xtask/versions.json";
+/// Where the releases are recorded, relative to the workspace root.
+pub const RECORD: &str = "xtask/releases.json";
 
-/// What is recorded for one crate.
+/// The folder holding each provider's spec as last released, relative to the workspace root.
+pub const RELEASED_SPECS: &str = "xtask/released";
+
+/// The facade, which re-exports the provider crates' types.
+pub const FACADE: &str = "telauth";
+
+/// What is recorded of one crate's last release.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
-    /// The crate's version.
+pub struct Release {
+    /// The version released.
     pub version: String,
-    /// The sha256 of its spec.
-    pub spec_sha256: String,
-    /// The sha256 of its generated files, headers left out.
-    pub generated_sha256: String,
+    /// The sha256 of its spec (provider crates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_sha256: Option<String>,
+    /// The sha256 of its generated files, headers left out (provider crates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_sha256: Option<String>,
 }
 
-/// A problem the audit found.
+/// The audit of one crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Finding {
-    /// The generated code changed and the version did not.
-    NeedsBump {
-        /// The crate.
-        krate: String,
-        /// Its unchanged version.
-        version: String,
-    },
-    /// The record does not match the crate (new, or bumped without regenerating).
-    Unrecorded {
-        /// The crate.
-        krate: String,
-    },
+pub struct Verdict {
+    /// The crate.
+    pub krate: String,
+    /// Its version in the work tree.
+    pub version: String,
+    /// Its last released version, if any.
+    pub released: Option<String>,
+    /// What changed since that release, each once; empty when nothing did.
+    pub changes: Vec<Change>,
+    /// The version the changes need: the release bumped by the largest change.
+    pub next: Option<String>,
 }
 
-impl std::fmt::Display for Finding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NeedsBump { krate, version } => {
-                let (compatible, breaking) = bumps(version);
-                write!(
-                    f,
-                    "{krate}: its generated code changed but its version is still {version}; bump \
-                     `version` in its Cargo.toml to {compatible} (compatible) or {breaking} \
-                     (breaking; `cargo xtask semver` tells which), then run `cargo xtask generate`"
-                )
-            }
-            Self::Unrecorded { krate } => write!(
-                f,
-                "{krate}: {RECORD} does not record its current version and code; run `cargo xtask generate`"
-            ),
+impl Verdict {
+    /// The largest change, if any.
+    pub fn class(&self) -> Option<Class> {
+        self.changes.iter().map(|change| change.class).max()
+    }
+
+    /// Whether the crate's version is below the one its changes need.
+    pub fn behind(&self) -> bool {
+        match (&self.next, parse(&self.version)) {
+            (Some(next), Ok(version)) => parse(next).is_ok_and(|next| version < next),
+            _ => false,
         }
     }
 }
 
-/// The next compatible and breaking versions after `version` (semver, `0.x` counting the minor
-/// as breaking).
-fn bumps(version: &str) -> (String, String) {
-    let parts: Vec<u64> = version.split('.').map(|p| p.parse().unwrap_or(0)).collect();
-    let (major, minor, patch) = (
-        parts[0],
-        parts.get(1).copied().unwrap_or(0),
-        parts.get(2).copied().unwrap_or(0),
-    );
-    if major == 0 {
-        (
-            format!("0.{minor}.{}", patch + 1),
-            format!("0.{}.0", minor + 1),
-        )
-    } else {
-        (
-            format!("{major}.{}.0", minor + 1),
-            format!("{}.0.0", major + 1),
-        )
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(class) = self.class() else {
+            return match &self.released {
+                Some(released) => write!(f, "{}: unchanged since {released}", self.krate),
+                None => write!(f, "{}: {} not released yet", self.krate, self.version),
+            };
+        };
+        let phrases: Vec<&str> = self.changes.iter().map(|c| c.phrase.as_str()).collect();
+        write!(f, "{}: {class}: {}", self.krate, phrases.join("; "))?;
+        match &self.next {
+            Some(next) if self.behind() => write!(
+                f,
+                " -> next version {next} (Cargo.toml still says {}; bump it and CHANGELOG.md)",
+                self.version
+            ),
+            Some(next) => write!(f, " -> next version {next}"),
+            None => write!(f, " -> next version {} (not released yet)", self.version),
+        }
     }
+}
+
+/// The version after `version` for a change of `class`: the patch for a compatible change and
+/// the minor for a breaking one while the major is 0, else the minor and the major.
+pub fn bump(version: &str, class: Class) -> Result<String, String> {
+    let version = parse(version)?;
+    let next = match (version.major, class) {
+        (0, Class::Compatible) => Version::new(0, version.minor, version.patch + 1),
+        (0, Class::Breaking) => Version::new(0, version.minor + 1, 0),
+        (major, Class::Compatible) => Version::new(major, version.minor + 1, 0),
+        (major, Class::Breaking) => Version::new(major + 1, 0, 0),
+    };
+    Ok(next.to_string())
+}
+
+fn parse(version: &str) -> Result<Version, String> {
+    Version::parse(version).map_err(|error| format!("`{version}` is not a version: {error}"))
 }
 
 fn read(path: &Path) -> Result<String, Error> {
@@ -94,7 +122,7 @@ fn read(path: &Path) -> Result<String, Error> {
     })
 }
 
-/// The crate's package name and version, from its manifest's `[package]` table.
+/// A provider crate's package name and version, from its manifest's `[package]` table.
 fn package(root: &Path, provider: &Provider) -> Result<(String, String), Error> {
     let path = root.join(provider.crate_dir).join("Cargo.toml");
     crate::manifest::package(&path)?.ok_or_else(|| Error::Invalid {
@@ -106,38 +134,48 @@ fn package(root: &Path, provider: &Provider) -> Result<(String, String), Error> 
     })
 }
 
-/// What the record would say for each provider crate now.
-fn current(root: &Path) -> Result<BTreeMap<String, Entry>, Error> {
-    PROVIDERS
-        .iter()
-        .map(|provider| {
-            let (name, version) = package(root, provider)?;
-            let mut code = String::new();
-            for file in GENERATED {
-                let path = root.join(provider.crate_dir).join(file);
-                let text = read(&path)?;
-                // The header names the spec's sha256, which is recorded on its own.
-                code.push_str(body(&text).ok_or_else(|| {
-                    Error::Invalid {
-                        path,
-                        place: "header".into(),
-                        message: "a generated file must start with the header `cargo xtask \
-                              generate` writes; run it"
-                            .into(),
-                    }
-                })?);
-            }
-            let entry = Entry {
-                version,
-                spec_sha256: sha256(read(&root.join(provider.spec))?.as_bytes()),
-                generated_sha256: sha256(code.as_bytes()),
-            };
-            Ok((name, entry))
+/// The facade's version: the workspace's `[workspace.package]` version.
+fn facade_version(root: &Path) -> Result<String, Error> {
+    let path = root.join("Cargo.toml");
+    crate::manifest::read(&path)?
+        .get("workspace")
+        .and_then(|workspace| workspace.get("package"))
+        .and_then(|package| package.get("version"))
+        .and_then(|version| version.as_str())
+        .map(str::to_string)
+        .ok_or(Error::Invalid {
+            path,
+            place: "workspace.package.version".into(),
+            message: "the workspace needs a version, which telauth and its siblings take".into(),
         })
-        .collect()
 }
 
-fn recorded(root: &Path) -> Result<BTreeMap<String, Entry>, Error> {
+/// The sha256 of a provider crate's generated files, headers left out.
+fn generated_sha256(root: &Path, provider: &Provider) -> Result<String, Error> {
+    let mut code = String::new();
+    for file in GENERATED {
+        let path = root.join(provider.crate_dir).join(file);
+        let text = read(&path)?;
+        // The header names the spec's sha256, which is compared on its own.
+        code.push_str(body(&text).ok_or_else(|| {
+            Error::Invalid {
+                path,
+                place: "header".into(),
+                message: "a generated file must start with the header `cargo xtask generate` \
+                      writes; run it"
+                    .into(),
+            }
+        })?);
+    }
+    Ok(sha256(code.as_bytes()))
+}
+
+fn released_spec(provider: &Provider) -> String {
+    format!("{RELEASED_SPECS}/{}.yaml", provider.name)
+}
+
+/// The recorded releases (none when the record does not exist).
+pub fn releases(root: &Path) -> Result<BTreeMap<String, Release>, Error> {
     let path = root.join(RECORD);
     match fs::read_to_string(&path) {
         Ok(text) => serde_json::from_str(&text).map_err(|error| Error::Parse {
@@ -149,64 +187,152 @@ fn recorded(root: &Path) -> Result<BTreeMap<String, Entry>, Error> {
     }
 }
 
-/// The problems with the record; none when every crate's version follows its generated code.
-pub fn audit(root: &Path) -> Result<Vec<Finding>, Error> {
-    let recorded = recorded(root)?;
-    Ok(current(root)?
-        .into_iter()
-        .filter_map(|(krate, now)| match recorded.get(&krate) {
-            Some(then) if then == &now => None,
-            Some(then)
-                if then.version == now.version && then.generated_sha256 != now.generated_sha256 =>
-            {
-                Some(Finding::NeedsBump {
-                    krate,
-                    version: now.version,
-                })
-            }
-            _ => Some(Finding::Unrecorded { krate }),
-        })
-        .collect())
-}
-
-/// Records the crates that are new or whose version changed, and the spec of those whose code
-/// did not change; leaves a crate whose code changed without a bump for the audit to report.
-/// Answers the crates it recorded.
-pub fn update(root: &Path) -> Result<Vec<String>, Error> {
-    let mut record = recorded(root)?;
-    let mut changed = Vec::new();
-    for (krate, now) in current(root)? {
-        let keep = record.get(&krate).is_some_and(|then| {
-            then == &now
-                || (then.version == now.version && then.generated_sha256 != now.generated_sha256)
+/// What changed in a provider crate since `release`.
+fn provider_changes(
+    root: &Path,
+    provider: &Provider,
+    release: &Release,
+) -> Result<Vec<Change>, Error> {
+    let spec_text = read(&root.join(provider.spec))?;
+    let spec_changed = release.spec_sha256.as_deref() != Some(&sha256(spec_text.as_bytes()));
+    let code_changed =
+        release.generated_sha256.as_deref() != Some(&generated_sha256(root, provider)?);
+    if !spec_changed && !code_changed {
+        return Ok(Vec::new());
+    }
+    if !spec_changed {
+        return Ok(vec![Change {
+            class: Class::Breaking,
+            phrase: "the generated code changed with the spec unchanged (a generator change: \
+                     `cargo xtask semver` tells what it breaks)"
+                .into(),
+        }]);
+    }
+    let then = crate::spec::load(root, &released_spec(provider))?;
+    let now = crate::spec::load(root, provider.spec)?;
+    let mut changes = crate::compat::compare(&then.api, &now.api);
+    if changes.is_empty() {
+        changes.push(Change {
+            class: Class::Compatible,
+            phrase: "changes descriptions or examples only".into(),
         });
-        if !keep {
-            record.insert(krate.clone(), now);
-            changed.push(krate);
-        }
     }
-    if !changed.is_empty() {
-        let text = serde_json::to_string_pretty(&record).unwrap_or_default() + "\n";
-        crate::output::write_atomically(&root.join(RECORD), &text)?;
-    }
-    Ok(changed)
+    Ok(changes)
 }
 
-/// The provider crates whose version or generated code differs from the record: the changed ones.
+/// One verdict per provider crate, then one for the facade.
+pub fn audit(root: &Path) -> Result<Vec<Verdict>, Error> {
+    let releases = releases(root)?;
+    let mut verdicts = Vec::new();
+    for provider in PROVIDERS {
+        let (krate, version) = package(root, provider)?;
+        let release = releases.get(&krate);
+        let changes = match release {
+            Some(release) => provider_changes(root, provider, release)?,
+            None => Vec::new(),
+        };
+        verdicts.push(verdict(krate, version, release, changes)?);
+    }
+    let changes = verdicts
+        .iter()
+        .filter_map(|verdict| {
+            Some(Change {
+                class: verdict.class()?,
+                phrase: format!("re-exports {} ({})", verdict.krate, verdict.class()?),
+            })
+        })
+        .collect();
+    let facade = verdict(
+        FACADE.into(),
+        facade_version(root)?,
+        releases.get(FACADE),
+        changes,
+    )?;
+    verdicts.push(facade);
+    Ok(verdicts)
+}
+
+fn verdict(
+    krate: String,
+    version: String,
+    release: Option<&Release>,
+    changes: Vec<Change>,
+) -> Result<Verdict, Error> {
+    let class = changes.iter().map(|change| change.class).max();
+    let next =
+        match (release, class) {
+            (Some(release), Some(class)) => Some(bump(&release.version, class).map_err(
+                |message| Error::Invalid {
+                    path: RECORD.into(),
+                    place: krate.clone(),
+                    message,
+                },
+            )?),
+            _ => None,
+        };
+    Ok(Verdict {
+        krate,
+        version,
+        released: release.map(|release| release.version.clone()),
+        changes,
+        next,
+    })
+}
+
+/// The crates that changed since their last release.
 pub fn changed(root: &Path) -> Result<Vec<String>, Error> {
     Ok(audit(root)?
         .into_iter()
-        .map(|finding| match finding {
-            Finding::NeedsBump { krate, .. } | Finding::Unrecorded { krate } => krate,
-        })
+        .filter(|verdict| !verdict.changes.is_empty())
+        .map(|verdict| verdict.krate)
         .collect())
+}
+
+/// Records `crates` as released at their current versions: each provider crate with its spec's
+/// text and the sha256 of its spec and generated code. Other crates are left as they are.
+pub fn record_release(root: &Path, crates: &[String]) -> Result<(), Error> {
+    let mut record = releases(root)?;
+    for provider in PROVIDERS {
+        let (krate, version) = package(root, provider)?;
+        if !crates.contains(&krate) {
+            continue;
+        }
+        let text = read(&root.join(provider.spec))?;
+        let folder = root.join(RELEASED_SPECS);
+        fs::create_dir_all(&folder).map_err(|source| Error::Write {
+            path: folder,
+            source,
+        })?;
+        crate::output::write_atomically(&root.join(released_spec(provider)), &text)?;
+        let release = Release {
+            version,
+            spec_sha256: Some(sha256(text.as_bytes())),
+            generated_sha256: Some(generated_sha256(root, provider)?),
+        };
+        record.insert(krate, release);
+    }
+    if crates.iter().any(|krate| krate == FACADE) {
+        let release = Release {
+            version: facade_version(root)?,
+            spec_sha256: None,
+            generated_sha256: None,
+        };
+        record.insert(FACADE.into(), release);
+    }
+    let text = serde_json::to_string_pretty(&record).unwrap_or_default() + "\n";
+    crate::output::write_atomically(&root.join(RECORD), &text)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{Class, bump};
+
     #[test]
     fn bumps_follow_semver() {
-        assert_eq!(super::bumps("0.1.0"), ("0.1.1".into(), "0.2.0".into()));
-        assert_eq!(super::bumps("1.4.2"), ("1.5.0".into(), "2.0.0".into()));
+        assert_eq!(bump("0.1.0", Class::Compatible).unwrap(), "0.1.1");
+        assert_eq!(bump("0.1.3", Class::Breaking).unwrap(), "0.2.0");
+        assert_eq!(bump("1.4.2", Class::Compatible).unwrap(), "1.5.0");
+        assert_eq!(bump("1.4.2", Class::Breaking).unwrap(), "2.0.0");
+        assert!(bump("one", Class::Breaking).is_err());
     }
 }

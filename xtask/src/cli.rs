@@ -34,8 +34,13 @@ enum Command {
         #[arg(long, hide = true)]
         root: Option<PathBuf>,
     },
-    /// Check that every provider crate whose generated code changed has a new version.
-    Audit,
+    /// Compare each spec with its last release: one line per crate, `compatible` or
+    /// `breaking` with each change and the next version; fail while a version is behind it.
+    Audit {
+        /// The workspace root (by default, the one this tool was built in).
+        #[arg(long, hide = true)]
+        root: Option<PathBuf>,
+    },
     /// Measure overhead, token cache, generation, build cost and the sandbox; write
     /// BENCHMARKS.md and print a summary line.
     Bench,
@@ -99,12 +104,7 @@ pub fn run(
             let mode = if check { Mode::Check } else { Mode::Write };
             let started = Instant::now();
             match crate::generate(&root, provider.as_deref(), mode) {
-                Ok(generation) => {
-                    for krate in &generation.recorded {
-                        let _ = writeln!(out, "recorded {krate} in {}", crate::audit::RECORD);
-                    }
-                    report(&generation.reports, started, out, err)
-                }
+                Ok(generation) => report(&generation.reports, started, out, err),
                 Err(error) => {
                     let outcome = match error {
                         crate::Error::Write { .. } => {
@@ -118,26 +118,7 @@ pub fn run(
                 }
             }
         }
-        Command::Audit => match crate::audit::audit(&crate::workspace_root()) {
-            Ok(findings) if findings.is_empty() => {
-                let _ = writeln!(
-                    out,
-                    "audit: every provider crate's version follows its generated code ({})",
-                    crate::audit::RECORD
-                );
-                ExitCode::SUCCESS
-            }
-            Ok(findings) => {
-                for finding in findings {
-                    let _ = writeln!(err, "error: {finding}");
-                }
-                ExitCode::FAILURE
-            }
-            Err(error) => {
-                let _ = writeln!(err, "error: {error}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Audit { root } => audit(&root.unwrap_or_else(crate::workspace_root), out, err),
         Command::Msrv => match crate::msrv::check(&crate::workspace_root()) {
             Ok((declared, too_new)) if too_new.is_empty() => {
                 let _ = writeln!(
@@ -200,6 +181,35 @@ pub fn run(
     }
 }
 
+/// Prints one line per crate; those behind their next version as errors, which fail.
+fn audit(root: &std::path::Path, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    let verdicts = match crate::audit::audit(root) {
+        Ok(verdicts) => verdicts,
+        Err(error) => {
+            let _ = writeln!(err, "error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut code = ExitCode::SUCCESS;
+    for verdict in &verdicts {
+        if verdict.behind() {
+            let _ = writeln!(err, "error: {verdict}");
+            code = ExitCode::FAILURE;
+        } else {
+            let _ = writeln!(out, "{verdict}");
+        }
+    }
+    if code == ExitCode::SUCCESS {
+        let _ = writeln!(
+            out,
+            "audit: every crate's version is at least what its changes since its release need \
+             ({})",
+            crate::audit::RECORD
+        );
+    }
+    code
+}
+
 fn semver(package: Option<String>, out: &mut dyn Write) -> Result<ExitCode, crate::Error> {
     let root = crate::workspace_root();
     let installed =
@@ -237,12 +247,12 @@ fn publish(
     out: &mut dyn Write,
 ) -> Result<(), crate::Error> {
     let root = crate::workspace_root();
-    // Nothing is sent while a version is behind its generated code.
-    let findings = crate::audit::audit(&root)?;
-    if let Some(finding) = findings.first() {
+    // Nothing is sent while a version is behind what its changes need.
+    let verdicts = crate::audit::audit(&root)?;
+    if let Some(verdict) = verdicts.iter().find(|verdict| verdict.behind()) {
         return Err(crate::Error::Command {
             command: "cargo xtask audit".into(),
-            message: format!("{finding}; nothing was published"),
+            message: format!("{verdict}; nothing was published"),
         });
     }
     let crates = crate::publish::order(&crate::publish::publishable(&root)?)?;
@@ -265,7 +275,19 @@ fn publish(
     if execute {
         let lines = match &registry {
             Some(registry) => crate::publish::execute_to(&root, &crates, registry)?,
-            None => crate::publish::execute(&root, &crates, allow_dirty)?,
+            None => {
+                let lines = crate::publish::execute(&root, &crates, allow_dirty)?;
+                // Every crate is on crates.io at its version now: the audit compares with it.
+                let names: Vec<String> = crates.iter().map(|krate| krate.name.clone()).collect();
+                crate::audit::record_release(&root, &names)?;
+                let _ = writeln!(
+                    out,
+                    "recorded the release in {}; commit it with {}/",
+                    crate::audit::RECORD,
+                    crate::audit::RELEASED_SPECS
+                );
+                lines
+            }
         };
         for line in lines {
             let _ = writeln!(out, "{line}");

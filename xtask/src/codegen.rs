@@ -69,8 +69,12 @@ pub fn generate(provider: &str, spec: &Spec) -> Result<Sources, Failure> {
     without_api_version(&mut client, operation_count(&api))?;
     with_runtime_bodies(&mut client);
     with_runtime_decoding(&mut client)?;
+    let string_enums = crate::open_types::open_types(&mut client).map_err(|message| Failure {
+        place: None,
+        message,
+    })?;
     Ok(Sources {
-        module: format(module(&spec.rel_path))?,
+        module: format(module(&spec.rel_path, !string_enums.is_empty()))?,
         client: prettyplease::unparse(&client),
         auth: format(auth)?,
         extra_dependencies,
@@ -89,8 +93,10 @@ fn operation_count(api: &OpenAPI) -> usize {
 }
 
 /// `src/generated/mod.rs`: the client and the credential layer, re-exported at the crate root by
-/// the crate's hand-written `lib.rs`.
-fn module(spec: &str) -> TokenStream {
+/// the crate's hand-written `lib.rs`, with `UnknownValue` when an enum's `Unknown` variant holds
+/// one.
+fn module(spec: &str, has_enums: bool) -> TokenStream {
+    let unknown = has_enums.then(|| quote! { pub use telauth_runtime::UnknownValue; });
     let doc = format!(
         " Everything in this folder is generated from `{spec}` by `cargo xtask generate`: the \
          client and its types (`client.rs`) and the credential layer (`auth.rs`)."
@@ -104,6 +110,7 @@ fn module(spec: &str) -> TokenStream {
 
         pub use auth::Credentials;
         pub use client::*;
+        #unknown
     }
 }
 

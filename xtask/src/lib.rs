@@ -5,10 +5,12 @@ pub mod audit;
 pub mod bench;
 pub mod cli;
 mod codegen;
+pub mod compat;
 mod error;
 mod manifest;
 pub mod msrv;
 mod normalize;
+mod open_types;
 mod output;
 mod process;
 mod providers;
@@ -62,8 +64,6 @@ impl ProviderReport {
 pub struct Generation {
     /// One report per provider, in the order generated.
     pub reports: Vec<ProviderReport>,
-    /// The crates newly recorded in [`audit::RECORD`] (in [`Mode::Write`] only).
-    pub recorded: Vec<String>,
 }
 
 /// The workspace root this xtask was built in.
@@ -74,8 +74,7 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// Generates the crates of the providers selected by `provider` (all when `None`) under `root`,
-/// and in [`Mode::Write`] records the versions of new or bumped crates (see [`audit::update`]).
+/// Generates the crates of the providers selected by `provider` (all when `None`) under `root`.
 ///
 /// Every spec is parsed and generated, and every changed file written to a temporary file,
 /// before any file is replaced (by renaming), so an error in a spec leaves every file as it
@@ -109,14 +108,12 @@ pub fn generate(root: &Path, provider: Option<&str>, mode: Mode) -> Result<Gener
             notes: sources.notes,
         });
     }
-    let mut recorded = Vec::new();
     if mode == Mode::Write {
         let mut files: Vec<&mut GeneratedFile> = reports
             .iter_mut()
             .flat_map(|report| &mut report.files)
             .collect();
         output::write(root, &mut files)?;
-        recorded = audit::update(root)?;
     }
-    Ok(Generation { reports, recorded })
+    Ok(Generation { reports })
 }

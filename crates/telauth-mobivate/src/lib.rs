@@ -10,10 +10,11 @@
 //! async fn check_current_key() -> Result<(), Box<dyn std::error::Error>> {
 //!     let key = Client::new(BASE_URL, Credentials::none())
 //!         .getkey()
-//!         .body(KeyRequest {
-//!             username: "your-username".into(),
-//!             password: "your-password".into(),
-//!         })
+//!         .body(
+//!             KeyRequest::builder()
+//!                 .username("your-username")
+//!                 .password("your-password"),
+//!         )
 //!         .send()
 //!         .await?
 //!         .into_inner()

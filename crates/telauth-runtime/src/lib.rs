@@ -10,6 +10,7 @@
 //!   an error or a response;
 //! - [`form_urlencoded`], form bodies with arrays as repeated keys;
 //! - [`decode`], JSON answers decoded without keeping a body that failed to decode;
+//! - [`UnknownValue`], the text of an enum value added to a spec after the client was generated;
 //! - [`secure_client`], the rules of every HTTP client that carries credentials: no redirects,
 //!   no `Referer`, no proxy for plain `http`, TLS 1.2 at least.
 //!
@@ -21,6 +22,7 @@ mod decode;
 mod form;
 mod secret;
 mod transport;
+mod unknown;
 
 pub use client::{InvalidServerVariable, dns_label, secure_client};
 pub use credentials::{AuthError, Credential, CredentialSet, Location, Scheme};
@@ -28,3 +30,4 @@ pub use decode::decode;
 pub use form::{form_urlencoded, json_body};
 pub use secret::{Secret, expose_secrets};
 pub use transport::execute;
+pub use unknown::UnknownValue;

@@ -2,8 +2,13 @@
 //! SignalWire, for tests, examples and development without accounts or network.
 //!
 //! One server serves the four providers, each under its own prefix (`/smsbeta`, `/voipbin`,
-//! `/mobivate`, `/signalwire`) followed by the provider's own API path. It keeps its state in
-//! memory and accepts the demo credentials in [`SandboxInfo`]:
+//! `/mobivate`, `/signalwire`) followed by the provider's own API path, at each provider's
+//! `origin`. Each provider is also served at the root of a port of its own, its `host`
+//! (`127.0.0.1:PORT`), for code that takes a host rather than an origin: the providers' own SDKs
+//! run against it unchanged (SignalWire's Python SDK speaks plain `http` to a loopback
+//! `SIGNALWIRE_SPACE=127.0.0.1:PORT`). Both ways reach the same state, the same record
+//! ([`Sandbox::exchanges`]) and the same limits. It keeps its state in memory and accepts the
+//! demo credentials in [`SandboxInfo`]:
 //! - SMSBeta checks the md5 digest of the password (a wrong one is a 401);
 //! - VoIPBIN issues signed JWTs valid 7 days (see [`Sandbox::advance_clock`]) and looks for a
 //!   credential where its server does: cookie `token` or `accesskey`, then `?token=` or
@@ -26,6 +31,8 @@
 //! let sandbox = telauth_sandbox::Sandbox::start("127.0.0.1:0".parse().unwrap()).await?;
 //! let voipbin = &sandbox.info().voipbin;
 //! assert!(voipbin.origin.ends_with("/voipbin"));
+//! // The same API at the root of VoIPBIN's own port: `http://{host}/auth/login`.
+//! assert!(voipbin.host.starts_with("127.0.0.1:"));
 //! sandbox.stop().await;
 //! # Ok(()) }
 //! ```
@@ -52,7 +59,8 @@ use axum::extract::{Request, State as Shared};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use serde::Serialize;
-use tokio::sync::oneshot;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use state::State;
@@ -93,6 +101,9 @@ pub struct SandboxInfo {
 pub struct SmsBetaInfo {
     /// The origin to give a client (the API's paths follow it).
     pub origin: String,
+    /// `ADDRESS:PORT` of SMSBeta's own port, where the API's paths start at the root:
+    /// `http://{host}` is an origin too, for code that takes a host.
+    pub host: String,
     /// The account mail.
     pub mail: String,
     /// The account password (send its md5 digest).
@@ -104,6 +115,9 @@ pub struct SmsBetaInfo {
 pub struct AccountInfo {
     /// The origin to give a client (the API's paths follow it).
     pub origin: String,
+    /// `ADDRESS:PORT` of the provider's own port, where the API's paths start at the root:
+    /// `http://{host}` is an origin too, for code that takes a host.
+    pub host: String,
     /// The username.
     pub username: String,
     /// The password.
@@ -115,6 +129,9 @@ pub struct AccountInfo {
 pub struct SignalWireInfo {
     /// The origin to give a client; `/api/laml/2010-04-01` follows it.
     pub origin: String,
+    /// `ADDRESS:PORT` of SignalWire's own port, where `/api/laml/2010-04-01` starts at the root:
+    /// give it where a SignalWire SDK takes a space's host (`SIGNALWIRE_SPACE`).
+    pub host: String,
     /// The space name.
     pub space: String,
     /// The project id.
@@ -125,20 +142,35 @@ pub struct SignalWireInfo {
     pub subproject_id: String,
 }
 
-/// A running sandbox. It stops when [`Sandbox::stop`] is called or when it is dropped.
+/// A running sandbox: its shared port and each provider's own port. It stops when
+/// [`Sandbox::stop`] is called or when it is dropped.
 #[derive(Debug)]
 pub struct Sandbox {
     info: SandboxInfo,
     state: Arc<State>,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<io::Result<()>>>,
+    shutdown: Option<watch::Sender<bool>>,
+    tasks: Vec<JoinHandle<io::Result<()>>>,
 }
 
 /// What the logging and recording layer needs.
 struct Context {
     state: Arc<State>,
     log: bool,
+    /// Put before the paths recorded and logged: empty on the shared port, where the provider
+    /// prefix is already in the path; the provider's prefix on its own port.
+    prefix: &'static str,
 }
+
+/// What builds a provider's routes.
+type Routes = fn() -> Router<Arc<State>>;
+
+/// Each provider's prefix on the shared port, and its routes.
+const PROVIDERS: [(&str, Routes); 4] = [
+    ("/smsbeta", smsbeta::routes),
+    ("/voipbin", voipbin::routes),
+    ("/mobivate", mobivate::routes),
+    ("/signalwire", signalwire::routes),
+];
 
 impl Sandbox {
     /// Starts a sandbox on `addr` (port 0 picks a free port) that logs nothing.
@@ -153,34 +185,39 @@ impl Sandbox {
     }
 
     async fn serve(addr: SocketAddr, log: bool) -> io::Result<Self> {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
-        let origin = format!("http://{}", listener.local_addr()?);
+        let listener = TcpListener::bind(addr).await?;
+        let local = listener.local_addr()?;
+        // Each provider's own port, on the same address.
+        let mut own = Vec::with_capacity(PROVIDERS.len());
+        for _ in PROVIDERS {
+            own.push(TcpListener::bind(SocketAddr::new(local.ip(), 0)).await?);
+        }
+        let hosts = PROVIDERS
+            .iter()
+            .zip(&own)
+            .map(|((prefix, _), listener)| Ok((*prefix, listener.local_addr()?.to_string())))
+            .collect::<io::Result<Vec<_>>>()?;
         let state = Arc::new(State::new());
-        let context = Arc::new(Context {
-            state: Arc::clone(&state),
-            log,
-        });
-        let app = Router::new()
-            .nest("/smsbeta", smsbeta::routes())
-            .nest("/voipbin", voipbin::routes())
-            .nest("/mobivate", mobivate::routes())
-            .nest("/signalwire", signalwire::routes())
-            .with_state(Arc::clone(&state))
-            .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
-            .layer(middleware::from_fn_with_state(context, record));
-        let (shutdown, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        let shared = PROVIDERS
+            .iter()
+            .fold(Router::new(), |app, (prefix, routes)| {
+                app.nest(prefix, routes())
+            });
+        let (shutdown, stopped) = watch::channel(false);
+        let mut tasks = vec![spawn(
+            listener,
+            finish(shared, &state, log, ""),
+            stopped.clone(),
+        )];
+        for ((prefix, routes), listener) in PROVIDERS.iter().zip(own) {
+            let app = finish(routes(), &state, log, prefix);
+            tasks.push(spawn(listener, app, stopped.clone()));
+        }
         Ok(Self {
-            info: info(&origin),
+            info: info(&format!("http://{local}"), &hosts),
             state,
             shutdown: Some(shutdown),
-            task: Some(task),
+            tasks,
         })
     }
 
@@ -229,12 +266,13 @@ impl Sandbox {
         self.state.data().exchanges.iter().cloned().collect()
     }
 
-    /// Stops accepting requests, lets those under way finish, and waits for the server to end.
+    /// Stops accepting requests on every port, lets those under way finish, and waits for the
+    /// servers to end.
     pub async fn stop(mut self) {
         if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
+            let _ = shutdown.send(true);
         }
-        if let Some(task) = self.task.take() {
+        for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
         }
     }
@@ -243,20 +281,63 @@ impl Sandbox {
 impl Drop for Sandbox {
     fn drop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
+            let _ = shutdown.send(true);
         }
     }
 }
 
-fn info(origin: &str) -> SandboxInfo {
+/// `routes` with the state, the body limit, and the recording and logging layer.
+fn finish(
+    routes: Router<Arc<State>>,
+    state: &Arc<State>,
+    log: bool,
+    prefix: &'static str,
+) -> Router {
+    let context = Arc::new(Context {
+        state: Arc::clone(state),
+        log,
+        prefix,
+    });
+    routes
+        .with_state(Arc::clone(state))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(context, record))
+}
+
+/// Serves `app` on `listener` until `stopped` says so, or its sender is gone.
+fn spawn(
+    listener: TcpListener,
+    app: Router,
+    mut stopped: watch::Receiver<bool>,
+) -> JoinHandle<io::Result<()>> {
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            })
+            .await
+    })
+}
+
+/// The info for the shared port's `origin` and the providers' own `hosts`, by prefix.
+fn info(origin: &str, hosts: &[(&str, String)]) -> SandboxInfo {
+    let host = |provider: &str| {
+        hosts
+            .iter()
+            .find(|(prefix, _)| prefix.strip_prefix('/') == Some(provider))
+            .map(|(_, host)| host.clone())
+            .unwrap_or_default()
+    };
     let account = |provider: &str, username: &str, password: &str| AccountInfo {
         origin: format!("{origin}/{provider}"),
+        host: host(provider),
         username: username.into(),
         password: password.into(),
     };
     SandboxInfo {
         smsbeta: SmsBetaInfo {
             origin: format!("{origin}/smsbeta"),
+            host: host("smsbeta"),
             mail: demo::SMSBETA_MAIL.into(),
             password: demo::SMSBETA_PASSWORD.into(),
         },
@@ -264,6 +345,7 @@ fn info(origin: &str) -> SandboxInfo {
         mobivate: account("mobivate", demo::MOBIVATE_USERNAME, demo::MOBIVATE_PASSWORD),
         signalwire: SignalWireInfo {
             origin: format!("{origin}/signalwire"),
+            host: host("signalwire"),
             space: demo::SIGNALWIRE_SPACE.into(),
             project_id: demo::SIGNALWIRE_PROJECT_ID.into(),
             api_token: demo::SIGNALWIRE_API_TOKEN.into(),
@@ -272,10 +354,12 @@ fn info(origin: &str) -> SandboxInfo {
     }
 }
 
-/// Records each exchange (and logs it when asked), without the query or any body in the log.
+/// Records each exchange (and logs it when asked), without the query or any body in the log. A
+/// path that reached a provider's own port is recorded and logged with the provider's prefix, as
+/// the shared port would see it.
 async fn record(Shared(context): Shared<Arc<Context>>, request: Request, next: Next) -> Response {
     let method = request.method().to_string();
-    let path = request.uri().path().to_string();
+    let path = format!("{}{}", context.prefix, request.uri().path());
     let response = next.run(request).await;
     let (mut parts, body) = response.into_parts();
     // `Date` by the sandbox's clock, which `set_clock` may have moved: a server whose clock

@@ -1,10 +1,11 @@
-//! `telauth-sandbox`: the four providers' credential APIs, offline, on one port.
+//! `telauth-sandbox`: the four providers' credential APIs, offline, on one port under prefixes
+//! and each at the root of a port of its own.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
 /// Serves until Ctrl-C or SIGTERM. The first line on stdout is one JSON object with each
-/// provider's base URL and demo credentials; then one line per request.
+/// provider's origin, host and demo credentials; then one line per request.
 #[tokio::main]
 async fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -14,6 +15,9 @@ async fn main() -> ExitCode {
         (Some("-h" | "--help"), ..) => {
             println!(
                 "usage: telauth-sandbox [--listen ADDRESS:PORT]   (default 127.0.0.1:8080; port 0 picks one)"
+            );
+            println!(
+                "each provider is also served at the root of a free port of its own on ADDRESS: its `host` in the first line"
             );
             return ExitCode::SUCCESS;
         }

@@ -59,7 +59,9 @@ pub struct ProjectToken {
 pub struct Exchange {
     /// The request's method.
     pub method: String,
-    /// The request's path, with the provider prefix and without the query.
+    /// The request's path without the query, with the provider prefix: a request to a
+    /// provider's own port (its `host`) is recorded as the shared port would see it, the
+    /// provider's prefix before its path.
     pub path: String,
     /// The status answered.
     pub status: u16,

@@ -19,12 +19,12 @@ fn first_line_is_json_then_one_line_per_request_until_sigterm() {
     stdout.read_line(&mut first).unwrap();
     let info: Value = serde_json::from_str(&first).expect("the first line is one JSON object");
     for (provider, fields) in [
-        ("smsbeta", &["origin", "mail", "password"][..]),
-        ("voipbin", &["origin", "username", "password"]),
-        ("mobivate", &["origin", "username", "password"]),
+        ("smsbeta", &["origin", "host", "mail", "password"][..]),
+        ("voipbin", &["origin", "host", "username", "password"]),
+        ("mobivate", &["origin", "host", "username", "password"]),
         (
             "signalwire",
-            &["origin", "space", "project_id", "api_token"],
+            &["origin", "host", "space", "project_id", "api_token"],
         ),
     ] {
         for field in fields {
@@ -38,6 +38,8 @@ fn first_line_is_json_then_one_line_per_request_until_sigterm() {
             base.starts_with("http://127.0.0.1:") && base.ends_with(provider),
             "{base}"
         );
+        let host = info[provider]["host"].as_str().unwrap();
+        assert!(host.starts_with("127.0.0.1:"), "{host}");
     }
 
     // One request, with a secret in its query.
@@ -48,6 +50,21 @@ fn first_line_is_json_then_one_line_per_request_until_sigterm() {
         .to_string();
     let mut stream = TcpStream::connect(&address).unwrap();
     write!(stream, "GET /mobivate/auth/test?key=sentinel-secret HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    let mut log = String::new();
+    stdout.read_line(&mut log).unwrap();
+    assert_eq!(log.trim_end(), "GET /mobivate/auth/test 401");
+
+    // The same request at the root of Mobivate's own port is logged with its prefix.
+    let host = info["mobivate"]["host"].as_str().unwrap();
+    let mut stream = TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "GET /auth/test?key=sentinel-secret HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");

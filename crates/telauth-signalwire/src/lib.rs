@@ -24,11 +24,11 @@
 //!     let token = client
 //!         .create_token()
 //!         .account_sid(project)
-//!         .body(types::CreateTokenRequest {
-//!             name: "ci".parse()?,
-//!             permissions: vec![types::Permission::Messaging],
-//!             subproject_id: None,
-//!         })
+//!         .body(
+//!             types::CreateTokenRequest::builder()
+//!                 .name("ci")
+//!                 .permissions(vec![types::Permission::Messaging]),
+//!         )
 //!         .send()
 //!         .await?
 //!         .into_inner();

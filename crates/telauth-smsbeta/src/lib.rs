@@ -14,10 +14,11 @@
 //!     let client = Client::new(BASE_URL, Credentials::none());
 //!     let envelope = client
 //!         .login()
-//!         .body(LoginRequest {
-//!             mail: "user@example.com".into(),
-//!             password: password_md5.into(),
-//!         })
+//!         .body(
+//!             LoginRequest::builder()
+//!                 .mail("user@example.com")
+//!                 .password(password_md5),
+//!         )
 //!         .send()
 //!         .await?
 //!         .into_inner();

@@ -15,10 +15,11 @@
 //! async fn list_keys() -> Result<(), Box<dyn std::error::Error>> {
 //!     let login = Client::new(BASE_URL, Credentials::none())
 //!         .auth_login()
-//!         .body(LoginRequest {
-//!             username: "your-voipbin-username".into(),
-//!             password: "your-voipbin-password".into(),
-//!         })
+//!         .body(
+//!             LoginRequest::builder()
+//!                 .username("your-voipbin-username")
+//!                 .password("your-voipbin-password"),
+//!         )
 //!         .send()
 //!         .await?
 //!         .into_inner();

@@ -80,11 +80,10 @@ impl Mobivate {
         Self::new(&Config::from_env(PROVIDER))
     }
 
-    fn key_request(credentials: &MobivateCredentials) -> KeyRequest {
-        KeyRequest {
-            username: credentials.username.clone(),
-            password: credentials.password.clone(),
-        }
+    fn key_request(credentials: &MobivateCredentials) -> types::builder::KeyRequest {
+        KeyRequest::builder()
+            .username(credentials.username.clone())
+            .password(credentials.password.clone())
     }
 
     /// The account's current API key.

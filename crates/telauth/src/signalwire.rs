@@ -4,7 +4,8 @@
 use telauth_runtime::Secret;
 use telauth_signalwire::types::{
     CompatibilityErrorResponse, CompatibilityTokenValidationError, CreateTokenError,
-    CreateTokenRequest, TokenResponse, UpdateTokenError, UpdateTokenRequest,
+    CreateTokenRequest, CreateTokenRequestName, TokenResponse, UpdateTokenError,
+    UpdateTokenRequest,
 };
 use telauth_signalwire::{Client, Credentials};
 use uuid::Uuid;
@@ -51,12 +52,14 @@ macro_rules! union_error_body {
                 match self {
                     Self::ErrorResponse(error) => error.code(),
                     Self::TokenValidationError(error) => error.code(),
+                    _ => None,
                 }
             }
             fn message(&self) -> Option<String> {
                 match self {
                     Self::ErrorResponse(error) => error.message(),
                     Self::TokenValidationError(error) => error.message(),
+                    _ => None,
                 }
             }
         }
@@ -164,11 +167,12 @@ impl SignalWire {
             .client
             .create_token()
             .account_sid(self.project_id)
-            .body(CreateTokenRequest {
-                name: token_name(OPERATION, name)?,
-                permissions: permissions.to_vec(),
-                subproject_id,
-            });
+            .body(
+                CreateTokenRequest::builder()
+                    .name(token_name::<CreateTokenRequestName>(OPERATION, name)?)
+                    .permissions(permissions.to_vec())
+                    .subproject_id(subproject_id),
+            );
         call(PROVIDER, OPERATION, request.send()).await
     }
 
@@ -195,10 +199,9 @@ impl SignalWire {
                         .into(),
                 ));
             }
-            (name, permissions) => UpdateTokenRequest {
-                name: name.map(|name| token_name(OPERATION, name)).transpose()?,
-                permissions: permissions.map(<[Permission]>::to_vec).unwrap_or_default(),
-            },
+            (name, permissions) => UpdateTokenRequest::builder()
+                .name(name.map(|name| token_name(OPERATION, name)).transpose()?)
+                .permissions(permissions.map(<[Permission]>::to_vec).unwrap_or_default()),
         };
         let request = self
             .client

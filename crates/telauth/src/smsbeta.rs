@@ -100,10 +100,11 @@ impl SmsBeta {
     /// [`ErrorKind::Refused`] error carrying the envelope's `Msg`.
     pub async fn login(&self, credentials: &SmsBetaCredentials) -> Result<SmsBetaLogin, Error> {
         const OPERATION: &str = "login";
-        let request = self.client.login().body(LoginRequest {
-            mail: credentials.mail.clone(),
-            password: password_digest(&credentials.password),
-        });
+        let request = self.client.login().body(
+            LoginRequest::builder()
+                .mail(credentials.mail.clone())
+                .password(password_digest(&credentials.password)),
+        );
         let envelope = call(PROVIDER, OPERATION, request.send()).await?;
         match envelope.data {
             Some(data) if envelope.code == 200 => Ok(SmsBetaLogin {

@@ -81,10 +81,7 @@ async fn smsbeta_login_survives_every_bad_answer() {
         let mock = answer(&server, POST, "/login", reply).await;
         let result = client
             .login()
-            .body(LoginRequest {
-                mail: "a@b.c".into(),
-                password: SENTINEL.into(),
-            })
+            .body(LoginRequest::builder().mail("a@b.c").password(SENTINEL))
             .send()
             .await;
         assert_fault(case, unexpected, result);
@@ -137,11 +134,11 @@ async fn signalwire_calls_survive_every_bad_answer() {
         let result = client
             .create_token()
             .account_sid(project)
-            .body(types::CreateTokenRequest {
-                name: "ci".parse().unwrap(),
-                permissions: vec![types::Permission::Chat],
-                subproject_id: None,
-            })
+            .body(
+                types::CreateTokenRequest::builder()
+                    .name("ci")
+                    .permissions(vec![types::Permission::Chat]),
+            )
             .send()
             .await;
         assert_fault(case, unexpected, result);
@@ -182,10 +179,7 @@ async fn redirects_are_not_followed() {
     let client = Client::new(&server.base_url(), Credentials::none());
     let result = client
         .auth_login()
-        .body(LoginRequest {
-            username: "alice".into(),
-            password: SENTINEL.into(),
-        })
+        .body(LoginRequest::builder().username("alice").password(SENTINEL))
         .send()
         .await;
     match result {
@@ -217,10 +211,11 @@ async fn no_credential_goes_over_plain_http_to_a_remote_host() {
     // Logins carry a password in their body: they are refused too.
     let result = client
         .auth_login()
-        .body(telauth_voipbin::types::LoginRequest {
-            username: "alice".into(),
-            password: SENTINEL.into(),
-        })
+        .body(
+            telauth_voipbin::types::LoginRequest::builder()
+                .username("alice")
+                .password(SENTINEL),
+        )
         .send()
         .await;
     assert!(

@@ -5,11 +5,8 @@ use telauth_mobivate::types::{ErrorResponse, KeyRequest};
 use telauth_mobivate::{Client, Credentials, Error, ResponseValue};
 use telauth_tests::{Reply, SENTINEL, answer, assert_no_sentinel};
 
-fn key_request() -> KeyRequest {
-    KeyRequest {
-        username: "alice".into(),
-        password: SENTINEL.into(),
-    }
+fn key_request() -> telauth_mobivate::types::builder::KeyRequest {
+    KeyRequest::builder().username("alice").password(SENTINEL)
 }
 
 /// Checks that `result` is the documented `{ code, message }` error with this status.

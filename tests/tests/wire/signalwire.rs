@@ -76,15 +76,16 @@ async fn create_token_sends_basic_auth_and_the_form_body() {
     let token = client(&server)
         .create_token()
         .account_sid(project())
-        .body(CreateTokenRequest {
-            name: "ci".parse().unwrap(),
-            permissions: vec![
-                Permission::Messaging,
-                Permission::Numbers,
-                Permission::Management,
-            ],
-            subproject_id: Some(SUBPROJECT.parse().unwrap()),
-        })
+        .body(
+            CreateTokenRequest::builder()
+                .name("ci")
+                .permissions(vec![
+                    Permission::Messaging,
+                    Permission::Numbers,
+                    Permission::Management,
+                ])
+                .subproject_id(Some(SUBPROJECT.parse().unwrap())),
+        )
         .send()
         .await
         .unwrap()
@@ -105,11 +106,11 @@ async fn create_token_decodes_each_status_to_its_own_variant() {
         client
             .create_token()
             .account_sid(project())
-            .body(CreateTokenRequest {
-                name: "ci".parse().unwrap(),
-                permissions: vec![Permission::Video],
-                subproject_id: None,
-            })
+            .body(
+                CreateTokenRequest::builder()
+                    .name("ci")
+                    .permissions(vec![Permission::Video]),
+            )
             .send()
     };
     for status in [400, 401] {
@@ -167,10 +168,11 @@ async fn update_token_patches_name_and_keeps_permissions_left_out() {
             .update_token()
             .account_sid(project())
             .token_id(token_id())
-            .body(UpdateTokenRequest {
-                name: Some("renamed".parse().unwrap()),
-                permissions: permissions.unwrap_or_default(),
-            })
+            .body(
+                UpdateTokenRequest::builder()
+                    .name(Some("renamed".parse().unwrap()))
+                    .permissions(permissions.unwrap_or_default()),
+            )
             .send()
     };
     let token = send(None).await.unwrap();

@@ -6,11 +6,10 @@ use telauth_tests::{Reply, SENTINEL, answer, assert_no_sentinel};
 /// md5("password"), the digest the facade would compute.
 const DIGEST: &str = "5f4dcc3b5aa765d61d8327deb882cf99";
 
-fn request() -> LoginRequest {
-    LoginRequest {
-        mail: "user@example.com".into(),
-        password: DIGEST.into(),
-    }
+fn request() -> telauth_smsbeta::types::builder::LoginRequest {
+    LoginRequest::builder()
+        .mail("user@example.com")
+        .password(DIGEST)
 }
 
 #[tokio::test]

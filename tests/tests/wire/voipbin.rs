@@ -73,7 +73,7 @@ async fn assert_documented_errors<T, Fut>(
         match call().await {
             Err(Error::ErrorResponse(response)) => {
                 assert_eq!(response.status(), *code);
-                assert_eq!(response.error.status, *name);
+                assert_eq!(response.error.status.to_string(), *name);
                 assert_eq!(response.error.message, "some message");
                 assert_eq!(response.error.details[0]["limited_by"], "customer");
             }
@@ -109,10 +109,7 @@ async fn auth_login_sends_username_and_password_and_no_credential() {
     // Even a client holding a credential sends none on login.
     let login = bearer(&server)
         .auth_login()
-        .body(LoginRequest {
-            username: "alice".into(),
-            password: SENTINEL.into(),
-        })
+        .body(LoginRequest::builder().username("alice").password(SENTINEL))
         .send()
         .await
         .unwrap()
@@ -130,10 +127,7 @@ async fn auth_login_failure_is_a_bare_400_and_the_rate_limit_a_429() {
     let login = || {
         client
             .auth_login()
-            .body(LoginRequest {
-                username: "alice".into(),
-                password: "wrong".into(),
-            })
+            .body(LoginRequest::builder().username("alice").password("wrong"))
             .send()
     };
     // A bodiless status beside a JSON one is left to `UnexpectedResponse`, with its status.
@@ -156,7 +150,10 @@ async fn auth_login_failure_is_a_bare_400_and_the_rate_limit_a_429() {
         Err(Error::ErrorResponse(response)) => {
             assert_eq!(response.status(), 429);
             assert_eq!(response.headers()["retry-after"], "7");
-            assert_eq!(response.error.status, "RESOURCE_EXHAUSTED");
+            assert_eq!(
+                response.error.status,
+                telauth_voipbin::types::ErrorDetailStatus::ResourceExhausted
+            );
             assert_eq!(response.error.details[0]["limited_by"], "customer");
         }
         other => panic!("expected the documented 429, got {other:?}"),
@@ -303,11 +300,12 @@ async fn accesskeys_create_sends_expire_name_detail_and_gets_the_token_once() {
         .await;
     let key = bearer(&server)
         .accesskeys_create()
-        .body(AccesskeyCreate {
-            name: Some("ci".into()),
-            detail: Some("key for CI".into()),
-            expire: 86400,
-        })
+        .body(
+            AccesskeyCreate::builder()
+                .name(Some("ci".into()))
+                .detail(Some("key for CI".into()))
+                .expire(86400),
+        )
         .send()
         .await
         .unwrap()
@@ -333,11 +331,7 @@ async fn accesskeys_create_leaves_out_absent_fields_and_decodes_each_documented_
             then.status(200).json_body(accesskey(Some("vb_x")));
         })
         .await;
-    let body = || AccesskeyCreate {
-        name: None,
-        detail: None,
-        expire: 172800,
-    };
+    let body = || AccesskeyCreate::builder().expire(172800);
     client
         .accesskeys_create()
         .body(body())
@@ -400,9 +394,10 @@ async fn accesskeys_update_puts_name_and_detail() {
         })
         .await;
     let client = bearer(&server);
-    let body = || AccesskeyUpdate {
-        name: Some("renamed".into()),
-        detail: Some("new detail".into()),
+    let body = || {
+        AccesskeyUpdate::builder()
+            .name(Some("renamed".into()))
+            .detail(Some("new detail".into()))
     };
     client
         .accesskeys_update()

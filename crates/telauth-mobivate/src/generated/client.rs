@@ -10,6 +10,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///A Mobivate error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ErrorResponse {
         ///The error code, usually the HTTP status.
         pub code: i64,
@@ -23,6 +24,7 @@ pub mod types {
     }
     ///A Mobivate account's username and password.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct KeyRequest {
         ///The password used to log in.
         pub password: crate::Secret,
@@ -36,6 +38,7 @@ pub mod types {
     }
     ///An API key.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct KeyResponse {
         ///The API key, presented later as `Authorization: Bearer <apiKey>`.
         #[serde(rename = "apiKey")]
@@ -48,6 +51,7 @@ pub mod types {
     }
     ///The outcome of a key check.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct TestResponse {
         ///For example `API Key is valid`.
         pub message: ::std::string::String,

@@ -10,6 +10,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///Error response model.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CompatibilityErrorResponse {
         ///Error code.
         pub code: i64,
@@ -27,6 +28,7 @@ pub mod types {
     }
     ///Token validation error response model.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct CompatibilityTokenValidationError {
         ///Request parameter associated with this error.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -52,6 +54,7 @@ pub mod types {
     ///Any error body of `create_token`: one of CompatibilityErrorResponse, CompatibilityTokenValidationError, told apart by their shape.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum CreateTokenError {
         ErrorResponse(CompatibilityErrorResponse),
         TokenValidationError(CompatibilityTokenValidationError),
@@ -68,6 +71,7 @@ pub mod types {
     }
     ///Request body for creating an API token.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CreateTokenRequest {
         ///The name representing the project API token.
         pub name: CreateTokenRequestName,
@@ -141,7 +145,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -149,6 +152,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum Permission {
         #[serde(rename = "calling")]
         Calling,
@@ -172,6 +176,9 @@ pub mod types {
         Tasking,
         #[serde(rename = "video")]
         Video,
+        /// A value the spec did not list when this crate was generated, as the server sent it.
+        #[serde(untagged)]
+        Unknown(telauth_runtime::UnknownValue),
     }
     impl ::std::fmt::Display for Permission {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -187,6 +194,7 @@ pub mod types {
                 Self::Storage => f.write_str("storage"),
                 Self::Tasking => f.write_str("tasking"),
                 Self::Video => f.write_str("video"),
+                Self::Unknown(ref value) => f.write_str(value.as_str()),
             }
         }
     }
@@ -229,6 +237,7 @@ pub mod types {
     }
     ///Response containing a single token.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct TokenResponse {
         ///The token's id.
         pub id: ::uuid::Uuid,
@@ -247,6 +256,7 @@ pub mod types {
     ///Any error body of `update_token`: one of CompatibilityErrorResponse, CompatibilityTokenValidationError, told apart by their shape.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum UpdateTokenError {
         ErrorResponse(CompatibilityErrorResponse),
         TokenValidationError(CompatibilityTokenValidationError),
@@ -264,6 +274,7 @@ pub mod types {
     /**Request body for updating an API token. Both fields are optional (the TypeSpec source
 uses implicit optionality for PATCH): a field left out is kept.*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct UpdateTokenRequest {
         ///The token's new name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

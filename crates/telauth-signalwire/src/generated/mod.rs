@@ -8,3 +8,4 @@ mod auth;
 mod client;
 pub use auth::Credentials;
 pub use client::*;
+pub use telauth_runtime::UnknownValue;

@@ -10,6 +10,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///The account's token, present on a successful login.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct LoginData {
         ///The account's email address.
         pub mail: ::std::string::String,
@@ -23,6 +24,7 @@ pub mod types {
     }
     ///The credentials of an SMSBeta account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct LoginRequest {
         ///The account's email address.
         pub mail: ::std::string::String,
@@ -36,6 +38,7 @@ pub mod types {
     }
     ///The login envelope.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct LoginResponse {
         ///The envelope's own status; 200 on success.
         pub code: i64,

@@ -42,7 +42,7 @@ pub const MAX_ACCESS_KEY_LIFETIME: Duration = Duration::from_secs(i32::MAX as u6
 
 impl ErrorBody for ErrorResponse {
     fn code(&self) -> Option<String> {
-        Some(self.error.status.clone())
+        Some(self.error.status.to_string())
     }
     fn message(&self) -> Option<String> {
         Some(self.error.message.clone())
@@ -195,10 +195,11 @@ impl VoipBin {
         &self,
         credentials: &VoipBinCredentials,
     ) -> Result<(Jwt, Duration), Error> {
-        let request = self.public.auth_login().body(LoginRequest {
-            username: credentials.username.clone(),
-            password: credentials.password.clone(),
-        });
+        let request = self.public.auth_login().body(
+            LoginRequest::builder()
+                .username(credentials.username.clone())
+                .password(credentials.password.clone()),
+        );
         let response = request
             .send()
             .await
@@ -299,14 +300,12 @@ impl VoipBin {
             ));
         }
         let expire = lifetime.as_secs() as i64;
-        let request = self
-            .authorized(OPERATION)?
-            .accesskeys_create()
-            .body(AccesskeyCreate {
-                name: name.map(str::to_string),
-                detail: detail.map(str::to_string),
-                expire,
-            });
+        let request = self.authorized(OPERATION)?.accesskeys_create().body(
+            AccesskeyCreate::builder()
+                .name(name.map(str::to_string))
+                .detail(detail.map(str::to_string))
+                .expire(expire),
+        );
         call(PROVIDER, OPERATION, request.send()).await
     }
 
@@ -356,10 +355,11 @@ impl VoipBin {
         };
         self.connection
             .retrying(OPERATION, true, || {
-                let request = client.accesskeys_update().id(id).body(AccesskeyUpdate {
-                    name: name.clone(),
-                    detail: detail.clone(),
-                });
+                let request = client.accesskeys_update().id(id).body(
+                    AccesskeyUpdate::builder()
+                        .name(name.clone())
+                        .detail(detail.clone()),
+                );
                 call(PROVIDER, OPERATION, request.send())
             })
             .await

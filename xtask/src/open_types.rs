@@ -1,0 +1,139 @@
+//! Makes the generated types open to the providers' next changes, so that a spec gaining a field,
+//! an enum value or an error body is a compatible release:
+//! - every struct with public fields and every enum in `mod types` is `#[non_exhaustive]`: code
+//!   outside the crate reads fields and matches with a wildcard arm, and builds values through
+//!   the builders typify writes (`Type::builder()`);
+//! - every string enum gains a last variant `Unknown(telauth_runtime::UnknownValue)`, into which
+//!   a value the spec did not list decodes (serde's `untagged` variant) instead of failing. Its
+//!   `Display` writes the text back; `FromStr` still refuses it, so a caller cannot send a value
+//!   the spec does not describe. The variant holds a `String`, so the enum loses `Copy`.
+//!
+//! The edits are made on the syntax tree and fail loudly when typify's output changes shape.
+
+use std::collections::BTreeSet;
+
+use syn::punctuated::Punctuated;
+
+/// The name of the variant that keeps an unlisted value.
+pub const UNKNOWN: &str = "Unknown";
+
+/// Opens the types of `file` (progenitor's output); answers the string enums it opened.
+pub fn open_types(file: &mut syn::File) -> Result<BTreeSet<String>, String> {
+    let types = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
+            _ => None,
+        })
+        .ok_or("progenitor's output has no `mod types`")?;
+    let items = &mut types.1;
+    let mut string_enums = BTreeSet::new();
+    for item in items.iter_mut() {
+        match item {
+            syn::Item::Struct(item) if matches!(item.fields, syn::Fields::Named(_)) => {
+                item.attrs.push(syn::parse_quote! { #[non_exhaustive] });
+            }
+            syn::Item::Enum(item) => {
+                item.attrs.push(syn::parse_quote! { #[non_exhaustive] });
+                if is_string_enum(item) {
+                    open_string_enum(item)?;
+                    string_enums.insert(item.ident.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut displays = BTreeSet::new();
+    for item in items.iter_mut() {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let Some(name) = implemented_for(block, "Display").filter(|n| string_enums.contains(n))
+        else {
+            continue;
+        };
+        display_unknown(block)
+            .map_err(|message| format!("`impl Display for {name}`: {message}"))?;
+        displays.insert(name);
+    }
+    if displays != string_enums {
+        return Err(format!(
+            "typify no longer writes `impl Display` for every string enum (found it for {displays:?} \
+             of {string_enums:?}); update xtask/src/open_types.rs to the new shape"
+        ));
+    }
+    Ok(string_enums)
+}
+
+/// Whether `item` is a string enum: unit variants only, each renamed to its value.
+fn is_string_enum(item: &syn::ItemEnum) -> bool {
+    !item.variants.is_empty()
+        && item.variants.iter().all(|variant| {
+            matches!(variant.fields, syn::Fields::Unit)
+                && variant
+                    .attrs
+                    .iter()
+                    .any(|attr| attr.path().is_ident("serde"))
+        })
+}
+
+/// Drops `Copy` from the derives and adds the `Unknown` variant.
+fn open_string_enum(item: &mut syn::ItemEnum) -> Result<(), String> {
+    let mut derives = 0;
+    for attr in &mut item.attrs {
+        if !attr.path().is_ident("derive") {
+            continue;
+        }
+        derives += 1;
+        let paths = attr
+            .parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+            .map_err(|error| format!("enum `{}`: unreadable derive: {error}", item.ident))?;
+        let kept = paths.into_iter().filter(|path| !path.is_ident("Copy"));
+        *attr = syn::parse_quote! { #[derive(#(#kept),*)] };
+    }
+    if derives != 1 {
+        return Err(format!(
+            "enum `{}` has {derives} derive attributes, not one; update \
+             xtask/src/open_types.rs to typify's new shape",
+            item.ident
+        ));
+    }
+    let unknown = quote::format_ident!("{UNKNOWN}");
+    item.variants.push(syn::parse_quote! {
+        /// A value the spec did not list when this crate was generated, as the server sent it.
+        #[serde(untagged)]
+        #unknown(telauth_runtime::UnknownValue)
+    });
+    Ok(())
+}
+
+/// The name of the type `block` implements `trait_name` for, when it does.
+fn implemented_for(block: &syn::ItemImpl, trait_name: &str) -> Option<String> {
+    let (path, _) = block.trait_.as_ref()?;
+    if path.segments.last()?.ident != trait_name {
+        return None;
+    }
+    match block.self_ty.as_ref() {
+        syn::Type::Path(ty) => Some(ty.path.segments.last()?.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// Adds `Self::Unknown(ref value) => f.write_str(value.as_str())` to the `match` in `fmt`.
+fn display_unknown(block: &mut syn::ItemImpl) -> Result<(), String> {
+    let unknown = quote::format_ident!("{UNKNOWN}");
+    for item in &mut block.items {
+        let syn::ImplItem::Fn(function) = item else {
+            continue;
+        };
+        if let Some(syn::Stmt::Expr(syn::Expr::Match(matched), _)) = function.block.stmts.last_mut()
+        {
+            matched.arms.push(syn::parse_quote! {
+                Self::#unknown(ref value) => f.write_str(value.as_str()),
+            });
+            return Ok(());
+        }
+    }
+    Err("no `fmt` ending in a `match`".into())
+}
