@@ -37,8 +37,8 @@ pub struct Case {
     /// A phrase the audit's line must contain.
     pub phrase: &'static str,
     /// Whether cargo-semver-checks finds a breaking change in the regenerated crate. It reads
-    /// the Rust API only, so it does not see a field whose type changed (it has no lint for
-    /// that): the spec-level audit is the stricter of the two, and never the laxer.
+    /// the Rust API only and has no lint for a field whose type changed, nor for a builder that
+    /// now needs a field: the spec-level audit is the stricter of the two, never the laxer.
     pub semver_breaking: bool,
 }
 
@@ -83,6 +83,8 @@ impl Case {
 }
 
 /// The corpus: six compatible changes and seven breaking ones, across the four specs.
+/// cargo-semver-checks agrees on eleven and misses two breaks (a field's scalar type, an
+/// optional request field made required) that the audit catches.
 pub const CORPUS: &[Case] = &[
     Case {
         name: "add an optional response field",
@@ -196,7 +198,9 @@ pub const CORPUS: &[Case] = &[
         },
         breaking: true,
         phrase: "makes UpdateTokenRequest.name required",
-        semver_breaking: true,
+        // `name: Option<_>` becomes `name: _`, and the builder refuses to build without it:
+        // neither is a lint of cargo-semver-checks 0.51.
+        semver_breaking: false,
     },
     Case {
         name: "change a field's type (an enum to a string)",

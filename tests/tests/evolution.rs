@@ -209,10 +209,14 @@ fn cargo_semver_checks_agrees_with_the_audit_on_every_case() {
         );
         if found_breaking != case.semver_breaking {
             disagreements.push(format!(
-                "{}: cargo-semver-checks found {}a breaking change, the corpus expects {}\n{log}",
+                "{}: cargo-semver-checks {} a breaking change, the corpus says it {}\n{log}",
                 case.name,
-                if found_breaking { "" } else { "no " },
-                case.semver_breaking
+                if found_breaking { "found" } else { "found no" },
+                if case.semver_breaking {
+                    "does"
+                } else {
+                    "does not"
+                }
             ));
         }
         assert!(

@@ -156,6 +156,9 @@ fn alternating_builds(
     Ok((base, ours))
 }
 
+/// The TLS features besides the default whose cold build is measured.
+const TLS_CHOICES: [&str; 2] = ["rustls-ring", "native-tls"];
+
 /// Runs every measurement, writes BENCHMARKS.md, and answers the summary line.
 pub fn run(root: &Path, out: &mut dyn std::io::Write) -> Result<String, Error> {
     let cargo = Path::new("cargo");
@@ -200,8 +203,21 @@ pub fn run(root: &Path, out: &mut dyn std::io::Write) -> Result<String, Error> {
     let baseline = "reqwest = { version = \"0.13.4\", default-features = false, features = [\"rustls\", \"json\"] }\n\
                     serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"";
     let built = alternating_builds(&scratch, baseline, &user, BUILD_ROUNDS, out);
+    let _ = writeln!(out, "cold builds with the other TLS choices...");
+    let tls_choices: Result<Vec<(&str, Build, usize)>, Error> = TLS_CHOICES
+        .iter()
+        .map(|feature| {
+            let dependency = format!(
+                "telauth-voipbin = {{ path = {:?}, default-features = false, features = [\"{feature}\"] }}",
+                voipbin.display().to_string()
+            );
+            let (build, crates) = cold_build(&scratch.join(feature), &dependency)?;
+            Ok((*feature, build, crates))
+        })
+        .collect();
     let _ = fs::remove_dir_all(&scratch);
     let (base, ours) = built?;
+    let tls_choices = tls_choices?;
     let (base_crates, user_crates) = (base.crates, ours.crates);
     let figures = |builds: &Builds, pick: fn(&Build) -> f64| {
         median_spread(builds.runs.iter().map(pick).collect())
@@ -284,6 +300,24 @@ pub fn run(root: &Path, out: &mut dyn std::io::Write) -> Result<String, Error> {
         f("/sandbox/rss_kib_before"),
         f("/sandbox/rss_kib_after"),
     );
+    let _ = writeln!(
+        report,
+        "Cold debug build of a crate depending on `telauth-voipbin`, by TLS choice (wall and \
+         CPU time; one build each, against the median of the default's builds above):\n\n\
+         | TLS feature | wall | CPU (user + system) | wall / default's | crates built |\n\
+         |---|---|---|---|---|\n\
+         | `rustls` (aws-lc; the default) | {user_s:.1} s | {user_cpu:.1} s | 1.000 | {user_crates} |"
+    );
+    for (feature, build, crates) in &tls_choices {
+        let _ = writeln!(
+            report,
+            "| `{feature}` | {:.1} s | {:.1} s | {:.3} | {crates} |",
+            build.wall_s,
+            build.cpu_s,
+            build.wall_s / user_s
+        );
+    }
+    let _ = writeln!(report);
     let _ = writeln!(report, "Generated file sizes:\n");
     for (path, size) in &sizes {
         let _ = writeln!(report, "- `{path}`: {size} bytes");

@@ -73,6 +73,12 @@ pub fn generate(provider: &str, spec: &Spec) -> Result<Sources, Failure> {
         place: None,
         message,
     })?;
+    crate::examples::with_examples(&mut client, &api, &format!("telauth-{provider}")).map_err(
+        |message| Failure {
+            place: None,
+            message,
+        },
+    )?;
     Ok(Sources {
         module: format(module(&spec.rel_path, !string_enums.is_empty()))?,
         client: prettyplease::unparse(&client),

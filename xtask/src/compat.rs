@@ -491,7 +491,8 @@ impl<'a> Diff<'a> {
 }
 
 /// A schema behind a `ReferenceOr`, boxed or not.
-trait AsSchema {
+pub(crate) trait AsSchema {
+    /// The schema.
     fn as_schema(&self) -> &Schema;
 }
 

@@ -7,6 +7,7 @@ pub mod cli;
 mod codegen;
 pub mod compat;
 mod error;
+mod examples;
 mod manifest;
 pub mod msrv;
 mod normalize;

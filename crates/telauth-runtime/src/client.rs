@@ -12,17 +12,24 @@
 ///   variable is ignored;
 /// - TLS 1.2 at least.
 ///
-/// The proxy for `https` and the TLS floor need this crate's `rustls` or `native-tls` feature
-/// (the provider crates' TLS features turn it on); without TLS no proxy is used at all, since
-/// reqwest would hand an `https` request to the proxy in clear text.
+/// The proxy for `https` and the TLS floor need one of this crate's TLS features, `rustls`,
+/// `rustls-ring` or `native-tls` (the provider crates' features of the same names turn them on);
+/// without TLS no proxy is used at all, since reqwest would hand an `https` request to the proxy
+/// in clear text. With `rustls-ring`, the ring crypto provider is installed as the process's
+/// default unless the application installed one first, which is then used.
 pub fn secure_client(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    #[cfg(feature = "rustls-ring")]
+    {
+        // An error means a provider is installed already: it is used.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
     let builder = builder
         .redirect(reqwest::redirect::Policy::none())
         .referer(false)
         .no_proxy();
     // Without TLS, reqwest would hand an `https` request to the proxy in clear text instead of
     // tunnelling it: no proxy at all then (such a request cannot be sent anyway).
-    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
     let builder = match https_proxy_from_env() {
         Some(proxy) => builder.proxy(proxy),
         None => builder,
@@ -32,7 +39,7 @@ pub fn secure_client(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder 
 }
 
 /// The proxy for `https` requests that the environment names, if any.
-#[cfg(any(feature = "rustls", feature = "native-tls"))]
+#[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
 fn https_proxy_from_env() -> Option<reqwest::Proxy> {
     let url = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
         .iter()

@@ -372,11 +372,17 @@ impl Client {
 
 Sends a `POST` request to `/auth/getkey`
 
-```ignore
-let response = client.getkey()
-    .body(body)
+```no_run
+# async fn example(client: &telauth_mobivate::Client) -> Result<(), Box<dyn std::error::Error>> {
+let answer = client
+    .getkey()
+    .body_map(|body| body.username("[USERNAME]").password("[PASSWORD]"))
     .send()
-    .await;
+    .await?
+    .into_inner();
+println!("{answer:?}");
+# Ok(())
+# }
 ```*/
     pub fn getkey(&self) -> builder::Getkey<'_> {
         builder::Getkey::new(self)
@@ -385,11 +391,17 @@ let response = client.getkey()
 
 Sends a `POST` request to `/auth/createkey`
 
-```ignore
-let response = client.createkey()
-    .body(body)
+```no_run
+# async fn example(client: &telauth_mobivate::Client) -> Result<(), Box<dyn std::error::Error>> {
+let answer = client
+    .createkey()
+    .body_map(|body| body.username("[USERNAME]").password("[PASSWORD]"))
     .send()
-    .await;
+    .await?
+    .into_inner();
+println!("{answer:?}");
+# Ok(())
+# }
 ```*/
     pub fn createkey(&self) -> builder::Createkey<'_> {
         builder::Createkey::new(self)
@@ -398,10 +410,16 @@ let response = client.createkey()
 
 Sends a `GET` request to `/auth/test`
 
-```ignore
-let response = client.test()
+```no_run
+# async fn example(client: &telauth_mobivate::Client) -> Result<(), Box<dyn std::error::Error>> {
+let answer = client
+    .test()
     .send()
-    .await;
+    .await?
+    .into_inner();
+println!("{answer:?}");
+# Ok(())
+# }
 ```*/
     pub fn test(&self) -> builder::Test<'_> {
         builder::Test::new(self)

@@ -910,12 +910,22 @@ Sends a `POST` request to `/Accounts/{AccountSid}/tokens`
 Arguments:
 - `account_sid`: The project id.
 - `body`
-```ignore
-let response = client.create_token()
-    .account_sid(account_sid)
-    .body(body)
+```no_run
+# async fn example(client: &telauth_signalwire::Client) -> Result<(), Box<dyn std::error::Error>> {
+let answer = client
+    .create_token()
+    .account_sid("2f1f4d8e-3c1a-4b7e-9a51-6c0f2a9d7e11")
+    .body_map(|body| {
+        body
+            .name("ci")
+            .permissions(vec![telauth_signalwire::types::Permission::Messaging, telauth_signalwire::types::Permission::Numbers])
+    })
     .send()
-    .await;
+    .await?
+    .into_inner();
+println!("{answer:?}");
+# Ok(())
+# }
 ```*/
     pub fn create_token(&self) -> builder::CreateToken<'_> {
         builder::CreateToken::new(self)
@@ -927,12 +937,18 @@ Sends a `DELETE` request to `/Accounts/{AccountSid}/tokens/{token_id}`
 Arguments:
 - `account_sid`: The project id.
 - `token_id`: The id of the token to change.
-```ignore
-let response = client.delete_token()
-    .account_sid(account_sid)
-    .token_id(token_id)
+```no_run
+# async fn example(client: &telauth_signalwire::Client) -> Result<(), Box<dyn std::error::Error>> {
+let answer = client
+    .delete_token()
+    .account_sid("2f1f4d8e-3c1a-4b7e-9a51-6c0f2a9d7e11")
+    .token_id("2f1f4d8e-3c1a-4b7e-9a51-6c0f2a9d7e11")
     .send()
-    .await;
+    .await?
+    .into_inner();
+println!("{answer:?}");
+# Ok(())
+# }
 ```*/
     pub fn delete_token(&self) -> builder::DeleteToken<'_> {
         builder::DeleteToken::new(self)
@@ -945,13 +961,19 @@ Arguments:
 - `account_sid`: The project id.
 - `token_id`: The id of the token to change.
 - `body`
-```ignore
-let response = client.update_token()
-    .account_sid(account_sid)
-    .token_id(token_id)
-    .body(body)
+```no_run
+# async fn example(client: &telauth_signalwire::Client) -> Result<(), Box<dyn std::error::Error>> {
+let answer = client
+    .update_token()
+    .account_sid("2f1f4d8e-3c1a-4b7e-9a51-6c0f2a9d7e11")
+    .token_id("2f1f4d8e-3c1a-4b7e-9a51-6c0f2a9d7e11")
+    .body_map(|body| body.permissions(vec![telauth_signalwire::types::Permission::Messaging]))
     .send()
-    .await;
+    .await?
+    .into_inner();
+println!("{answer:?}");
+# Ok(())
+# }
 ```*/
     pub fn update_token(&self) -> builder::UpdateToken<'_> {
         builder::UpdateToken::new(self)

@@ -369,11 +369,21 @@ Answers the account's long-lived API token.
 
 Sends a `POST` request to `/login`
 
-```ignore
-let response = client.login()
-    .body(body)
+```no_run
+# async fn example(client: &telauth_smsbeta::Client) -> Result<(), Box<dyn std::error::Error>> {
+let answer = client
+    .login()
+    .body_map(|body| {
+        body
+            .mail("user@example.com")
+            .password("5f4dcc3b5aa765d61d8327deb882cf99")
+    })
     .send()
-    .await;
+    .await?
+    .into_inner();
+println!("{answer:?}");
+# Ok(())
+# }
 ```*/
     pub fn login(&self) -> builder::Login<'_> {
         builder::Login::new(self)

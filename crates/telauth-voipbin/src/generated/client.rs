@@ -1069,11 +1069,21 @@ impl Client {
 
 Sends a `POST` request to `/auth/login`
 
-```ignore
-let response = client.auth_login()
-    .body(body)
+```no_run
+# async fn example(client: &telauth_voipbin::Client) -> Result<(), Box<dyn std::error::Error>> {
+let answer = client
+    .auth_login()
+    .body_map(|body| {
+        body
+            .username("your-voipbin-username")
+            .password("your-voipbin-password")
+    })
     .send()
-    .await;
+    .await?
+    .into_inner();
+println!("{answer:?}");
+# Ok(())
+# }
 ```*/
     pub fn auth_login(&self) -> builder::AuthLogin<'_> {
         builder::AuthLogin::new(self)
@@ -1085,12 +1095,16 @@ Sends a `GET` request to `/v1.0/accesskeys`
 Arguments:
 - `page_size`: How many keys a page holds; 100 when left out, and outside 1 to 100 the server takes 100.
 - `page_token`: The `next_page_token` of the previous page; leave it out for the first page.
-```ignore
-let response = client.accesskeys_list()
-    .page_size(page_size)
-    .page_token(page_token)
+```no_run
+# async fn example(client: &telauth_voipbin::Client) -> Result<(), Box<dyn std::error::Error>> {
+let answer = client
+    .accesskeys_list()
     .send()
-    .await;
+    .await?
+    .into_inner();
+println!("{answer:?}");
+# Ok(())
+# }
 ```*/
     pub fn accesskeys_list(&self) -> builder::AccesskeysList<'_> {
         builder::AccesskeysList::new(self)
@@ -1099,11 +1113,22 @@ let response = client.accesskeys_list()
 
 Sends a `POST` request to `/v1.0/accesskeys`
 
-```ignore
-let response = client.accesskeys_create()
-    .body(body)
+```no_run
+# async fn example(client: &telauth_voipbin::Client) -> Result<(), Box<dyn std::error::Error>> {
+let answer = client
+    .accesskeys_create()
+    .body_map(|body| {
+        body
+            .name(Some("ci".to_string()))
+            .detail(Some("key for the CI pipeline".to_string()))
+            .expire(2592000)
+    })
     .send()
-    .await;
+    .await?
+    .into_inner();
+println!("{answer:?}");
+# Ok(())
+# }
 ```*/
     pub fn accesskeys_create(&self) -> builder::AccesskeysCreate<'_> {
         builder::AccesskeysCreate::new(self)
@@ -1114,11 +1139,17 @@ Sends a `GET` request to `/v1.0/accesskeys/{id}`
 
 Arguments:
 - `id`: The access key's id.
-```ignore
-let response = client.accesskeys_get()
-    .id(id)
+```no_run
+# async fn example(client: &telauth_voipbin::Client) -> Result<(), Box<dyn std::error::Error>> {
+let answer = client
+    .accesskeys_get()
+    .id("2f1f4d8e-3c1a-4b7e-9a51-6c0f2a9d7e11")
     .send()
-    .await;
+    .await?
+    .into_inner();
+println!("{answer:?}");
+# Ok(())
+# }
 ```*/
     pub fn accesskeys_get(&self) -> builder::AccesskeysGet<'_> {
         builder::AccesskeysGet::new(self)
@@ -1133,12 +1164,22 @@ Sends a `PUT` request to `/v1.0/accesskeys/{id}`
 Arguments:
 - `id`: The access key's id.
 - `body`
-```ignore
-let response = client.accesskeys_update()
-    .id(id)
-    .body(body)
+```no_run
+# async fn example(client: &telauth_voipbin::Client) -> Result<(), Box<dyn std::error::Error>> {
+let answer = client
+    .accesskeys_update()
+    .id("2f1f4d8e-3c1a-4b7e-9a51-6c0f2a9d7e11")
+    .body_map(|body| {
+        body
+            .name(Some("ci-renamed".to_string()))
+            .detail(Some("key for the new CI pipeline".to_string()))
+    })
     .send()
-    .await;
+    .await?
+    .into_inner();
+println!("{answer:?}");
+# Ok(())
+# }
 ```*/
     pub fn accesskeys_update(&self) -> builder::AccesskeysUpdate<'_> {
         builder::AccesskeysUpdate::new(self)
@@ -1152,11 +1193,17 @@ Sends a `DELETE` request to `/v1.0/accesskeys/{id}`
 
 Arguments:
 - `id`: The access key's id.
-```ignore
-let response = client.accesskeys_delete()
-    .id(id)
+```no_run
+# async fn example(client: &telauth_voipbin::Client) -> Result<(), Box<dyn std::error::Error>> {
+let answer = client
+    .accesskeys_delete()
+    .id("2f1f4d8e-3c1a-4b7e-9a51-6c0f2a9d7e11")
     .send()
-    .await;
+    .await?
+    .into_inner();
+println!("{answer:?}");
+# Ok(())
+# }
 ```*/
     pub fn accesskeys_delete(&self) -> builder::AccesskeysDelete<'_> {
         builder::AccesskeysDelete::new(self)
