@@ -108,3 +108,8 @@ mod tests {
         assert_eq!(super::basic_header("a", "b"), "Basic YTpi");
     }
 }
+
+// The workspace README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -35,3 +35,8 @@ mod generated;
 
 pub use generated::*;
 pub use telauth_runtime::Secret;
+
+// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -31,3 +31,8 @@ pub use form::{form_urlencoded, json_body};
 pub use secret::{Secret, expose_secrets};
 pub use transport::execute;
 pub use unknown::UnknownValue;
+
+// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -398,3 +398,8 @@ async fn record(Shared(context): Shared<Arc<Context>>, request: Request, next: N
     }
     Response::from_parts(parts, Body::from(bytes))
 }
+
+// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -47,3 +47,8 @@ mod generated;
 
 pub use generated::*;
 pub use telauth_runtime::Secret;
+
+// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
