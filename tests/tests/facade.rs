@@ -756,6 +756,47 @@ async fn a_deadline_bounds_retries_and_the_connect_timeout_is_its_own() {
 }
 
 #[tokio::test]
+async fn a_deadline_bounds_a_call_that_is_not_retried_and_a_lost_rotation_says_how_to_recover() {
+    // A server that accepts, reads and never answers.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", silent.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = silent.accept().await {
+            held.push(stream);
+        }
+    });
+    let config = Config::new()
+        .origin(origin)
+        .timeout(Duration::from_secs(30))
+        .deadline(Duration::from_millis(500));
+    let credentials = MobivateCredentials {
+        username: "alice".into(),
+        password: SENTINEL.into(),
+    };
+    let started = std::time::Instant::now();
+    let error = checked(
+        Mobivate::new(&config)
+            .unwrap()
+            .create_key(&credentials)
+            .await
+            .unwrap_err(),
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the deadline did not bound the rotation: {:?}",
+        started.elapsed()
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("may have revoked the previous key") && text.contains("get_key"),
+        "{text}"
+    );
+    assert!(matches!(error.kind(), ErrorKind::Timeout), "{error:?}");
+    assert!(error.hint().is_some_and(|hint| hint.contains("get_key")));
+}
+
+#[tokio::test]
 async fn errors_keep_the_providers_request_id_and_reason_and_their_cause() {
     let server = MockServer::start_async().await;
     let id = uuid::Uuid::from_u128(11);

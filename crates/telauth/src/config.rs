@@ -70,6 +70,18 @@ impl Default for Config {
 
 impl Config {
     /// The defaults.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::Config;
+    ///
+    /// let config = Config::new();
+    /// let shown = format!("{config:?}");
+    /// assert!(shown.contains("origin: None")); // each provider's production origin
+    /// assert!(shown.contains("timeout: 30s, connect_timeout: 10s, deadline: None"));
+    /// assert!(shown.contains("retry: None"));
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -77,6 +89,17 @@ impl Config {
     /// Replaces the provider's origin — scheme, host, port and an optional path prefix, such as
     /// `http://127.0.0.1:8080/voipbin` — for a sandbox, a mock or a proxy. The API's own path
     /// (SignalWire's `/api/laml/2010-04-01`) is appended to it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::Config;
+    ///
+    /// // A sandbox's VoIPBIN behind a path prefix; the trailing `/` is dropped.
+    /// let config = Config::new().origin("http://127.0.0.1:8080/voipbin/");
+    /// let shown = format!("{config:?}");
+    /// assert!(shown.contains(r#"origin: Some("http://127.0.0.1:8080/voipbin")"#));
+    /// ```
     pub fn origin(mut self, origin: impl Into<String>) -> Self {
         self.origin = Some(origin.into().trim_end_matches('/').to_string());
         self
@@ -85,6 +108,17 @@ impl Config {
     /// The settings for `provider` from the environment: its origin from
     /// `TELAUTH_<PROVIDER>_ORIGIN` (or the older `TELAUTH_<PROVIDER>_BASE_URL`), when set; the
     /// defaults otherwise.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use telauth::{Config, Provider};
+    ///
+    /// // With TELAUTH_VOIPBIN_ORIGIN=http://127.0.0.1:8080, VoIPBIN's calls go to that sandbox.
+    /// let config = Config::from_env(Provider::VoipBin).timeout(Duration::from_secs(10));
+    /// println!("{config:?}");
+    /// ```
     pub fn from_env(provider: Provider) -> Self {
         let variable = |suffix: &str| {
             let name = format!("TELAUTH_{}_{suffix}", provider.name().to_uppercase());
@@ -97,31 +131,88 @@ impl Config {
     }
 
     /// The longest one attempt of a request may take, connecting included.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use telauth::Config;
+    ///
+    /// let config = Config::new().timeout(Duration::from_secs(5));
+    /// assert!(format!("{config:?}").contains("timeout: 5s, connect_timeout: 10s"));
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
     /// The longest connecting may take (a dead host fails this fast).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use telauth::Config;
+    ///
+    /// // A dead host fails after 2 s; a slow answer still has the whole `timeout`.
+    /// let config = Config::new().connect_timeout(Duration::from_secs(2));
+    /// assert!(format!("{config:?}").contains("connect_timeout: 2s"));
+    /// ```
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
     /// The longest a call may take in all, its retries and waits included: past it, the call
-    /// ends with [`crate::ErrorKind::Timeout`].
+    /// ends with [`crate::ErrorKind::Timeout`]. A call made of several requests (reading every
+    /// page of a list, a rename that reads the key first) has it for each request.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use telauth::{Config, RetryPolicy};
+    ///
+    /// // Attempts of up to 10 s, retried up to 3 times, but never more than 20 s in all.
+    /// let config = Config::new()
+    ///     .timeout(Duration::from_secs(10))
+    ///     .retry(RetryPolicy::new(3))
+    ///     .deadline(Duration::from_secs(20));
+    /// assert!(format!("{config:?}").contains("deadline: Some(20s)"));
+    /// ```
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
         self
     }
 
     /// Adds `suffix` (such as `my-app/1.2`) to the `User-Agent`: `telauth/<version> my-app/1.2`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::{Config, USER_AGENT};
+    ///
+    /// let config = Config::new().user_agent_suffix("my-app/1.2");
+    /// let expected = format!("user_agent: \"{USER_AGENT} my-app/1.2\"");
+    /// assert!(format!("{config:?}").contains(&expected));
+    /// assert!(USER_AGENT.starts_with("telauth/"));
+    /// ```
     pub fn user_agent_suffix(mut self, suffix: &str) -> Self {
-        self.user_agent = format!("{USER_AGENT} {suffix}");
+        self.user_agent = format!("{} {suffix}", self.user_agent);
         self
     }
 
     /// Sends `user_agent` as the `User-Agent`, instead of `telauth/<version>`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::Config;
+    ///
+    /// let config = Config::new().user_agent("my-app/1.2 (ops@example.com)");
+    /// let shown = format!("{config:?}");
+    /// assert!(shown.contains(r#"user_agent: "my-app/1.2 (ops@example.com)""#));
+    /// ```
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self
@@ -132,6 +223,19 @@ impl Config {
     /// timeouts and `User-Agent`, no redirect, no `Referer`, no plain-`http` request through a
     /// proxy, TLS 1.2 at least ([`telauth_runtime::secure_client`]). Called once per provider
     /// client.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::Config;
+    ///
+    /// // HTTPS through a proxy; telauth still sets its timeouts, `User-Agent` and TLS rules.
+    /// let proxy = reqwest::Proxy::https("http://proxy.internal:3128")?;
+    /// let config =
+    ///     Config::new().client_builder(move || reqwest::Client::builder().proxy(proxy.clone()));
+    /// assert!(format!("{config:?}").contains("own_client_builder: true"));
+    /// # Ok::<(), reqwest::Error>(())
+    /// ```
     pub fn client_builder(
         mut self,
         builder: impl Fn() -> reqwest::ClientBuilder + Send + Sync + 'static,
@@ -142,12 +246,34 @@ impl Config {
 
     /// Allows credentials over plain `http` to hosts that are not loopback. For tests on a
     /// trusted network only.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::Config;
+    ///
+    /// // A test server on the lab network, without TLS.
+    /// let config = Config::new()
+    ///     .origin("http://10.0.0.5:8080")
+    ///     .allow_insecure_http();
+    /// assert!(format!("{config:?}").contains("allow_insecure_http: true"));
+    /// ```
     pub fn allow_insecure_http(mut self) -> Self {
         self.allow_insecure_http = true;
         self
     }
 
     /// Retries idempotent calls that fail retryably, as `policy` says. Off by default.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::{Config, RetryPolicy};
+    ///
+    /// // Idempotent calls are tried up to 3 more times; logins, creates and key rotations never.
+    /// let config = Config::new().retry(RetryPolicy::default());
+    /// assert!(format!("{config:?}").contains("retry: Some(RetryPolicy { max_retries: 3,"));
+    /// ```
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
@@ -164,8 +290,12 @@ impl Config {
             Some(make) => make(),
             None => reqwest::Client::builder(),
         };
+        // A call that is not retried is one request: the deadline bounds it there.
+        let timeout = self
+            .deadline
+            .map_or(self.timeout, |deadline| deadline.min(self.timeout));
         builder
-            .timeout(self.timeout)
+            .timeout(timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(self.user_agent.as_str())
     }

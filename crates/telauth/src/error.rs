@@ -19,6 +19,15 @@ pub enum Provider {
 
 impl Provider {
     /// The provider's name in lowercase, as the `telauth` command spells it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::Provider;
+    ///
+    /// assert_eq!(Provider::SignalWire.name(), "signalwire");
+    /// assert_eq!(Provider::VoipBin.to_string(), "voipbin"); // `Display` writes the name too
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Self::SmsBeta => "smsbeta",
@@ -56,6 +65,7 @@ struct Details {
     request_id: Option<String>,
     reason: Option<String>,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+    hint: Option<&'static str>,
 }
 
 /// What went wrong.
@@ -120,6 +130,17 @@ pub enum ErrorKind {
 
 impl Error {
     /// An error of `kind` in `operation` of `provider`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::{Error, ErrorKind, Provider};
+    ///
+    /// // For a stand-in of a telauth call in a test, say.
+    /// let error = Error::new(Provider::Mobivate, "test", ErrorKind::Timeout);
+    /// assert_eq!(error.to_string(), "mobivate test: the request timed out");
+    /// assert!(error.is_retryable());
+    /// ```
     pub fn new(provider: Provider, operation: &'static str, kind: ErrorKind) -> Self {
         Self {
             provider,
@@ -130,38 +151,154 @@ impl Error {
     }
 
     /// The id the provider gave the request (VoIPBIN's `request_id`): what its support asks for.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::{Error, ErrorKind, Provider};
+    ///
+    /// let error = Error::new(Provider::VoipBin, "accesskeys_get", ErrorKind::Timeout);
+    /// if let Some(id) = error.request_id() {
+    ///     eprintln!("{error} (VoIPBIN's request {id})");
+    /// }
+    /// // Only an error made from VoIPBIN's answer has one.
+    /// assert_eq!(error.request_id(), None);
+    /// ```
     pub fn request_id(&self) -> Option<&str> {
         self.details.as_ref()?.request_id.as_deref()
     }
 
     /// The provider's machine-readable reason, when its answer has one (VoIPBIN's `reason`,
     /// such as `STATE_INVALID`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::{Error, ErrorKind, Provider};
+    ///
+    /// let error = Error::new(Provider::VoipBin, "accesskeys_get", ErrorKind::Timeout);
+    /// // VoIPBIN answers `409` with `STATE_INVALID` for a key that was deleted.
+    /// if error.reason() == Some("STATE_INVALID") {
+    ///     eprintln!("the access key was deleted");
+    /// }
+    /// // Only an error made from VoIPBIN's answer has one.
+    /// assert_eq!(error.reason(), None);
+    /// ```
     pub fn reason(&self) -> Option<&str> {
         self.details.as_ref()?.reason.as_deref()
     }
 
+    /// What to do about the error, when the call knows more than its kind says: after a
+    /// Mobivate `create_key` that failed once sent, the key may have been rotated all the same,
+    /// and `get_key` answers the current one. `Display` ends with it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::{Error, ErrorKind, Provider};
+    ///
+    /// let error = Error::new(Provider::Mobivate, "getkey", ErrorKind::Timeout);
+    /// assert_eq!(error.hint(), None);
+    /// ```
+    pub fn hint(&self) -> Option<&str> {
+        self.details.as_ref()?.hint
+    }
+
+    /// This error, with `hint`.
+    #[cfg_attr(not(feature = "mobivate"), allow(dead_code))]
+    pub(crate) fn with_hint(mut self, hint: &'static str) -> Self {
+        self.details.get_or_insert_with(Box::default).hint = Some(hint);
+        self
+    }
+
     /// How long the provider asked to wait before trying again (`Retry-After` in seconds, on a
     /// 429 or 503), when it said.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use telauth::{Error, ErrorKind, Provider};
+    ///
+    /// let kind = ErrorKind::UnexpectedStatus { status: 503 };
+    /// let error = Error::new(Provider::SignalWire, "delete_token", kind);
+    /// // Wait as long as the provider asked, or a second when it did not say.
+    /// let wait = error.retry_after().unwrap_or(Duration::from_secs(1));
+    /// assert_eq!(wait, Duration::from_secs(1));
+    /// ```
     pub fn retry_after(&self) -> Option<Duration> {
         self.details.as_ref()?.retry_after
     }
 
     /// The provider the call was for.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::{Error, ErrorKind, Provider};
+    ///
+    /// let error = Error::new(Provider::Mobivate, "getkey", ErrorKind::Timeout);
+    /// assert_eq!(error.provider(), Provider::Mobivate);
+    /// assert_eq!(error.provider().name(), "mobivate");
+    /// ```
     pub fn provider(&self) -> Provider {
         self.provider
     }
 
     /// The operation (the spec's `operationId`, or `config` and `env` for local setup).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::{Error, ErrorKind, Provider};
+    ///
+    /// let kind = ErrorKind::MissingEnv {
+    ///     variable: "SMSBETA_MAIL",
+    /// };
+    /// let error = Error::new(Provider::SmsBeta, "env", kind);
+    /// assert_eq!(error.operation(), "env"); // local setup, not one of the API's operations
+    /// ```
     pub fn operation(&self) -> &'static str {
         self.operation
     }
 
     /// What went wrong.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::{Error, ErrorKind, Provider};
+    ///
+    /// let kind = ErrorKind::Connect {
+    ///     reason: "connection refused".into(),
+    /// };
+    /// let error = Error::new(Provider::VoipBin, "auth_login", kind);
+    /// let advice = match error.kind() {
+    ///     ErrorKind::Api { status: 400, .. } => "check the username and password",
+    ///     ErrorKind::Connect { .. } | ErrorKind::Timeout => "check the network",
+    ///     _ => "see the error",
+    /// };
+    /// assert_eq!(advice, "check the network");
+    /// ```
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
     }
 
     /// The HTTP status, when the provider answered.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::{Error, ErrorKind, Provider};
+    ///
+    /// let not_found = ErrorKind::UnexpectedStatus { status: 404 };
+    /// let error = Error::new(Provider::VoipBin, "accesskeys_get", not_found);
+    /// assert_eq!(error.status(), Some(404));
+    /// // SMSBeta refusing inside an HTTP 200 counts as 200; a timeout has no status.
+    /// let refused = ErrorKind::Refused { code: None, message: None };
+    /// assert_eq!(Error::new(Provider::SmsBeta, "login", refused).status(), Some(200));
+    /// assert_eq!(Error::new(Provider::SmsBeta, "login", ErrorKind::Timeout).status(), None);
+    /// ```
     pub fn status(&self) -> Option<u16> {
         match &self.kind {
             ErrorKind::Api { status, .. } | ErrorKind::UnexpectedStatus { status } => Some(*status),
@@ -171,6 +308,20 @@ impl Error {
     }
 
     /// The provider's own message, when its answer has one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::{Error, ErrorKind, Provider};
+    ///
+    /// let kind = ErrorKind::Api {
+    ///     status: 409,
+    ///     code: Some("FAILED_PRECONDITION".into()),
+    ///     message: Some("The access key was deleted.".into()),
+    /// };
+    /// let error = Error::new(Provider::VoipBin, "accesskeys_get", kind);
+    /// assert_eq!(error.message(), Some("The access key was deleted."));
+    /// ```
     pub fn message(&self) -> Option<&str> {
         match &self.kind {
             ErrorKind::Api { message, .. } | ErrorKind::Refused { message, .. } => {
@@ -181,6 +332,20 @@ impl Error {
     }
 
     /// The provider's own error code, when its answer has one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::{Error, ErrorKind, Provider};
+    ///
+    /// let kind = ErrorKind::Api {
+    ///     status: 429,
+    ///     code: Some("RESOURCE_EXHAUSTED".into()),
+    ///     message: Some("Too many requests. Please try again later.".into()),
+    /// };
+    /// let error = Error::new(Provider::VoipBin, "accesskeys_list", kind);
+    /// assert_eq!(error.code(), Some("RESOURCE_EXHAUSTED"));
+    /// ```
     pub fn code(&self) -> Option<&str> {
         match &self.kind {
             ErrorKind::Api { code, .. } | ErrorKind::Refused { code, .. } => code.as_deref(),
@@ -190,6 +355,17 @@ impl Error {
 
     /// Whether the same call may succeed if tried again: timeouts, connection failures, and the
     /// statuses 408, 429, 500, 502, 503 and 504.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::{Error, ErrorKind, Provider};
+    ///
+    /// let unavailable = ErrorKind::UnexpectedStatus { status: 503 };
+    /// assert!(Error::new(Provider::VoipBin, "accesskeys_get", unavailable).is_retryable());
+    /// let not_found = ErrorKind::UnexpectedStatus { status: 404 };
+    /// assert!(!Error::new(Provider::VoipBin, "accesskeys_get", not_found).is_retryable());
+    /// ```
     pub fn is_retryable(&self) -> bool {
         match &self.kind {
             ErrorKind::Timeout | ErrorKind::Connect { .. } | ErrorKind::Transport { .. } => true,
@@ -201,6 +377,20 @@ impl Error {
     }
 
     /// Whether the error happened on this side, before any request was sent.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::{Error, ErrorKind, Provider};
+    ///
+    /// let kind = ErrorKind::MissingEnv {
+    ///     variable: "VOIPBIN_PASSWORD",
+    /// };
+    /// let error = Error::new(Provider::VoipBin, "env", kind);
+    /// // Nothing was sent: fix the setup rather than retry.
+    /// assert!(error.is_local());
+    /// assert!(!error.is_retryable());
+    /// ```
     pub fn is_local(&self) -> bool {
         matches!(
             self.kind,
@@ -209,6 +399,19 @@ impl Error {
     }
 
     /// Whether the network failed (timeout, no connection, broken connection).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::{Error, ErrorKind, Provider};
+    ///
+    /// let kind = ErrorKind::Connect {
+    ///     reason: "dns error".into(),
+    /// };
+    /// let error = Error::new(Provider::SignalWire, "create_token", kind);
+    /// assert!(error.is_network());
+    /// assert_eq!(error.status(), None);
+    /// ```
     pub fn is_network(&self) -> bool {
         matches!(
             self.kind,
@@ -254,6 +457,10 @@ impl fmt::Display for Error {
             ErrorKind::MissingEnv { variable } => {
                 write!(f, "the environment variable {variable} is not set")
             }
+        }?;
+        match self.hint() {
+            Some(hint) => write!(f, "; {hint}"),
+            None => Ok(()),
         }
     }
 }
@@ -341,6 +548,7 @@ pub(crate) fn from_client<E: ErrorBody>(
         request_id,
         reason,
         source,
+        hint: None,
     };
     let empty = details.retry_after.is_none()
         && details.request_id.is_none()

@@ -91,6 +91,8 @@
 //! With the `tracing` feature, each request is a `telauth.request` span (provider, operation,
 //! method, path, status, elapsed milliseconds); no query, header or body is recorded.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod config;
 mod connection;
 mod env;
@@ -110,3 +112,8 @@ pub use config::{Config, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT};
 pub use error::{Error, ErrorKind, Provider};
 pub use retry::RetryPolicy;
 pub use telauth_runtime::{Secret, expose_secrets};
+
+// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -26,6 +26,10 @@ impl ErrorBody for ErrorResponse {
     }
 }
 
+/// What a failed `createkey` that may have reached Mobivate adds to its error.
+const ROTATION_HINT: &str = "Mobivate may have revoked the previous key all the same: `get_key` \
+                             (`telauth mobivate getkey`) answers the current one";
+
 /// A Mobivate account's username and password, for [`Mobivate::get_key`] and
 /// [`Mobivate::create_key`].
 #[derive(Clone, Debug)]
@@ -38,6 +42,20 @@ pub struct MobivateCredentials {
 
 impl MobivateCredentials {
     /// Reads `MOBIVATE_USERNAME` and `MOBIVATE_PASSWORD`.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::Config;
+    /// use telauth::mobivate::{Mobivate, MobivateCredentials};
+    ///
+    /// // MOBIVATE_USERNAME and MOBIVATE_PASSWORD.
+    /// let credentials = MobivateCredentials::from_env()?;
+    /// let key = Mobivate::new(&Config::new())?.get_key(&credentials).await?;
+    /// println!("{key:?}"); // Secret([REDACTED])
+    /// # Ok(()) }
+    /// ```
     pub fn from_env() -> Result<Self, Error> {
         Ok(Self {
             username: env::var(PROVIDER, "MOBIVATE_USERNAME")?,
@@ -47,6 +65,18 @@ impl MobivateCredentials {
 }
 
 /// Reads `MOBIVATE_API_KEY`, for [`Mobivate::test_key`].
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn run() -> Result<(), telauth::Error> {
+/// use telauth::Config;
+/// use telauth::mobivate::{Mobivate, api_key_from_env};
+///
+/// let key = api_key_from_env()?;
+/// println!("{}", Mobivate::new(&Config::new())?.test_key(&key).await?); // API Key is valid
+/// # Ok(()) }
+/// ```
 pub fn api_key_from_env() -> Result<Secret, Error> {
     env::secret(PROVIDER, "MOBIVATE_API_KEY")
 }
@@ -60,6 +90,21 @@ pub struct Mobivate {
 
 impl Mobivate {
     /// A client with `config` (by default, `https://api.mobivatebulksms.com`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::mobivate::Mobivate;
+    /// use telauth::{Config, RetryPolicy};
+    ///
+    /// // `test_key` is tried up to twice more when it fails retryably (a timeout, a 429, a 503).
+    /// let mobivate = Mobivate::new(&Config::new().retry(RetryPolicy::new(2)))?;
+    /// // An origin that is not an http(s) URL with a host is refused here, not at the first call.
+    /// let ftp = Config::new().origin("ftp://api.mobivatebulksms.com");
+    /// let error = Mobivate::new(&ftp).unwrap_err();
+    /// assert!(error.is_local());
+    /// # Ok::<(), telauth::Error>(())
+    /// ```
     pub fn new(config: &Config) -> Result<Self, Error> {
         let connection = Connection::new(
             config,
@@ -76,6 +121,18 @@ impl Mobivate {
     /// A client from the environment: the origin in `TELAUTH_MOBIVATE_ORIGIN` when set (see
     /// [`Config::from_env`]). The credentials are read by [`MobivateCredentials::from_env`] and
     /// [`api_key_from_env`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::mobivate::{Mobivate, api_key_from_env};
+    ///
+    /// // TELAUTH_MOBIVATE_ORIGIN, when set, sends the calls to a sandbox instead.
+    /// let mobivate = Mobivate::from_env()?;
+    /// println!("{}", mobivate.test_key(&api_key_from_env()?).await?);
+    /// # Ok(()) }
+    /// ```
     pub fn from_env() -> Result<Self, Error> {
         Self::new(&Config::from_env(PROVIDER))
     }
@@ -87,6 +144,20 @@ impl Mobivate {
     }
 
     /// The account's current API key.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::Config;
+    /// use telauth::mobivate::{Mobivate, MobivateCredentials};
+    ///
+    /// let mobivate = Mobivate::new(&Config::new())?;
+    /// // The key in use now, left as it is (`create_key` replaces it).
+    /// let key = mobivate.get_key(&MobivateCredentials::from_env()?).await?;
+    /// println!("{}", mobivate.test_key(&key).await?); // API Key is valid
+    /// # Ok(()) }
+    /// ```
     pub async fn get_key(&self, credentials: &MobivateCredentials) -> Result<Secret, Error> {
         let request = self.public.getkey().body(Self::key_request(credentials));
         let key = call(PROVIDER, "getkey", request.send()).await?;
@@ -97,28 +168,53 @@ impl Mobivate {
     ///
     /// Should the answer not be readable, the old key is gone all the same: the error says so,
     /// and [`Mobivate::get_key`] answers the new key.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::Config;
+    /// use telauth::mobivate::{Mobivate, MobivateCredentials};
+    ///
+    /// let mobivate = Mobivate::new(&Config::new())?;
+    /// let credentials = MobivateCredentials::from_env()?;
+    /// // From here on the old key stops working: whatever used it needs the new one.
+    /// let new_key = mobivate.create_key(&credentials).await?;
+    /// println!("{}", mobivate.test_key(&new_key).await?); // API Key is valid
+    /// # Ok(()) }
+    /// ```
     pub async fn create_key(&self, credentials: &MobivateCredentials) -> Result<Secret, Error> {
         let request = self.public.createkey().body(Self::key_request(credentials));
-        match call(PROVIDER, "createkey", request.send()).await {
-            Ok(key) => Ok(key.api_key),
-            Err(error) => Err(match error.kind() {
-                ErrorKind::InvalidResponse { reason } => Error::new(
-                    PROVIDER,
-                    "createkey",
-                    ErrorKind::InvalidResponse {
-                        reason: format!(
-                            "{reason}; Mobivate has revoked the previous key all the same: \
-                             `get_key` (`telauth mobivate getkey`) answers the new one"
-                        ),
-                    },
-                ),
+        call(PROVIDER, "createkey", request.send())
+            .await
+            .map(|key| key.api_key)
+            .map_err(|error| match error.kind() {
+                // The request may have reached Mobivate, which then rotated the key.
+                ErrorKind::InvalidResponse { .. }
+                | ErrorKind::Timeout
+                | ErrorKind::Transport { .. } => error.with_hint(ROTATION_HINT),
                 _ => error,
-            }),
-        }
+            })
     }
 
     /// Checks `key`; answers Mobivate's message (`API Key is valid`). An invalid or expired key
     /// is an error with status 401. Retried as the [`Config::retry`] policy says.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::Config;
+    /// use telauth::mobivate::{Mobivate, api_key_from_env};
+    ///
+    /// let mobivate = Mobivate::new(&Config::new())?;
+    /// match mobivate.test_key(&api_key_from_env()?).await {
+    ///     Ok(message) => println!("{message}"), // API Key is valid
+    ///     Err(error) if error.status() == Some(401) => eprintln!("the key is invalid or expired"),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn test_key(&self, key: &Secret) -> Result<String, Error> {
         let client: Client = self
             .connection

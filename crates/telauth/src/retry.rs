@@ -39,6 +39,16 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// The default policy with `max_retries` retries.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::{Config, RetryPolicy};
+    ///
+    /// assert_eq!(RetryPolicy::new(3), RetryPolicy::default());
+    /// // Up to 5 retries, waiting up to 200 ms, 400 ms, 800 ms, 1.6 s and 3.2 s.
+    /// let config = Config::new().retry(RetryPolicy::new(5));
+    /// ```
     pub fn new(max_retries: u32) -> Self {
         Self {
             max_retries,
@@ -47,12 +57,36 @@ impl RetryPolicy {
     }
 
     /// The wait before the first retry, doubled for each next one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use telauth::RetryPolicy;
+    ///
+    /// // Waits of up to 0.5 s, 1 s, 2 s and 4 s.
+    /// let policy = RetryPolicy::new(4).base_delay(Duration::from_millis(500));
+    /// let shown = format!("{policy:?}");
+    /// assert_eq!(shown, "RetryPolicy { max_retries: 4, base_delay: 500ms, max_delay: 10s }");
+    /// ```
     pub fn base_delay(mut self, delay: Duration) -> Self {
         self.base_delay = delay;
         self
     }
 
     /// The longest wait before a retry.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use telauth::RetryPolicy;
+    ///
+    /// // Never wait more than 2 s; a `Retry-After` longer than that ends the retries.
+    /// let policy = RetryPolicy::default().max_delay(Duration::from_secs(2));
+    /// let shown = format!("{policy:?}");
+    /// assert_eq!(shown, "RetryPolicy { max_retries: 3, base_delay: 200ms, max_delay: 2s }");
+    /// ```
     pub fn max_delay(mut self, delay: Duration) -> Self {
         self.max_delay = delay;
         self

@@ -80,6 +80,20 @@ pub struct SignalWireCredentials {
 
 impl SignalWireCredentials {
     /// Reads `SIGNALWIRE_SPACE`, `SIGNALWIRE_PROJECT_ID` (a uuid) and `SIGNALWIRE_API_TOKEN`.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), telauth::Error> {
+    /// use telauth::Config;
+    /// use telauth::signalwire::{SignalWire, SignalWireCredentials};
+    ///
+    /// // SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN.
+    /// let credentials = SignalWireCredentials::from_env()?;
+    /// let signalwire = SignalWire::new(&Config::new(), &credentials)?;
+    /// println!("the tokens of project {}", credentials.project_id);
+    /// # Ok(()) }
+    /// ```
     pub fn from_env() -> Result<Self, Error> {
         let project_id = env::var(PROVIDER, "SIGNALWIRE_PROJECT_ID")?;
         Ok(Self {
@@ -123,6 +137,24 @@ impl SignalWire {
     /// A client for `credentials`' project, at `https://<space>.signalwire.com` unless `config`
     /// sets another origin. The space is its name (`example`) or its host name
     /// (`example.signalwire.com`, as SignalWire's own SDK takes it); anything else is refused.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::signalwire::{SignalWire, SignalWireCredentials};
+    /// use telauth::{Config, Secret};
+    ///
+    /// let mut credentials = SignalWireCredentials {
+    ///     space: "example".into(), // or "example.signalwire.com"
+    ///     project_id: "b3877c40-da60-4998-90ad-b792e98472af".parse().expect("a uuid"),
+    ///     api_token: Secret::from("PT…"),
+    /// };
+    /// let signalwire = SignalWire::new(&Config::new(), &credentials)?;
+    /// // A URL is not a space.
+    /// credentials.space = "https://example.signalwire.com".into();
+    /// assert!(SignalWire::new(&Config::new(), &credentials).unwrap_err().is_local());
+    /// # Ok::<(), telauth::Error>(())
+    /// ```
     pub fn new(config: &Config, credentials: &SignalWireCredentials) -> Result<Self, Error> {
         let production = telauth_signalwire::base_url(space_label(&credentials.space))
             .map_err(|error| invalid("config", error.to_string()))?;
@@ -140,6 +172,19 @@ impl SignalWire {
     /// A client from the environment: the space, project and token of
     /// [`SignalWireCredentials::from_env`], and the origin in `TELAUTH_SIGNALWIRE_ORIGIN` when
     /// set (see [`Config::from_env`]).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::signalwire::{Permission, SignalWire};
+    ///
+    /// // TELAUTH_SIGNALWIRE_ORIGIN, when set, sends the calls to a sandbox instead.
+    /// let signalwire = SignalWire::from_env()?;
+    /// let token = signalwire.create_token("ci", &[Permission::Messaging], None).await?;
+    /// println!("created {}", token.id);
+    /// # Ok(()) }
+    /// ```
     pub fn from_env() -> Result<Self, Error> {
         Self::new(
             &Config::from_env(PROVIDER),
@@ -150,6 +195,21 @@ impl SignalWire {
     /// Creates a token named `name` with `permissions`, for the project or one of its
     /// subprojects. The answer carries the new token's secret. An empty name or no permission
     /// is refused here, before anything is sent.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::signalwire::{Permission, SignalWire};
+    ///
+    /// let signalwire = SignalWire::from_env()?;
+    /// let token = signalwire
+    ///     .create_token("sms-sender", &[Permission::Messaging], None)
+    ///     .await?;
+    /// // `token.token` is the new token's secret, for the program that sends the messages.
+    /// println!("created {} with {:?}: {:?}", token.id, token.permissions, token.token);
+    /// # Ok(()) }
+    /// ```
     pub async fn create_token(
         &self,
         name: &str,
@@ -178,6 +238,22 @@ impl SignalWire {
 
     /// Changes a token's name, its permissions, or both; what is `None` is kept. Giving neither,
     /// an empty name or an empty permission list is refused here, before anything is sent.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use telauth::signalwire::{Permission, SignalWire};
+    ///
+    /// let signalwire = SignalWire::from_env()?;
+    /// let token_id = "0c7e7a2e-5d0b-4f0e-9a51-3f8d2b6c1e47".parse()?; // a token made earlier
+    /// // Narrow it to messaging; its name is kept.
+    /// let token = signalwire
+    ///     .update_token(token_id, None, Some(&[Permission::Messaging]))
+    ///     .await?;
+    /// println!("{} now has {:?}", token.name, token.permissions);
+    /// # Ok(()) }
+    /// ```
     pub async fn update_token(
         &self,
         token_id: Uuid,
@@ -213,6 +289,19 @@ impl SignalWire {
     }
 
     /// Deletes a token. Retried as the [`Config::retry`] policy says.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use telauth::signalwire::SignalWire;
+    ///
+    /// let signalwire = SignalWire::from_env()?;
+    /// let token_id = "0c7e7a2e-5d0b-4f0e-9a51-3f8d2b6c1e47".parse()?; // a token made earlier
+    /// // Revoked: whatever still presents this token is refused from now on.
+    /// signalwire.delete_token(token_id).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_token(&self, token_id: Uuid) -> Result<(), Error> {
         self.connection
             .retrying("delete_token", true, || async {

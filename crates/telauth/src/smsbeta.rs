@@ -33,6 +33,20 @@ pub struct SmsBetaCredentials {
 
 impl SmsBetaCredentials {
     /// Reads `SMSBETA_MAIL` and `SMSBETA_PASSWORD`.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::Config;
+    /// use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
+    ///
+    /// // An error naming the variable when one is unset or empty.
+    /// let credentials = SmsBetaCredentials::from_env()?;
+    /// let login = SmsBeta::new(&Config::new())?.login(&credentials).await?;
+    /// println!("logged in as {}", login.mail);
+    /// # Ok(()) }
+    /// ```
     pub fn from_env() -> Result<Self, Error> {
         Ok(Self {
             mail: env::var(PROVIDER, "SMSBETA_MAIL")?,
@@ -51,6 +65,8 @@ pub struct SmsBetaLogin {
 }
 
 /// The md5 digest of `password` as 32 lowercase hex characters: what SMSBeta's `/login` takes.
+///
+/// # Examples
 ///
 /// ```
 /// use telauth::Secret;
@@ -78,6 +94,20 @@ pub struct SmsBeta {
 
 impl SmsBeta {
     /// A client with `config` (by default, `https://api.smsbeta.com`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::Config;
+    /// use telauth::smsbeta::SmsBeta;
+    ///
+    /// let smsbeta = SmsBeta::new(&Config::new())?; // https://api.smsbeta.com
+    /// // An origin that is not an http(s) URL with a host is refused here, not at the first call.
+    /// let error = SmsBeta::new(&Config::new().origin("api.smsbeta.com")).unwrap_err();
+    /// assert!(error.is_local());
+    /// assert_eq!(error.operation(), "config");
+    /// # Ok::<(), telauth::Error>(())
+    /// ```
     pub fn new(config: &Config) -> Result<Self, Error> {
         let connection = Connection::new(
             config,
@@ -92,12 +122,44 @@ impl SmsBeta {
 
     /// A client from the environment: the origin in `TELAUTH_SMSBETA_ORIGIN` when set (see
     /// [`Config::from_env`]). The credentials are read by [`SmsBetaCredentials::from_env`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
+    ///
+    /// // TELAUTH_SMSBETA_ORIGIN, when set, sends the login to a sandbox instead.
+    /// let smsbeta = SmsBeta::from_env()?;
+    /// let login = smsbeta.login(&SmsBetaCredentials::from_env()?).await?;
+    /// println!("logged in as {}", login.mail);
+    /// # Ok(()) }
+    /// ```
     pub fn from_env() -> Result<Self, Error> {
         Self::new(&Config::from_env(PROVIDER))
     }
 
     /// Logs in. An HTTP 200 whose envelope `code` is not 200, or that has no `data`, is an
     /// [`ErrorKind::Refused`] error carrying the envelope's `Msg`.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
+    /// use telauth::{Config, ErrorKind};
+    ///
+    /// let smsbeta = SmsBeta::new(&Config::new())?;
+    /// match smsbeta.login(&SmsBetaCredentials::from_env()?).await {
+    ///     // A long-lived, full-access token: keep it where secrets belong.
+    ///     Ok(login) => println!("{login:?}"), // SmsBetaLogin { …, token: Secret([REDACTED]) }
+    ///     Err(error) if matches!(error.kind(), ErrorKind::Refused { .. }) => {
+    ///         eprintln!("SMSBeta refused: {}", error.message().unwrap_or("no reason given"));
+    ///     }
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn login(&self, credentials: &SmsBetaCredentials) -> Result<SmsBetaLogin, Error> {
         const OPERATION: &str = "login";
         let request = self.client.login().body(

@@ -49,6 +49,22 @@ pub(crate) struct Times {
 /// When `token` (a JWT) expires, from its `exp` claim. A token that is not three base64url parts
 /// with a JSON payload holding a numeric `exp` is an [`ErrorKind::InvalidToken`] error, which
 /// never shows the token.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use telauth::voipbin::jwt_expiry;
+/// use telauth::{ErrorKind, Secret};
+///
+/// // An unsigned JWT: {"alg":"none"} . {"sub":"ops","exp":1700000000} . no signature.
+/// let token = Secret::from("eyJhbGciOiJub25lIn0.eyJzdWIiOiJvcHMiLCJleHAiOjE3MDAwMDAwMDB9.");
+/// assert_eq!(jwt_expiry(&token)?, UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+/// let error = jwt_expiry(&Secret::from("not-a-jwt")).unwrap_err();
+/// assert!(matches!(error.kind(), ErrorKind::InvalidToken { .. }));
+/// assert!(!error.to_string().contains("not-a-jwt"));
+/// # Ok::<(), telauth::Error>(())
+/// ```
 pub fn jwt_expiry(token: &Secret) -> Result<SystemTime, Error> {
     times(token).map(|times| times.expires_at)
 }

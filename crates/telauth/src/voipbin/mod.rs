@@ -66,6 +66,20 @@ pub struct VoipBinCredentials {
 
 impl VoipBinCredentials {
     /// Reads `VOIPBIN_USERNAME` and `VOIPBIN_PASSWORD`.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::Config;
+    /// use telauth::voipbin::{VoipBin, VoipBinCredentials};
+    ///
+    /// // VOIPBIN_USERNAME and VOIPBIN_PASSWORD.
+    /// let credentials = VoipBinCredentials::from_env()?;
+    /// let jwt = VoipBin::new(&Config::new(), None)?.login(&credentials).await?;
+    /// println!("logged in as {}", jwt.username);
+    /// # Ok(()) }
+    /// ```
     pub fn from_env() -> Result<Self, Error> {
         Ok(Self {
             username: env::var(PROVIDER, "VOIPBIN_USERNAME")?,
@@ -87,6 +101,19 @@ pub enum VoipBinAuth {
 
 impl VoipBinAuth {
     /// Reads `VOIPBIN_ACCESSKEY`, or else `VOIPBIN_TOKEN` (a JWT).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::Config;
+    /// use telauth::voipbin::{VoipBin, VoipBinAuth};
+    ///
+    /// // An access key from VOIPBIN_ACCESSKEY, or else a JWT from VOIPBIN_TOKEN.
+    /// let api = VoipBin::new(&Config::new(), Some(VoipBinAuth::from_env()?))?;
+    /// println!("{} access keys", api.all_access_keys(Some(100)).await?.len());
+    /// # Ok(()) }
+    /// ```
     pub fn from_env() -> Result<Self, Error> {
         env::secret(PROVIDER, "VOIPBIN_ACCESSKEY")
             .map(Self::AccessKey)
@@ -132,6 +159,22 @@ pub struct VoipBin {
 impl VoipBin {
     /// A client with `config` (by default, `https://api.voipbin.net`) that authenticates
     /// `/v1.0` calls with `auth`. Without `auth` it can only log in.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), telauth::Error> {
+    /// use telauth::voipbin::{VoipBin, VoipBinAuth};
+    /// use telauth::{Config, Secret};
+    ///
+    /// let api = VoipBin::new(&Config::new(), Some(VoipBinAuth::AccessKey(Secret::from("…"))))?;
+    /// // Without auth it can only log in: other calls are refused before anything is sent.
+    /// let login_only = VoipBin::new(&Config::new(), None)?;
+    /// let error = login_only.list_access_keys(None, None).await.unwrap_err();
+    /// assert!(error.is_local());
+    /// # Ok(()) }
+    /// ```
     pub fn new(config: &Config, auth: Option<VoipBinAuth>) -> Result<Self, Error> {
         let connection = Connection::new(
             config,
@@ -153,11 +196,38 @@ impl VoipBin {
     /// A client from the environment: the origin in `TELAUTH_VOIPBIN_ORIGIN` when set (see
     /// [`Config::from_env`]), authenticated with `VOIPBIN_ACCESSKEY` or else `VOIPBIN_TOKEN`
     /// ([`VoipBinAuth::from_env`]), or only able to log in when neither is set.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::voipbin::VoipBin;
+    ///
+    /// // TELAUTH_VOIPBIN_ORIGIN when set; VOIPBIN_ACCESSKEY or VOIPBIN_TOKEN to authenticate.
+    /// let api = VoipBin::from_env()?;
+    /// for key in api.all_access_keys(Some(100)).await? {
+    ///     println!("{} {:?} expires {:?}", key.id, key.name, key.tm_expire);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn from_env() -> Result<Self, Error> {
         Self::new(&Config::from_env(PROVIDER), VoipBinAuth::from_env().ok())
     }
 
     /// The same client, authenticating with `auth` instead; the connection pool is shared.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::voipbin::{VoipBin, VoipBinAuth};
+    /// use telauth::{Config, Secret};
+    ///
+    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// let with_key = voipbin.with_auth(VoipBinAuth::AccessKey(Secret::from("ak-s3cr3t")));
+    /// // Its `Debug` never shows the key.
+    /// assert!(!format!("{with_key:?}").contains("ak-s3cr3t"));
+    /// # Ok::<(), telauth::Error>(())
+    /// ```
     pub fn with_auth(&self, auth: VoipBinAuth) -> Self {
         let credentials = match auth {
             VoipBinAuth::Jwt(jwt) => Credentials::bearer_auth(jwt),
@@ -184,6 +254,23 @@ impl VoipBin {
     }
 
     /// Logs in for a JWT, and reads its expiry from the `exp` claim.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use std::time::SystemTime;
+    /// use telauth::Config;
+    /// use telauth::voipbin::{VoipBin, VoipBinAuth, VoipBinCredentials};
+    ///
+    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// let jwt = voipbin.login(&VoipBinCredentials::from_env()?).await?;
+    /// let left = jwt.expires_at.duration_since(SystemTime::now()).unwrap_or_default();
+    /// println!("{} for {} hours", jwt.username, left.as_secs() / 3600);
+    /// // `TokenSource` logs in again before the JWT expires; this client keeps it as it is.
+    /// let api = voipbin.with_auth(VoipBinAuth::Jwt(jwt.token));
+    /// # Ok(()) }
+    /// ```
     pub async fn login(&self, credentials: &VoipBinCredentials) -> Result<Jwt, Error> {
         self.login_timed(credentials).await.map(|(jwt, _)| jwt)
     }
@@ -226,6 +313,24 @@ impl VoipBin {
 
     /// One page of access keys: `page_size` (the server caps it at 100) from `page_token` (the
     /// previous page's `next_page_token`). Retried as the [`Config::retry`] policy says.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::voipbin::VoipBin;
+    ///
+    /// let api = VoipBin::from_env()?;
+    /// let page = api.list_access_keys(Some(50), None).await?;
+    /// for key in &page.result {
+    ///     println!("{} {:?}", key.id, key.name);
+    /// }
+    /// // The next page, when there is one; `all_access_keys` follows every page for you.
+    /// if let Some(next) = page.next_page_token.as_deref().filter(|next| !next.is_empty()) {
+    ///     let second = api.list_access_keys(Some(50), Some(next)).await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn list_access_keys(
         &self,
         page_size: Option<u32>,
@@ -249,6 +354,21 @@ impl VoipBin {
 
     /// Every access key, following `next_page_token` until a page ends the list (an empty or
     /// absent token, a token seen before, or a page with no key).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::voipbin::VoipBin;
+    ///
+    /// let api = VoipBin::from_env()?;
+    /// let keys = api.all_access_keys(Some(100)).await?;
+    /// // Listed keys carry no token.
+    /// for key in keys.iter().filter(|key| key.name.as_deref() == Some("ci")) {
+    ///     println!("{} expires {:?}", key.id, key.tm_expire);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn all_access_keys(&self, page_size: Option<u32>) -> Result<Vec<Accesskey>, Error> {
         let mut keys = Vec::new();
         let mut seen = Vec::new();
@@ -272,6 +392,23 @@ impl VoipBin {
     /// Creates an access key that lives `lifetime`, from [`MIN_ACCESS_KEY_LIFETIME`] to
     /// [`MAX_ACCESS_KEY_LIFETIME`] (outside that range it is refused here, before anything is
     /// sent). The answer is the only one that carries the key's `token`.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use std::time::Duration;
+    /// use telauth::voipbin::{VoipBin, VoipBinAuth};
+    ///
+    /// let api = VoipBin::from_env()?;
+    /// let lifetime = Duration::from_secs(90 * 86_400);
+    /// let key = api.create_access_key(lifetime, Some("ci"), Some("deploys")).await?;
+    /// // Only this answer carries the key's token: keep it now, no later call shows it.
+    /// if let Some(token) = key.token {
+    ///     let ci = api.with_auth(VoipBinAuth::AccessKey(token));
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn create_access_key(
         &self,
         lifetime: Duration,
@@ -310,6 +447,18 @@ impl VoipBin {
     }
 
     /// One access key (without its token). Retried as the [`Config::retry`] policy says.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use telauth::voipbin::VoipBin;
+    ///
+    /// let api = VoipBin::from_env()?;
+    /// let key = api.get_access_key("5e0ed5b0-8d2c-4b8f-a5d3-1c6f0e9a7b21".parse()?).await?;
+    /// println!("{:?} expires {:?}", key.name, key.tm_expire); // `key.token` is `None`
+    /// # Ok(()) }
+    /// ```
     pub async fn get_access_key(&self, id: Uuid) -> Result<Accesskey, Error> {
         const OPERATION: &str = "accesskeys_get";
         let client = self.authorized(OPERATION)?;
@@ -326,6 +475,22 @@ impl VoipBin {
     /// its current value sent along: nothing is cleared that was not asked to be. Giving
     /// neither is refused here, before anything is sent. Each request is retried as the
     /// [`Config::retry`] policy says (a PUT is idempotent).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use telauth::voipbin::VoipBin;
+    ///
+    /// let api = VoipBin::from_env()?;
+    /// let id = "5e0ed5b0-8d2c-4b8f-a5d3-1c6f0e9a7b21".parse()?;
+    /// // Renames the key; its detail is read first and kept.
+    /// let key = api.update_access_key(id, Some("ci-old"), None).await?;
+    /// println!("{:?} {:?}", key.name, key.detail); // Some("ci-old") and the detail as it was
+    /// // Clears the detail; the name is kept.
+    /// api.update_access_key(id, None, Some("")).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn update_access_key(
         &self,
         id: Uuid,
@@ -367,6 +532,20 @@ impl VoipBin {
 
     /// Deletes an access key; answers it as deleted. Retried as the [`Config::retry`] policy
     /// says.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use telauth::voipbin::VoipBin;
+    ///
+    /// let api = VoipBin::from_env()?;
+    /// let id = "5e0ed5b0-8d2c-4b8f-a5d3-1c6f0e9a7b21".parse()?;
+    /// // Whatever still presents this key's token is refused from now on.
+    /// let deleted = api.delete_access_key(id).await?;
+    /// println!("deleted {} at {:?}", deleted.id, deleted.tm_delete);
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_access_key(&self, id: Uuid) -> Result<Accesskey, Error> {
         const OPERATION: &str = "accesskeys_delete";
         let client = self.authorized(OPERATION)?;

@@ -64,6 +64,24 @@ struct Failures {
 
 impl TokenSource {
     /// A source that logs in to `voipbin` with `credentials`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
+    /// use telauth::{Config, Secret};
+    ///
+    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// let credentials = VoipBinCredentials {
+    ///     username: "ops".into(),
+    ///     password: Secret::from("hunter2"),
+    /// };
+    /// // Nothing is sent yet: the first `token()` logs in. Tasks share one source.
+    /// let tokens = Arc::new(TokenSource::new(voipbin, credentials));
+    /// assert!(!format!("{tokens:?}").contains("hunter2"));
+    /// # Ok::<(), telauth::Error>(())
+    /// ```
     pub fn new(voipbin: VoipBin, credentials: VoipBinCredentials) -> Self {
         Self {
             voipbin,
@@ -76,6 +94,24 @@ impl TokenSource {
     }
 
     /// Renews this long before expiry instead of [`DEFAULT_RENEW_MARGIN`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use telauth::Config;
+    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
+    ///
+    /// # let credentials = VoipBinCredentials {
+    /// #     username: "ops".into(),
+    /// #     password: "hunter2".into(),
+    /// # };
+    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// // Log in again 10 minutes before `exp` (at most half the JWT's lifetime before it).
+    /// let tokens = TokenSource::new(voipbin, credentials).renew_before(Duration::from_secs(600));
+    /// assert!(format!("{tokens:?}").contains("margin: 600s"));
+    /// # Ok::<(), telauth::Error>(())
+    /// ```
     pub fn renew_before(mut self, margin: Duration) -> Self {
         self.margin = margin;
         self
@@ -83,6 +119,25 @@ impl TokenSource {
 
     /// Uses each new token for at least `window` instead of [`MIN_REUSE`], whatever its
     /// lifetime looks like.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use telauth::Config;
+    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
+    ///
+    /// # let credentials = VoipBinCredentials {
+    /// #     username: "ops".into(),
+    /// #     password: "hunter2".into(),
+    /// # };
+    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// // Share each new JWT for at least 5 minutes, even should this host's clock find it expired.
+    /// let tokens = TokenSource::new(voipbin, credentials)
+    ///     .reuse_at_least(Duration::from_secs(300));
+    /// assert!(format!("{tokens:?}").contains("min_reuse: 300s"));
+    /// # Ok::<(), telauth::Error>(())
+    /// ```
     pub fn reuse_at_least(mut self, window: Duration) -> Self {
         self.min_reuse = window;
         self
@@ -90,6 +145,26 @@ impl TokenSource {
 
     /// A valid JWT: the cached one, or a new one when it is missing or about to expire. While a
     /// failed login's backoff lasts, its error.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use telauth::Config;
+    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
+    ///
+    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// let tokens = TokenSource::new(voipbin, VoipBinCredentials::from_env()?);
+    /// // The JWT for a client of your own, such as the generated one.
+    /// let jwt = tokens.token().await?;
+    /// let client = telauth_voipbin::Client::new(
+    ///     telauth_voipbin::BASE_URL,
+    ///     telauth_voipbin::Credentials::bearer_auth(jwt.token),
+    /// );
+    /// let page = client.accesskeys_list().send().await?.into_inner();
+    /// println!("{} keys", page.result.len());
+    /// # Ok(()) }
+    /// ```
     pub async fn token(&self) -> Result<Jwt, Error> {
         if let Some(jwt) = self.fresh() {
             return Ok(jwt);
@@ -127,11 +202,44 @@ impl TokenSource {
 
     /// Forgets the cached token, so that the next call logs in: for a token the provider
     /// rejected (revoked, or expired by its clock). A failed login's backoff still holds.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::Config;
+    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
+    ///
+    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// let tokens = TokenSource::new(voipbin, VoipBinCredentials::from_env()?);
+    /// match tokens.client().await?.all_access_keys(None).await {
+    ///     // Revoked, or expired by VoIPBIN's clock: the next call logs in again.
+    ///     Err(error) if error.status() == Some(401) => tokens.invalidate(),
+    ///     keys => println!("{} keys", keys?.len()),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn invalidate(&self) {
         *self.cached.write().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     /// A client authenticated with a valid JWT.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use std::time::Duration;
+    /// use telauth::Config;
+    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
+    ///
+    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// let tokens = TokenSource::new(voipbin, VoipBinCredentials::from_env()?);
+    /// // The client keeps this JWT as it is: ask for a new one for later work.
+    /// let api = tokens.client().await?;
+    /// let key = api.create_access_key(Duration::from_secs(86_400), Some("nightly"), None).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn client(&self) -> Result<VoipBin, Error> {
         let jwt = self.token().await?;
         Ok(self.voipbin.with_auth(VoipBinAuth::Jwt(jwt.token)))
@@ -141,6 +249,22 @@ impl TokenSource {
     /// it revoked, or that its clock finds expired), forgets the token, logs in once more and
     /// runs `call` again, once. Only for idempotent calls (reads, updates, deletes): the first
     /// attempt reached the provider.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::Config;
+    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
+    ///
+    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// let tokens = TokenSource::new(voipbin, VoipBinCredentials::from_env()?);
+    /// // A read, so it may run twice: again after a new login should VoIPBIN answer 401.
+    /// let keys = tokens
+    ///     .renewing_on_401(|api| async move { api.all_access_keys(Some(100)).await })
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn renewing_on_401<T, Fut>(&self, call: impl Fn(VoipBin) -> Fut) -> Result<T, Error>
     where
         Fut: Future<Output = Result<T, Error>>,
