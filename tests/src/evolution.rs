@@ -292,8 +292,10 @@ pub fn workspace_copy() -> tempfile::TempDir {
 /// The target folder the evolution tests build copies in: beside the workspace's own (which
 /// the running `cargo test` holds locked), and shared by every copy and run.
 pub fn copies_target() -> PathBuf {
+    // A relative CARGO_TARGET_DIR is relative to the workspace, not to the copies.
     let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
+        .filter(|dir| !dir.is_empty())
+        .map(|dir| workspace_root().join(dir))
         .unwrap_or_else(|| workspace_root().join("target"));
     target.join("evolution")
 }

@@ -279,15 +279,6 @@ fn verdict(
     })
 }
 
-/// The crates that changed since their last release.
-pub fn changed(root: &Path) -> Result<Vec<String>, Error> {
-    Ok(audit(root)?
-        .into_iter()
-        .filter(|verdict| !verdict.changes.is_empty())
-        .map(|verdict| verdict.krate)
-        .collect())
-}
-
 /// Records `crates` as released at their current versions: each provider crate with its spec's
 /// text and the sha256 of its spec and generated code. Other crates are left as they are.
 pub fn record_release(root: &Path, crates: &[String]) -> Result<(), Error> {

@@ -47,7 +47,7 @@ enum Command {
     /// Check that no dependency of a published crate needs a newer Rust than the workspace's
     /// declared `rust-version`.
     Msrv,
-    /// Run cargo-semver-checks on each changed provider crate against its last release.
+    /// Run cargo-semver-checks on each crate changed since its last release, against it.
     Semver {
         /// Check this crate instead of the changed ones.
         #[arg(long)]
@@ -222,18 +222,32 @@ fn semver(package: Option<String>, out: &mut dyn Write) -> Result<ExitCode, crat
         );
         return Ok(ExitCode::FAILURE);
     }
-    let packages = match package {
-        Some(package) => vec![package],
-        None => crate::audit::changed(&root)?,
+    // Each crate changed since its release, against that release on crates.io.
+    let checks: Vec<(String, Option<String>)> = match package {
+        Some(package) => vec![(package, None)],
+        None => crate::audit::audit(&root)?
+            .into_iter()
+            .filter(|verdict| !verdict.changes.is_empty())
+            .map(|verdict| (verdict.krate, verdict.released))
+            .collect(),
     };
-    if packages.is_empty() {
-        let _ = writeln!(out, "No provider crate changed since its recorded version.");
+    if checks.is_empty() {
+        let _ = writeln!(
+            out,
+            "No crate changed since its last release ({}); a crate never released has nothing \
+             to compare with.",
+            crate::audit::RECORD
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let mut code = ExitCode::SUCCESS;
-    for package in packages {
-        let _ = writeln!(out, "cargo semver-checks --package {package}");
-        if !crate::process::run_shown(&root, "cargo", &["semver-checks", "--package", &package])? {
+    for (package, released) in checks {
+        let mut args = vec!["semver-checks", "--package", package.as_str()];
+        if let Some(released) = &released {
+            args.extend(["--baseline-version", released.as_str()]);
+        }
+        let _ = writeln!(out, "cargo {}", args.join(" "));
+        if !crate::process::run_shown(&root, "cargo", &args)? {
             code = ExitCode::FAILURE;
         }
     }
