@@ -174,6 +174,40 @@ fn bumping_to_the_next_version_passes_the_audit_and_a_smaller_bump_does_not() {
     );
 }
 
+#[test]
+fn a_release_record_is_checked_and_a_published_crate_that_changed_is_refused() {
+    use xtask::audit::record_published;
+    let copy = workspace_copy();
+    let root = copy.path();
+    release(root);
+    // Already on crates.io and unchanged: nothing to do.
+    record_published(root, "telauth-voipbin", true).unwrap();
+
+    let case = CORPUS
+        .iter()
+        .find(|case| case.name == "add an optional response field")
+        .unwrap();
+    case.apply(root);
+    xtask::generate(root, Some(case.provider), Mode::Write).unwrap();
+    let refused = record_published(root, "telauth-voipbin", true)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("telauth-voipbin 0.2.0 is on crates.io, but changed since that release"),
+        "{refused}"
+    );
+
+    // A released spec that is not the one recorded is an error, not a silent baseline.
+    let released = root.join("xtask/released/voipbin.yaml");
+    let text = fs::read_to_string(&released).unwrap();
+    fs::write(&released, text.replace("VoIPBIN", "VoIPBin")).unwrap();
+    let error = audit(root).unwrap_err().to_string();
+    assert!(
+        error.contains("xtask/released/voipbin.yaml") && error.contains("not the spec"),
+        "{error}"
+    );
+}
+
 /// CI runs this with `--ignored` once cargo-semver-checks is installed: the compiled API of each
 /// regenerated crate against today's, so that the spec-level audit is never laxer than it.
 #[test]
@@ -285,7 +319,12 @@ mod tomorrow {
                 assert_eq!(response.error.status.to_string(), "DEADLINE_EXCEEDED");
                 assert!(
                     "DEADLINE_EXCEEDED".parse::<ErrorDetailStatus>().is_err(),
-                    "a caller cannot make an unknown value from text"
+                    "FromStr makes no unknown value"
+                );
+                // It prints as the text it came with, in an answer written out as JSON.
+                assert_eq!(
+                    serde_json::to_string(&response.error.status).unwrap(),
+                    "\"DEADLINE_EXCEEDED\""
                 );
             }
             other => panic!("{other:?}"),
@@ -319,5 +358,58 @@ mod tomorrow {
             matches!(error.kind(), ErrorKind::UnexpectedStatus { status: 418 }),
             "{error:?}"
         );
+    }
+
+    /// Checks that `result` is a request refused before sending, for an unlisted value.
+    fn refused<T: std::fmt::Debug, E: std::fmt::Debug>(
+        operation: &str,
+        result: Result<T, telauth_signalwire::Error<E>>,
+    ) {
+        match result {
+            Err(telauth_signalwire::Error::InvalidRequest(reason)) => {
+                assert!(reason.contains("does not list"), "{operation}: {reason}")
+            }
+            other => panic!("{operation}: {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unlisted_value_is_never_sent_whoever_built_it() {
+        use telauth_signalwire::types::{CreateTokenRequest, Permission, UpdateTokenRequest};
+        let server = MockServer::start_async().await;
+        let any = server
+            .mock_async(|when, then| {
+                when.any_request();
+                then.status(200);
+            })
+            .await;
+        let client = telauth_signalwire::Client::new(
+            &server.base_url(),
+            telauth_signalwire::Credentials::signal_wire_basic_auth("project", "token"),
+        );
+        // As a caller could make one: through serde, since it has no constructor.
+        let admin: Permission = serde_json::from_str("\"admin\"").unwrap();
+        assert!(matches!(admin, Permission::Unknown(_)), "{admin:?}");
+        let project = uuid::Uuid::nil();
+        let created = client
+            .create_token()
+            .account_sid(project)
+            .body(
+                CreateTokenRequest::builder()
+                    .name("ci")
+                    .permissions(vec![Permission::Messaging, admin.clone()]),
+            )
+            .send()
+            .await;
+        let updated = client
+            .update_token()
+            .account_sid(project)
+            .token_id(project)
+            .body(UpdateTokenRequest::builder().permissions(vec![admin]))
+            .send()
+            .await;
+        refused("create (form)", created);
+        refused("update (JSON)", updated);
+        any.assert_calls_async(0).await;
     }
 }

@@ -44,6 +44,10 @@ pub struct Release {
     /// The sha256 of its generated files, headers left out (provider crates).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated_sha256: Option<String>,
+    /// The sha256 of its generated code without doc comments: what the compiler sees
+    /// (provider crates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_sha256: Option<String>,
 }
 
 /// The audit of one crate.
@@ -89,7 +93,8 @@ impl fmt::Display for Verdict {
         match &self.next {
             Some(next) if self.behind() => write!(
                 f,
-                " -> next version {next} (Cargo.toml still says {}; bump it and CHANGELOG.md)",
+                " -> next version {next} (Cargo.toml still says {}; bump it, its requirement in \
+                 [workspace.dependencies] and CHANGELOG.md)",
                 self.version
             ),
             Some(next) => write!(f, " -> next version {next}"),
@@ -152,22 +157,51 @@ fn facade_version(root: &Path) -> Result<String, Error> {
 
 /// The sha256 of a provider crate's generated files, headers left out.
 fn generated_sha256(root: &Path, provider: &Provider) -> Result<String, Error> {
-    let mut code = String::new();
-    for file in GENERATED {
-        let path = root.join(provider.crate_dir).join(file);
-        let text = read(&path)?;
-        // The header names the spec's sha256, which is compared on its own.
-        code.push_str(body(&text).ok_or_else(|| {
-            Error::Invalid {
-                path,
-                place: "header".into(),
-                message: "a generated file must start with the header `cargo xtask generate` \
-                      writes; run it"
-                    .into(),
+    Ok(sha256(generated_files(root, provider)?.concat().as_bytes()))
+}
+
+/// The sha256 of a provider crate's generated code without its doc comments.
+fn api_sha256(root: &Path, provider: &Provider) -> Result<String, Error> {
+    struct Undocumented;
+    impl syn::visit_mut::VisitMut for Undocumented {
+        fn visit_attributes_mut(&mut self, attrs: &mut Vec<syn::Attribute>) {
+            attrs.retain(|attr| !attr.path().is_ident("doc"));
+            for attr in attrs {
+                self.visit_attribute_mut(attr);
             }
-        })?);
+        }
+    }
+    let mut code = String::new();
+    for (file, text) in GENERATED.iter().zip(generated_files(root, provider)?) {
+        let mut parsed = syn::parse_file(&text).map_err(|error| Error::Parse {
+            path: root.join(provider.crate_dir).join(file),
+            message: format!("the generated code does not parse: {error}"),
+        })?;
+        syn::visit_mut::VisitMut::visit_file_mut(&mut Undocumented, &mut parsed);
+        code.push_str(&quote::quote!(#parsed).to_string());
     }
     Ok(sha256(code.as_bytes()))
+}
+
+/// A provider crate's generated files, headers left out, in [`GENERATED`]'s order.
+fn generated_files(root: &Path, provider: &Provider) -> Result<Vec<String>, Error> {
+    GENERATED
+        .iter()
+        .map(|file| {
+            let path = root.join(provider.crate_dir).join(file);
+            let text = read(&path)?;
+            // The header names the spec's sha256, which is compared on its own.
+            body(&text)
+                .map(str::to_string)
+                .ok_or_else(|| Error::Invalid {
+                    path,
+                    place: "header".into(),
+                    message: "a generated file must start with the header `cargo xtask generate` \
+                          writes; run it"
+                        .into(),
+                })
+        })
+        .collect()
 }
 
 fn released_spec(provider: &Provider) -> String {
@@ -200,21 +234,47 @@ fn provider_changes(
     if !spec_changed && !code_changed {
         return Ok(Vec::new());
     }
+    // Whether the code the compiler sees changed, doc comments left out.
+    let api_changed = release.api_sha256.as_deref() != Some(&api_sha256(root, provider)?);
+    let unclassified = Change {
+        class: Class::Breaking,
+        phrase: "the generated code changed beyond what the spec comparison classifies \
+                 (`cargo xtask semver` tells what it breaks)"
+            .into(),
+    };
     if !spec_changed {
-        return Ok(vec![Change {
-            class: Class::Breaking,
-            phrase: "the generated code changed with the spec unchanged (a generator change: \
-                     `cargo xtask semver` tells what it breaks)"
-                .into(),
+        return Ok(vec![if api_changed {
+            unclassified
+        } else {
+            Change {
+                class: Class::Compatible,
+                phrase: "changes generated doc comments only".into(),
+            }
         }]);
+    }
+    let path = root.join(released_spec(provider));
+    let released_text = read(&path)?;
+    if release.spec_sha256.as_deref() != Some(&sha256(released_text.as_bytes())) {
+        return Err(Error::Invalid {
+            path,
+            place: "sha256".into(),
+            message: format!(
+                "this is not the spec {RECORD} records as released: restore both from the \
+                 release's commit"
+            ),
+        });
     }
     let then = crate::spec::load(root, &released_spec(provider))?;
     let now = crate::spec::load(root, provider.spec)?;
     let mut changes = crate::compat::compare(&then.api, &now.api);
     if changes.is_empty() {
-        changes.push(Change {
-            class: Class::Compatible,
-            phrase: "changes descriptions or examples only".into(),
+        changes.push(if api_changed {
+            unclassified
+        } else {
+            Change {
+                class: Class::Compatible,
+                phrase: "changes descriptions or examples only".into(),
+            }
         });
     }
     Ok(changes)
@@ -279,36 +339,70 @@ fn verdict(
     })
 }
 
+/// Records `krate`, now on crates.io at its current version, as released. When it was there
+/// already (`already_published`, a run finishing one that stopped) and is recorded at that
+/// version, it must not have changed since: the version on crates.io is what was recorded.
+pub fn record_published(root: &Path, krate: &str, already_published: bool) -> Result<(), Error> {
+    if already_published {
+        let verdicts = audit(root)?;
+        let recorded = verdicts
+            .iter()
+            .find(|verdict| verdict.krate == krate)
+            .filter(|verdict| verdict.released.as_deref() == Some(verdict.version.as_str()));
+        if let Some(verdict) = recorded {
+            if verdict.changes.is_empty() {
+                return Ok(());
+            }
+            return Err(Error::Command {
+                command: "cargo xtask publish --execute".into(),
+                message: format!(
+                    "{krate} {} is on crates.io, but changed since that release ({verdict}); \
+                     bump its version",
+                    verdict.version
+                ),
+            });
+        }
+    }
+    record_release(root, &[krate.to_string()])
+}
+
 /// Records `crates` as released at their current versions: each provider crate with its spec's
 /// text and the sha256 of its spec and generated code. Other crates are left as they are.
 pub fn record_release(root: &Path, crates: &[String]) -> Result<(), Error> {
     let mut record = releases(root)?;
+    // Everything is read and computed before anything is written.
+    let mut specs = Vec::new();
     for provider in PROVIDERS {
         let (krate, version) = package(root, provider)?;
         if !crates.contains(&krate) {
             continue;
         }
         let text = read(&root.join(provider.spec))?;
-        let folder = root.join(RELEASED_SPECS);
-        fs::create_dir_all(&folder).map_err(|source| Error::Write {
-            path: folder,
-            source,
-        })?;
-        crate::output::write_atomically(&root.join(released_spec(provider)), &text)?;
         let release = Release {
             version,
             spec_sha256: Some(sha256(text.as_bytes())),
             generated_sha256: Some(generated_sha256(root, provider)?),
+            api_sha256: Some(api_sha256(root, provider)?),
         };
         record.insert(krate, release);
+        specs.push((root.join(released_spec(provider)), text));
     }
     if crates.iter().any(|krate| krate == FACADE) {
         let release = Release {
             version: facade_version(root)?,
             spec_sha256: None,
             generated_sha256: None,
+            api_sha256: None,
         };
         record.insert(FACADE.into(), release);
+    }
+    let folder = root.join(RELEASED_SPECS);
+    fs::create_dir_all(&folder).map_err(|source| Error::Write {
+        path: folder,
+        source,
+    })?;
+    for (path, text) in &specs {
+        crate::output::write_atomically(path, text)?;
     }
     let text = serde_json::to_string_pretty(&record).unwrap_or_default() + "\n";
     crate::output::write_atomically(&root.join(RECORD), &text)

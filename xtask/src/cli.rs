@@ -290,10 +290,12 @@ fn publish(
         let lines = match &registry {
             Some(registry) => crate::publish::execute_to(&root, &crates, registry)?,
             None => {
-                let lines = crate::publish::execute(&root, &crates, allow_dirty)?;
-                // Every crate is on crates.io at its version now: the audit compares with it.
-                let names: Vec<String> = crates.iter().map(|krate| krate.name.clone()).collect();
-                crate::audit::record_release(&root, &names)?;
+                // Each crate is recorded as released as soon as crates.io has it: the audit
+                // compares with it from then on.
+                let lines =
+                    crate::publish::execute(&root, &crates, allow_dirty, &mut |krate, already| {
+                        crate::audit::record_published(&root, &krate.name, already)
+                    })?;
                 let _ = writeln!(
                     out,
                     "recorded the release in {}; commit it with {}/",

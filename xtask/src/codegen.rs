@@ -310,7 +310,9 @@ fn with_secure_client(file: &mut syn::File) -> Result<(), Failure> {
                     " a password or a Basic header to whatever host the redirect names), send no",
                     " `Referer` (which would repeat a URL whose query may hold a key) and send no",
                     " plain-`http` request through a proxy; build it from",
-                    " [`telauth_runtime::secure_client`] to get all three.",
+                    " [`telauth_runtime::secure_client`] to get all three (with the `rustls-ring`",
+                    " feature, it also installs the ring crypto provider, without which reqwest",
+                    " panics when it builds a client).",
                 ];
                 function.attrs.splice(
                     0..0,

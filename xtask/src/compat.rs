@@ -214,23 +214,28 @@ impl<'a> Diff<'a> {
         }
     }
 
-    /// The parameters of an operation with their path item's, keyed `name` (`in`).
+    /// The parameters of an operation with its path item's, keyed `name (in)`; an operation's
+    /// own parameter overrides its path item's of the same name and place.
     fn params(&self, api: &'a OpenAPI, op: &Op<'a>) -> Vec<(String, &'a Parameter)> {
-        op.parameters
+        let mut params: Vec<(String, &'a Parameter)> = Vec::new();
+        for parameter in op
+            .parameters
             .iter()
             .chain(&op.operation.parameters)
             .filter_map(|parameter| resolve_parameter(api, parameter))
-            .map(|parameter| {
-                let data = parameter.parameter_data_ref();
-                let place = match parameter {
-                    Parameter::Query { .. } => "query",
-                    Parameter::Header { .. } => "header",
-                    Parameter::Path { .. } => "path",
-                    Parameter::Cookie { .. } => "cookie",
-                };
-                (format!("{} ({place})", data.name), parameter)
-            })
-            .collect()
+        {
+            let data = parameter.parameter_data_ref();
+            let place = match parameter {
+                Parameter::Query { .. } => "query",
+                Parameter::Header { .. } => "header",
+                Parameter::Path { .. } => "path",
+                Parameter::Cookie { .. } => "cookie",
+            };
+            let key = format!("{} ({place})", data.name);
+            params.retain(|(other, _)| *other != key);
+            params.push((key, parameter));
+        }
+        params
     }
 
     fn request_body(
@@ -276,15 +281,27 @@ impl<'a> Diff<'a> {
         }
     }
 
-    fn responses(&mut self, id: &str, old: &'a Operation, new: &'a Operation) {
-        let (old, new) = (responses(self.old, old), responses(self.new, new));
+    fn responses(&mut self, id: &str, old_op: &'a Operation, new_op: &'a Operation) {
+        let (old, new) = (responses(self.old, old_op), responses(self.new, new_op));
         for (success, what) in [(true, "success"), (false, "error")] {
+            // In the order the statuses are listed, which is the order a union of error
+            // bodies tries them in; an error status without a body beside ones with a body is
+            // left out of the error type.
             let bodies = |answers: &[(String, bool, Option<&'a ReferenceOr<Schema>>)]| {
-                answers
+                let mut names: Vec<String> = Vec::new();
+                let with_body = answers
                     .iter()
-                    .filter(|(_, ok, _)| *ok == success)
-                    .map(|(_, _, schema)| body_name(*schema))
-                    .collect::<BTreeSet<String>>()
+                    .any(|(_, ok, schema)| *ok == success && schema.is_some());
+                for (_, ok, schema) in answers {
+                    if *ok != success || (!success && with_body && schema.is_none()) {
+                        continue;
+                    }
+                    let name = body_name(*schema);
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+                names
             };
             let (was, is) = (bodies(&old), bodies(&new));
             if was != is {
@@ -297,6 +314,29 @@ impl<'a> Diff<'a> {
                     ),
                 );
             }
+        }
+        let schemes = |api: &OpenAPI, operation: &Operation| -> BTreeSet<String> {
+            operation
+                .security
+                .as_ref()
+                .or(api.security.as_ref())
+                .into_iter()
+                .flatten()
+                .flat_map(|requirement| requirement.keys().cloned())
+                .collect()
+        };
+        let (was, is) = (schemes(self.old, old_op), schemes(self.new, new_op));
+        for scheme in was.difference(&is) {
+            self.push(
+                Class::Breaking,
+                format!("no longer accepts the credential {scheme} on {id}"),
+            );
+        }
+        for scheme in is.difference(&was) {
+            self.push(
+                Class::Compatible,
+                format!("accepts the credential {scheme} on {id}"),
+            );
         }
         for (status, _, _) in &old {
             if !new.iter().any(|(other, _, _)| other == status) {
@@ -326,7 +366,8 @@ impl<'a> Diff<'a> {
         }
     }
 
-    /// Component schemas added or removed (those reached from an operation are compared there).
+    /// Component schemas added or removed, and those no operation reaches (each is still a
+    /// generated type) compared both ways: as built by callers and as decoded.
     fn components(&mut self) {
         let names = |api: &OpenAPI| -> BTreeSet<String> {
             api.components
@@ -341,6 +382,28 @@ impl<'a> Diff<'a> {
         for name in new.difference(&old) {
             self.push(Class::Compatible, format!("adds type {name}"));
         }
+        for name in old.intersection(&new) {
+            let reached = self.compared.iter().any(|(was, _, _)| was == name);
+            if reached {
+                continue;
+            }
+            for direction in [Direction::Request, Direction::Response] {
+                self.component(name, direction);
+            }
+        }
+    }
+
+    /// Compares the component schema `name` of both specs, travelling in `direction`.
+    fn component(&mut self, name: &str, direction: Direction) {
+        let (Some(old), Some(new)) = (component(self.old, name, 0), component(self.new, name, 0))
+        else {
+            return;
+        };
+        let key = (name.to_string(), name.to_string(), direction);
+        if !self.compared.insert(key) {
+            return;
+        }
+        self.shapes(name, old, new, direction);
     }
 
     /// Compares two schemas found at `place`, travelling in `direction`.
@@ -367,12 +430,32 @@ impl<'a> Diff<'a> {
                 }
                 name.clone()
             }
-            _ => place.to_string(),
+            // A named schema is its own Rust type, an inline one a type named after its place.
+            (Some(was), None) => {
+                self.push(
+                    Class::Breaking,
+                    format!("changes the type of {place} from {was} to an inline schema"),
+                );
+                return;
+            }
+            (None, Some(is)) => {
+                self.push(
+                    Class::Breaking,
+                    format!("changes the type of {place} from an inline schema to {is}"),
+                );
+                return;
+            }
+            (None, None) => place.to_string(),
         };
         let (Some(old), Some(new)) = (resolve_schema(self.old, old), resolve_schema(self.new, new))
         else {
             return;
         };
+        self.shapes(&place, old, new, direction);
+    }
+
+    /// Compares two resolved schemas found at `place`, travelling in `direction`.
+    fn shapes(&mut self, place: &str, old: &'a Schema, new: &'a Schema, direction: Direction) {
         let (was, is) = (kind(old), kind(new));
         if was != is {
             self.push(
@@ -569,11 +652,11 @@ fn body_name(schema: Option<&ReferenceOr<Schema>>) -> String {
     }
 }
 
-fn names(set: &BTreeSet<String>) -> String {
-    if set.is_empty() {
+fn names(names: &[String]) -> String {
+    if names.is_empty() {
         "none".into()
     } else {
-        set.iter().cloned().collect::<Vec<_>>().join(" | ")
+        names.join(" | ")
     }
 }
 
@@ -590,14 +673,20 @@ fn resolve_schema<'a, S: AsSchema>(
 ) -> Option<&'a Schema> {
     match schema {
         ReferenceOr::Item(schema) => Some(schema.as_schema()),
-        ReferenceOr::Reference { .. } => {
-            let name = reference_name(schema)?;
-            let found = api.components.as_ref()?.schemas.get(&name)?;
-            match found {
-                ReferenceOr::Item(schema) => Some(schema),
-                ReferenceOr::Reference { .. } => resolve_schema(api, found),
-            }
+        ReferenceOr::Reference { .. } => component(api, &reference_name(schema)?, 0),
+    }
+}
+
+/// The component schema `name`, following references between components; `None` for a
+/// reference that leads nowhere or, past a few steps, in a circle.
+fn component<'a>(api: &'a OpenAPI, name: &str, steps: usize) -> Option<&'a Schema> {
+    const MOST_STEPS: usize = 32;
+    match api.components.as_ref()?.schemas.get(name)? {
+        ReferenceOr::Item(schema) => Some(schema),
+        found @ ReferenceOr::Reference { .. } if steps < MOST_STEPS => {
+            component(api, &reference_name(found)?, steps + 1)
         }
+        ReferenceOr::Reference { .. } => None,
     }
 }
 
@@ -684,13 +773,175 @@ fn constraints(schema: &Schema) -> String {
         .iter()
         .filter_map(|key| {
             let found = value.get(*key)?;
-            (!found.is_null() && found != &serde_json::Value::Bool(false))
-                .then(|| (key.to_string(), found.clone()))
+            // `additionalProperties: false` shapes the type (unknown fields refused); other
+            // keywords at `false` say nothing.
+            let kept = !found.is_null()
+                && (*key == "additionalProperties" || found != &serde_json::Value::Bool(false));
+            kept.then(|| (key.to_string(), found.clone()))
         })
         .collect();
     if kept.is_empty() {
         "none".into()
     } else {
         serde_json::Value::Object(kept).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Class, compare};
+
+    const BASE: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: "https://api.example.com"}]
+paths:
+  /items/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    get:
+      operationId: get_item
+      security: [{Bearer: []}, {Query: []}]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}}
+        "400": {description: bad, content: {application/json: {schema: {$ref: "#/components/schemas/Problem"}}}}
+        "422": {description: invalid, content: {application/json: {schema: {$ref: "#/components/schemas/Invalid"}}}}
+components:
+  securitySchemes:
+    Bearer: {type: http, scheme: bearer}
+    Query: {type: apiKey, in: query, name: key}
+  schemas:
+    Item:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        note: {type: string}
+        tag: {$ref: "#/components/schemas/Tag"}
+        shape: {oneOf: [{$ref: "#/components/schemas/Tag"}, {type: string}]}
+    Tag: {type: object, properties: {name: {type: string}}}
+    Problem: {type: object, properties: {message: {type: string}}}
+    Invalid: {type: object, properties: {code: {type: string}}}
+    Balance: {type: object, properties: {credit: {type: number}}}
+"##;
+
+    /// The changes from [`BASE`] to `BASE` with `find` replaced by `with` (once, and present).
+    fn changes(find: &str, with: &str) -> Vec<(Class, String)> {
+        assert_eq!(BASE.matches(find).count(), 1, "{find}");
+        let parse = |text: &str| serde_yaml_ng::from_str(text).unwrap();
+        compare(&parse(BASE), &parse(&BASE.replacen(find, with, 1)))
+            .into_iter()
+            .map(|change| (change.class, change.phrase))
+            .collect()
+    }
+
+    fn breaking(find: &str, with: &str, phrase: &str) {
+        let changes = changes(find, with);
+        assert!(
+            changes.contains(&(Class::Breaking, phrase.to_string())),
+            "`{phrase}` not in {changes:?}"
+        );
+    }
+
+    #[test]
+    fn descriptions_and_examples_are_no_change() {
+        assert_eq!(
+            changes("description: bad", "description: a bad request"),
+            []
+        );
+    }
+
+    #[test]
+    fn a_named_schema_made_inline_is_a_new_type() {
+        breaking(
+            r##"tag: {$ref: "#/components/schemas/Tag"}"##,
+            "tag: {type: object, properties: {name: {type: string}}}",
+            "changes the type of Item.tag from Tag to an inline schema",
+        );
+    }
+
+    #[test]
+    fn a_schema_no_operation_reaches_is_compared_too() {
+        breaking(
+            "Balance: {type: object, properties: {credit: {type: number}}}",
+            "Balance: {type: object, properties: {}}",
+            "removes field Balance.credit",
+        );
+    }
+
+    #[test]
+    fn an_operation_parameter_overrides_its_path_items() {
+        let changes = changes(
+            "    get:\n      operationId: get_item\n",
+            "    get:\n      operationId: get_item\n      parameters:\n        - {name: id, in: path, \
+             required: true, schema: {type: integer}}\n",
+        );
+        assert!(
+            changes.contains(&(
+                Class::Breaking,
+                "changes the type of parameter id (path) of get_item from string to integer".into()
+            )),
+            "{changes:?}"
+        );
+    }
+
+    #[test]
+    fn nullable_one_of_and_closed_objects_are_breaking() {
+        breaking(
+            "note: {type: string}",
+            "note: {type: string, nullable: true}",
+            "makes Item.note nullable",
+        );
+        breaking(
+            "[{$ref: \"#/components/schemas/Tag\"}, {type: string}]",
+            "[{$ref: \"#/components/schemas/Tag\"}, {type: string}, {type: integer}]",
+            "changes the members of Item.shape",
+        );
+        breaking(
+            "Tag: {type: object, properties",
+            "Tag: {type: object, additionalProperties: false, properties",
+            "changes the format or constraints of Tag from none to {\"additionalProperties\":false}",
+        );
+    }
+
+    #[test]
+    fn a_credential_an_operation_no_longer_takes_is_breaking() {
+        breaking(
+            "security: [{Bearer: []}, {Query: []}]",
+            "security: [{Bearer: []}]",
+            "no longer accepts the credential Query on get_item",
+        );
+    }
+
+    #[test]
+    fn error_bodies_keep_their_order_and_a_bodyless_status_is_no_new_body() {
+        breaking(
+            "        \"400\": {description: bad, content: {application/json: {schema: {$ref: \"#/components/schemas/Problem\"}}}}\n        \"422\": {description: invalid, content: {application/json: {schema: {$ref: \"#/components/schemas/Invalid\"}}}}\n",
+            "        \"422\": {description: invalid, content: {application/json: {schema: {$ref: \"#/components/schemas/Invalid\"}}}}\n        \"400\": {description: bad, content: {application/json: {schema: {$ref: \"#/components/schemas/Problem\"}}}}\n",
+            "changes the error body type of get_item from Problem | Invalid to Invalid | Problem",
+        );
+        assert_eq!(
+            changes(
+                "        \"422\": {description: invalid,",
+                "        \"409\": {description: gone}\n        \"422\": {description: invalid,"
+            ),
+            [(
+                Class::Compatible,
+                "documents status 409 of get_item".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn references_in_a_circle_end() {
+        let circle = "Balance: {$ref: \"#/components/schemas/Loop\"}\n    Loop: {$ref: \"#/components/schemas/Balance\"}";
+        let changes = changes(
+            "Balance: {type: object, properties: {credit: {type: number}}}",
+            circle,
+        );
+        assert!(
+            changes.contains(&(Class::Compatible, "adds type Loop".into())),
+            "{changes:?}"
+        );
     }
 }

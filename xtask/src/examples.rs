@@ -73,7 +73,9 @@ fn operations(api: &OpenAPI) -> Vec<(String, &openapiv3::Operation)> {
         .iter()
         .filter_map(|(_, item)| item.as_item())
         .flat_map(|item| item.iter())
-        .filter_map(|(_, operation)| Some((operation.operation_id.clone()?, operation)))
+        .filter_map(|(_, operation)| {
+            Some((operation.operation_id.as_ref()?.to_snake_case(), operation))
+        })
         .collect()
 }
 
@@ -137,7 +139,7 @@ fn example(
             .and_then(|media| media.schema.as_ref())
             .and_then(|schema| resolve(api, schema))
             .ok_or_else(|| format!("`{name}`: a request body without a schema"))?;
-        let calls = fields(api, schema)?;
+        let calls = fields(api, schema).map_err(|error| format!("`{name}`: {error}"))?;
         if calls.iter().map(String::len).sum::<usize>() <= 60 {
             lines.push(format!("    .body_map(|body| body{})", calls.concat()));
         } else {

@@ -33,6 +33,8 @@ pub fn open_types(file: &mut syn::File) -> Result<BTreeSet<String>, String> {
         match item {
             syn::Item::Struct(item) if matches!(item.fields, syn::Fields::Named(_)) => {
                 item.attrs.push(syn::parse_quote! { #[non_exhaustive] });
+                allow_unknown_fields(&mut item.attrs)
+                    .map_err(|error| format!("struct `{}`: {error}", item.ident))?;
             }
             syn::Item::Enum(item) => {
                 item.attrs.push(syn::parse_quote! { #[non_exhaustive] });
@@ -66,16 +68,37 @@ pub fn open_types(file: &mut syn::File) -> Result<BTreeSet<String>, String> {
     Ok(string_enums)
 }
 
-/// Whether `item` is a string enum: unit variants only, each renamed to its value.
+/// Whether `item` is a string enum: unit variants only (typify renames a variant to its value
+/// only when the two differ).
 fn is_string_enum(item: &syn::ItemEnum) -> bool {
     !item.variants.is_empty()
-        && item.variants.iter().all(|variant| {
-            matches!(variant.fields, syn::Fields::Unit)
-                && variant
-                    .attrs
-                    .iter()
-                    .any(|attr| attr.path().is_ident("serde"))
-        })
+        && item
+            .variants
+            .iter()
+            .all(|variant| matches!(variant.fields, syn::Fields::Unit))
+}
+
+/// Drops `deny_unknown_fields` (what typify writes for `additionalProperties: false`) from a
+/// struct's `#[serde(..)]`: an answer that gains a field must still decode.
+fn allow_unknown_fields(attrs: &mut Vec<syn::Attribute>) -> Result<(), String> {
+    for attr in attrs.iter_mut() {
+        if !attr.path().is_ident("serde") {
+            continue;
+        }
+        let metas = attr
+            .parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+            .map_err(|error| format!("unreadable serde attribute: {error}"))?;
+        let kept: Vec<syn::Meta> = metas
+            .into_iter()
+            .filter(|meta| !meta.path().is_ident("deny_unknown_fields"))
+            .collect();
+        *attr = syn::parse_quote! { #[serde(#(#kept),*)] };
+    }
+    attrs.retain(|attr| {
+        !attr.path().is_ident("serde")
+            || !matches!(&attr.meta, syn::Meta::List(list) if list.tokens.is_empty())
+    });
+    Ok(())
 }
 
 /// Drops `Copy` from the derives and adds the `Unknown` variant.
@@ -100,6 +123,13 @@ fn open_string_enum(item: &mut syn::ItemEnum) -> Result<(), String> {
         ));
     }
     let unknown = quote::format_ident!("{UNKNOWN}");
+    if item.variants.iter().any(|variant| variant.ident == unknown) {
+        return Err(format!(
+            "enum `{}` already has a variant `{UNKNOWN}` (a value such as `unknown`), which the \
+             variant that keeps unlisted values needs; give the enum another value",
+            item.ident
+        ));
+    }
     item.variants.push(syn::parse_quote! {
         /// A value the spec did not list when this crate was generated, as the server sent it.
         #[serde(untagged)]
@@ -136,4 +166,55 @@ fn display_unknown(block: &mut syn::ItemImpl) -> Result<(), String> {
         }
     }
     Err("no `fmt` ending in a `match`".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::ToTokens;
+
+    use super::open_types;
+
+    fn opened(types: &str) -> Result<String, String> {
+        let mut file: syn::File = syn::parse_str(&format!("pub mod types {{ {types} }}")).unwrap();
+        open_types(&mut file)?;
+        Ok(file.into_token_stream().to_string())
+    }
+
+    #[test]
+    fn closed_structs_open_and_plain_enums_keep_unknown_values() {
+        let code = opened(
+            "#[derive(Deserialize)] #[serde(deny_unknown_fields)] pub struct Tag { pub name: String }
+             #[derive(Clone, Copy, Deserialize)] pub enum State { Active, Suspended }
+             impl ::std::fmt::Display for State {
+                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                     match *self { Self::Active => f.write_str(\"Active\"), Self::Suspended => f.write_str(\"Suspended\") }
+                 }
+             }",
+        )
+        .unwrap();
+        assert!(!code.contains("deny_unknown_fields"), "{code}");
+        assert_eq!(code.matches("non_exhaustive").count(), 2, "{code}");
+        assert!(
+            code.contains("Unknown (telauth_runtime :: UnknownValue)"),
+            "{code}"
+        );
+        assert!(!code.contains("Copy"), "{code}");
+    }
+
+    #[test]
+    fn an_enum_with_an_unknown_value_is_refused_by_name() {
+        let error = opened(
+            "#[derive(Clone, Deserialize)] pub enum State { Known, Unknown }
+             impl ::std::fmt::Display for State {
+                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                     match *self { Self::Known => f.write_str(\"known\"), Self::Unknown => f.write_str(\"unknown\") }
+                 }
+             }",
+        )
+        .unwrap_err();
+        assert!(
+            error.contains("enum `State` already has a variant `Unknown`"),
+            "{error}"
+        );
+    }
 }

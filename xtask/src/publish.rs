@@ -383,11 +383,18 @@ fn published(name: &str, version: &str) -> bool {
 }
 
 /// Publishes `crates` in order: skips a version crates.io already has, and waits until each
-/// published crate is visible before the next. Answers one line per crate.
-pub fn execute(root: &Path, crates: &[Crate], allow_dirty: bool) -> Result<Vec<String>, Error> {
+/// published crate is visible before the next. Calls `done` with each crate once it is on
+/// crates.io (and whether it was already), before going on. Answers one line per crate.
+pub fn execute(
+    root: &Path,
+    crates: &[Crate],
+    allow_dirty: bool,
+    done: &mut dyn FnMut(&Crate, bool) -> Result<(), Error>,
+) -> Result<Vec<String>, Error> {
     let mut lines = Vec::new();
     for krate in crates {
         if published(&krate.name, &krate.version) {
+            done(krate, true)?;
             lines.push(format!(
                 "{} {}: already on crates.io, skipped",
                 krate.name, krate.version
@@ -409,6 +416,7 @@ pub fn execute(root: &Path, crates: &[Crate], allow_dirty: bool) -> Result<Vec<S
             }
             std::thread::sleep(Duration::from_secs(5));
         }
+        done(krate, false)?;
         lines.push(format!("{} {}: published", krate.name, krate.version));
     }
     Ok(lines)

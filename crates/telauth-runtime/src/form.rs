@@ -30,18 +30,31 @@ pub fn json_body<T: Serialize + ?Sized>(
     request: reqwest::RequestBuilder,
     body: &T,
 ) -> Result<reqwest::RequestBuilder, String> {
-    let bytes = crate::expose_secrets(|| serde_json::to_vec(body))
-        .map_err(|_| "the request body cannot be serialized as JSON".to_string())?;
+    let bytes = crate::unknown::sending(|| crate::expose_secrets(|| serde_json::to_vec(body)))
+        .map_err(|error| refusal(&error, "the request body cannot be serialized as JSON"))?;
     Ok(request
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .body(bytes))
 }
 
+/// Why a body did not serialize: an unlisted enum value says so; anything else gets `generic`,
+/// since serde's own words could quote a value.
+fn refusal(error: &serde_json::Error, generic: &str) -> String {
+    if error.to_string().contains(crate::unknown::UNSENDABLE) {
+        crate::unknown::UNSENDABLE.to_string()
+    } else {
+        generic.to_string()
+    }
+}
+
 /// `body` as form-encoded text.
 fn encode<T: Serialize + ?Sized>(body: &T) -> Result<String, String> {
-    let Ok(Value::Object(fields)) = crate::expose_secrets(|| serde_json::to_value(body)) else {
-        return Err("a form body must be an object of fields".into());
-    };
+    let fields =
+        match crate::unknown::sending(|| crate::expose_secrets(|| serde_json::to_value(body))) {
+            Ok(Value::Object(fields)) => fields,
+            Ok(_) => return Err("a form body must be an object of fields".into()),
+            Err(error) => return Err(refusal(&error, "a form body must be an object of fields")),
+        };
     let mut pairs = Vec::new();
     for (name, value) in fields {
         let items = match value {

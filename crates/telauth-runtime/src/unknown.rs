@@ -1,6 +1,7 @@
 //! [`UnknownValue`]: an enum value a server sent that the spec did not list when the crate was
 //! generated.
 
+use std::cell::Cell;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -9,8 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// the `Unknown` variant of every generated enum so that an answer with a value added later
 /// still decodes.
 ///
-/// It has no public constructor: a caller cannot send a value the spec does not describe, but
-/// a value read from an answer can be sent back as it came.
+/// It has no public constructor, and a request body that holds one is refused before it is
+/// sent (the generated clients answer `Error::InvalidRequest`): nothing goes out that the spec
+/// does not describe. Elsewhere, such as an answer printed as JSON, it serializes as its text.
 ///
 /// ```
 /// let value: telauth_runtime::UnknownValue = serde_json::from_str(r#""transcription""#)?;
@@ -36,8 +38,34 @@ impl fmt::Display for UnknownValue {
 
 impl Serialize for UnknownValue {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if SENDING.get() > 0 {
+            return Err(serde::ser::Error::custom(UNSENDABLE));
+        }
         serializer.serialize_str(&self.0)
     }
+}
+
+/// Why a request body holding an [`UnknownValue`] is refused.
+pub(crate) const UNSENDABLE: &str = "the request holds an enum value the spec does not list (read from an answer), which is \
+     not sent";
+
+thread_local! {
+    /// How many request bodies this thread is serializing.
+    static SENDING: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Runs `serialize`, the serialization of a request body, with every [`UnknownValue`] refusing
+/// to serialize.
+pub(crate) fn sending<T>(serialize: impl FnOnce() -> T) -> T {
+    struct Scope;
+    impl Drop for Scope {
+        fn drop(&mut self) {
+            SENDING.set(SENDING.get().saturating_sub(1));
+        }
+    }
+    SENDING.set(SENDING.get().saturating_add(1));
+    let _scope = Scope;
+    serialize()
 }
 
 impl<'de> Deserialize<'de> for UnknownValue {

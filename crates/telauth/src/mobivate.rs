@@ -189,10 +189,16 @@ impl Mobivate {
             .await
             .map(|key| key.api_key)
             .map_err(|error| match error.kind() {
-                // The request may have reached Mobivate, which then rotated the key.
+                // The request may have reached Mobivate, which then rotated the key: no answer,
+                // an unreadable one, or a gateway's 5xx.
                 ErrorKind::InvalidResponse { .. }
                 | ErrorKind::Timeout
                 | ErrorKind::Transport { .. } => error.with_hint(ROTATION_HINT),
+                ErrorKind::Api { status, .. } | ErrorKind::UnexpectedStatus { status }
+                    if *status >= 500 =>
+                {
+                    error.with_hint(ROTATION_HINT)
+                }
                 _ => error,
             })
     }

@@ -1030,7 +1030,9 @@ impl Client {
     /// a password or a Basic header to whatever host the redirect names), send no
     /// `Referer` (which would repeat a URL whose query may hold a key) and send no
     /// plain-`http` request through a proxy; build it from
-    /// [`telauth_runtime::secure_client`] to get all three.
+    /// [`telauth_runtime::secure_client`] to get all three (with the `rustls-ring`
+    /// feature, it also installs the ring crypto provider, without which reqwest
+    /// panics when it builds a client).
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
