@@ -305,7 +305,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new(&format!("{}{API_PATH}", var("SANDBOX_ORIGIN")?), Credentials::none());
     let login = client
         .login()
-        .body(LoginRequest { mail: var("SANDBOX_USER")?, password: digest.into() })
+        .body(LoginRequest::builder().mail(var("SANDBOX_USER")?).password(digest))
         .send()
         .await?
         .into_inner();
@@ -327,14 +327,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base = format!("{}{API_PATH}", var("SANDBOX_ORIGIN")?);
     let login = Client::new(&base, Credentials::none())
         .auth_login()
-        .body(LoginRequest { username: var("SANDBOX_USER")?, password: var("SANDBOX_PASSWORD")?.into() })
+        .body(LoginRequest::builder().username(var("SANDBOX_USER")?).password(var("SANDBOX_PASSWORD")?))
         .send()
         .await?
         .into_inner();
     let admin = Client::new(&base, Credentials::bearer_auth(login.token));
     let key = admin
         .accesskeys_create()
-        .body(AccesskeyCreate { name: Some("rehearsal".into()), detail: None, expire: 86_400 })
+        .body(AccesskeyCreate::builder().name(Some("rehearsal".to_string())).expire(86_400))
         .send()
         .await?
         .into_inner();
@@ -356,8 +356,8 @@ use telauth_mobivate::{API_PATH, Client, Credentials};
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let var = |name| std::env::var(name);
     let base = format!("{}{API_PATH}", var("SANDBOX_ORIGIN")?);
-    let request = || -> Result<KeyRequest, std::env::VarError> {
-        Ok(KeyRequest { username: var("SANDBOX_USER")?, password: var("SANDBOX_PASSWORD")?.into() })
+    let request = || -> Result<_, std::env::VarError> {
+        Ok(KeyRequest::builder().username(var("SANDBOX_USER")?).password(var("SANDBOX_PASSWORD")?))
     };
     let client = Client::new(&base, Credentials::none());
     let key = client.getkey().body(request()?).send().await?.into_inner().api_key;
@@ -388,11 +388,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let token = client
         .create_token()
         .account_sid(project)
-        .body(CreateTokenRequest {
-            name: "rehearsal".parse()?,
-            permissions: vec![Permission::Messaging],
-            subproject_id: None,
-        })
+        .body(CreateTokenRequest::builder().name("rehearsal").permissions(vec![Permission::Messaging]))
         .send()
         .await?
         .into_inner();
@@ -400,7 +396,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .update_token()
         .account_sid(project)
         .token_id(token.id)
-        .body(UpdateTokenRequest { name: None, permissions: vec![Permission::Video] })
+        .body(UpdateTokenRequest::builder().permissions(vec![Permission::Video]))
         .send()
         .await?
         .into_inner();
