@@ -727,9 +727,8 @@ async fn every_request_says_telauth_in_its_user_agent_and_an_own_builder_keeps_t
     moved.assert_calls_async(1).await;
 }
 
-#[tokio::test]
-async fn a_deadline_bounds_retries_and_the_connect_timeout_is_its_own() {
-    // A server that accepts and never answers.
+/// The origin of a server that accepts connections and never answers.
+async fn silent_origin() -> String {
     let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let origin = format!("http://{}", silent.local_addr().unwrap());
     tokio::spawn(async move {
@@ -738,6 +737,12 @@ async fn a_deadline_bounds_retries_and_the_connect_timeout_is_its_own() {
             held.push(stream);
         }
     });
+    origin
+}
+
+#[tokio::test]
+async fn a_deadline_bounds_retries_and_the_connect_timeout_is_its_own() {
+    let origin = silent_origin().await;
     let config = Config::new()
         .origin(origin)
         .timeout(Duration::from_secs(30))
@@ -757,15 +762,7 @@ async fn a_deadline_bounds_retries_and_the_connect_timeout_is_its_own() {
 
 #[tokio::test]
 async fn a_deadline_bounds_a_call_that_is_not_retried_and_a_lost_rotation_says_how_to_recover() {
-    // A server that accepts, reads and never answers.
-    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let origin = format!("http://{}", silent.local_addr().unwrap());
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((stream, _)) = silent.accept().await {
-            held.push(stream);
-        }
-    });
+    let origin = silent_origin().await;
     let config = Config::new()
         .origin(origin)
         .timeout(Duration::from_secs(30))

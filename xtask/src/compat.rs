@@ -667,7 +667,8 @@ fn reference_name<S>(schema: &ReferenceOr<S>) -> Option<String> {
     }
 }
 
-fn resolve_schema<'a, S: AsSchema>(
+/// The schema behind `schema`, following component references.
+pub(crate) fn resolve_schema<'a, S: AsSchema>(
     api: &'a OpenAPI,
     schema: &'a ReferenceOr<S>,
 ) -> Option<&'a Schema> {
@@ -690,7 +691,8 @@ fn component<'a>(api: &'a OpenAPI, name: &str, steps: usize) -> Option<&'a Schem
     }
 }
 
-fn resolve_parameter<'a>(
+/// The parameter behind `parameter`, following a component reference.
+pub(crate) fn resolve_parameter<'a>(
     api: &'a OpenAPI,
     parameter: &'a ReferenceOr<Parameter>,
 ) -> Option<&'a Parameter> {

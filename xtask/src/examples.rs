@@ -8,8 +8,6 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
-use crate::compat::AsSchema;
-
 /// Replaces the example in the doc of every operation method of `file`.
 pub fn with_examples(file: &mut syn::File, api: &OpenAPI, krate: &str) -> Result<(), String> {
     let operations = operations(api);
@@ -103,14 +101,15 @@ fn example(
         .map(|item| item.parameters.as_slice())
         .unwrap_or_default();
     for parameter in path_item_parameters.iter().chain(&operation.parameters) {
-        let Some(parameter) = resolve_parameter(api, parameter) else {
+        let Some(parameter) = crate::compat::resolve_parameter(api, parameter) else {
             continue;
         };
         let data = parameter.parameter_data_ref();
         let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format else {
             continue;
         };
-        let schema = resolve(api, schema).ok_or("unresolved parameter schema")?;
+        let schema =
+            crate::compat::resolve_schema(api, schema).ok_or("unresolved parameter schema")?;
         let example = data
             .example
             .clone()
@@ -137,7 +136,7 @@ fn example(
             .values()
             .next()
             .and_then(|media| media.schema.as_ref())
-            .and_then(|schema| resolve(api, schema))
+            .and_then(|schema| crate::compat::resolve_schema(api, schema))
             .ok_or_else(|| format!("`{name}`: a request body without a schema"))?;
         let calls = fields(api, schema).map_err(|error| format!("`{name}`: {error}"))?;
         if calls.iter().map(String::len).sum::<usize>() <= 60 {
@@ -171,7 +170,8 @@ fn fields(api: &OpenAPI, schema: &Schema) -> Result<Vec<String>, String> {
     };
     let mut calls = Vec::new();
     for (field, property) in &object.properties {
-        let property = resolve(api, property).ok_or("unresolved property schema")?;
+        let property =
+            crate::compat::resolve_schema(api, property).ok_or("unresolved property schema")?;
         let example = schema
             .schema_data
             .example
@@ -232,7 +232,7 @@ fn literal(api: &OpenAPI, schema: &Schema, example: Option<&Value>) -> Option<St
                 ReferenceOr::Reference { reference } => reference.rsplit('/').next(),
                 ReferenceOr::Item(_) => None,
             };
-            let item = resolve(api, items)?;
+            let item = crate::compat::resolve_schema(api, items)?;
             let values: Vec<Value> = match example.and_then(Value::as_array) {
                 Some(values) => values.clone(),
                 None => vec![Value::Null],
@@ -273,27 +273,4 @@ fn is_plain_string(schema: &Schema) -> bool {
             && string.min_length.is_none()
             && string.max_length.is_none()
             && string.pattern.is_none())
-}
-
-fn resolve<'a, S: AsSchema>(api: &'a OpenAPI, schema: &'a ReferenceOr<S>) -> Option<&'a Schema> {
-    match schema {
-        ReferenceOr::Item(schema) => Some(schema.as_schema()),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.rsplit('/').next()?;
-            api.components.as_ref()?.schemas.get(name)?.as_item()
-        }
-    }
-}
-
-fn resolve_parameter<'a>(
-    api: &'a OpenAPI,
-    parameter: &'a ReferenceOr<Parameter>,
-) -> Option<&'a Parameter> {
-    match parameter {
-        ReferenceOr::Item(parameter) => Some(parameter),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.rsplit('/').next()?;
-            api.components.as_ref()?.parameters.get(name)?.as_item()
-        }
-    }
 }
