@@ -358,7 +358,7 @@ async fn signalwire(info: &SandboxInfo) {
     };
     use telauth_signalwire::{Client, Credentials};
     let sw = &info.signalwire;
-    let base = format!("{}/api/laml/2010-04-01", sw.origin);
+    let base = format!("{}{}", sw.origin, telauth_signalwire::API_PATH);
     let project: uuid::Uuid = sw.project_id.parse().unwrap();
     let client = |token: &str| {
         Client::new(

@@ -364,12 +364,10 @@ async fn voipbin_rename_keeps_the_detail_because_put_replaces_both() {
     assert!(error.is_local(), "{error}");
 }
 
-#[tokio::test]
-async fn voipbin_deleted_key_is_a_409_with_the_providers_words() {
-    let server = MockServer::start_async().await;
-    let id = uuid::Uuid::from_u128(4);
+/// Mounts VoIPBIN's answer for a deleted key `id`: 409 with the server's words and `request_id`.
+async fn answer_deleted_key(server: &MockServer, id: uuid::Uuid, request_id: &str) {
     answer(
-        &server,
+        server,
         GET,
         &format!("/v1.0/accesskeys/{id}"),
         Reply::Json(
@@ -377,11 +375,18 @@ async fn voipbin_deleted_key_is_a_409_with_the_providers_words() {
             json!({ "error": {
                 "status": "FAILED_PRECONDITION", "reason": "STATE_INVALID",
                 "message": "The operation is invalid for the current resource state.",
-                "request_id": "req_1"
+                "request_id": request_id
             }}),
         ),
     )
     .await;
+}
+
+#[tokio::test]
+async fn voipbin_deleted_key_is_a_409_with_the_providers_words() {
+    let server = MockServer::start_async().await;
+    let id = uuid::Uuid::from_u128(4);
+    answer_deleted_key(&server, id, "req_1").await;
     let api = VoipBin::new(&config(&server), Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
     let error = checked(api.get_access_key(id).await.unwrap_err());
     assert_eq!(error.status(), Some(409));
@@ -741,12 +746,11 @@ async fn silent_origin() -> String {
 }
 
 #[tokio::test]
-async fn a_deadline_bounds_retries_and_the_connect_timeout_is_its_own() {
+async fn a_deadline_bounds_retries() {
     let origin = silent_origin().await;
     let config = Config::new()
         .origin(origin)
         .timeout(Duration::from_secs(30))
-        .connect_timeout(Duration::from_secs(1))
         .retry(telauth::RetryPolicy::new(3))
         .deadline(Duration::from_millis(800));
     let api = VoipBin::new(&config, Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
@@ -797,20 +801,7 @@ async fn a_deadline_bounds_a_call_that_is_not_retried_and_a_lost_rotation_says_h
 async fn errors_keep_the_providers_request_id_and_reason_and_their_cause() {
     let server = MockServer::start_async().await;
     let id = uuid::Uuid::from_u128(11);
-    answer(
-        &server,
-        GET,
-        &format!("/v1.0/accesskeys/{id}"),
-        Reply::Json(
-            409,
-            json!({ "error": {
-                "status": "FAILED_PRECONDITION", "reason": "STATE_INVALID",
-                "message": "The operation is invalid for the current resource state.",
-                "request_id": "req_01HZX3N5W8K2M4P6R8T0V2X4Z6"
-            }}),
-        ),
-    )
-    .await;
+    answer_deleted_key(&server, id, "req_01HZX3N5W8K2M4P6R8T0V2X4Z6").await;
     let api = VoipBin::new(&config(&server), Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
     let error = checked(api.get_access_key(id).await.unwrap_err());
     assert_eq!(error.request_id(), Some("req_01HZX3N5W8K2M4P6R8T0V2X4Z6"));

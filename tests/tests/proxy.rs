@@ -11,7 +11,7 @@ use httpmock::MockServer;
 use serde_json::json;
 use telauth::Config;
 use telauth::voipbin::{VoipBin, VoipBinCredentials};
-use telauth_tests::SENTINEL;
+use telauth_tests::{SENTINEL, jwt_expiring_in};
 
 /// A fake proxy on loopback that records the first line of every request it receives and
 /// answers each with a 502.
@@ -55,7 +55,7 @@ fn plain_http_never_goes_through_a_proxy_and_https_still_does() {
         when.method(POST).path("/auth/login");
         then.status(200).json_body(json!({
             "username": "alice",
-            "token": "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln"
+            "token": jwt_expiring_in(3600)
         }));
     });
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -72,16 +72,6 @@ fn plain_http_never_goes_through_a_proxy_and_https_still_does() {
         facade.login(&credentials).await.unwrap();
         let generated =
             telauth_voipbin::Client::new(&server.base_url(), telauth_voipbin::Credentials::none());
-        generated
-            .auth_login()
-            .body(
-                telauth_voipbin::types::LoginRequest::builder()
-                    .username("alice")
-                    .password(SENTINEL),
-            )
-            .send()
-            .await
-            .unwrap();
         // And a client built from the caller's own reqwest builder, which telauth finishes.
         let own_builder = telauth_voipbin::Client::with_builder(
             &server.base_url(),
@@ -89,16 +79,18 @@ fn plain_http_never_goes_through_a_proxy_and_https_still_does() {
             telauth_voipbin::Credentials::none(),
         )
         .unwrap();
-        own_builder
-            .auth_login()
-            .body(
-                telauth_voipbin::types::LoginRequest::builder()
-                    .username("alice")
-                    .password(SENTINEL),
-            )
-            .send()
-            .await
-            .unwrap();
+        for client in [generated, own_builder] {
+            client
+                .auth_login()
+                .body(
+                    telauth_voipbin::types::LoginRequest::builder()
+                        .username("alice")
+                        .password(SENTINEL),
+                )
+                .send()
+                .await
+                .unwrap();
+        }
         login.assert_calls(3);
         assert!(
             seen.lock().unwrap().is_empty(),

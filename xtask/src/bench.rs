@@ -15,13 +15,6 @@ pub const REPORT: &str = "BENCHMARKS.md";
 /// How many times each of the two cold builds runs, alternating.
 const BUILD_ROUNDS: usize = 3;
 
-fn failed(command: &str, message: impl ToString) -> Error {
-    Error::Command {
-        command: command.to_string(),
-        message: message.to_string(),
-    }
-}
-
 /// Runs `program args` in `dir` with `envs`; answers stdout and the wall time in seconds.
 fn timed(
     dir: &Path,
@@ -170,11 +163,11 @@ pub fn run(root: &Path, out: &mut dyn std::io::Write) -> Result<String, Error> {
         &["run", "--release", "--quiet", "--package", "telauth-bench"],
         &[],
     )?;
-    let runtime: Value =
-        serde_json::from_str(json.trim()).map_err(|error| failed("telauth-bench", error))?;
+    let runtime: Value = serde_json::from_str(json.trim())
+        .map_err(|error| Error::command("telauth-bench", error))?;
 
     let _ = writeln!(out, "timing `cargo xtask generate --check`...");
-    let xtask = std::env::current_exe().map_err(|error| failed("current_exe", error))?;
+    let xtask = std::env::current_exe().map_err(|error| Error::command("current_exe", error))?;
     let mut checks = Vec::new();
     for _ in 0..5 {
         checks.push(timed(root, &xtask, &["generate", "--check"], &[])?.1);

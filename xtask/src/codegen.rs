@@ -37,6 +37,16 @@ pub struct Failure {
     pub message: String,
 }
 
+impl From<String> for Failure {
+    /// A failure with no place in the spec.
+    fn from(message: String) -> Self {
+        Self {
+            place: None,
+            message,
+        }
+    }
+}
+
 /// Generates both sources of `spec`.
 pub fn generate(provider: &str, spec: &Spec) -> Result<Sources, Failure> {
     let mut api = spec.api.clone();
@@ -66,19 +76,11 @@ pub fn generate(provider: &str, spec: &Spec) -> Result<Sources, Failure> {
     let values = enum_values(&api);
     let mut client = parse(quote! { #client #base_url #values })?;
     with_secure_client(&mut client)?;
-    without_api_version(&mut client, operation_count(&api))?;
+    without_api_version(&mut client, crate::compat::operations(&api).len())?;
     with_runtime_bodies(&mut client);
     with_runtime_decoding(&mut client)?;
-    let string_enums = crate::open_types::open_types(&mut client).map_err(|message| Failure {
-        place: None,
-        message,
-    })?;
-    crate::examples::with_examples(&mut client, &api, &format!("telauth-{provider}")).map_err(
-        |message| Failure {
-            place: None,
-            message,
-        },
-    )?;
+    let string_enums = crate::open_types::open_types(&mut client)?;
+    crate::examples::with_examples(&mut client, &api, &format!("telauth-{provider}"))?;
     Ok(Sources {
         module: format(module(&spec.rel_path, !string_enums.is_empty()))?,
         client: prettyplease::unparse(&client),
@@ -86,16 +88,6 @@ pub fn generate(provider: &str, spec: &Spec) -> Result<Sources, Failure> {
         extra_dependencies,
         notes,
     })
-}
-
-/// How many operations `api` has: progenitor writes one request builder for each.
-fn operation_count(api: &OpenAPI) -> usize {
-    api.paths
-        .paths
-        .values()
-        .filter_map(|item| item.as_item())
-        .map(|item| item.iter().count())
-        .sum()
 }
 
 /// `src/generated/mod.rs`: the client and the credential layer, re-exported at the crate root by
@@ -160,20 +152,16 @@ fn catch_panic(
     QUIET.set(true);
     let outcome = panic::catch_unwind(AssertUnwindSafe(run));
     QUIET.set(false);
-    let failure = |message: String| Failure {
-        place: None,
-        message,
-    };
     match outcome {
         Ok(Ok(tokens)) => Ok(tokens),
-        Ok(Err(error)) => Err(failure(error.to_string())),
+        Ok(Err(error)) => Err(Failure::from(error.to_string())),
         Err(payload) => {
             let reason = payload
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown reason".into());
-            Err(failure(format!("progenitor panicked: {reason}")))
+            Err(Failure::from(format!("progenitor panicked: {reason}")))
         }
     }
 }
@@ -328,16 +316,13 @@ fn with_secure_client(file: &mut syn::File) -> Result<(), Failure> {
     };
     secure.visit_file_mut(file);
     if (secure.builders, secure.escape_hatches) != (1, 1) {
-        return Err(Failure {
-            place: None,
-            message: format!(
-                "progenitor's client no longer builds `Client::new` with \
+        return Err(Failure::from(format!(
+            "progenitor's client no longer builds `Client::new` with \
                  `reqwest::ClientBuilder::new().connect_timeout(..).timeout(..)` and has \
                  `new_with_client` exactly once each (found {} and {}); update \
                  `with_secure_client` in xtask/src/codegen.rs to the new shape",
-                secure.builders, secure.escape_hatches
-            ),
-        });
+            secure.builders, secure.escape_hatches
+        )));
     }
     Ok(())
 }
@@ -397,15 +382,12 @@ fn without_api_version(file: &mut syn::File, operations: usize) -> Result<(), Fa
     let mut header = Header(0);
     header.visit_file_mut(file);
     if header.0 != operations {
-        return Err(Failure {
-            place: None,
-            message: format!(
-                "progenitor no longer adds the `api-version` header once per operation (found {} \
+        return Err(Failure::from(format!(
+            "progenitor no longer adds the `api-version` header once per operation (found {} \
                  for {operations} operations); update `without_api_version` in \
                  xtask/src/codegen.rs to the new shape",
-                header.0
-            ),
-        });
+            header.0
+        )));
     }
     Ok(())
 }
@@ -476,13 +458,12 @@ fn with_runtime_decoding(file: &mut syn::File) -> Result<(), Failure> {
     let mut decode = Decode(0);
     decode.visit_file_mut(file);
     if decode.0 == 0 {
-        return Err(Failure {
-            place: None,
-            message: "progenitor's client no longer decodes answers with \
-                      `ResponseValue::from_response`; update `with_runtime_decoding` in \
-                      xtask/src/codegen.rs to the new shape"
-                .into(),
-        });
+        return Err(Failure::from(
+            "progenitor's client no longer decodes answers with \
+             `ResponseValue::from_response`; update `with_runtime_decoding` in \
+             xtask/src/codegen.rs to the new shape"
+                .to_string(),
+        ));
     }
     Ok(())
 }
@@ -508,10 +489,8 @@ fn is_api_version_header(stmt: &syn::Stmt) -> bool {
 }
 
 fn parse(tokens: TokenStream) -> Result<syn::File, Failure> {
-    syn::parse2::<syn::File>(tokens).map_err(|error| Failure {
-        place: None,
-        message: format!("the generated code does not parse: {error}"),
-    })
+    syn::parse2::<syn::File>(tokens)
+        .map_err(|error| Failure::from(format!("the generated code does not parse: {error}")))
 }
 
 fn format(tokens: TokenStream) -> Result<String, Failure> {

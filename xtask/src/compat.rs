@@ -74,15 +74,18 @@ struct Diff<'a> {
     old: &'a OpenAPI,
     new: &'a OpenAPI,
     changes: Vec<Change>,
-    /// The pairs of named schemas already compared, with their direction.
-    compared: BTreeSet<(String, String, Direction)>,
+    /// The named schemas already compared, with their direction.
+    compared: BTreeSet<(String, Direction)>,
 }
 
-/// An operation, under the name the generated method takes.
-struct Op<'a> {
-    route: String,
-    operation: &'a Operation,
-    parameters: &'a [ReferenceOr<Parameter>],
+/// An operation, with the parameters of its path item.
+pub(crate) struct Op<'a> {
+    /// `METHOD /path`.
+    pub(crate) route: String,
+    /// The operation.
+    pub(crate) operation: &'a Operation,
+    /// Its path item's parameters.
+    pub(crate) path_parameters: &'a [ReferenceOr<Parameter>],
 }
 
 impl<'a> Diff<'a> {
@@ -169,7 +172,7 @@ impl<'a> Diff<'a> {
     }
 
     fn parameters(&mut self, id: &str, old: &Op<'a>, new: &Op<'a>) {
-        let (old, new) = (self.params(self.old, old), self.params(self.new, new));
+        let (old, new) = (parameters(self.old, old), parameters(self.new, new));
         for (key, parameter) in &old {
             let Some((_, now)) = new.iter().find(|(other, _)| other == key) else {
                 self.push(Class::Breaking, format!("removes parameter {key} of {id}"));
@@ -212,30 +215,6 @@ impl<'a> Diff<'a> {
                 );
             }
         }
-    }
-
-    /// The parameters of an operation with its path item's, keyed `name (in)`; an operation's
-    /// own parameter overrides its path item's of the same name and place.
-    fn params(&self, api: &'a OpenAPI, op: &Op<'a>) -> Vec<(String, &'a Parameter)> {
-        let mut params: Vec<(String, &'a Parameter)> = Vec::new();
-        for parameter in op
-            .parameters
-            .iter()
-            .chain(&op.operation.parameters)
-            .filter_map(|parameter| resolve_parameter(api, parameter))
-        {
-            let data = parameter.parameter_data_ref();
-            let place = match parameter {
-                Parameter::Query { .. } => "query",
-                Parameter::Header { .. } => "header",
-                Parameter::Path { .. } => "path",
-                Parameter::Cookie { .. } => "cookie",
-            };
-            let key = format!("{} ({place})", data.name);
-            params.retain(|(other, _)| *other != key);
-            params.push((key, parameter));
-        }
-        params
     }
 
     fn request_body(
@@ -383,7 +362,7 @@ impl<'a> Diff<'a> {
             self.push(Class::Compatible, format!("adds type {name}"));
         }
         for name in old.intersection(&new) {
-            let reached = self.compared.iter().any(|(was, _, _)| was == name);
+            let reached = self.compared.iter().any(|(was, _)| was == name);
             if reached {
                 continue;
             }
@@ -399,7 +378,7 @@ impl<'a> Diff<'a> {
         else {
             return;
         };
-        let key = (name.to_string(), name.to_string(), direction);
+        let key = (name.to_string(), direction);
         if !self.compared.insert(key) {
             return;
         }
@@ -424,7 +403,7 @@ impl<'a> Diff<'a> {
                 return;
             }
             (Some(name), Some(_)) => {
-                let key = (name.clone(), name.clone(), direction);
+                let key = (name.clone(), direction);
                 if !self.compared.insert(key) {
                     return;
                 }
@@ -592,7 +571,7 @@ impl AsSchema for Box<Schema> {
 }
 
 /// Every operation, keyed by its `operationId` (or `METHOD path` without one).
-fn operations(api: &OpenAPI) -> Vec<(String, Op<'_>)> {
+pub(crate) fn operations(api: &OpenAPI) -> Vec<(String, Op<'_>)> {
     api.paths
         .iter()
         .filter_map(|(path, item)| Some((path, item.as_item()?)))
@@ -608,12 +587,36 @@ fn operations(api: &OpenAPI) -> Vec<(String, Op<'_>)> {
                     Op {
                         route,
                         operation,
-                        parameters: &item.parameters,
+                        path_parameters: &item.parameters,
                     },
                 )
             })
         })
         .collect()
+}
+
+/// The parameters of `op`, its path item's among them, keyed `name (in)`; an operation's own
+/// parameter overrides its path item's of the same name and place.
+pub(crate) fn parameters<'a>(api: &'a OpenAPI, op: &Op<'a>) -> Vec<(String, &'a Parameter)> {
+    let mut params: Vec<(String, &'a Parameter)> = Vec::new();
+    for parameter in op
+        .path_parameters
+        .iter()
+        .chain(&op.operation.parameters)
+        .filter_map(|parameter| resolve_parameter(api, parameter))
+    {
+        let data = parameter.parameter_data_ref();
+        let place = match parameter {
+            Parameter::Query { .. } => "query",
+            Parameter::Header { .. } => "header",
+            Parameter::Path { .. } => "path",
+            Parameter::Cookie { .. } => "cookie",
+        };
+        let key = format!("{} ({place})", data.name);
+        params.retain(|(other, _)| *other != key);
+        params.push((key, parameter));
+    }
+    params
 }
 
 /// Each documented status with whether it is a success and its JSON body's schema.

@@ -65,3 +65,13 @@ pub enum Error {
         source: io::Error,
     },
 }
+
+impl Error {
+    /// A command that failed, with what went wrong.
+    pub(crate) fn command(command: &str, message: impl ToString) -> Self {
+        Self::Command {
+            command: command.to_string(),
+            message: message.to_string(),
+        }
+    }
+}

@@ -66,14 +66,10 @@ pub fn with_examples(file: &mut syn::File, api: &OpenAPI, krate: &str) -> Result
 }
 
 /// Each operation by the name of its method.
-fn operations(api: &OpenAPI) -> Vec<(String, &openapiv3::Operation)> {
-    api.paths
-        .iter()
-        .filter_map(|(_, item)| item.as_item())
-        .flat_map(|item| item.iter())
-        .filter_map(|(_, operation)| {
-            Some((operation.operation_id.as_ref()?.to_snake_case(), operation))
-        })
+fn operations(api: &OpenAPI) -> Vec<(String, crate::compat::Op<'_>)> {
+    crate::compat::operations(api)
+        .into_iter()
+        .filter_map(|(_, op)| Some((op.operation.operation_id.as_ref()?.to_snake_case(), op)))
         .collect()
 }
 
@@ -82,8 +78,9 @@ fn example(
     api: &OpenAPI,
     krate: &str,
     name: &str,
-    operation: &openapiv3::Operation,
+    op: &crate::compat::Op<'_>,
 ) -> Result<String, String> {
+    let operation = op.operation;
     let krate = krate.replace('-', "_");
     let mut lines = vec![
         "```no_run".to_string(),
@@ -93,17 +90,7 @@ fn example(
         "let answer = client".to_string(),
         format!("    .{name}()"),
     ];
-    let path_item_parameters = api
-        .paths
-        .iter()
-        .filter_map(|(_, item)| item.as_item())
-        .find(|item| item.iter().any(|(_, op)| std::ptr::eq(op, operation)))
-        .map(|item| item.parameters.as_slice())
-        .unwrap_or_default();
-    for parameter in path_item_parameters.iter().chain(&operation.parameters) {
-        let Some(parameter) = crate::compat::resolve_parameter(api, parameter) else {
-            continue;
-        };
+    for (_, parameter) in crate::compat::parameters(api, op) {
         let data = parameter.parameter_data_ref();
         let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format else {
             continue;

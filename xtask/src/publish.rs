@@ -31,12 +31,23 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> Result<String, Error> {
 /// A registry other than crates.io, as cargo knows it: by a name configured in
 /// `.cargo/config.toml` or by `CARGO_REGISTRIES_<NAME>_INDEX`, plus the environment the cargo
 /// commands run with (which can carry that configuration and a token).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Registry {
     /// The registry's name, as given to `--registry`.
     pub name: String,
     /// Variables added to every cargo command's environment.
     pub env: Vec<(String, OsString)>,
+}
+
+impl std::fmt::Debug for Registry {
+    /// The variables' names only: a value can be a registry token.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.env.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("Registry")
+            .field("name", &self.name)
+            .field("env", &names)
+            .finish()
+    }
 }
 
 impl Registry {
@@ -369,17 +380,7 @@ pub fn dry_run(root: &Path, crates: &[Crate], allow_dirty: bool) -> Result<(), E
 /// Whether crates.io has `name` at `version` (asked from outside the workspace, so that cargo
 /// does not answer with the local package).
 fn published(name: &str, version: &str) -> bool {
-    run(
-        &std::env::temp_dir(),
-        "cargo",
-        &[
-            "info",
-            &format!("{name}@{version}"),
-            "--registry",
-            "crates-io",
-        ],
-    )
-    .is_ok()
+    Registry::named("crates-io").has(name, version, &std::env::temp_dir())
 }
 
 /// Publishes `crates` in order: skips a version crates.io already has, and waits until each

@@ -28,13 +28,6 @@ impl Drop for Running {
     }
 }
 
-fn failed(command: &str, message: impl ToString) -> Error {
-    Error::Command {
-        command: command.into(),
-        message: message.to_string(),
-    }
-}
-
 /// Runs the rehearsal on a copy of the workspace at `root`, reporting each step on `out`.
 pub fn run(root: &Path, out: &mut dyn Write) -> Result<(), Error> {
     let started = Instant::now();
@@ -111,7 +104,7 @@ fn rehearse(root: &Path, work: &Path, out: &mut dyn Write) -> Result<(), Error> 
         )?;
         let crates = crate::process::distinct_crates(&tree);
         if crates.contains(&"progenitor") {
-            return Err(failed(
+            return Err(Error::command(
                 "cargo tree",
                 format!("consumer-{} pulls in progenitor", consumer.provider),
             ));
@@ -148,7 +141,7 @@ fn rehearse(root: &Path, work: &Path, out: &mut dyn Write) -> Result<(), Error> 
     }
     let published: Vec<&String> = lines.iter().filter(|l| l.contains("published")).collect();
     if published.len() != 1 || !published[0].starts_with("telauth-mobivate ") {
-        return Err(failed(
+        return Err(Error::command(
             "cargo xtask publish",
             format!("after one bump, expected telauth-mobivate alone published: {published:?}"),
         ));
@@ -172,7 +165,7 @@ fn start_registry(index: &Path) -> Result<Running, Error> {
         .stderr(Stdio::null())
         .spawn()
         .map_err(|error| {
-            failed(
+            Error::command(
                 "cargo-http-registry",
                 format!("{error}; install it with `cargo install cargo-http-registry --locked`"),
             )
@@ -181,7 +174,7 @@ fn start_registry(index: &Path) -> Result<Running, Error> {
     let deadline = Instant::now() + Duration::from_secs(30);
     while !index.join("config.json").is_file() {
         if Instant::now() > deadline {
-            return Err(failed(
+            return Err(Error::command(
                 "cargo-http-registry",
                 "it wrote no config.json within 30 s",
             ));
@@ -201,17 +194,19 @@ fn start_sandbox(binary: &Path) -> Result<(Running, Value), Error> {
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|error| failed("telauth-sandbox", error))?;
+        .map_err(|error| Error::command("telauth-sandbox", error))?;
     let stdout = child.stdout.take();
     let running = Running(child);
     let mut lines =
-        BufReader::new(stdout.ok_or_else(|| failed("telauth-sandbox", "no stdout"))?).lines();
+        BufReader::new(stdout.ok_or_else(|| Error::command("telauth-sandbox", "no stdout"))?)
+            .lines();
     let first = lines
         .next()
         .and_then(Result::ok)
-        .ok_or_else(|| failed("telauth-sandbox", "it printed no first line"))?;
+        .ok_or_else(|| Error::command("telauth-sandbox", "it printed no first line"))?;
     std::thread::spawn(move || lines.for_each(drop));
-    let info = serde_json::from_str(&first).map_err(|error| failed("telauth-sandbox", error))?;
+    let info =
+        serde_json::from_str(&first).map_err(|error| Error::command("telauth-sandbox", error))?;
     Ok((running, info))
 }
 
@@ -224,9 +219,10 @@ fn bump(root: &Path, krate: &str, manifest: &str) -> Result<(), Error> {
         .as_str()
         .unwrap_or_default()
         .to_string();
-    let mut parts: Vec<u64> = version.split('.').map(|p| p.parse().unwrap_or(0)).collect();
-    parts.resize(3, 0);
-    let next = format!("{}.{}.{}", parts[0], parts[1], parts[2] + 1);
+    let mut next = semver::Version::parse(&version)
+        .map_err(|error| Error::command("bump", format!("{krate} {version}: {error}")))?;
+    next.patch += 1;
+    let next = next.to_string();
     package["package"]["version"] = toml_edit::value(next.as_str());
     crate::output::write_atomically(&path, &package.to_string())?;
     let path = root.join("Cargo.toml");

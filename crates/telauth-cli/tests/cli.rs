@@ -55,6 +55,30 @@ fn stderr_line(output: &Output) -> String {
     stderr.trim_end().to_string()
 }
 
+/// `telauth voipbin accesskeys create --expire <expire>` against `server`: its output, and how
+/// many creates reached the server.
+fn create_with_expire(server: &MockServer, env: &[(&str, &str)], expire: &str) -> (Output, usize) {
+    let create = server.mock(|when, then| {
+        when.method(POST).path("/v1.0/accesskeys");
+        then.status(200).json_body(json!({ "id": KEY_ID }));
+    });
+    let base = server.base_url();
+    let output = telauth(
+        &[
+            "--origin",
+            &base,
+            "voipbin",
+            "accesskeys",
+            "create",
+            "--expire",
+            expire,
+        ],
+        env,
+        "",
+    );
+    (output, create.calls())
+}
+
 #[test]
 fn smsbeta_login_sends_the_md5_digest_and_prints_the_token() {
     let server = MockServer::start();
@@ -198,23 +222,7 @@ fn voipbin_errors_are_one_line_and_exit_1_and_local_refusals_exit_2() {
         "telauth: voipbin accesskeys_delete: HTTP 404: The access key does not exist. (code NOT_FOUND)"
     );
 
-    let create = server.mock(|when, then| {
-        when.method(POST).path("/v1.0/accesskeys");
-        then.status(200).json_body(json!({ "id": KEY_ID }));
-    });
-    let output = telauth(
-        &[
-            "--origin",
-            &base,
-            "voipbin",
-            "accesskeys",
-            "create",
-            "--expire",
-            "3600",
-        ],
-        &env,
-        "",
-    );
+    let (output, created) = create_with_expire(&server, &env, "3600");
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_line(&output).contains("at least 86400 seconds"));
     let output = telauth(
@@ -224,7 +232,7 @@ fn voipbin_errors_are_one_line_and_exit_1_and_local_refusals_exit_2() {
     );
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_line(&output).contains("VOIPBIN_ACCESSKEY (or VOIPBIN_TOKEN)"));
-    assert_eq!(create.calls(), 0);
+    assert_eq!(created, 0);
 }
 
 #[test]
@@ -348,26 +356,10 @@ fn voipbin_rename_reads_the_key_and_sends_its_detail_along() {
     // Nothing to change, or a lifetime VoIPBIN would wrap: exit 2, nothing sent.
     let output = telauth(&update, &env, "");
     assert_eq!(output.status.code(), Some(2));
-    let create = server.mock(|when, then| {
-        when.method(POST).path("/v1.0/accesskeys");
-        then.status(200).json_body(json!({ "id": KEY_ID }));
-    });
-    let output = telauth(
-        &[
-            "--origin",
-            &base,
-            "voipbin",
-            "accesskeys",
-            "create",
-            "--expire",
-            "4295053696",
-        ],
-        &env,
-        "",
-    );
+    let (output, created) = create_with_expire(&server, &env, "4295053696");
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_line(&output).contains("at most 2147483647 seconds"));
-    assert_eq!(create.calls() + read.calls(), 1);
+    assert_eq!(created + read.calls(), 1);
 }
 
 #[test]

@@ -20,6 +20,7 @@ mod client;
 mod credentials;
 mod decode;
 mod form;
+mod scope;
 mod secret;
 mod transport;
 mod unknown;

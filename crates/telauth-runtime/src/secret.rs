@@ -42,15 +42,7 @@ thread_local! {
 /// Use it around the one serialization that must carry secrets: a request body (the generated
 /// clients do), or an answer written to where secrets belong.
 pub fn expose_secrets<T>(serialize: impl FnOnce() -> T) -> T {
-    struct Scope;
-    impl Drop for Scope {
-        fn drop(&mut self) {
-            EXPOSED.set(EXPOSED.get().saturating_sub(1));
-        }
-    }
-    EXPOSED.set(EXPOSED.get().saturating_add(1));
-    let _scope = Scope;
-    serialize()
+    crate::scope::within(&EXPOSED, serialize)
 }
 
 impl Secret {

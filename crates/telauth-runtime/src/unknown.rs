@@ -57,15 +57,7 @@ thread_local! {
 /// Runs `serialize`, the serialization of a request body, with every [`UnknownValue`] refusing
 /// to serialize.
 pub(crate) fn sending<T>(serialize: impl FnOnce() -> T) -> T {
-    struct Scope;
-    impl Drop for Scope {
-        fn drop(&mut self) {
-            SENDING.set(SENDING.get().saturating_sub(1));
-        }
-    }
-    SENDING.set(SENDING.get().saturating_add(1));
-    let _scope = Scope;
-    serialize()
+    crate::scope::within(&SENDING, serialize)
 }
 
 impl<'de> Deserialize<'de> for UnknownValue {

@@ -170,7 +170,8 @@ fn authenticate(
         return Err(limited);
     }
     let now = state.now();
-    let accepted = match presented(headers, params) {
+    let presented = presented(headers, params);
+    let accepted = match presented {
         Some(Presented::AccessKey(key)) => state
             .data()
             .access_keys
@@ -179,7 +180,7 @@ fn authenticate(
         Some(Presented::Jwt(token)) => jwt::verify(&state.jwt_key, token, now).is_some(),
         None => false,
     };
-    match (accepted, presented(headers, params).is_some()) {
+    match (accepted, presented.is_some()) {
         (true, _) => Ok(()),
         (false, true) => Err(error_with(
             401,

@@ -188,18 +188,23 @@ impl Mobivate {
         call(PROVIDER, "createkey", request.send())
             .await
             .map(|key| key.api_key)
-            .map_err(|error| match error.kind() {
+            .map_err(|error| {
                 // The request may have reached Mobivate, which then rotated the key: no answer,
                 // an unreadable one, or a gateway's 5xx.
-                ErrorKind::InvalidResponse { .. }
-                | ErrorKind::Timeout
-                | ErrorKind::Transport { .. } => error.with_hint(ROTATION_HINT),
-                ErrorKind::Api { status, .. } | ErrorKind::UnexpectedStatus { status }
-                    if *status >= 500 =>
-                {
+                let may_have_rotated = match error.kind() {
+                    ErrorKind::InvalidResponse { .. }
+                    | ErrorKind::Timeout
+                    | ErrorKind::Transport { .. } => true,
+                    ErrorKind::Api { status, .. } | ErrorKind::UnexpectedStatus { status } => {
+                        *status >= 500
+                    }
+                    _ => false,
+                };
+                if may_have_rotated {
                     error.with_hint(ROTATION_HINT)
+                } else {
+                    error
                 }
-                _ => error,
             })
     }
 
