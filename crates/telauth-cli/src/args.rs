@@ -9,9 +9,9 @@ use uuid::Uuid;
 ///
 /// Passwords and credentials come from environment variables (or standard input with
 /// --password-stdin), never from arguments. Success prints one JSON document on stdout (see
-/// --format and --field). Exit status: 0 success, 1 the provider answered an error, 2 bad usage,
-/// a missing credential or an unconfirmed destructive call (nothing was sent), 3 network failure
-/// or timeout.
+/// --format and --field). Exit status: 0 success, 1 the provider answered an error (or a value
+/// to print as it is with a control character in it), 2 bad usage, a missing credential or an
+/// unconfirmed destructive call (nothing was sent), 3 network failure or timeout.
 #[derive(Parser, Debug)]
 #[command(name = "telauth", version)]
 pub struct Cli {
@@ -35,7 +35,8 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = Format::Json)]
     pub format: Format,
 
-    /// Print only this field of the answer (a string as it is, anything else as JSON).
+    /// Print only this field of the answer (a string as it is, anything else as JSON); a string
+    /// with a control character in it is refused (exit 1), not printed changed.
     #[arg(long, global = true, value_name = "NAME", conflicts_with = "format")]
     pub field: Option<String>,
 

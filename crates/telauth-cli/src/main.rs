@@ -1,8 +1,11 @@
 //! `telauth`: the providers' authentication calls from a shell, JSON out.
 
 mod args;
+mod control_chars;
+mod debug_log;
 mod output;
 mod run;
+mod secrets;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -10,6 +13,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use args::{Cli, Format, ProviderCommand};
+use secrets::Secrets;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -44,13 +48,9 @@ fn main() -> ExitCode {
              instead)"
         ));
     }
+    let secrets = Secrets::default();
     if cli.debug {
-        tracing_subscriber::fmt()
-            .with_writer(std::io::stderr)
-            .with_target(false)
-            .without_time()
-            .compact()
-            .init();
+        debug_log::init(&secrets);
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -62,18 +62,23 @@ fn main() -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    match runtime.block_on(run::run(&cli)) {
+    match runtime.block_on(run::run(&cli, &secrets)) {
         Ok(document) => {
+            let document = secrets.scrub_answer(&document, credential.map(|(_, field)| field));
             match output::render(&document, cli.format, cli.field.as_deref(), credential) {
                 Ok(text) => {
                     println!("{text}");
                     ExitCode::SUCCESS
                 }
-                Err(reason) => usage(&reason),
+                Err(unprinted) => {
+                    say(unprinted.reason());
+                    ExitCode::from(unprinted.status())
+                }
             }
         }
         Err(error) => {
-            eprintln!("telauth: {error}");
+            // The provider's words may echo what it was sent, and hold control characters.
+            say(&secrets.scrub(&error.to_string()));
             ExitCode::from(if error.is_local() {
                 2
             } else if error.is_network() {
@@ -87,8 +92,14 @@ fn main() -> ExitCode {
 
 /// Prints `reason` as a usage error and answers exit status 2.
 fn usage(reason: &str) -> ExitCode {
-    eprintln!("telauth: {reason}");
+    say(reason);
     ExitCode::from(2)
+}
+
+/// Prints `text` on stderr as one `telauth: ` line, every character that acts on a terminal
+/// made visible.
+fn say(text: &str) {
+    eprintln!("telauth: {}", control_chars::visible(text));
 }
 
 /// Whether the person at the terminal confirms that the command may do `what`; `false` when

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use telauth::mobivate::{self, Mobivate, MobivateCredentials};
 use telauth::signalwire::{SignalWire, SignalWireCredentials};
-use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
+use telauth::smsbeta::{self, SmsBeta, SmsBetaCredentials};
 use telauth::voipbin::{VoipBin, VoipBinAuth, VoipBinCredentials};
 use telauth::{Config, Error, ErrorKind, Provider, RetryPolicy, Secret};
 
@@ -15,9 +15,10 @@ use crate::args::{
     AccesskeysCommand, Cli, MobivateCommand, PasswordSource, ProviderCommand, SignalWireCommand,
     SmsBetaCommand, TokensCommand, VoipBinCommand,
 };
+use crate::secrets::Secrets;
 
-/// Runs `cli`; answers the JSON document to print.
-pub async fn run(cli: &Cli) -> Result<Value, Error> {
+/// Runs `cli`, adding to `secrets` every secret it sends; answers the JSON document to print.
+pub async fn run(cli: &Cli, secrets: &Secrets) -> Result<Value, Error> {
     let config = |provider: Provider| {
         let config = match &cli.origin {
             Some(origin) => Config::new().origin(origin.as_str()),
@@ -31,13 +32,17 @@ pub async fn run(cli: &Cli) -> Result<Value, Error> {
         }
     };
     match &cli.provider {
-        ProviderCommand::Smsbeta { command } => smsbeta(&config(Provider::SmsBeta), command).await,
-        ProviderCommand::Voipbin { command } => voipbin(&config(Provider::VoipBin), command).await,
+        ProviderCommand::Smsbeta { command } => {
+            smsbeta(&config(Provider::SmsBeta), command, secrets).await
+        }
+        ProviderCommand::Voipbin { command } => {
+            voipbin(&config(Provider::VoipBin), command, secrets).await
+        }
         ProviderCommand::Mobivate { command } => {
-            mobivate(&config(Provider::Mobivate), command).await
+            mobivate(&config(Provider::Mobivate), command, secrets).await
         }
         ProviderCommand::Signalwire { command } => {
-            signalwire(&config(Provider::SignalWire), command).await
+            signalwire(&config(Provider::SignalWire), command, secrets).await
         }
         // Answered before anything runs (see main).
         ProviderCommand::Completions { .. } | ProviderCommand::Man => Ok(Value::Null),
@@ -52,8 +57,9 @@ fn to_json(value: impl Serialize) -> Result<Value, Error> {
 }
 
 /// A username from its option, or else from its environment variable; a password from
-/// standard input or its environment variable.
+/// standard input or its environment variable, added to `secrets`.
 fn login_pair(
+    secrets: &Secrets,
     provider: Provider,
     username: &Option<String>,
     username_variable: &'static str,
@@ -121,26 +127,39 @@ fn login_pair(
     } else {
         return Err(missing(password_variable));
     };
+    secrets.add(password.expose());
     Ok((username, password))
 }
 
-async fn smsbeta(config: &Config, command: &SmsBetaCommand) -> Result<Value, Error> {
+async fn smsbeta(
+    config: &Config,
+    command: &SmsBetaCommand,
+    secrets: &Secrets,
+) -> Result<Value, Error> {
     let SmsBetaCommand::Login { mail, password } = command;
     let (mail, password) = login_pair(
+        secrets,
         Provider::SmsBeta,
         mail,
         "SMSBETA_MAIL",
         password,
         "SMSBETA_PASSWORD",
     )?;
+    // What is sent is the password's digest.
+    secrets.add(smsbeta::password_digest(&password).expose());
     let credentials = SmsBetaCredentials { mail, password };
     to_json(SmsBeta::new(config)?.login(&credentials).await?)
 }
 
-async fn voipbin(config: &Config, command: &VoipBinCommand) -> Result<Value, Error> {
+async fn voipbin(
+    config: &Config,
+    command: &VoipBinCommand,
+    secrets: &Secrets,
+) -> Result<Value, Error> {
     let command = match command {
         VoipBinCommand::Login { username, password } => {
             let (username, password) = login_pair(
+                secrets,
                 Provider::VoipBin,
                 username,
                 "VOIPBIN_USERNAME",
@@ -152,7 +171,11 @@ async fn voipbin(config: &Config, command: &VoipBinCommand) -> Result<Value, Err
         }
         VoipBinCommand::Accesskeys { command } => command,
     };
-    let api = VoipBin::new(config, Some(VoipBinAuth::from_env()?))?;
+    let auth = VoipBinAuth::from_env()?;
+    match &auth {
+        VoipBinAuth::Jwt(secret) | VoipBinAuth::AccessKey(secret) => secrets.add(secret.expose()),
+    }
+    let api = VoipBin::new(config, Some(auth))?;
     match command {
         AccesskeysCommand::List {
             page_size,
@@ -188,10 +211,15 @@ async fn voipbin(config: &Config, command: &VoipBinCommand) -> Result<Value, Err
     }
 }
 
-async fn mobivate(config: &Config, command: &MobivateCommand) -> Result<Value, Error> {
+async fn mobivate(
+    config: &Config,
+    command: &MobivateCommand,
+    secrets: &Secrets,
+) -> Result<Value, Error> {
     let mobivate = Mobivate::new(config)?;
     let credentials = |username: &Option<String>, password: &PasswordSource| {
         login_pair(
+            secrets,
             Provider::Mobivate,
             username,
             "MOBIVATE_USERNAME",
@@ -212,15 +240,25 @@ async fn mobivate(config: &Config, command: &MobivateCommand) -> Result<Value, E
             to_json(json!({ "apiKey": key.expose() }))
         }
         MobivateCommand::Test => {
-            let message = mobivate.test_key(&mobivate::api_key_from_env()?).await?;
+            let key = mobivate::api_key_from_env()?;
+            secrets.add(key.expose());
+            let message = mobivate.test_key(&key).await?;
             to_json(json!({ "message": message }))
         }
     }
 }
 
-async fn signalwire(config: &Config, command: &SignalWireCommand) -> Result<Value, Error> {
+async fn signalwire(
+    config: &Config,
+    command: &SignalWireCommand,
+    secrets: &Secrets,
+) -> Result<Value, Error> {
     let SignalWireCommand::Tokens { command } = command;
-    let signalwire = SignalWire::new(config, &SignalWireCredentials::from_env()?)?;
+    let credentials = SignalWireCredentials::from_env()?;
+    let token = credentials.api_token.expose();
+    secrets.add(token);
+    secrets.add_basic(&credentials.project_id.to_string(), token);
+    let signalwire = SignalWire::new(config, &credentials)?;
     match command {
         TokensCommand::Create {
             name,
