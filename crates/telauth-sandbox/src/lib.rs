@@ -19,11 +19,13 @@
 //!   answers `429` with `Retry-After` while [`Sandbox::limit_voipbin_rate`] says so;
 //! - Mobivate's `createkey` rotates the key, so the old one fails `test`;
 //! - SignalWire checks Basic auth and the `management` permission, validates permission names
-//!   (422, code 10003) and the subproject (422, 10004), refuses an empty name or permission
-//!   list, updates only the fields a `PATCH` gives, and a token it created authenticates later
-//!   calls.
+//!   (422, code 10003) and the subproject (422, 10004), keeps a repeated permission once,
+//!   refuses an empty name or permission list, updates only the fields a `PATCH` gives, and a
+//!   token it created authenticates later calls.
 //!
 //! A body that is not JSON, or lacks a required field, gets the provider's documented error.
+//! Slow or idle clients are closed and the connections served at once capped ([`Limits`]), so
+//! that a stalled client does not keep others waiting for long.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -40,15 +42,17 @@
 // not matter.
 #![allow(clippy::result_large_err)]
 
+mod idle;
 mod jwt;
 mod mobivate;
 mod reply;
+mod serve;
 mod signalwire;
 mod smsbeta;
 mod state;
 mod voipbin;
 
-use std::io;
+use std::io::{self, Write as _};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,7 +63,6 @@ use axum::extract::{Request, State as Shared};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use serde::Serialize;
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -69,8 +72,9 @@ pub use state::{Exchange, demo};
 /// How many of the latest exchanges [`Sandbox::exchanges`] keeps at most.
 pub const EXCHANGES_KEPT: usize = 10_000;
 
-/// How many bytes of answer bodies [`Sandbox::exchanges`] keeps at most: the oldest exchanges
-/// go first, and a body larger than this alone is recorded without it.
+/// How many bytes [`Sandbox::exchanges`] keeps at most, counting each exchange's method, path
+/// and answer body ([`Exchange::held_bytes`]): the oldest exchanges go first, and an exchange
+/// larger than this alone is recorded without its body.
 pub const EXCHANGE_BYTES_KEPT: usize = 4 * 1024 * 1024;
 
 /// The largest request body the sandbox reads; a larger one is answered `413`.
@@ -82,6 +86,43 @@ pub const MAX_FIELD_BYTES: usize = 1024;
 /// How many access keys, and how many SignalWire tokens, the sandbox keeps; creating more is
 /// refused.
 pub const MAX_ITEMS: usize = 1000;
+
+/// How long a request's head may take to arrive, from the moment the sandbox waits for it (on
+/// a kept-alive connection, from the previous answer); then the connection is closed.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a connection may move no byte in either direction (kept alive between requests, or
+/// stalled in a request body or an answer) before the sandbox closes it.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How many connections the sandbox serves at once, over all its ports; a connection beyond
+/// them waits, unanswered, until one closes (each port accepts one such and leaves the others
+/// in the system's queue).
+pub const MAX_CONNECTIONS: usize = 128;
+
+/// How long the sandbox waits on its clients and how many it serves at once. The default is
+/// [`HEADER_READ_TIMEOUT`], [`IDLE_TIMEOUT`] and [`MAX_CONNECTIONS`]; change a field of it to
+/// test a client against a slow or busy server, or to shorten a test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// How long a request's head may take to arrive ([`HEADER_READ_TIMEOUT`]).
+    pub header_read_timeout: Duration,
+    /// How long a connection may move no byte ([`IDLE_TIMEOUT`]).
+    pub idle_timeout: Duration,
+    /// How many connections are served at once, at least one ([`MAX_CONNECTIONS`]).
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: HEADER_READ_TIMEOUT,
+            idle_timeout: IDLE_TIMEOUT,
+            max_connections: MAX_CONNECTIONS,
+        }
+    }
+}
 
 /// Where each provider is served and the demo credentials it accepts.
 #[derive(Clone, Debug, Serialize)]
@@ -149,7 +190,7 @@ pub struct Sandbox {
     info: SandboxInfo,
     state: Arc<State>,
     shutdown: Option<watch::Sender<bool>>,
-    tasks: Vec<JoinHandle<io::Result<()>>>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 /// What the logging and recording layer needs.
@@ -175,22 +216,28 @@ const PROVIDERS: [(&str, Routes); 4] = [
 impl Sandbox {
     /// Starts a sandbox on `addr` (port 0 picks a free port) that logs nothing.
     pub async fn start(addr: SocketAddr) -> io::Result<Self> {
-        Self::serve(addr, false).await
+        Self::serve(addr, false, Limits::default()).await
+    }
+
+    /// Starts a sandbox on `addr` that logs nothing and waits on clients as `limits` says.
+    pub async fn start_with_limits(addr: SocketAddr, limits: Limits) -> io::Result<Self> {
+        Self::serve(addr, false, limits).await
     }
 
     /// Starts a sandbox on `addr` that prints one line per request on stdout: method, path
-    /// (never the query, where keys travel) and status.
+    /// (never the query, where keys travel) and status. A line that cannot be written (nobody
+    /// reads stdout any more) is dropped; the request is answered all the same.
     pub async fn start_logging(addr: SocketAddr) -> io::Result<Self> {
-        Self::serve(addr, true).await
+        Self::serve(addr, true, Limits::default()).await
     }
 
-    async fn serve(addr: SocketAddr, log: bool) -> io::Result<Self> {
-        let listener = TcpListener::bind(addr).await?;
+    async fn serve(addr: SocketAddr, log: bool, limits: Limits) -> io::Result<Self> {
+        let listener = serve::listen(addr)?;
         let local = listener.local_addr()?;
         // Each provider's own port, on the same address.
         let mut own = Vec::with_capacity(PROVIDERS.len());
         for _ in PROVIDERS {
-            own.push(TcpListener::bind(SocketAddr::new(local.ip(), 0)).await?);
+            own.push(serve::listen(SocketAddr::new(local.ip(), 0))?);
         }
         let hosts = PROVIDERS
             .iter()
@@ -204,14 +251,13 @@ impl Sandbox {
                 app.nest(prefix, routes())
             });
         let (shutdown, stopped) = watch::channel(false);
-        let mut tasks = vec![spawn(
-            listener,
-            finish(shared, &state, log, ""),
-            stopped.clone(),
-        )];
+        let permits = serve::permits(&limits);
+        let spawn = |listener, app| {
+            serve::spawn(listener, app, limits, Arc::clone(&permits), stopped.clone())
+        };
+        let mut tasks = vec![spawn(listener, finish(shared, &state, log, ""))];
         for ((prefix, routes), listener) in PROVIDERS.iter().zip(own) {
-            let app = finish(routes(), &state, log, prefix);
-            tasks.push(spawn(listener, app, stopped.clone()));
+            tasks.push(spawn(listener, finish(routes(), &state, log, prefix)));
         }
         Ok(Self {
             info: info(&format!("http://{local}"), &hosts),
@@ -259,8 +305,8 @@ impl Sandbox {
         });
     }
 
-    /// The exchanges answered so far, in order: the last [`EXCHANGES_KEPT`] of them, with at
-    /// most [`EXCHANGE_BYTES_KEPT`] of answer bodies, so that a
+    /// The exchanges answered so far, in order: the last [`EXCHANGES_KEPT`] of them, holding at
+    /// most [`EXCHANGE_BYTES_KEPT`] bytes of methods, paths and answer bodies, so that a
     /// long-running sandbox keeps flat memory.
     pub fn exchanges(&self) -> Vec<Exchange> {
         self.state.data().exchanges.iter().cloned().collect()
@@ -302,21 +348,6 @@ fn finish(
         .with_state(Arc::clone(state))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(context, record))
-}
-
-/// Serves `app` on `listener` until `stopped` says so, or its sender is gone.
-fn spawn(
-    listener: TcpListener,
-    app: Router,
-    mut stopped: watch::Receiver<bool>,
-) -> JoinHandle<io::Result<()>> {
-    tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|stop| *stop).await;
-            })
-            .await
-    })
 }
 
 /// The info for the shared port's `origin` and the providers' own `hosts`, by prefix.
@@ -372,29 +403,34 @@ async fn record(Shared(context): Shared<Arc<Context>>, request: Request, next: N
         .unwrap_or_default();
     let status = parts.status.as_u16();
     if context.log {
-        println!("{method} {path} {status}");
+        // The state has changed already: a log line nobody reads (EPIPE) must not lose the
+        // answer, so it is dropped.
+        let _ = writeln!(io::stdout().lock(), "{method} {path} {status}");
     }
-    let body = (bytes.len() <= EXCHANGE_BYTES_KEPT)
+    // The method and path alone stay far below the bound: hyper reads heads of at most ~400 KiB.
+    let body = (method.len() + path.len() + bytes.len() <= EXCHANGE_BYTES_KEPT)
         .then(|| serde_json::from_slice(&bytes).ok())
         .flatten();
     let size = if body.is_some() { bytes.len() } else { 0 };
+    let exchange = Exchange {
+        method,
+        path,
+        status,
+        body,
+        size,
+    };
     {
+        let held = exchange.held_bytes();
         let mut data = context.state.data();
         while data.exchanges.len() >= EXCHANGES_KEPT
-            || (data.exchange_bytes + size > EXCHANGE_BYTES_KEPT && !data.exchanges.is_empty())
+            || (data.exchange_bytes + held > EXCHANGE_BYTES_KEPT && !data.exchanges.is_empty())
         {
             if let Some(oldest) = data.exchanges.pop_front() {
-                data.exchange_bytes -= oldest.size;
+                data.exchange_bytes -= oldest.held_bytes();
             }
         }
-        data.exchange_bytes += size;
-        data.exchanges.push_back(Exchange {
-            method,
-            path,
-            status,
-            body,
-            size,
-        });
+        data.exchange_bytes += held;
+        data.exchanges.push_back(exchange);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

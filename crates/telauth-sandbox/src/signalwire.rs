@@ -99,7 +99,7 @@ fn authenticate(state: &State, headers: &HeaderMap, sid: &str) -> Result<(), Res
     }
 }
 
-/// The `permissions` field as names, or the 400/422 that refuses it.
+/// The `permissions` field as names, each once, or the 400/422 that refuses it.
 fn permissions(value: Option<&Value>) -> Result<Option<Vec<String>>, Response> {
     let Some(value) = value else {
         return Ok(None);
@@ -123,7 +123,15 @@ fn permissions(value: Option<&Value>) -> Result<Option<Vec<String>>, Response> {
             "permissions",
         ));
     }
-    Ok(Some(names))
+    // Each name once, in the order first given, so that a token keeps at most the eleven: the
+    // sandbox's choice, as no source says what the server does with a repeated name.
+    let mut unique = Vec::with_capacity(PERMISSIONS.len());
+    for name in names {
+        if !unique.contains(&name) {
+            unique.push(name);
+        }
+    }
+    Ok(Some(unique))
 }
 
 /// The body of a create or update.

@@ -71,6 +71,14 @@ pub struct Exchange {
     pub size: usize,
 }
 
+impl Exchange {
+    /// The bytes it counts against [`EXCHANGE_BYTES_KEPT`](crate::EXCHANGE_BYTES_KEPT): its
+    /// method, its path and its body as sent.
+    pub fn held_bytes(&self) -> usize {
+        self.method.len() + self.path.len() + self.size
+    }
+}
+
 /// A rate limit the sandbox simulates for VoIPBIN.
 #[derive(Clone, Copy, Debug)]
 pub struct RateLimit {
@@ -90,7 +98,7 @@ pub struct Data {
     pub signalwire_tokens: BTreeMap<Uuid, ProjectToken>,
     pub voipbin_rate_limit: Option<RateLimit>,
     pub exchanges: VecDeque<Exchange>,
-    /// The bytes of the bodies in `exchanges`.
+    /// The bytes `exchanges` holds: their methods, paths and bodies.
     pub exchange_bytes: usize,
 }
 

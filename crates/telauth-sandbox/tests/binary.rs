@@ -95,6 +95,61 @@ fn first_line_is_json_then_one_line_per_request_until_sigterm() {
 }
 
 #[test]
+fn a_closed_stdout_loses_no_answer_and_stops_no_server() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_telauth-sandbox"))
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let info: Value = serde_json::from_str(&first).expect("the first line is one JSON object");
+    // Nobody reads the log any more: its writes fail with EPIPE.
+    drop(stdout);
+    let host = info["mobivate"]["host"].as_str().unwrap();
+    let body = serde_json::json!({
+        "username": info["mobivate"]["username"],
+        "password": info["mobivate"]["password"],
+    })
+    .to_string();
+    let post = |path: &str| {
+        let mut stream = TcpStream::connect(host).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    };
+    // The rotation's answer arrives, and the key it carries is the one the sandbox now keeps.
+    let rotated = post("/auth/createkey");
+    assert!(
+        rotated.starts_with("HTTP/1.1 200"),
+        "createkey answered {rotated:?}"
+    );
+    let key = |answer: &str| {
+        let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+        serde_json::from_str::<Value>(body).unwrap_or_default()["apiKey"].clone()
+    };
+    assert!(key(&rotated).is_string(), "{rotated}");
+    assert!(child.try_wait().unwrap().is_none(), "the sandbox stopped");
+    let current = post("/auth/getkey");
+    assert!(current.starts_with("HTTP/1.1 200"), "{current:?}");
+    assert_eq!(key(&current), key(&rotated));
+    assert!(child.try_wait().unwrap().is_none(), "the sandbox stopped");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
 fn a_bad_listen_address_is_a_usage_error() {
     let output = Command::new(env!("CARGO_BIN_EXE_telauth-sandbox"))
         .args(["--listen", "not-an-address"])

@@ -105,5 +105,69 @@ async fn hostile_input_is_refused_and_memory_stays_bounded() {
         .sum();
     assert!(kept <= EXCHANGE_BYTES_KEPT, "{kept} bytes recorded");
     assert!(sandbox.exchanges().len() > 10);
+
+    // Long paths (each 404): the record's bound counts every byte it keeps, paths included.
+    let long = format!("{base}/{}", "p".repeat(60_000));
+    for _ in 0..200 {
+        assert_eq!(
+            send(&http, reqwest::Method::GET, &long, None, &key).await.0,
+            404
+        );
+    }
+    let held = held(&sandbox);
+    assert!(held <= EXCHANGE_BYTES_KEPT, "{held} bytes recorded");
+    assert!(sandbox.exchanges().len() > 10);
+
+    // A SignalWire permission list of thousands of duplicates keeps each name once, on create
+    // and on update.
+    let signalwire = &info.signalwire;
+    let tokens = format!(
+        "{}/api/laml/2010-04-01/Accounts/{}/tokens",
+        signalwire.origin, signalwire.project_id
+    );
+    let many = |names: &[&str]| -> Vec<String> {
+        names
+            .iter()
+            .cycle()
+            .take(7000)
+            .map(|name| name.to_string())
+            .collect()
+    };
+    let response = http
+        .post(&tokens)
+        .basic_auth(&signalwire.project_id, Some(&signalwire.api_token))
+        .json(&json!({ "name": "many", "permissions": many(&["fax", "chat"]) }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let token: Value = response.json().await.unwrap();
+    assert_eq!(token["permissions"], json!(["fax", "chat"]));
+    let response = http
+        .patch(format!("{tokens}/{}", token["id"].as_str().unwrap()))
+        .basic_auth(&signalwire.project_id, Some(&signalwire.api_token))
+        .json(&json!({ "permissions": many(&["video"]) }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let token: Value = response.json().await.unwrap();
+    assert_eq!(token["permissions"], json!(["video"]));
     sandbox.stop().await;
+}
+
+/// The bytes the record holds, counted here rather than taken from it: each exchange's method,
+/// path and body.
+fn held(sandbox: &Sandbox) -> usize {
+    sandbox
+        .exchanges()
+        .iter()
+        .map(|exchange| {
+            let body = exchange
+                .body
+                .as_ref()
+                .map_or(0, |body| body.to_string().len());
+            exchange.method.len() + exchange.path.len() + body
+        })
+        .sum()
 }
