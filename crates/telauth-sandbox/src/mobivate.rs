@@ -1,6 +1,6 @@
 //! Mobivate: `getkey` answers the current key, `createkey` rotates it, `test` checks one.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -11,14 +11,59 @@ use axum::routing::{get, post};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::info::AccountInfo;
+use crate::lock::lock;
 use crate::reply::{json, object, text};
-use crate::state::{State, demo};
 
-pub fn routes() -> Router<Arc<State>> {
+/// Mobivate's username.
+pub const DEMO_USERNAME: &str = "demo";
+/// Mobivate's password.
+pub const DEMO_PASSWORD: &str = "mobivate-demo-password";
+
+/// Where Mobivate is served under the shared port: its prefix.
+pub const PREFIX: &str = "/mobivate";
+
+/// The info for Mobivate under the shared port's `origin`, and on its own port's `host`.
+pub fn info(origin: &str, host: String) -> AccountInfo {
+    AccountInfo {
+        origin: format!("{origin}{PREFIX}"),
+        host,
+        username: DEMO_USERNAME.into(),
+        password: DEMO_PASSWORD.into(),
+    }
+}
+
+/// The variables the `telauth` SDK and command read for Mobivate.
+pub fn env_vars(info: &AccountInfo) -> [(&'static str, String); 3] {
+    [
+        ("TELAUTH_MOBIVATE_ORIGIN", info.origin.clone()),
+        ("MOBIVATE_USERNAME", info.username.clone()),
+        ("MOBIVATE_PASSWORD", info.password.clone()),
+    ]
+}
+
+/// The demo account's current API key.
+#[derive(Debug)]
+pub struct State {
+    key: Mutex<String>,
+}
+
+impl State {
+    /// An account with a fresh key.
+    pub fn new() -> Self {
+        Self {
+            key: Mutex::new(Uuid::new_v4().to_string()),
+        }
+    }
+}
+
+/// Mobivate's routes, on `state`.
+pub fn routes(state: &Arc<State>) -> Router {
     Router::new()
         .route("/auth/getkey", post(getkey))
         .route("/auth/createkey", post(createkey))
         .route("/auth/test", get(test))
+        .with_state(Arc::clone(state))
 }
 
 fn error(status: u16, message: &str) -> Response {
@@ -32,7 +77,7 @@ fn check(body: &[u8]) -> Result<(), Response> {
     else {
         return Err(error(400, "username and password are required"));
     };
-    if username == demo::MOBIVATE_USERNAME && password == demo::MOBIVATE_PASSWORD {
+    if username == DEMO_USERNAME && password == DEMO_PASSWORD {
         Ok(())
     } else {
         Err(error(401, "Invalid Credentials"))
@@ -43,7 +88,7 @@ async fn getkey(Shared(state): Shared<Arc<State>>, body: Bytes) -> Response {
     if let Err(refusal) = check(&body) {
         return refusal;
     }
-    json(200, json!({ "apiKey": state.data().mobivate_key }))
+    json(200, json!({ "apiKey": *lock(&state.key) }))
 }
 
 async fn createkey(Shared(state): Shared<Arc<State>>, body: Bytes) -> Response {
@@ -51,7 +96,7 @@ async fn createkey(Shared(state): Shared<Arc<State>>, body: Bytes) -> Response {
         return refusal;
     }
     let key = Uuid::new_v4().to_string();
-    state.data().mobivate_key = key.clone();
+    *lock(&state.key) = key.clone();
     json(200, json!({ "apiKey": key }))
 }
 
@@ -60,7 +105,7 @@ async fn test(Shared(state): Shared<Arc<State>>, headers: HeaderMap) -> Response
         .get("authorization")
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "));
-    if presented == Some(state.data().mobivate_key.as_str()) {
+    if presented == Some(lock(&state.key).as_str()) {
         json(200, json!({ "message": "API Key is valid" }))
     } else {
         error(401, "API Key is invalid or expired")

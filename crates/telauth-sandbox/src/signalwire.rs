@@ -1,7 +1,8 @@
 //! SignalWire: project API tokens under `/api/laml/2010-04-01/Accounts/{AccountSid}/tokens`,
 //! with HTTP Basic auth by the project id and a token that has the `management` permission.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -11,11 +12,91 @@ use axum::response::Response;
 use axum::routing::{patch, post};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
+use crate::limits::{MAX_FIELD_BYTES, MAX_ITEMS};
+use crate::lock::lock;
 use crate::reply::{empty, json, object};
-use crate::state::{ProjectToken, State, demo};
+
+/// SignalWire's space name.
+pub const DEMO_SPACE: &str = "demo";
+/// SignalWire's project id.
+pub const DEMO_PROJECT_ID: &str = "9b2b0f0e-6a2c-4f57-9d1b-4c3e8a7f5d21";
+/// SignalWire's API token, which has every permission.
+pub const DEMO_API_TOKEN: &str = "PTsandbox0demo0management0token";
+/// A subproject of the demo project.
+pub const DEMO_SUBPROJECT_ID: &str = "1c7d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
+
+/// SignalWire's base URL and demo project.
+#[derive(Clone, Debug, Serialize)]
+pub struct SignalWireInfo {
+    /// The origin to give a client; `/api/laml/2010-04-01` follows it.
+    pub origin: String,
+    /// `ADDRESS:PORT` of SignalWire's own port, where `/api/laml/2010-04-01` starts at the root:
+    /// give it where a SignalWire SDK takes a space's host (`SIGNALWIRE_SPACE`).
+    pub host: String,
+    /// The space name.
+    pub space: String,
+    /// The project id.
+    pub project_id: String,
+    /// An API token with every permission.
+    pub api_token: String,
+    /// A subproject of the project, for tokens created for it.
+    pub subproject_id: String,
+}
+
+/// Where SignalWire is served under the shared port: its prefix.
+pub const PREFIX: &str = "/signalwire";
+
+/// The info for SignalWire under the shared port's `origin`, and on its own port's `host`.
+pub fn info(origin: &str, host: String) -> SignalWireInfo {
+    SignalWireInfo {
+        origin: format!("{origin}{PREFIX}"),
+        host,
+        space: DEMO_SPACE.into(),
+        project_id: DEMO_PROJECT_ID.into(),
+        api_token: DEMO_API_TOKEN.into(),
+        subproject_id: DEMO_SUBPROJECT_ID.into(),
+    }
+}
+
+/// The variables the `telauth` SDK and command read for SignalWire: the space's name, which
+/// the origin replaces as where the calls go.
+pub fn env_vars(info: &SignalWireInfo) -> [(&'static str, String); 4] {
+    [
+        ("TELAUTH_SIGNALWIRE_ORIGIN", info.origin.clone()),
+        ("SIGNALWIRE_SPACE", info.space.clone()),
+        ("SIGNALWIRE_PROJECT_ID", info.project_id.clone()),
+        ("SIGNALWIRE_API_TOKEN", info.api_token.clone()),
+    ]
+}
+
+/// The tokens callers created for the demo project.
+#[derive(Debug, Default)]
+pub struct State {
+    tokens: Mutex<BTreeMap<Uuid, ProjectToken>>,
+}
+
+/// A SignalWire project token as the sandbox keeps it.
+#[derive(Clone, Debug)]
+struct ProjectToken {
+    name: String,
+    permissions: Vec<String>,
+    token: String,
+}
+
+/// SignalWire's routes, on `state`.
+pub fn routes(state: &Arc<State>) -> Router {
+    Router::new()
+        .route("/api/laml/2010-04-01/Accounts/{sid}/tokens", post(create))
+        .route(
+            "/api/laml/2010-04-01/Accounts/{sid}/tokens/{token_id}",
+            patch(update).delete(delete),
+        )
+        .with_state(Arc::clone(state))
+}
 
 /// The permissions a token can have.
 const PERMISSIONS: [&str; 11] = [
@@ -34,15 +115,6 @@ const PERMISSIONS: [&str; 11] = [
 
 const ERROR_CODES: &str =
     "https://developer.signalwire.com/compatibility-api/reference/error-codes";
-
-pub fn routes() -> Router<Arc<State>> {
-    Router::new()
-        .route("/api/laml/2010-04-01/Accounts/{sid}/tokens", post(create))
-        .route(
-            "/api/laml/2010-04-01/Accounts/{sid}/tokens/{token_id}",
-            patch(update).delete(delete),
-        )
-}
 
 fn error(status: u16, code: u32, message: &str) -> Response {
     json(
@@ -81,14 +153,13 @@ fn authenticate(state: &State, headers: &HeaderMap, sid: &str) -> Result<(), Res
         .and_then(|decoded| String::from_utf8(decoded).ok())
         .ok_or_else(unauthorized)?;
     let (project, token) = pair.split_once(':').ok_or_else(unauthorized)?;
-    if project != demo::SIGNALWIRE_PROJECT_ID || sid != demo::SIGNALWIRE_PROJECT_ID {
+    if project != DEMO_PROJECT_ID || sid != DEMO_PROJECT_ID {
         return Err(unauthorized());
     }
-    if token == demo::SIGNALWIRE_API_TOKEN {
+    if token == DEMO_API_TOKEN {
         return Ok(());
     }
-    let data = state.data();
-    match data.signalwire_tokens.values().find(|t| t.token == token) {
+    match lock(&state.tokens).values().find(|t| t.token == token) {
         Some(known) if known.permissions.iter().any(|p| p == "management") => Ok(()),
         Some(_) => Err(error(
             401,
@@ -179,7 +250,7 @@ fn token_request(
         .ok_or_else(|| error(400, 21100, "The request body cannot be read"))?;
     let name = match body.get("name") {
         None => None,
-        Some(Value::String(name)) if !name.is_empty() && name.len() <= crate::MAX_FIELD_BYTES => {
+        Some(Value::String(name)) if !name.is_empty() && name.len() <= MAX_FIELD_BYTES => {
             Some(name.clone())
         }
         Some(_) => {
@@ -220,7 +291,7 @@ async fn create(
     };
     match request.get("subproject_id") {
         None | Some(Value::Null) => {}
-        Some(Value::String(id)) if id == demo::SIGNALWIRE_SUBPROJECT_ID => {}
+        Some(Value::String(id)) if id == DEMO_SUBPROJECT_ID => {}
         Some(_) => {
             return validation(
                 "10004",
@@ -229,7 +300,7 @@ async fn create(
             );
         }
     }
-    if state.data().signalwire_tokens.len() >= crate::MAX_ITEMS {
+    if lock(&state.tokens).len() >= MAX_ITEMS {
         return error(400, 21100, "The sandbox keeps at most 1000 tokens");
     }
     let id = Uuid::new_v4();
@@ -239,7 +310,7 @@ async fn create(
         token: format!("PT{}", Uuid::new_v4().simple()),
     };
     let answer = token_json(id, &token);
-    state.data().signalwire_tokens.insert(id, token);
+    lock(&state.tokens).insert(id, token);
     json(200, answer)
 }
 
@@ -255,11 +326,11 @@ async fn update(
         Ok(request) => request,
         Err(refusal) => return refusal,
     };
-    let mut data = state.data();
+    let mut tokens = lock(&state.tokens);
     let known = token_id
         .parse::<Uuid>()
         .ok()
-        .and_then(|id| data.signalwire_tokens.get_mut(&id).map(|token| (id, token)));
+        .and_then(|id| tokens.get_mut(&id).map(|token| (id, token)));
     let Some((id, token)) = known else {
         return error(404, 20404, "The requested resource was not found");
     };
@@ -284,7 +355,7 @@ async fn delete(
     let removed = token_id
         .parse::<Uuid>()
         .ok()
-        .and_then(|id| state.data().signalwire_tokens.remove(&id));
+        .and_then(|id| lock(&state.tokens).remove(&id));
     match removed {
         Some(_) => empty(204),
         None => error(404, 20404, "The requested resource was not found"),

@@ -158,3 +158,89 @@ fn a_bad_listen_address_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("is not an ADDRESS:PORT"));
 }
+
+#[test]
+fn a_stdout_nobody_reads_delays_no_answer_and_the_log_counts_what_it_dropped() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_telauth-sandbox"))
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let info: Value = serde_json::from_str(&first).expect("the first line is one JSON object");
+    // From here on stdout stays open and unread: once the pipe is full, a write to it waits.
+    let host = info["mobivate"]["host"].as_str().unwrap().to_string();
+    // 8 KiB per log line.
+    let head = format!(
+        "GET /{} HTTP/1.1\r\nhost: {host}\r\n\r\n",
+        "p".repeat(8 * 1024)
+    );
+    let mut stream = TcpStream::connect(&host).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream.set_nodelay(true).unwrap();
+    let mut answers = BufReader::new(stream.try_clone().unwrap());
+    let mut get = |request: usize| {
+        stream.write_all(head.as_bytes()).unwrap();
+        let mut status = String::new();
+        answers.read_line(&mut status).unwrap_or_else(|error| {
+            panic!("request {request} was not answered within 5 s: {error}")
+        });
+        assert!(
+            status.starts_with("HTTP/1.1 404"),
+            "request {request}: {status:?}"
+        );
+        // The rest of the head, then the body its content-length gives.
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            answers.read_line(&mut line).unwrap();
+            if line == "\r\n" {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        answers.read_exact(&mut body).unwrap();
+    };
+    // 200 lines of 8 KiB: 25 times a 64 KiB pipe.
+    for request in 0..200 {
+        get(request);
+    }
+
+    // Once stdout is read again, the log says how many lines it dropped, before the next line.
+    let (found, notice) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines() {
+            let Ok(line) = line else { break };
+            if line.ends_with(" log lines dropped") {
+                let _ = found.send(line);
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let notice = (200..)
+        .find_map(|request| {
+            get(request);
+            assert!(
+                Instant::now() < deadline,
+                "no count of the lines dropped within 10 s"
+            );
+            notice.recv_timeout(Duration::from_millis(50)).ok()
+        })
+        .unwrap();
+    let count: usize = notice.split(' ').next().unwrap().parse().unwrap();
+    assert!(count > 0, "{notice}");
+    assert!(child.try_wait().unwrap().is_none(), "the sandbox stopped");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

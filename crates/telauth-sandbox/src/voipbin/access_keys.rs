@@ -1,208 +1,57 @@
-//! VoIPBIN: JWT login, and access keys under `/v1.0`, authenticated as VoIPBIN's server does
-//! (`bin-api-manager` `lib/middleware/authenticate.go`): a cookie first (`token` or `accesskey`),
-//! then the query (`?token=` or `?accesskey=`), then an `Authorization: Bearer` JWT.
+//! VoIPBIN's access keys under `/v1.0/accesskeys`: listed by pages, created with an `expire`,
+//! read, replaced and deleted softly.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State as Shared};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::jwt;
-use crate::reply::{empty, json, object, text, with_header};
-use crate::state::{AccessKey, State, demo, timestamp};
+use super::auth::authenticate;
+use super::errors::{deleted, error, invalid};
+use super::{DEMO_CUSTOMER_ID, State};
+use crate::limits::{MAX_FIELD_BYTES, MAX_ITEMS};
+use crate::reply::{json, object};
 
-/// How long a JWT lives: 7 days.
-pub const JWT_LIFETIME_SECS: u64 = 7 * 86_400;
 /// The shortest access key lifetime accepted.
 const MIN_EXPIRE: i32 = 86_400;
 
 type Params = Query<HashMap<String, String>>;
 
-pub fn routes() -> Router<Arc<State>> {
-    Router::new()
-        .route("/auth/login", post(login))
-        .route("/v1.0/accesskeys", get(list).post(create))
-        .route(
-            "/v1.0/accesskeys/{id}",
-            get(read).put(update).delete(delete),
-        )
+/// A VoIPBIN access key as the sandbox keeps it.
+#[derive(Clone, Debug)]
+pub struct AccessKey {
+    id: Uuid,
+    name: Option<String>,
+    detail: Option<String>,
+    /// The key itself, which authenticates.
+    pub token: String,
+    created: u64,
+    updated: Option<u64>,
+    /// When it stops authenticating, in Unix seconds.
+    pub expires: u64,
+    /// When it was deleted, in Unix seconds; a deleted key authenticates no more.
+    pub deleted: Option<u64>,
 }
 
-fn error(status: u16, code: &str, message: &str) -> Response {
-    error_with(status, code, code, message, None)
-}
-
-/// VoIPBIN's error body; `details`, when given, is an array of free-form objects.
-fn error_with(
-    status: u16,
-    code: &str,
-    reason: &str,
-    message: &str,
-    details: Option<Value>,
-) -> Response {
-    let mut error = json!({
-        "status": code,
-        "reason": reason,
-        "message": message,
-        "request_id": Uuid::new_v4().to_string(),
-    });
-    if let Some(details) = details {
-        error["details"] = details;
-    }
-    json(status, json!({ "error": error }))
-}
-
-/// A deleted key: VoIPBIN deletes softly and answers `409`, not `404`.
-fn deleted() -> Response {
-    error_with(
-        409,
-        "FAILED_PRECONDITION",
-        "STATE_INVALID",
-        "The access key was deleted.",
-        None,
-    )
-}
-
-/// Answers `429` as VoIPBIN's rate limiter does while the sandbox simulates one (see
-/// `Sandbox::limit_voipbin_rate`), counting this request against it: `limited_by` is `ip` for
-/// `/auth/*` and `customer` for `/v1.0`.
-fn rate_limited(state: &State, limited_by: &str) -> Option<Response> {
-    let mut data = state.data();
-    let limit = data.voipbin_rate_limit.as_mut()?;
-    if limit.requests == 0 {
-        data.voipbin_rate_limit = None;
-        return None;
-    }
-    limit.requests -= 1;
-    let retry_after = limit.retry_after_secs;
-    drop(data);
-    let answer = error_with(
-        429,
-        "RESOURCE_EXHAUSTED",
-        "RATE_LIMIT_EXCEEDED",
-        "Too many requests. Please try again later.",
-        Some(json!([{ "limited_by": limited_by }])),
-    );
-    Some(with_header(answer, "retry-after", &retry_after.to_string()))
-}
-
-fn invalid(message: &str) -> Response {
-    error(400, "INVALID_ARGUMENT", message)
-}
-
-async fn login(Shared(state): Shared<Arc<State>>, body: Bytes) -> Response {
-    if let Some(limited) = rate_limited(&state, "ip") {
-        return limited;
-    }
-    let Some(request) = object(&body) else {
-        return empty(400);
-    };
-    let matches = text(&request, "username") == Some(demo::VOIPBIN_USERNAME)
-        && text(&request, "password") == Some(demo::VOIPBIN_PASSWORD);
-    if !matches {
-        return empty(400);
-    }
-    let token = jwt::sign(
-        &state.jwt_key,
-        demo::VOIPBIN_USERNAME,
-        state.now() + JWT_LIFETIME_SECS,
-    );
-    json(
-        200,
-        json!({ "username": demo::VOIPBIN_USERNAME, "token": token }),
-    )
-}
-
-/// Where a credential was found, in the order the server looks.
-enum Presented<'a> {
-    Jwt(&'a str),
-    AccessKey(&'a str),
-}
-
-/// The value of cookie `name` in the request's `Cookie` headers.
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all("cookie")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find_map(|(key, value)| (key == name).then_some(value))
-}
-
-/// The credential the server uses (`getAuthString`): a JWT from cookie `token`, `?token=` or
-/// `Authorization: Bearer`, else an access key from cookie `accesskey` or `?accesskey=`. Any
-/// JWT source wins over any access key, and a Bearer value is always taken for a JWT.
-fn presented<'a>(
-    headers: &'a HeaderMap,
-    params: &'a HashMap<String, String>,
-) -> Option<Presented<'a>> {
-    let bearer = || {
-        headers
-            .get("authorization")
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-    };
-    let jwt = cookie(headers, "token")
-        .or_else(|| params.get("token").map(String::as_str))
-        .or_else(bearer)
-        .filter(|token| !token.is_empty());
-    let key = cookie(headers, "accesskey")
-        .or_else(|| params.get("accesskey").map(String::as_str))
-        .filter(|key| !key.is_empty());
-    jwt.map(Presented::Jwt).or(key.map(Presented::AccessKey))
-}
-
-/// Accepts a valid JWT or a live access key, wherever the server looks for one.
-fn authenticate(
-    state: &State,
-    headers: &HeaderMap,
-    params: &HashMap<String, String>,
-) -> Result<(), Response> {
-    if let Some(limited) = rate_limited(state, "customer") {
-        return Err(limited);
-    }
-    let now = state.now();
-    let presented = presented(headers, params);
-    let accepted = match presented {
-        Some(Presented::AccessKey(key)) => state
-            .data()
-            .access_keys
-            .iter()
-            .any(|k| k.token == key && k.deleted.is_none() && now < k.expires),
-        Some(Presented::Jwt(token)) => jwt::verify(&state.jwt_key, token, now).is_some(),
-        None => false,
-    };
-    match (accepted, presented.is_some()) {
-        (true, _) => Ok(()),
-        (false, true) => Err(error_with(
-            401,
-            "UNAUTHENTICATED",
-            "INVALID_CREDENTIALS",
-            "The provided credentials are invalid.",
-            None,
-        )),
-        (false, false) => Err(error_with(
-            401,
-            "UNAUTHENTICATED",
-            "AUTHENTICATION_REQUIRED",
-            "Authentication is required.",
-            None,
-        )),
-    }
+/// Unix seconds as VoIPBIN writes timestamps: `2026-01-01T00:00:00.000000Z`.
+fn timestamp(seconds: u64) -> String {
+    i64::try_from(seconds)
+        .ok()
+        .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+        .to_string()
 }
 
 fn key_json(key: &AccessKey, with_token: bool) -> Value {
     let mut value = json!({
         "id": key.id,
-        "customer_id": demo::VOIPBIN_CUSTOMER_ID,
+        "customer_id": DEMO_CUSTOMER_ID,
         "token_prefix": &key.token[..7],
         "tm_expire": timestamp(key.expires),
         "tm_create": timestamp(key.created),
@@ -221,7 +70,7 @@ fn key_json(key: &AccessKey, with_token: bool) -> Value {
     value
 }
 
-async fn list(
+pub async fn list(
     Shared(state): Shared<Arc<State>>,
     headers: HeaderMap,
     Query(params): Params,
@@ -267,9 +116,7 @@ async fn list(
 fn optional_text(request: &Map<String, Value>, field: &str) -> Result<Option<String>, Response> {
     match request.get(field) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(value)) if value.len() <= crate::MAX_FIELD_BYTES => {
-            Ok(Some(value.clone()))
-        }
+        Some(Value::String(value)) if value.len() <= MAX_FIELD_BYTES => Ok(Some(value.clone())),
         Some(Value::String(_)) => Err(invalid(&format!(
             "{field} is longer than the sandbox keeps (1024 bytes)."
         ))),
@@ -277,7 +124,7 @@ fn optional_text(request: &Map<String, Value>, field: &str) -> Result<Option<Str
     }
 }
 
-async fn create(
+pub async fn create(
     Shared(state): Shared<Arc<State>>,
     headers: HeaderMap,
     Query(params): Params,
@@ -306,7 +153,7 @@ async fn create(
         (Ok(name), Ok(detail)) => (name, detail),
         (Err(refusal), _) | (_, Err(refusal)) => return refusal,
     };
-    if state.data().access_keys.len() >= crate::MAX_ITEMS {
+    if state.data().access_keys.len() >= MAX_ITEMS {
         return error(
             429,
             "RESOURCE_EXHAUSTED",
@@ -360,7 +207,7 @@ fn with_key(
     }
 }
 
-async fn read(
+pub async fn read(
     Shared(state): Shared<Arc<State>>,
     headers: HeaderMap,
     Query(params): Params,
@@ -369,7 +216,7 @@ async fn read(
     with_key(&state, &headers, &params, &id, |_, _| Ok(()))
 }
 
-async fn update(
+pub async fn update(
     Shared(state): Shared<Arc<State>>,
     headers: HeaderMap,
     Query(params): Params,
@@ -387,7 +234,7 @@ async fn update(
     })
 }
 
-async fn delete(
+pub async fn delete(
     Shared(state): Shared<Arc<State>>,
     headers: HeaderMap,
     Query(params): Params,
@@ -397,4 +244,20 @@ async fn delete(
         key.deleted = Some(now);
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timestamps_are_rfc3339_utc() {
+        assert_eq!(super::timestamp(0), "1970-01-01T00:00:00.000000Z");
+        assert_eq!(
+            super::timestamp(1_700_000_000),
+            "2023-11-14T22:13:20.000000Z"
+        );
+        assert_eq!(
+            super::timestamp(253_370_764_800),
+            "9999-01-01T00:00:00.000000Z"
+        );
+    }
 }

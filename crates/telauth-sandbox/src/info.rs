@@ -1,0 +1,63 @@
+//! What the sandbox tells its clients: where each provider is served, the demo credentials it
+//! accepts, and the environment that points a program at it.
+
+use serde::Serialize;
+
+use crate::mobivate;
+use crate::signalwire::{self, SignalWireInfo};
+use crate::smsbeta::{self, SmsBetaInfo};
+use crate::voipbin;
+
+/// Where each provider is served and the demo credentials it accepts.
+#[derive(Clone, Debug, Serialize)]
+pub struct SandboxInfo {
+    /// SMSBeta.
+    pub smsbeta: SmsBetaInfo,
+    /// VoIPBIN.
+    pub voipbin: AccountInfo,
+    /// Mobivate.
+    pub mobivate: AccountInfo,
+    /// SignalWire.
+    pub signalwire: SignalWireInfo,
+}
+
+/// A provider's base URL and demo username and password (VoIPBIN's and Mobivate's).
+#[derive(Clone, Debug, Serialize)]
+pub struct AccountInfo {
+    /// The origin to give a client (the API's paths follow it).
+    pub origin: String,
+    /// `ADDRESS:PORT` of the provider's own port, where the API's paths start at the root:
+    /// `http://{host}` is an origin too, for code that takes a host.
+    pub host: String,
+    /// The username.
+    pub username: String,
+    /// The password.
+    pub password: String,
+}
+
+impl SandboxInfo {
+    /// The environment variables that point the `telauth` SDK's `from_env` functions and the
+    /// `telauth` command at this sandbox, as `(name, value)` in a fixed order: for each
+    /// provider, `TELAUTH_<PROVIDER>_ORIGIN` (its [`origin`](AccountInfo::origin)), then its
+    /// demo credentials — `SMSBETA_MAIL`, `SMSBETA_PASSWORD`, `VOIPBIN_USERNAME`,
+    /// `VOIPBIN_PASSWORD`, `MOBIVATE_USERNAME`, `MOBIVATE_PASSWORD`, `SIGNALWIRE_SPACE`,
+    /// `SIGNALWIRE_PROJECT_ID`, `SIGNALWIRE_API_TOKEN`. Give them to a child process with
+    /// `Command::envs`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let sandbox = telauth_sandbox::Sandbox::start("127.0.0.1:0".parse().unwrap()).await?;
+    /// let vars = sandbox.info().env_vars();
+    /// assert_eq!(vars[0], ("TELAUTH_SMSBETA_ORIGIN", sandbox.info().smsbeta.origin.clone()));
+    /// # Ok(()) }
+    /// ```
+    pub fn env_vars(&self) -> Vec<(&'static str, String)> {
+        let mut vars = Vec::with_capacity(13);
+        vars.extend(smsbeta::env_vars(&self.smsbeta));
+        vars.extend(voipbin::env_vars(&self.voipbin));
+        vars.extend(mobivate::env_vars(&self.mobivate));
+        vars.extend(signalwire::env_vars(&self.signalwire));
+        vars
+    }
+}
