@@ -260,6 +260,58 @@ async fn voipbin_all_access_keys_follows_next_page_token_to_the_end() {
 }
 
 #[tokio::test]
+async fn a_full_page_of_access_keys_with_long_names_fits_the_body_limit() {
+    let server = MockServer::start_async().await;
+    // VoIPBIN's largest page, 100 keys, each with every field and a 1 KiB name and detail.
+    let key = |id: u128| {
+        json!({
+            "id": uuid::Uuid::from_u128(id), "customer_id": uuid::Uuid::from_u128(u128::MAX),
+            "name": "n".repeat(1024), "detail": "d".repeat(1024), "token_prefix": "vb_AuTK",
+            "tm_expire": "2027-01-01T00:00:00.000000Z", "tm_create": "2026-01-01T00:00:00.000000Z",
+            "tm_update": "2026-01-01T00:00:00.000000Z", "tm_delete": null
+        })
+    };
+    let page = json!({ "result": (1..=100).map(key).collect::<Vec<_>>(), "next_page_token": "" });
+    assert!(page.to_string().len() < telauth::MAX_BODY_BYTES / 4);
+    answer(&server, GET, "/v1.0/accesskeys", Reply::Json(200, page)).await;
+    let api = VoipBin::new(&config(&server), Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
+    assert_eq!(api.all_access_keys(Some(100)).await.unwrap().len(), 100);
+}
+
+#[tokio::test]
+async fn an_answer_over_the_body_limit_is_refused_though_it_would_decode() {
+    let server = MockServer::start_async().await;
+    // A well-formed answer to `getkey` whose key is 2 MiB long.
+    let huge = format!(r#"{{"apiKey":"{}"}}"#, "k".repeat(2 * 1024 * 1024));
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/auth/getkey");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(huge);
+        })
+        .await;
+    let credentials = MobivateCredentials {
+        username: "alice".into(),
+        password: SENTINEL.into(),
+    };
+    let mobivate = Mobivate::new(&config(&server)).unwrap();
+    let error = checked(mobivate.get_key(&credentials).await.unwrap_err());
+    assert_eq!(
+        error.to_string(),
+        "mobivate getkey: invalid response: the body is larger than the limit of 1048576 bytes; \
+         it was not read further"
+    );
+    let source = std::error::Error::source(&error).and_then(|s| s.downcast_ref());
+    assert_eq!(
+        source,
+        Some(&telauth::BodyTooLarge {
+            limit: telauth::MAX_BODY_BYTES
+        })
+    );
+}
+
+#[tokio::test]
 async fn voipbin_create_refuses_under_a_day_locally_and_sends_seconds() {
     let server = MockServer::start_async().await;
     let mock = server
@@ -860,6 +912,36 @@ fn a_signalwire_space_may_be_given_by_its_host_name() {
             .unwrap_err()
             .is_local()
     );
+}
+
+#[test]
+fn a_signalwire_space_with_multibyte_characters_is_refused_not_a_panic() {
+    for space in [
+        "ü.signalwire.com",
+        "ü",
+        // `.signalwire.com` would start inside the `ü`.
+        "aüsignalwire.com",
+        "üüüüüüüü",
+        "exampleü.signalwire.com.",
+        "例え.signalwire.com",
+    ] {
+        let credentials = SignalWireCredentials {
+            space: space.into(),
+            project_id: PROJECT.parse().unwrap(),
+            api_token: SENTINEL.into(),
+        };
+        let outcome = std::panic::catch_unwind(|| SignalWire::new(&Config::new(), &credentials));
+        let error = outcome
+            .unwrap_or_else(|_| panic!("{space:?} panicked"))
+            .unwrap_err();
+        assert!(
+            matches!(error.kind(), ErrorKind::InvalidInput { .. }),
+            "{space:?}: {error}"
+        );
+        assert_eq!(error.operation(), "config");
+        assert!(error.to_string().contains("must be a DNS label"), "{error}");
+        assert_no_sentinel(&format!("{error} {error:?}"));
+    }
 }
 
 // Mobivate -----------------------------------------------------------------------------------

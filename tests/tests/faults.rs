@@ -1,15 +1,19 @@
 //! Every operation of every provider, through the facade, against every way a server can fail:
 //! each gives the expected typed error within its timeout, with no panic, no hang and no secret
-//! in what it prints.
+//! in what it prints. Then every way a list can fail to end, against the walk over its pages.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use telauth::mobivate::{Mobivate, MobivateCredentials};
 use telauth::signalwire::{Permission, SignalWire, SignalWireCredentials};
 use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
-use telauth::voipbin::{VoipBin, VoipBinAuth, VoipBinCredentials};
+use telauth::voipbin::{
+    EndlessList, MAX_ACCESS_KEY_PAGES, TokenSource, VoipBin, VoipBinAuth, VoipBinCredentials,
+};
 use telauth::{Config, Error, ErrorKind};
 use telauth_tests::{SENTINEL, assert_no_sentinel};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -25,12 +29,17 @@ enum Fault {
     TruncatedJson,
     WrongShape,
     HtmlPage,
+    /// A body of 11 MiB, announced by its `Content-Length`.
     Huge,
+    /// A body of 16 MiB in chunks, its size announced nowhere.
+    HugeChunked,
+    /// A 503 asking to wait 2⁶⁴ − 1 seconds.
+    HugeRetryAfter,
     NeverAnswers,
     ResetMidBody,
 }
 
-const FAULTS: [Fault; 10] = [
+const FAULTS: [Fault; 12] = [
     Fault::Undocumented4xx,
     Fault::Undocumented5xx,
     Fault::EmptyBody,
@@ -39,9 +48,17 @@ const FAULTS: [Fault; 10] = [
     Fault::WrongShape,
     Fault::HtmlPage,
     Fault::Huge,
+    Fault::HugeChunked,
+    Fault::HugeRetryAfter,
     Fault::NeverAnswers,
     Fault::ResetMidBody,
 ];
+
+/// The `Retry-After` of [`Fault::HugeRetryAfter`].
+const HUGE_RETRY_AFTER: u64 = u64::MAX;
+
+/// What the error of a body over the limit says.
+const BODY_LIMIT_REASON: &str = "larger than the limit of 1048576 bytes";
 
 /// The raw answer for `fault` to an operation whose success is `success`. A 204 has no body, so
 /// the body faults of a 204 operation come with a 200, which it does not document.
@@ -69,6 +86,34 @@ fn response(fault: Fault, success: u16) -> Vec<u8> {
             body.resize(11 * 1024 * 1024, b'a');
             body.extend_from_slice(b"\"}");
             with(success, "application/json", &body)
+        }
+        Fault::HugeChunked => {
+            let mut answer = format!(
+                "HTTP/1.1 {success} X\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+            )
+            .into_bytes();
+            let chunk = |answer: &mut Vec<u8>, data: &[u8]| {
+                answer.extend_from_slice(format!("{:x}\r\n", data.len()).as_bytes());
+                answer.extend_from_slice(data);
+                answer.extend_from_slice(b"\r\n");
+            };
+            chunk(&mut answer, b"{\"filler\":\"");
+            for _ in 0..256 {
+                chunk(&mut answer, &[b'a'; 64 * 1024]);
+            }
+            chunk(&mut answer, b"\"}");
+            answer.extend_from_slice(b"0\r\n\r\n");
+            answer
+        }
+        Fault::HugeRetryAfter => {
+            let body = br#"{"error":{"status":"UNAVAILABLE","reason":"MAINTENANCE","message":"down for maintenance","request_id":"req_1"}}"#;
+            let mut answer = format!(
+                "HTTP/1.1 503 X\r\ncontent-type: application/json\r\nretry-after: {HUGE_RETRY_AFTER}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            )
+            .into_bytes();
+            answer.extend_from_slice(body);
+            answer
         }
         Fault::ResetMidBody => {
             b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"usern".to_vec()
@@ -105,11 +150,21 @@ fn expected(fault: Fault, success: u16, error: &Error) -> bool {
         Fault::Undocumented4xx => kind == &ErrorKind::UnexpectedStatus { status: 418 },
         Fault::Undocumented5xx => kind == &ErrorKind::UnexpectedStatus { status: 502 },
         Fault::NeverAnswers => kind == &ErrorKind::Timeout,
+        // Documented (VoIPBIN, with its error body) or not, a 503 keeps its `Retry-After`.
+        Fault::HugeRetryAfter => {
+            error.status() == Some(503)
+                && error.retry_after() == Some(Duration::from_secs(HUGE_RETRY_AFTER))
+        }
         // A 200 where the operation answers 204 is itself undocumented.
         _ if success != 200 => kind == &ErrorKind::UnexpectedStatus { status: 200 },
         Fault::ResetMidBody => matches!(
             kind,
             ErrorKind::InvalidResponse { .. } | ErrorKind::Transport { .. }
+        ),
+        // Over the limit: said so, not read to the end.
+        Fault::Huge | Fault::HugeChunked => matches!(
+            kind,
+            ErrorKind::InvalidResponse { reason } if reason.contains(BODY_LIMIT_REASON)
         ),
         _ => matches!(kind, ErrorKind::InvalidResponse { .. }),
     }
@@ -117,7 +172,8 @@ fn expected(fault: Fault, success: u16, error: &Error) -> bool {
 
 type Call = Box<dyn Fn(Config) -> Pin<Box<dyn Future<Output = Result<(), Error>> + Send>>>;
 
-/// The 13 operations, each with its success status.
+/// The 13 operations, the walk over every page of access keys, and a VoIPBIN login through a
+/// [`TokenSource`], each with its success status.
 fn operations() -> Vec<(&'static str, u16, Call)> {
     fn call<F, Fut>(f: F) -> Call
     where
@@ -166,6 +222,29 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
                     .login(&voipbin_login())
                     .await
                     .map(drop)
+            }),
+        ),
+        (
+            "voipbin TokenSource::token",
+            200,
+            call(move |config| async move {
+                let voipbin = VoipBin::new(&config, None)?;
+                let tokens = TokenSource::new(voipbin, voipbin_login());
+                let first = tokens.token().await.map(drop);
+                // A failed login is answered from memory while its backoff lasts.
+                let again = tokens.token().await.map(drop).unwrap_err();
+                assert_eq!(
+                    Err(again.to_string()),
+                    first.clone().map_err(|e| e.to_string())
+                );
+                first
+            }),
+        ),
+        (
+            "voipbin all_access_keys",
+            200,
+            call(move |config| async move {
+                voipbin(&config).all_access_keys(Some(10)).await.map(drop)
             }),
         ),
         (
@@ -319,5 +398,121 @@ async fn every_operation_against_every_fault() {
         wrong.len(),
         wrong.join("\n")
     );
-    assert_eq!(cases, 13 * 11);
+    assert_eq!(cases, 15 * (FAULTS.len() + 1));
+}
+
+/// How a list of access keys fails to end.
+#[derive(Clone, Copy, Debug)]
+enum Cursor {
+    /// Every page has a key and a `next_page_token` never given before.
+    Endless,
+    /// Every page has a key and the same `next_page_token`.
+    Repeated,
+    /// As `Endless`, each page 50 ms late, under a deadline of 1 s for the whole walk.
+    SlowEndless,
+}
+
+/// A loopback server that answers every list request with a page as `cursor` says; answers the
+/// origin and the count of requests.
+async fn cursor_server(cursor: Cursor) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let requests = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&requests);
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let count = Arc::clone(&count);
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buffer = [0; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                let page = count.fetch_add(1, Ordering::SeqCst) + 1;
+                if matches!(cursor, Cursor::SlowEndless) {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                let next = match cursor {
+                    Cursor::Repeated => "same".to_string(),
+                    Cursor::Endless | Cursor::SlowEndless => format!("t{page}"),
+                };
+                let body = format!(
+                    r#"{{"result":[{{"id":"{}"}}],"next_page_token":"{next}"}}"#,
+                    uuid::Uuid::from_u128(page as u128)
+                );
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+                let _ = stream.shutdown().await;
+            });
+        }
+    });
+    (origin, requests)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_list_that_does_not_end_ends_the_walk_with_an_error() {
+    let mut wrong = Vec::new();
+    for cursor in [Cursor::Endless, Cursor::Repeated, Cursor::SlowEndless] {
+        let (origin, requests) = cursor_server(cursor).await;
+        let config = Config::new()
+            .origin(origin)
+            .timeout(Duration::from_millis(800));
+        let config = match cursor {
+            Cursor::SlowEndless => config.deadline(Duration::from_secs(1)),
+            Cursor::Endless | Cursor::Repeated => config,
+        };
+        let api = VoipBin::new(&config, Some(VoipBinAuth::AccessKey(SENTINEL.into()))).unwrap();
+        let started = Instant::now();
+        let outcome =
+            tokio::time::timeout(Duration::from_secs(20), api.all_access_keys(Some(100))).await;
+        let elapsed = started.elapsed();
+        let requests = requests.load(Ordering::SeqCst);
+        let error = match outcome {
+            Err(_) => {
+                wrong.push(format!("{cursor:?}: hung ({requests} requests)"));
+                continue;
+            }
+            Ok(Ok(keys)) => {
+                wrong.push(format!("{cursor:?}: succeeded with {} keys", keys.len()));
+                continue;
+            }
+            Ok(Err(error)) => error,
+        };
+        assert_no_sentinel(&format!("{error} {error:?}"));
+        let why = std::error::Error::source(&error)
+            .and_then(|source| source.downcast_ref::<EndlessList>())
+            .copied();
+        let right = match cursor {
+            Cursor::Endless => {
+                why == Some(EndlessList::TooManyPages {
+                    limit: MAX_ACCESS_KEY_PAGES,
+                }) && requests == MAX_ACCESS_KEY_PAGES
+                    && error.to_string().contains("after 1000 pages")
+            }
+            Cursor::Repeated => {
+                why == Some(EndlessList::RepeatedPageToken { page: 2 })
+                    && requests == 2
+                    && error
+                        .to_string()
+                        .contains("page 2 of the access keys repeats")
+            }
+            Cursor::SlowEndless => {
+                error.kind() == &ErrorKind::Timeout && elapsed < Duration::from_secs(3)
+            }
+        };
+        let invalid = matches!(error.kind(), ErrorKind::InvalidResponse { .. });
+        if !right || (invalid != why.is_some()) || error.operation() != "accesskeys_list" {
+            wrong.push(format!(
+                "{cursor:?}: {error} ({:?}, {requests} requests, {elapsed:?})",
+                error.kind()
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -1,22 +1,32 @@
 //! The rules every HTTP client that carries credentials follows.
 
 /// Finishes `builder` with the rules telauth puts on every HTTP client it sends credentials
-/// with, whatever else the caller set (timeouts, a custom CA, a resolver):
+/// with, whatever else the caller set (timeouts, a custom CA, a resolver, a proxy):
 /// - no redirect is followed: a redirect would carry the request, a login's password or a Basic
 ///   header, to another host, past the credential layer's checks (a 3xx reaches the caller);
 /// - no `Referer` header, which would repeat a URL whose query may hold `?accesskey=`;
-/// - no proxy for plain `http`: reqwest would otherwise send a loopback request, credential
-///   included, in clear text to the proxy named by `HTTP_PROXY` or `ALL_PROXY`, usually another
-///   machine. `https` still goes through the proxy named by `HTTPS_PROXY` (or `ALL_PROXY`), as a
-///   `CONNECT` tunnel that the proxy cannot read, honouring `NO_PROXY`; an unparsable proxy
-///   variable is ignored;
+/// - no proxy from the environment for plain `http`: reqwest would otherwise send a loopback
+///   request, credential included, in clear text to the proxy named by `HTTP_PROXY` or
+///   `ALL_PROXY`, usually another machine. `https` goes through the proxy named by `HTTPS_PROXY`
+///   (or `ALL_PROXY`), as a `CONNECT` tunnel that the proxy cannot read, honouring `NO_PROXY`;
+///   an unparsable proxy variable is ignored, and so is the system's proxy configuration;
 /// - TLS 1.2 at least.
 ///
-/// The proxy for `https` and the TLS floor need one of this crate's TLS features, `rustls`,
+/// A proxy set on `builder` itself (`ClientBuilder::proxy`) is the caller's and is kept, ahead
+/// of the one from the environment: a company egress proxy set with `reqwest::Proxy::https`
+/// carries every `https` request as a tunnel. Such a proxy is used as given: one set with
+/// `reqwest::Proxy::http` or `reqwest::Proxy::all` also carries the plain-`http` requests — only
+/// to a loopback host or with `allow_insecure_http`, the only ones the credential layer lets
+/// through — in clear text, credential included. That is the caller's explicit choice; use
+/// `Proxy::https` to keep credentials out of the proxy's sight. (The `telauth` facade goes
+/// further: a client whose origin is plain `http` uses no proxy at all.)
+///
+/// The proxies for `https` and the TLS floor need one of this crate's TLS features, `rustls`,
 /// `rustls-ring` or `native-tls` (the provider crates' features of the same names turn them on);
-/// without TLS no proxy is used at all, since reqwest would hand an `https` request to the proxy
-/// in clear text. With `rustls-ring`, the ring crypto provider is installed as the process's
-/// default unless the application installed one first, which is then used.
+/// without TLS no proxy is used at all, the caller's included, since reqwest would hand an
+/// `https` request to the proxy in clear text (such a request cannot be sent anyway). With
+/// `rustls-ring`, the ring crypto provider is installed as the process's default unless the
+/// application installed one first, which is then used.
 pub fn secure_client(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
     #[cfg(feature = "rustls-ring")]
     {
@@ -25,16 +35,18 @@ pub fn secure_client(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder 
     }
     let builder = builder
         .redirect(reqwest::redirect::Policy::none())
-        .referer(false)
-        .no_proxy();
-    // Without TLS, reqwest would hand an `https` request to the proxy in clear text instead of
-    // tunnelling it: no proxy at all then (such a request cannot be sent anyway).
+        .referer(false);
+    // Adding a proxy turns off reqwest's own detection (`HTTP_PROXY`, `ALL_PROXY`, the system's
+    // settings) and keeps the caller's proxies, which match first: there is always one, the
+    // environment's proxy for `https` or one that matches nothing.
     #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
-    let builder = match https_proxy_from_env() {
-        Some(proxy) => builder.proxy(proxy),
-        None => builder,
-    }
-    .tls_version_min(reqwest::tls::Version::TLS_1_2);
+    let builder = builder
+        .proxy(https_proxy_from_env().unwrap_or_else(|| reqwest::Proxy::custom(|_| None::<&str>)))
+        .tls_version_min(reqwest::tls::Version::TLS_1_2);
+    // Without TLS, reqwest would hand an `https` request to a proxy in clear text instead of
+    // tunnelling it: no proxy at all then.
+    #[cfg(not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")))]
+    let builder = builder.no_proxy();
     builder
 }
 

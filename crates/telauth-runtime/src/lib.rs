@@ -9,10 +9,12 @@
 //! - [`execute`], which sends a request so that no URL query (where keys travel) survives into
 //!   an error or a response;
 //! - [`form_urlencoded`], form bodies with arrays as repeated keys;
-//! - [`decode`], JSON answers decoded without keeping a body that failed to decode;
+//! - [`decode`], JSON answers decoded without keeping a body that failed to decode, nor reading
+//!   one past [`MAX_BODY_BYTES`] ([`BodyTooLarge`]);
 //! - [`UnknownValue`], the text of an enum value added to a spec after the client was generated;
 //! - [`secure_client`], the rules of every HTTP client that carries credentials: no redirects,
-//!   no `Referer`, no proxy for plain `http`, TLS 1.2 at least.
+//!   no `Referer`, no proxy from the environment for plain `http` (a proxy the caller set is
+//!   kept), TLS 1.2 at least.
 //!
 //! Users rarely name this crate: each provider crate re-exports what it needs.
 
@@ -27,7 +29,7 @@ mod unknown;
 
 pub use client::{InvalidServerVariable, dns_label, secure_client};
 pub use credentials::{AuthError, Credential, CredentialSet, Location, Scheme};
-pub use decode::decode;
+pub use decode::{BodyTooLarge, MAX_BODY_BYTES, decode};
 pub use form::{form_urlencoded, json_body};
 pub use secret::{Secret, expose_secrets};
 pub use transport::execute;

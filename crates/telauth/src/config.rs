@@ -25,7 +25,8 @@ type BuilderFactory = Arc<dyn Fn() -> reqwest::ClientBuilder + Send + Sync>;
 /// [`DEFAULT_TIMEOUT`] per attempt, no overall deadline, `User-Agent: telauth/<version>`, TLS
 /// verification on (it is never turned off), no request over plain `http` except to a loopback
 /// address, no redirect followed (a 3xx is an unexpected status), no plain-`http` request
-/// through a proxy, and no retry unless [`Config::retry`] sets a policy.
+/// through a proxy (an `https` one goes through the proxy of [`Config::client_builder`], else
+/// `HTTPS_PROXY`), and no retry unless [`Config::retry`] sets a policy.
 #[derive(Clone)]
 pub struct Config {
     origin: Option<String>,
@@ -164,8 +165,8 @@ impl Config {
     }
 
     /// The longest a call may take in all, its retries and waits included: past it, the call
-    /// ends with [`crate::ErrorKind::Timeout`]. A call made of several requests (reading every
-    /// page of a list, a rename that reads the key first) has it for each request.
+    /// ends with [`crate::ErrorKind::Timeout`]. Reading every page of a list has it for the
+    /// whole walk; a rename that reads the key first has it for each of its two requests.
     ///
     /// # Examples
     ///
@@ -220,16 +221,24 @@ impl Config {
 
     /// Builds the HTTP client from the builder `builder` makes (a proxy for `https`, a custom
     /// root certificate, a resolver), which telauth then finishes with its own rules: its
-    /// timeouts and `User-Agent`, no redirect, no `Referer`, no plain-`http` request through a
-    /// proxy, TLS 1.2 at least ([`telauth_runtime::secure_client`]). Called once per provider
-    /// client.
+    /// timeouts and `User-Agent`, no redirect, no `Referer`, TLS 1.2 at least
+    /// ([`telauth_runtime::secure_client`]). Called once per provider client.
+    ///
+    /// A proxy set on the builder is used, ahead of `HTTPS_PROXY` from the environment, for an
+    /// `https` origin (the production one included): every request then goes to the proxy as a
+    /// `CONNECT` tunnel it cannot read, whether the proxy was set with `reqwest::Proxy::https`
+    /// or `reqwest::Proxy::all` (no redirect is followed, so no request leaves that origin).
+    /// For an origin over plain `http` (loopback, or [`Config::allow_insecure_http`]) no proxy
+    /// is used at all, the builder's included: a credential never goes to a proxy in clear
+    /// text.
     ///
     /// # Examples
     ///
     /// ```
     /// use telauth::Config;
     ///
-    /// // HTTPS through a proxy; telauth still sets its timeouts, `User-Agent` and TLS rules.
+    /// // HTTPS through a company egress proxy, as a tunnel; telauth still sets its timeouts,
+    /// // `User-Agent` and TLS rules.
     /// let proxy = reqwest::Proxy::https("http://proxy.internal:3128")?;
     /// let config =
     ///     Config::new().client_builder(move || reqwest::Client::builder().proxy(proxy.clone()));

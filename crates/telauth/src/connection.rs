@@ -124,7 +124,22 @@ impl Connection {
     where
         Fut: Future<Output = Result<T, Error>>,
     {
-        let calls = retrying(self.retry.as_ref(), idempotent, call);
+        self.within_deadline(operation, retrying(self.retry.as_ref(), idempotent, call))
+            .await
+    }
+
+    /// Runs `calls`, one call of `operation` made of any number of requests, within the
+    /// deadline, when the config set one.
+    // SMSBeta alone has no call to bound this way.
+    #[cfg_attr(
+        not(any(feature = "voipbin", feature = "mobivate", feature = "signalwire")),
+        allow(dead_code)
+    )]
+    pub(crate) async fn within_deadline<T>(
+        &self,
+        operation: &'static str,
+        calls: impl Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
         match self.deadline {
             None => calls.await,
             Some(deadline) => tokio::time::timeout(deadline, calls)
@@ -168,8 +183,20 @@ fn check_origin(provider: Provider, origin: &str) -> Result<(), Error> {
 }
 
 /// An HTTP client with `config`'s settings, finished with [`telauth_runtime::secure_client`].
+/// For an origin over plain `http`, the proxies of the caller's builder are dropped too:
+/// `secure_client` keeps them, and one for `http` would see the credentials in clear text.
 fn http_client(config: &Config, provider: Provider) -> Result<reqwest::Client, Error> {
-    telauth_runtime::secure_client(config.client_builder_with_settings())
+    let builder = config.client_builder_with_settings();
+    let plain_http = config
+        .origin_set()
+        .and_then(|origin| reqwest::Url::parse(origin).ok())
+        .is_some_and(|url| url.scheme() == "http");
+    let builder = if plain_http {
+        builder.no_proxy()
+    } else {
+        builder
+    };
+    telauth_runtime::secure_client(builder)
         .build()
         .map_err(|error| {
             Error::new(

@@ -93,7 +93,9 @@ pub enum ErrorKind {
         /// The HTTP status.
         status: u16,
     },
-    /// The answer could not be read or did not have the documented shape.
+    /// The answer could not be read, did not have the documented shape, was larger than
+    /// [`crate::MAX_BODY_BYTES`] (the error's `source` is then a [`crate::BodyTooLarge`]), or
+    /// was a list that does not end (VoIPBIN's, with a `voipbin::EndlessList` as the source).
     InvalidResponse {
         /// What was wrong, without the body's content.
         reason: String,
@@ -202,6 +204,16 @@ impl Error {
     /// ```
     pub fn hint(&self) -> Option<&str> {
         self.details.as_ref()?.hint
+    }
+
+    /// This error, with `source` as its [`std::error::Error::source`].
+    #[cfg_attr(not(feature = "voipbin"), allow(dead_code))]
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.details.get_or_insert_with(Box::default).source = Some(Arc::new(source));
+        self
     }
 
     /// This error, with `hint`.
@@ -529,10 +541,20 @@ pub(crate) fn from_client<E: ErrorBody>(
             }
         }
         // The generated clients decode through `telauth_runtime::decode`, whose error holds
-        // no body and names only the kind and place of the failure.
-        E::InvalidResponsePayload(_, error) => ErrorKind::InvalidResponse {
-            reason: format!("the body is not the documented JSON ({error})"),
-        },
+        // no body and names only the kind and place of the failure, or the body limit.
+        E::InvalidResponsePayload(_, error) => {
+            match telauth_runtime::BodyTooLarge::from_payload_error(error) {
+                Ok(too_large) => {
+                    source = Some(Arc::new(too_large) as Arc<dyn std::error::Error + Send + Sync>);
+                    ErrorKind::InvalidResponse {
+                        reason: too_large.to_string(),
+                    }
+                }
+                Err(error) => ErrorKind::InvalidResponse {
+                    reason: format!("the body is not the documented JSON ({error})"),
+                },
+            }
+        }
         E::CommunicationError(error) | E::ResponseBodyError(error) | E::InvalidUpgrade(error) => {
             // The URL may carry a credential in its query: neither the reason nor the source
             // keeps it.

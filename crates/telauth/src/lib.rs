@@ -85,8 +85,10 @@
 //! Every failure is an [`Error`] naming the provider, the operation, and what happened: the
 //! HTTP status with the provider's own code and message, a status the API does not document,
 //! an answer that does not decode, a timeout or a connection failure, or a local refusal before
-//! anything was sent. [`Error::is_retryable`] tells which may succeed if tried again, and
-//! [`Config::retry`] with a [`RetryPolicy`] retries the idempotent calls for you.
+//! anything was sent. An answer body larger than [`MAX_BODY_BYTES`] is not read past that
+//! limit: it is an [`ErrorKind::InvalidResponse`] naming the limit. [`Error::is_retryable`]
+//! tells which may succeed if tried again, and [`Config::retry`] with a [`RetryPolicy`] retries
+//! the idempotent calls for you.
 //!
 //! With the `tracing` feature, each request is a `telauth.request` span (provider, operation,
 //! method, path, status, elapsed milliseconds); no query, header or body is recorded.
@@ -111,7 +113,7 @@ pub mod voipbin;
 pub use config::{Config, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT};
 pub use error::{Error, ErrorKind, Provider};
 pub use retry::RetryPolicy;
-pub use telauth_runtime::{Secret, expose_secrets};
+pub use telauth_runtime::{BodyTooLarge, MAX_BODY_BYTES, Secret, expose_secrets};
 
 // The README's examples are compiled and run as doctests.
 #[cfg(doctest)]

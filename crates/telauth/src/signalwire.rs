@@ -106,11 +106,16 @@ impl SignalWireCredentials {
     }
 }
 
-/// The space's name from `space`: its name, or its host name `<name>.signalwire.com`.
+/// The space's name from `space`: its name, or its host name `<name>.signalwire.com`. Any text
+/// is taken, multibyte characters included; what is not a DNS label is refused later, when the
+/// base URL is made.
 fn space_label(space: &str) -> &str {
+    const DOMAIN: &str = ".signalwire.com";
     let host = space.trim_end_matches('.');
-    match host.len().checked_sub(".signalwire.com".len()) {
-        Some(end) if host[end..].eq_ignore_ascii_case(".signalwire.com") => &host[..end],
+    let end = host.len().saturating_sub(DOMAIN.len());
+    // `get` is `None` when `end` falls inside a multibyte character: then no domain to strip.
+    match (host.get(..end), host.get(end..)) {
+        (Some(label), Some(domain)) if domain.eq_ignore_ascii_case(DOMAIN) => label,
         _ => host,
     }
 }
@@ -319,6 +324,16 @@ impl SignalWire {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_space_label_is_cut_at_character_boundaries_only() {
+        assert_eq!(space_label("acme.SignalWire.com."), "acme");
+        assert_eq!(space_label("ü.signalwire.com"), "ü");
+        // The domain's first byte would fall inside `ü`.
+        assert_eq!(space_label("aüsignalwire.com"), "aüsignalwire.com");
+        assert_eq!(space_label("üüüüüüüü"), "üüüüüüüü");
+        assert_eq!(space_label(""), "");
+    }
 
     #[test]
     fn api_path_is_what_the_spec_gives() {

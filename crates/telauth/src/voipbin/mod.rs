@@ -6,6 +6,7 @@
 //! never accepts an access key as a Bearer header.
 
 mod jwt;
+mod paging;
 mod token_source;
 
 use std::time::{Duration, SystemTime};
@@ -23,9 +24,11 @@ use crate::error::{ErrorBody, from_client};
 use crate::{Config, Error, ErrorKind, Provider};
 
 pub use jwt::{Jwt, jwt_expiry};
+pub use paging::{EndlessList, MAX_ACCESS_KEY_PAGES};
 pub use telauth_voipbin::types;
 pub use token_source::{
-    DEFAULT_RENEW_MARGIN, FAILED_LOGIN_BACKOFF, MIN_REUSE, REFUSED_LOGIN_BACKOFF, TokenSource,
+    DEFAULT_RENEW_MARGIN, FAILED_LOGIN_BACKOFF, MAX_LOGIN_BACKOFF, MIN_REUSE,
+    REFUSED_LOGIN_BACKOFF, TokenSource,
 };
 
 const PROVIDER: Provider = Provider::VoipBin;
@@ -352,8 +355,13 @@ impl VoipBin {
             .await
     }
 
-    /// Every access key, following `next_page_token` until a page ends the list (an empty or
-    /// absent token, a token seen before, or a page with no key).
+    /// Every access key, following `next_page_token` until a page ends the list: an empty or
+    /// absent token, or a page with no key.
+    ///
+    /// A list that does not end is an [`ErrorKind::InvalidResponse`] whose source is an
+    /// [`EndlessList`]: a page token seen before (following it would loop), or more pages than
+    /// [`MAX_ACCESS_KEY_PAGES`]. The [`Config::deadline`] bounds the whole walk, and the
+    /// [`Config::retry`] policy each page.
     ///
     /// # Examples
     ///
@@ -370,23 +378,40 @@ impl VoipBin {
     /// # Ok(()) }
     /// ```
     pub async fn all_access_keys(&self, page_size: Option<u32>) -> Result<Vec<Accesskey>, Error> {
-        let mut keys = Vec::new();
-        let mut seen = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let page = self.list_access_keys(page_size, token.as_deref()).await?;
-            if page.result.is_empty() {
-                return Ok(keys);
-            }
-            keys.extend(page.result);
-            match page.next_page_token.filter(|next| !next.is_empty()) {
-                Some(next) if !seen.contains(&next) => {
-                    seen.push(next.clone());
-                    token = Some(next);
+        const OPERATION: &str = "accesskeys_list";
+        let endless = |why: EndlessList| {
+            Error::new(
+                PROVIDER,
+                OPERATION,
+                ErrorKind::InvalidResponse {
+                    reason: why.to_string(),
+                },
+            )
+            .with_source(why)
+        };
+        let walk = async {
+            let mut keys = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            let mut token: Option<String> = None;
+            for page in 1..=MAX_ACCESS_KEY_PAGES {
+                let answer = self.list_access_keys(page_size, token.as_deref()).await?;
+                if answer.result.is_empty() {
+                    return Ok(keys);
                 }
-                _ => return Ok(keys),
+                keys.extend(answer.result);
+                match answer.next_page_token.filter(|next| !next.is_empty()) {
+                    None => return Ok(keys),
+                    Some(next) if !seen.insert(next.clone()) => {
+                        return Err(endless(EndlessList::RepeatedPageToken { page }));
+                    }
+                    Some(next) => token = Some(next),
+                }
             }
-        }
+            Err(endless(EndlessList::TooManyPages {
+                limit: MAX_ACCESS_KEY_PAGES,
+            }))
+        };
+        self.connection.within_deadline(OPERATION, walk).await
     }
 
     /// Creates an access key that lives `lifetime`, from [`MIN_ACCESS_KEY_LIFETIME`] to

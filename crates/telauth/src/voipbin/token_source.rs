@@ -19,6 +19,11 @@ pub const MIN_REUSE: Duration = Duration::from_secs(30);
 /// memory before trying again, unless the provider said otherwise with `Retry-After`.
 pub const REFUSED_LOGIN_BACKOFF: Duration = Duration::from_secs(60);
 
+/// The longest a failed login's error is answered from memory: a provider's `Retry-After` is
+/// honoured up to this, 5 minutes, so that an answer such as `Retry-After: 18446744073709551615`
+/// cannot lock logins out for longer (the error itself still carries the provider's value).
+pub const MAX_LOGIN_BACKOFF: Duration = Duration::from_secs(300);
+
 /// The first wait after any other failed login (a network error, a 5xx); it doubles with each
 /// failure in a row, up to [`REFUSED_LOGIN_BACKOFF`].
 pub const FAILED_LOGIN_BACKOFF: Duration = Duration::from_secs(1);
@@ -36,8 +41,8 @@ pub const FAILED_LOGIN_BACKOFF: Duration = Duration::from_secs(1);
 /// Concurrent callers share one renewal: while one logs in, the others wait for its token, or
 /// for its error when that login failed. A failed login is remembered: until its backoff ends
 /// ([`REFUSED_LOGIN_BACKOFF`] for wrong credentials, growing from [`FAILED_LOGIN_BACKOFF`]
-/// otherwise, or the provider's `Retry-After`), callers get its error without a new login, so
-/// that a wrong password cannot lock the account out.
+/// otherwise, or the provider's `Retry-After` up to [`MAX_LOGIN_BACKOFF`]), callers get its
+/// error without a new login, so that a wrong password cannot lock the account out.
 #[derive(Debug)]
 pub struct TokenSource {
     voipbin: VoipBin,
@@ -193,8 +198,9 @@ impl TokenSource {
             }
             Err(error) => {
                 failures.in_a_row = failures.in_a_row.saturating_add(1);
-                let backoff = backoff(&error, failures.in_a_row);
-                failures.last = Some((error.clone(), Instant::now() + backoff));
+                let backoff = backoff(error.retry_after(), error.status(), failures.in_a_row);
+                let now = Instant::now();
+                failures.last = Some((error.clone(), now.checked_add(backoff).unwrap_or(now)));
                 Err(error)
             }
         }
@@ -285,15 +291,33 @@ impl TokenSource {
     }
 }
 
-/// How long a failed login's error is answered without a new login.
-fn backoff(error: &Error, in_a_row: u32) -> Duration {
-    if let Some(after) = error.retry_after() {
-        return after;
+/// How long a failed login's error is answered without a new login: the provider's
+/// `retry_after` up to [`MAX_LOGIN_BACKOFF`], else as its `status` and the failures `in_a_row`
+/// say.
+fn backoff(retry_after: Option<Duration>, status: Option<u16>, in_a_row: u32) -> Duration {
+    if let Some(after) = retry_after {
+        return after.min(MAX_LOGIN_BACKOFF);
     }
-    match error.status() {
+    match status {
         Some(400 | 401) => REFUSED_LOGIN_BACKOFF,
         _ => FAILED_LOGIN_BACKOFF
             .saturating_mul(2u32.saturating_pow(in_a_row.saturating_sub(1)))
             .min(REFUSED_LOGIN_BACKOFF),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_is_honoured_up_to_the_maximum() {
+        let huge = Duration::from_secs(u64::MAX);
+        assert_eq!(backoff(Some(huge), Some(503), 1), MAX_LOGIN_BACKOFF);
+        let short = Duration::from_secs(7);
+        assert_eq!(backoff(Some(short), Some(429), 1), short);
+        assert_eq!(backoff(None, Some(401), 1), REFUSED_LOGIN_BACKOFF);
+        assert_eq!(backoff(None, None, 3), FAILED_LOGIN_BACKOFF * 4);
+        assert_eq!(backoff(None, None, u32::MAX), REFUSED_LOGIN_BACKOFF);
     }
 }
