@@ -24,7 +24,7 @@ fn timed(
 ) -> Result<(String, f64), Error> {
     let envs: Vec<(&str, &std::ffi::OsStr)> =
         envs.iter().map(|(k, v)| (*k, v.as_os_str())).collect();
-    crate::process::run(dir, program, args, &envs)
+    crate::support::process::run(dir, program, args, &envs)
         .map(|ran| (ran.stdout, ran.elapsed.as_secs_f64()))
 }
 
@@ -103,7 +103,7 @@ fn cold_build(dir: &Path, dependencies: &str) -> Result<(Build, usize), Error> {
         &["tree", "--prefix", "none", "--edges", "normal,build"],
         &[],
     )?;
-    let crates = crate::process::distinct_crates(&tree);
+    let crates = crate::support::process::distinct_crates(&tree);
     let cpu_before = children_cpu_s();
     let (_, seconds) = timed(
         dir,
@@ -340,7 +340,7 @@ fn machine() -> String {
             || "unknown memory".into(),
             |kib| format!("{} GiB", kib / 1024 / 1024),
         );
-    let rustc = crate::process::run(Path::new("."), "rustc", &["--version"], &[])
+    let rustc = crate::support::process::run(Path::new("."), "rustc", &["--version"], &[])
         .map(|ran| ran.stdout.trim().to_string())
         .unwrap_or_default();
     format!("{cores} cores, {memory}, {rustc}")

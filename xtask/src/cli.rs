@@ -1,14 +1,17 @@
-//! The command line of `cargo xtask`, writing to the streams it is given so tests can read them.
+//! The command line of `cargo xtask`: it parses the arguments, dispatches to the job, and prints
+//! the error that stops one, in one place; it writes to the streams it is given so tests can
+//! read them.
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-use crate::{FileState, Mode, ProviderReport};
+use crate::publish::{Registry, Target};
+use crate::{Error, FileState, Mode, ProviderReport};
 
 #[derive(Parser)]
 #[command(
@@ -94,7 +97,23 @@ pub fn run(
             return ExitCode::from(if usage { 2 } else { 0 });
         }
     };
-    match cli.command {
+    let generating = matches!(cli.command, Command::Generate { .. });
+    match dispatch(cli.command, out, err) {
+        Ok(code) => code,
+        // The one place an error is printed.
+        Err(error) => {
+            let _ = writeln!(err, "error: {error}");
+            if generating {
+                let _ = writeln!(err, "{}", crate::generate::outcome(&error));
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs `command`; answers its exit status, or the error that stopped it.
+fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCode, Error> {
+    match command {
         Command::Generate {
             check,
             provider,
@@ -103,93 +122,41 @@ pub fn run(
             let root = root.unwrap_or_else(crate::workspace_root);
             let mode = if check { Mode::Check } else { Mode::Write };
             let started = Instant::now();
-            match crate::generate(&root, provider.as_deref(), mode) {
-                Ok(generation) => report(&generation.reports, started, out, err),
-                Err(error) => {
-                    let outcome = match error {
-                        crate::Error::Write { .. } => {
-                            "Files renamed into place before this one keep their new content; \
-                             run `cargo xtask generate` again once the cause is fixed."
-                        }
-                        _ => "No file was written.",
-                    };
-                    let _ = writeln!(err, "error: {error}\n{outcome}");
-                    ExitCode::FAILURE
-                }
-            }
+            let generation = crate::generate(&root, provider.as_deref(), mode)?;
+            Ok(report(&generation.reports, started, out, err))
         }
         Command::Audit { root } => audit(&root.unwrap_or_else(crate::workspace_root), out, err),
-        Command::Msrv => match crate::msrv::check(&crate::workspace_root()) {
-            Ok((declared, too_new)) if too_new.is_empty() => {
-                let _ = writeln!(
-                    out,
-                    "msrv: every dependency of the published crates builds with Rust {declared}, \
-                     the declared rust-version"
-                );
-                ExitCode::SUCCESS
-            }
-            Ok((declared, too_new)) => {
-                for dependency in too_new {
-                    let _ = writeln!(
-                        err,
-                        "error: {} needs Rust {}, newer than the declared rust-version {declared}",
-                        dependency.package, dependency.needs
-                    );
-                }
-                ExitCode::FAILURE
-            }
-            Err(error) => {
-                let _ = writeln!(err, "error: {error}");
-                ExitCode::FAILURE
-            }
-        },
-        Command::Bench => match crate::bench::run(&crate::workspace_root(), out) {
-            Ok(summary) => {
-                let _ = writeln!(out, "wrote {}\n{summary}", crate::bench::REPORT);
-                ExitCode::SUCCESS
-            }
-            Err(error) => {
-                let _ = writeln!(err, "error: {error}");
-                ExitCode::FAILURE
-            }
-        },
-        Command::Semver { package } => match semver(package, out) {
-            Ok(code) => code,
-            Err(error) => {
-                let _ = writeln!(err, "error: {error}");
-                ExitCode::FAILURE
-            }
-        },
-        Command::Rehearse => match crate::rehearse::run(&crate::workspace_root(), out) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                let _ = writeln!(err, "error: {error}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Msrv => msrv(out, err),
+        Command::Bench => {
+            let summary = crate::bench::run(&crate::workspace_root(), out)?;
+            let _ = writeln!(out, "wrote {}\n{summary}", crate::bench::REPORT);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Semver { package } => {
+            crate::release::semver::run(&crate::workspace_root(), package, out)
+        }
+        Command::Rehearse => {
+            crate::rehearse::run(&crate::workspace_root(), out)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Publish {
             execute,
             allow_dirty,
             registry,
-        } => match publish(execute, allow_dirty, registry, out) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                let _ = writeln!(err, "error: {error}");
-                ExitCode::FAILURE
-            }
-        },
+        } => {
+            let target = match registry {
+                Some(name) => Target::Registry(Registry::named(name)),
+                None => Target::CratesIo { allow_dirty },
+            };
+            crate::publish::run(&crate::workspace_root(), &target, execute, out)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
 /// Prints one line per crate; those behind their next version as errors, which fail.
-fn audit(root: &std::path::Path, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
-    let verdicts = match crate::audit::audit(root) {
-        Ok(verdicts) => verdicts,
-        Err(error) => {
-            let _ = writeln!(err, "error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
+fn audit(root: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCode, Error> {
+    let verdicts = crate::audit::audit(root)?;
     let mut code = ExitCode::SUCCESS;
     for verdict in &verdicts {
         if verdict.behind() {
@@ -207,122 +174,28 @@ fn audit(root: &std::path::Path, out: &mut dyn Write, err: &mut dyn Write) -> Ex
             crate::audit::RECORD
         );
     }
-    code
-}
-
-fn semver(package: Option<String>, out: &mut dyn Write) -> Result<ExitCode, crate::Error> {
-    let root = crate::workspace_root();
-    let installed =
-        crate::process::run(&root, "cargo", &["semver-checks", "--version"], &[]).is_ok();
-    if !installed {
-        let _ = writeln!(
-            out,
-            "cargo-semver-checks is not installed. Install it with\n  \
-             cargo install cargo-semver-checks --locked\nthen run `cargo xtask semver` again."
-        );
-        return Ok(ExitCode::FAILURE);
-    }
-    // Each crate changed since its release, against that release on crates.io.
-    let checks: Vec<(String, Option<String>)> = match package {
-        Some(package) => vec![(package, None)],
-        None => crate::audit::audit(&root)?
-            .into_iter()
-            .filter(|verdict| !verdict.changes.is_empty())
-            .map(|verdict| (verdict.krate, verdict.released))
-            .collect(),
-    };
-    if checks.is_empty() {
-        let _ = writeln!(
-            out,
-            "No crate changed since its last release ({}); a crate never released has nothing \
-             to compare with.",
-            crate::audit::RECORD
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    let mut code = ExitCode::SUCCESS;
-    for (package, released) in checks {
-        let mut args = vec!["semver-checks", "--package", package.as_str()];
-        if let Some(released) = &released {
-            args.extend(["--baseline-version", released.as_str()]);
-        }
-        let _ = writeln!(out, "cargo {}", args.join(" "));
-        if !crate::process::run_shown(&root, "cargo", &args)? {
-            code = ExitCode::FAILURE;
-        }
-    }
     Ok(code)
 }
 
-fn publish(
-    execute: bool,
-    allow_dirty: bool,
-    registry: Option<String>,
-    out: &mut dyn Write,
-) -> Result<(), crate::Error> {
-    let root = crate::workspace_root();
-    // Nothing is sent while a version is behind what its changes need.
-    let verdicts = crate::audit::audit(&root)?;
-    if let Some(verdict) = verdicts.iter().find(|verdict| verdict.behind()) {
-        return Err(crate::Error::Command {
-            command: "cargo xtask audit".into(),
-            message: format!("{verdict}; nothing was published"),
-        });
-    }
-    let crates = crate::publish::order(&crate::publish::publishable(&root)?)?;
-    let _ = writeln!(out, "Publishable crates, in dependency order:");
-    for (index, krate) in crates.iter().enumerate() {
-        let after = if krate.depends_on.is_empty() {
-            String::new()
-        } else {
-            format!("  (after {})", krate.depends_on.join(", "))
-        };
+/// Prints the declared rust-version, or each dependency that needs a newer one, which fails.
+fn msrv(out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCode, Error> {
+    let (declared, too_new) = crate::msrv::check(&crate::workspace_root())?;
+    if too_new.is_empty() {
         let _ = writeln!(
             out,
-            "  {}. {} {}{after}",
-            index + 1,
-            krate.name,
-            krate.version
+            "msrv: every dependency of the published crates builds with Rust {declared}, \
+             the declared rust-version"
         );
+        return Ok(ExitCode::SUCCESS);
     }
-    let registry = registry.map(crate::publish::Registry::named);
-    if execute {
-        let lines = match &registry {
-            Some(registry) => crate::publish::execute_to(&root, &crates, registry)?,
-            None => {
-                // Each crate is recorded as released as soon as crates.io has it: the audit
-                // compares with it from then on.
-                let lines =
-                    crate::publish::execute(&root, &crates, allow_dirty, &mut |krate, already| {
-                        crate::audit::record_published(&root, &krate.name, already)
-                    })?;
-                let _ = writeln!(
-                    out,
-                    "recorded the release in {}; commit it with {}/",
-                    crate::audit::RECORD,
-                    crate::audit::RELEASED_SPECS
-                );
-                lines
-            }
-        };
-        for line in lines {
-            let _ = writeln!(out, "{line}");
-        }
-    } else {
-        let started = Instant::now();
-        match &registry {
-            Some(registry) => crate::publish::dry_run_to(&root, &crates, registry)?,
-            None => crate::publish::dry_run(&root, &crates, allow_dirty)?,
-        }
+    for dependency in too_new {
         let _ = writeln!(
-            out,
-            "Dry run: all {} crates packaged and verified together in {} s; nothing was published \
-             (publish with --execute).",
-            crates.len(),
-            started.elapsed().as_secs()
+            err,
+            "error: {} needs Rust {}, newer than the declared rust-version {declared}",
+            dependency.package, dependency.needs
         );
     }
-    Ok(())
+    Ok(ExitCode::FAILURE)
 }
 
 fn report(

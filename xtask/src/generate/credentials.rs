@@ -1,6 +1,6 @@
-//! What progenitor ignores: a spec's `securitySchemes` and each operation's `security`, turned
-//! into the crate's credential layer (`src/generated/auth.rs`): one constant per scheme, a `Credentials`
-//! type with a constructor per scheme, the requirements of each operation, and the
+//! The emitted credential layer (`src/generated/auth.rs`), from what progenitor ignores: a
+//! spec's `securitySchemes` and each operation's `security` become one constant per scheme, a
+//! `Credentials` type with a constructor per scheme, the requirements of each operation, and the
 //! `ClientHooks` implementation that applies them before each request.
 
 use heck::{ToShoutySnakeCase, ToSnakeCase};
@@ -8,12 +8,13 @@ use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr, SecurityScheme};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::spec::Spec;
+use crate::Error;
+use crate::openapi::{Spec, operations};
 
 /// The source of `src/generated/auth.rs` for `spec`, or the place and reason a scheme is unsupported.
-pub fn credential_layer(provider: &str, spec: &Spec) -> Result<TokenStream, (String, String)> {
+pub(crate) fn credential_layer(provider: &str, spec: &Spec) -> Result<TokenStream, Error> {
     let api = &spec.api;
-    let schemes = schemes(api)?;
+    let schemes = schemes(spec)?;
     let scheme_consts = schemes.iter().map(|scheme| {
         let ident = &scheme.const_ident;
         let name = &scheme.name;
@@ -52,7 +53,7 @@ pub fn credential_layer(provider: &str, spec: &Spec) -> Result<TokenStream, (Str
     });
 
     let mut public_operations = Vec::new();
-    let arms = operations(api).map(|(operation_id, requirements)| {
+    let arms = requirements(api).map(|(operation_id, requirements)| {
         if requirements.is_empty() {
             public_operations.push(format!("`{operation_id}`"));
         }
@@ -176,8 +177,9 @@ struct SchemeCode {
     summary: String,
 }
 
-fn schemes(api: &OpenAPI) -> Result<Vec<SchemeCode>, (String, String)> {
-    let declared = api
+fn schemes(spec: &Spec) -> Result<Vec<SchemeCode>, Error> {
+    let declared = spec
+        .api
         .components
         .iter()
         .flat_map(|components| components.security_schemes.iter());
@@ -185,10 +187,11 @@ fn schemes(api: &OpenAPI) -> Result<Vec<SchemeCode>, (String, String)> {
         .map(|(name, scheme)| {
             let place = format!("components.securitySchemes.{name}");
             let unsupported = |what: &str| {
-                Err((
-                    place.clone(),
-                    format!("{what} is not supported; use http basic, http bearer or apiKey in a header, the query or a cookie"),
-                ))
+                Err(Error::Invalid {
+                    path: spec.path.clone(),
+                    place: place.clone(),
+                    message: format!("{what} is not supported; use http basic, http bearer or apiKey in a header, the query or a cookie"),
+                })
             };
             let ReferenceOr::Item(scheme) = scheme else {
                 return unsupported("a scheme given by `$ref`");
@@ -246,26 +249,16 @@ fn schemes(api: &OpenAPI) -> Result<Vec<SchemeCode>, (String, String)> {
 
 /// Each operation's id and its effective requirements (its own `security`, else the
 /// document's), as lists of scheme names.
-fn operations(api: &OpenAPI) -> impl Iterator<Item = (String, Vec<Vec<String>>)> + '_ {
-    api.paths
-        .paths
-        .values()
-        .filter_map(ReferenceOr::as_item)
-        .flat_map(|item| item.iter())
-        .map(move |(_, operation)| {
-            let security = operation
-                .security
-                .as_ref()
-                .or(api.security.as_ref())
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            let requirements = security
-                .iter()
-                .map(|requirement| requirement.keys().cloned().collect())
-                .collect();
-            (
-                operation.operation_id.clone().unwrap_or_default(),
-                requirements,
-            )
-        })
+fn requirements(api: &OpenAPI) -> impl Iterator<Item = (String, Vec<Vec<String>>)> + '_ {
+    operations(api).into_iter().map(move |(_, op)| {
+        let requirements = op
+            .security(api)
+            .iter()
+            .map(|requirement| requirement.keys().cloned().collect())
+            .collect();
+        (
+            op.operation.operation_id.clone().unwrap_or_default(),
+            requirements,
+        )
+    })
 }

@@ -1,15 +1,19 @@
-//! The generated files of a crate: which they are, their header, how they compare with what is
-//! on disk, and how they are written (atomically, and only when they changed).
+//! The generated files of a crate: which they are, their header, the module that holds them, how
+//! they compare with what is on disk, and how they are written (atomically, and only when they
+//! changed).
 
 use std::fs;
 use std::path::Path;
 
 use similar::TextDiff;
 
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Sources;
 use crate::Error;
-use crate::codegen::Sources;
+use crate::openapi::Spec;
 use crate::providers::Provider;
-use crate::spec::Spec;
 
 /// The files the xtask writes in each provider crate, relative to the crate: everything under
 /// `src/generated/`, so that a file says by its place that it is generated.
@@ -150,25 +154,32 @@ pub fn write(root: &Path, files: &mut [&mut GeneratedFile]) -> Result<(), Error>
     Ok(())
 }
 
-/// Writes `text` to `path` through a temporary file renamed over it, so that the file is
-/// either as it was or complete.
-pub fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
-    let temp = path.with_extension(format!("tmp{}", std::process::id()));
-    fs::write(&temp, text)
-        .and_then(|()| fs::rename(&temp, path))
-        .map_err(|source| {
-            let _ = fs::remove_file(&temp);
-            Error::Write {
-                path: path.to_path_buf(),
-                source,
-            }
-        })
+/// `src/generated/mod.rs`: the client and the credential layer, re-exported at the crate root by
+/// the crate's hand-written `lib.rs`, with `UnknownValue` when an enum's `Unknown` variant holds
+/// one.
+pub(crate) fn module(spec: &str, has_enums: bool) -> TokenStream {
+    let unknown = has_enums.then(|| quote! { pub use telauth_runtime::UnknownValue; });
+    let doc = format!(
+        " Everything in this folder is generated from `{spec}` by `cargo xtask generate`: the \
+         client and its types (`client.rs`) and the credential layer (`auth.rs`)."
+    );
+    quote! {
+        #![doc = #doc]
+        #[rustfmt::skip]
+        mod auth;
+        #[rustfmt::skip]
+        mod client;
+
+        pub use auth::Credentials;
+        pub use client::*;
+        #unknown
+    }
 }
 
 /// Fails when the crate's manifest lacks a dependency the generated types need.
 pub fn check_dependencies(root: &Path, provider: &Provider, needed: &[&str]) -> Result<(), Error> {
     let path = root.join(provider.crate_dir).join("Cargo.toml");
-    let manifest = crate::manifest::read(&path)?;
+    let manifest = crate::support::manifest::read(&path)?;
     let declared = |name: &str| {
         manifest
             .get("dependencies")

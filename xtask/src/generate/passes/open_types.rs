@@ -14,11 +14,14 @@ use std::collections::BTreeSet;
 
 use syn::punctuated::Punctuated;
 
+use super::Context;
+use crate::Error;
+
 /// The name of the variant that keeps an unlisted value.
-pub const UNKNOWN: &str = "Unknown";
+pub(crate) const UNKNOWN: &str = "Unknown";
 
 /// Opens the types of `file` (progenitor's output); answers the string enums it opened.
-pub fn open_types(file: &mut syn::File) -> Result<BTreeSet<String>, String> {
+pub(crate) fn open_types(file: &mut syn::File, cx: &Context) -> Result<BTreeSet<String>, Error> {
     let types = file
         .items
         .iter_mut()
@@ -26,20 +29,19 @@ pub fn open_types(file: &mut syn::File) -> Result<BTreeSet<String>, String> {
             syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
             _ => None,
         })
-        .ok_or("progenitor's output has no `mod types`")?;
+        .ok_or_else(|| cx.failed("progenitor's output has no `mod types`"))?;
     let items = &mut types.1;
     let mut string_enums = BTreeSet::new();
     for item in items.iter_mut() {
         match item {
             syn::Item::Struct(item) if matches!(item.fields, syn::Fields::Named(_)) => {
                 item.attrs.push(syn::parse_quote! { #[non_exhaustive] });
-                allow_unknown_fields(&mut item.attrs)
-                    .map_err(|error| format!("struct `{}`: {error}", item.ident))?;
+                allow_unknown_fields(&mut item.attrs, &item.ident, cx)?;
             }
             syn::Item::Enum(item) => {
                 item.attrs.push(syn::parse_quote! { #[non_exhaustive] });
                 if is_string_enum(item) {
-                    open_string_enum(item)?;
+                    open_string_enum(item, cx)?;
                     string_enums.insert(item.ident.to_string());
                 }
             }
@@ -55,15 +57,14 @@ pub fn open_types(file: &mut syn::File) -> Result<BTreeSet<String>, String> {
         else {
             continue;
         };
-        display_unknown(block)
-            .map_err(|message| format!("`impl Display for {name}`: {message}"))?;
+        display_unknown(block, &name, cx)?;
         displays.insert(name);
     }
     if displays != string_enums {
-        return Err(format!(
+        return Err(cx.failed(format!(
             "typify no longer writes `impl Display` for every string enum (found it for {displays:?} \
-             of {string_enums:?}); update xtask/src/open_types.rs to the new shape"
-        ));
+             of {string_enums:?}); update xtask/src/generate/passes/open_types.rs to the new shape"
+        )));
     }
     Ok(string_enums)
 }
@@ -80,14 +81,22 @@ fn is_string_enum(item: &syn::ItemEnum) -> bool {
 
 /// Drops `deny_unknown_fields` (what typify writes for `additionalProperties: false`) from a
 /// struct's `#[serde(..)]`: an answer that gains a field must still decode.
-fn allow_unknown_fields(attrs: &mut Vec<syn::Attribute>) -> Result<(), String> {
+fn allow_unknown_fields(
+    attrs: &mut Vec<syn::Attribute>,
+    ident: &syn::Ident,
+    cx: &Context,
+) -> Result<(), Error> {
     for attr in attrs.iter_mut() {
         if !attr.path().is_ident("serde") {
             continue;
         }
         let metas = attr
             .parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
-            .map_err(|error| format!("unreadable serde attribute: {error}"))?;
+            .map_err(|error| {
+                cx.failed(format!(
+                    "struct `{ident}`: unreadable serde attribute: {error}"
+                ))
+            })?;
         let kept: Vec<syn::Meta> = metas
             .into_iter()
             .filter(|meta| !meta.path().is_ident("deny_unknown_fields"))
@@ -102,7 +111,7 @@ fn allow_unknown_fields(attrs: &mut Vec<syn::Attribute>) -> Result<(), String> {
 }
 
 /// Drops `Copy` from the derives and adds the `Unknown` variant.
-fn open_string_enum(item: &mut syn::ItemEnum) -> Result<(), String> {
+fn open_string_enum(item: &mut syn::ItemEnum, cx: &Context) -> Result<(), Error> {
     let mut derives = 0;
     for attr in &mut item.attrs {
         if !attr.path().is_ident("derive") {
@@ -111,24 +120,26 @@ fn open_string_enum(item: &mut syn::ItemEnum) -> Result<(), String> {
         derives += 1;
         let paths = attr
             .parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-            .map_err(|error| format!("enum `{}`: unreadable derive: {error}", item.ident))?;
+            .map_err(|error| {
+                cx.failed(format!("enum `{}`: unreadable derive: {error}", item.ident))
+            })?;
         let kept = paths.into_iter().filter(|path| !path.is_ident("Copy"));
         *attr = syn::parse_quote! { #[derive(#(#kept),*)] };
     }
     if derives != 1 {
-        return Err(format!(
+        return Err(cx.failed(format!(
             "enum `{}` has {derives} derive attributes, not one; update \
-             xtask/src/open_types.rs to typify's new shape",
+             xtask/src/generate/passes/open_types.rs to typify's new shape",
             item.ident
-        ));
+        )));
     }
     let unknown = quote::format_ident!("{UNKNOWN}");
     if item.variants.iter().any(|variant| variant.ident == unknown) {
-        return Err(format!(
+        return Err(cx.failed(format!(
             "enum `{}` already has a variant `{UNKNOWN}` (a value such as `unknown`), which the \
              variant that keeps unlisted values needs; give the enum another value",
             item.ident
-        ));
+        )));
     }
     item.variants.push(syn::parse_quote! {
         /// A value the spec did not list when this crate was generated, as the server sent it.
@@ -151,7 +162,7 @@ fn implemented_for(block: &syn::ItemImpl, trait_name: &str) -> Option<String> {
 }
 
 /// Adds `Self::Unknown(ref value) => f.write_str(value.as_str())` to the `match` in `fmt`.
-fn display_unknown(block: &mut syn::ItemImpl) -> Result<(), String> {
+fn display_unknown(block: &mut syn::ItemImpl, name: &str, cx: &Context) -> Result<(), Error> {
     let unknown = quote::format_ident!("{UNKNOWN}");
     for item in &mut block.items {
         let syn::ImplItem::Fn(function) = item else {
@@ -165,7 +176,9 @@ fn display_unknown(block: &mut syn::ItemImpl) -> Result<(), String> {
             return Ok(());
         }
     }
-    Err("no `fmt` ending in a `match`".into())
+    Err(cx.failed(format!(
+        "`impl Display for {name}`: no `fmt` ending in a `match`"
+    )))
 }
 
 #[cfg(test)]
@@ -173,10 +186,11 @@ mod tests {
     use quote::ToTokens;
 
     use super::open_types;
+    use crate::generate::passes::Context;
 
     fn opened(types: &str) -> Result<String, String> {
         let mut file: syn::File = syn::parse_str(&format!("pub mod types {{ {types} }}")).unwrap();
-        open_types(&mut file)?;
+        open_types(&mut file, &Context::for_tests()).map_err(|error| error.to_string())?;
         Ok(file.into_token_stream().to_string())
     }
 

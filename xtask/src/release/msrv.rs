@@ -25,7 +25,8 @@ pub struct TooNew {
 /// The workspace's declared `rust-version` and the dependencies of its publishable crates that
 /// declare a newer one.
 pub fn check(root: &Path) -> Result<(String, Vec<TooNew>), Error> {
-    let metadata = crate::process::run(root, "cargo", &["metadata", "--format-version", "1"], &[])?;
+    let metadata =
+        crate::support::process::run(root, "cargo", &["metadata", "--format-version", "1"], &[])?;
     let metadata: Value =
         serde_json::from_str(&metadata.stdout).map_err(|error| Error::Command {
             command: "cargo metadata".into(),

@@ -4,7 +4,7 @@
 //! A release is recorded by `cargo xtask publish --execute` (crates.io): `xtask/releases.json`
 //! gets each crate's released version, with, for a provider crate, the sha256 of its spec and of
 //! its generated code; and `xtask/released/<provider>.yaml` keeps the released spec's text. The
-//! audit compares each spec with its released text ([`crate::compat`]) and prints one line per
+//! audit compares each spec with its released text ([`super::compat`]) and prints one line per
 //! changed crate, `<crate>: compatible|breaking: <changes> -> next version <x.y.z>`; it fails
 //! while a crate's version is behind that next version. `telauth` re-exports the provider
 //! types, so it takes the largest change of the providers. A crate never released has nothing
@@ -18,11 +18,13 @@ use std::path::Path;
 use semver::Version;
 use serde::{Deserialize, Serialize};
 
+use super::compat::{Change, Class};
+use super::version;
 use crate::Error;
-use crate::compat::{Change, Class};
-use crate::output::{GENERATED, body};
+use crate::generate::{GENERATED, body};
+use crate::openapi::sha256;
 use crate::providers::{PROVIDERS, Provider};
-use crate::spec::sha256;
+use crate::support::fs::{read, write_atomically};
 
 /// Where the releases are recorded, relative to the workspace root.
 pub const RECORD: &str = "xtask/releases.json";
@@ -73,8 +75,8 @@ impl Verdict {
 
     /// Whether the crate's version is below the one its changes need.
     pub fn behind(&self) -> bool {
-        match (&self.next, parse(&self.version)) {
-            (Some(next), Ok(version)) => parse(next).is_ok_and(|next| version < next),
+        match (&self.next, Version::parse(&self.version)) {
+            (Some(next), Ok(version)) => Version::parse(next).is_ok_and(|next| version < next),
             _ => false,
         }
     }
@@ -103,34 +105,10 @@ impl fmt::Display for Verdict {
     }
 }
 
-/// The version after `version` for a change of `class`: the patch for a compatible change and
-/// the minor for a breaking one while the major is 0, else the minor and the major.
-pub fn bump(version: &str, class: Class) -> Result<String, String> {
-    let version = parse(version)?;
-    let next = match (version.major, class) {
-        (0, Class::Compatible) => Version::new(0, version.minor, version.patch + 1),
-        (0, Class::Breaking) => Version::new(0, version.minor + 1, 0),
-        (major, Class::Compatible) => Version::new(major, version.minor + 1, 0),
-        (major, Class::Breaking) => Version::new(major + 1, 0, 0),
-    };
-    Ok(next.to_string())
-}
-
-fn parse(version: &str) -> Result<Version, String> {
-    Version::parse(version).map_err(|error| format!("`{version}` is not a version: {error}"))
-}
-
-fn read(path: &Path) -> Result<String, Error> {
-    fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
 /// A provider crate's package name and version, from its manifest's `[package]` table.
 fn package(root: &Path, provider: &Provider) -> Result<(String, String), Error> {
     let path = root.join(provider.crate_dir).join("Cargo.toml");
-    crate::manifest::package(&path)?.ok_or_else(|| Error::Invalid {
+    crate::support::manifest::package(&path)?.ok_or_else(|| Error::Invalid {
         path,
         place: "package".into(),
         message: "a provider crate needs its own `name` and `version = \"x.y.z\"`, so that its \
@@ -142,7 +120,7 @@ fn package(root: &Path, provider: &Provider) -> Result<(String, String), Error> 
 /// The facade's version: the workspace's `[workspace.package]` version.
 fn facade_version(root: &Path) -> Result<String, Error> {
     let path = root.join("Cargo.toml");
-    crate::manifest::read(&path)?
+    crate::support::manifest::read(&path)?
         .get("workspace")
         .and_then(|workspace| workspace.get("package"))
         .and_then(|package| package.get("version"))
@@ -264,9 +242,9 @@ fn provider_changes(
             ),
         });
     }
-    let then = crate::spec::load(root, &released_spec(provider))?;
-    let now = crate::spec::load(root, provider.spec)?;
-    let mut changes = crate::compat::compare(&then.api, &now.api);
+    let then = crate::openapi::load(root, &released_spec(provider))?;
+    let now = crate::openapi::load(root, provider.spec)?;
+    let mut changes = super::compat::compare(&then.api, &now.api);
     if changes.is_empty() {
         changes.push(if api_changed {
             unclassified
@@ -319,17 +297,17 @@ fn verdict(
     changes: Vec<Change>,
 ) -> Result<Verdict, Error> {
     let class = changes.iter().map(|change| change.class).max();
-    let next =
-        match (release, class) {
-            (Some(release), Some(class)) => Some(bump(&release.version, class).map_err(
-                |message| Error::Invalid {
-                    path: RECORD.into(),
-                    place: krate.clone(),
-                    message,
-                },
-            )?),
-            _ => None,
-        };
+    let next = match (release, class) {
+        (Some(release), Some(class)) => {
+            let released = Version::parse(&release.version).map_err(|error| Error::Invalid {
+                path: RECORD.into(),
+                place: krate.clone(),
+                message: format!("`{}` is not a version: {error}", release.version),
+            })?;
+            Some(version::next(&released, class).to_string())
+        }
+        _ => None,
+    };
     Ok(Verdict {
         krate,
         version,
@@ -402,22 +380,8 @@ pub fn record_release(root: &Path, crates: &[String]) -> Result<(), Error> {
         source,
     })?;
     for (path, text) in &specs {
-        crate::output::write_atomically(path, text)?;
+        write_atomically(path, text)?;
     }
     let text = serde_json::to_string_pretty(&record).unwrap_or_default() + "\n";
-    crate::output::write_atomically(&root.join(RECORD), &text)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Class, bump};
-
-    #[test]
-    fn bumps_follow_semver() {
-        assert_eq!(bump("0.1.0", Class::Compatible).unwrap(), "0.1.1");
-        assert_eq!(bump("0.1.3", Class::Breaking).unwrap(), "0.2.0");
-        assert_eq!(bump("1.4.2", Class::Compatible).unwrap(), "1.5.0");
-        assert_eq!(bump("1.4.2", Class::Breaking).unwrap(), "2.0.0");
-        assert!(bump("one", Class::Breaking).is_err());
-    }
+    write_atomically(&root.join(RECORD), &text)
 }

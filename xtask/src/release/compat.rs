@@ -13,9 +13,11 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use openapiv3::{
-    OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Response, Schema, SchemaKind,
-    StatusCode, Type,
+use openapiv3::{OpenAPI, ReferenceOr, RequestBody, Schema, SchemaKind, Type};
+
+use crate::openapi::{
+    Answer, AsSchema, Op, answers, component, operations, parameters, reference_name, resolve_body,
+    resolve_schema,
 };
 
 /// How a change affects the crates' users.
@@ -76,16 +78,6 @@ struct Diff<'a> {
     changes: Vec<Change>,
     /// The named schemas already compared, with their direction.
     compared: BTreeSet<(String, Direction)>,
-}
-
-/// An operation, with the parameters of its path item.
-pub(crate) struct Op<'a> {
-    /// `METHOD /path`.
-    pub(crate) route: String,
-    /// The operation.
-    pub(crate) operation: &'a Operation,
-    /// Its path item's parameters.
-    pub(crate) path_parameters: &'a [ReferenceOr<Parameter>],
 }
 
 impl<'a> Diff<'a> {
@@ -167,7 +159,7 @@ impl<'a> Diff<'a> {
                 before.operation.request_body.as_ref(),
                 op.operation.request_body.as_ref(),
             );
-            self.responses(id, before.operation, op.operation);
+            self.responses(id, before, op);
         }
     }
 
@@ -260,22 +252,27 @@ impl<'a> Diff<'a> {
         }
     }
 
-    fn responses(&mut self, id: &str, old_op: &'a Operation, new_op: &'a Operation) {
-        let (old, new) = (responses(self.old, old_op), responses(self.new, new_op));
+    fn responses(&mut self, id: &str, old_op: &Op<'a>, new_op: &Op<'a>) {
+        let (old, new) = (
+            answers(self.old, old_op.operation),
+            answers(self.new, new_op.operation),
+        );
         for (success, what) in [(true, "success"), (false, "error")] {
             // In the order the statuses are listed, which is the order a union of error
             // bodies tries them in; an error status without a body beside ones with a body is
             // left out of the error type.
-            let bodies = |answers: &[(String, bool, Option<&'a ReferenceOr<Schema>>)]| {
+            let bodies = |answers: &[Answer<'a>]| {
                 let mut names: Vec<String> = Vec::new();
                 let with_body = answers
                     .iter()
-                    .any(|(_, ok, schema)| *ok == success && schema.is_some());
-                for (_, ok, schema) in answers {
-                    if *ok != success || (!success && with_body && schema.is_none()) {
+                    .any(|answer| answer.success == success && answer.schema.is_some());
+                for answer in answers {
+                    if answer.success != success
+                        || (!success && with_body && answer.schema.is_none())
+                    {
                         continue;
                     }
-                    let name = body_name(*schema);
+                    let name = body_name(answer.schema);
                     if !names.contains(&name) {
                         names.push(name);
                     }
@@ -294,13 +291,9 @@ impl<'a> Diff<'a> {
                 );
             }
         }
-        let schemes = |api: &OpenAPI, operation: &Operation| -> BTreeSet<String> {
-            operation
-                .security
-                .as_ref()
-                .or(api.security.as_ref())
-                .into_iter()
-                .flatten()
+        let schemes = |api: &'a OpenAPI, op: &Op<'a>| -> BTreeSet<String> {
+            op.security(api)
+                .iter()
                 .flat_map(|requirement| requirement.keys().cloned())
                 .collect()
         };
@@ -317,21 +310,21 @@ impl<'a> Diff<'a> {
                 format!("accepts the credential {scheme} on {id}"),
             );
         }
-        for (status, _, _) in &old {
-            if !new.iter().any(|(other, _, _)| other == status) {
+        for Answer { status, .. } in &old {
+            if !new.iter().any(|other| other.status == *status) {
                 self.push(
                     Class::Compatible,
                     format!("no longer documents status {status} of {id}"),
                 );
             }
         }
-        for (status, _, schema) in &new {
-            match old.iter().find(|(other, _, _)| other == status) {
+        for Answer { status, schema, .. } in &new {
+            match old.iter().find(|other| other.status == *status) {
                 None => self.push(
                     Class::Compatible,
                     format!("documents status {status} of {id}"),
                 ),
-                Some((_, _, was)) => {
+                Some(Answer { schema: was, .. }) => {
                     if let (Some(was), Some(is)) = (was, schema) {
                         self.schema(
                             &format!("the {status} answer of {id}"),
@@ -374,8 +367,7 @@ impl<'a> Diff<'a> {
 
     /// Compares the component schema `name` of both specs, travelling in `direction`.
     fn component(&mut self, name: &str, direction: Direction) {
-        let (Some(old), Some(new)) = (component(self.old, name, 0), component(self.new, name, 0))
-        else {
+        let (Some(old), Some(new)) = (component(self.old, name), component(self.new, name)) else {
             return;
         };
         let key = (name.to_string(), direction);
@@ -552,101 +544,6 @@ impl<'a> Diff<'a> {
     }
 }
 
-/// A schema behind a `ReferenceOr`, boxed or not.
-pub(crate) trait AsSchema {
-    /// The schema.
-    fn as_schema(&self) -> &Schema;
-}
-
-impl AsSchema for Schema {
-    fn as_schema(&self) -> &Schema {
-        self
-    }
-}
-
-impl AsSchema for Box<Schema> {
-    fn as_schema(&self) -> &Schema {
-        self
-    }
-}
-
-/// Every operation, keyed by its `operationId` (or `METHOD path` without one).
-pub(crate) fn operations(api: &OpenAPI) -> Vec<(String, Op<'_>)> {
-    api.paths
-        .iter()
-        .filter_map(|(path, item)| Some((path, item.as_item()?)))
-        .flat_map(|(path, item)| {
-            item.iter().map(move |(method, operation)| {
-                let route = format!("{} {path}", method.to_uppercase());
-                let id = operation
-                    .operation_id
-                    .clone()
-                    .unwrap_or_else(|| route.clone());
-                (
-                    id,
-                    Op {
-                        route,
-                        operation,
-                        path_parameters: &item.parameters,
-                    },
-                )
-            })
-        })
-        .collect()
-}
-
-/// The parameters of `op`, its path item's among them, keyed `name (in)`; an operation's own
-/// parameter overrides its path item's of the same name and place.
-pub(crate) fn parameters<'a>(api: &'a OpenAPI, op: &Op<'a>) -> Vec<(String, &'a Parameter)> {
-    let mut params: Vec<(String, &'a Parameter)> = Vec::new();
-    for parameter in op
-        .path_parameters
-        .iter()
-        .chain(&op.operation.parameters)
-        .filter_map(|parameter| resolve_parameter(api, parameter))
-    {
-        let data = parameter.parameter_data_ref();
-        let place = match parameter {
-            Parameter::Query { .. } => "query",
-            Parameter::Header { .. } => "header",
-            Parameter::Path { .. } => "path",
-            Parameter::Cookie { .. } => "cookie",
-        };
-        let key = format!("{} ({place})", data.name);
-        params.retain(|(other, _)| *other != key);
-        params.push((key, parameter));
-    }
-    params
-}
-
-/// Each documented status with whether it is a success and its JSON body's schema.
-fn responses<'a>(
-    api: &'a OpenAPI,
-    operation: &'a Operation,
-) -> Vec<(String, bool, Option<&'a ReferenceOr<Schema>>)> {
-    let schema = |response: &'a ReferenceOr<Response>| {
-        resolve_response(api, response)
-            .and_then(|response| response.content.values().next())
-            .and_then(|media| media.schema.as_ref())
-    };
-    let mut answers: Vec<_> = operation
-        .responses
-        .responses
-        .iter()
-        .map(|(status, response)| {
-            let (name, success) = match status {
-                StatusCode::Code(code) => (code.to_string(), (200..300).contains(code)),
-                StatusCode::Range(range) => (format!("{range}XX"), *range == 2),
-            };
-            (name, success, schema(response))
-        })
-        .collect();
-    if let Some(default) = &operation.responses.default {
-        answers.push(("default".into(), false, schema(default)));
-    }
-    answers
-}
-
 /// How a body type is named in a phrase: its schema's name, `inline` or `none`.
 fn body_name(schema: Option<&ReferenceOr<Schema>>) -> String {
     match schema {
@@ -660,81 +557,6 @@ fn names(names: &[String]) -> String {
         "none".into()
     } else {
         names.join(" | ")
-    }
-}
-
-fn reference_name<S>(schema: &ReferenceOr<S>) -> Option<String> {
-    match schema {
-        ReferenceOr::Reference { reference } => reference.rsplit('/').next().map(str::to_string),
-        ReferenceOr::Item(_) => None,
-    }
-}
-
-/// The schema behind `schema`, following component references.
-pub(crate) fn resolve_schema<'a, S: AsSchema>(
-    api: &'a OpenAPI,
-    schema: &'a ReferenceOr<S>,
-) -> Option<&'a Schema> {
-    match schema {
-        ReferenceOr::Item(schema) => Some(schema.as_schema()),
-        ReferenceOr::Reference { .. } => component(api, &reference_name(schema)?, 0),
-    }
-}
-
-/// The component schema `name`, following references between components; `None` for a
-/// reference that leads nowhere or, past a few steps, in a circle.
-fn component<'a>(api: &'a OpenAPI, name: &str, steps: usize) -> Option<&'a Schema> {
-    const MOST_STEPS: usize = 32;
-    match api.components.as_ref()?.schemas.get(name)? {
-        ReferenceOr::Item(schema) => Some(schema),
-        found @ ReferenceOr::Reference { .. } if steps < MOST_STEPS => {
-            component(api, &reference_name(found)?, steps + 1)
-        }
-        ReferenceOr::Reference { .. } => None,
-    }
-}
-
-/// The parameter behind `parameter`, following a component reference.
-pub(crate) fn resolve_parameter<'a>(
-    api: &'a OpenAPI,
-    parameter: &'a ReferenceOr<Parameter>,
-) -> Option<&'a Parameter> {
-    match parameter {
-        ReferenceOr::Item(parameter) => Some(parameter),
-        ReferenceOr::Reference { .. } => {
-            let name = reference_name(parameter)?;
-            api.components.as_ref()?.parameters.get(&name)?.as_item()
-        }
-    }
-}
-
-fn resolve_body<'a>(
-    api: &'a OpenAPI,
-    body: &'a ReferenceOr<RequestBody>,
-) -> Option<&'a RequestBody> {
-    match body {
-        ReferenceOr::Item(body) => Some(body),
-        ReferenceOr::Reference { .. } => {
-            let name = reference_name(body)?;
-            api.components
-                .as_ref()?
-                .request_bodies
-                .get(&name)?
-                .as_item()
-        }
-    }
-}
-
-fn resolve_response<'a>(
-    api: &'a OpenAPI,
-    response: &'a ReferenceOr<Response>,
-) -> Option<&'a Response> {
-    match response {
-        ReferenceOr::Item(response) => Some(response),
-        ReferenceOr::Reference { .. } => {
-            let name = reference_name(response)?;
-            api.components.as_ref()?.responses.get(&name)?.as_item()
-        }
     }
 }
 

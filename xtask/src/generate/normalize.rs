@@ -9,42 +9,38 @@
 //!   `Error::UnexpectedResponse` with their status instead of failing to decode.
 
 use heck::ToUpperCamelCase;
-use indexmap::IndexMap;
 use openapiv3::{
     OpenAPI, Operation, ReferenceOr, Response, Schema, SchemaData, SchemaKind, StatusCode,
 };
 
+use crate::openapi::{operations, operations_mut, resolve_response};
+
 const JSON: &str = "application/json";
 
 /// Normalizes every operation of `api`; answers one line per change, for the report.
-pub fn error_responses(api: &mut OpenAPI) -> Vec<String> {
-    let responses = api
-        .components
-        .as_ref()
-        .map(|components| components.responses.clone())
-        .unwrap_or_default();
+pub(crate) fn error_responses(api: &mut OpenAPI) -> Vec<String> {
+    // Planned on the document as it is, then applied to each operation in the same order.
+    let planned: Vec<Option<Change>> = operations(api)
+        .iter()
+        .map(|(_, op)| normalize_operation(api, op.operation))
+        .collect();
     let mut unions = Vec::new();
     let mut notes = Vec::new();
-    for item in api.paths.paths.values_mut() {
-        let ReferenceOr::Item(item) = item else {
+    for (operation, change) in operations_mut(api).into_iter().zip(planned) {
+        let Some(change) = change else {
             continue;
         };
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.options,
-            &mut item.head,
-            &mut item.patch,
-            &mut item.trace,
-        ];
-        for operation in operations.into_iter().flatten() {
-            if let Some(change) = normalize_operation(operation, &responses) {
-                unions.extend(change.union);
-                notes.push(change.note);
-            }
+        for status in &change.removed {
+            operation.responses.responses.shift_remove(status);
         }
+        for (status, response) in change.replaced {
+            operation
+                .responses
+                .responses
+                .insert(status, ReferenceOr::Item(response));
+        }
+        unions.extend(change.union);
+        notes.push(change.note);
     }
     let components = api.components.get_or_insert_with(Default::default);
     for (name, schema) in unions {
@@ -53,8 +49,12 @@ pub fn error_responses(api: &mut OpenAPI) -> Vec<String> {
     notes
 }
 
-/// What normalizing one operation did.
+/// What normalizing one operation does.
 struct Change {
+    /// The error statuses without a body, removed from the operation.
+    removed: Vec<StatusCode>,
+    /// The error answers whose body becomes the union, in the order listed.
+    replaced: Vec<(StatusCode, Response)>,
     /// The union schema to add to `components.schemas`, by name.
     union: Option<(String, Schema)>,
     /// One line for the report.
@@ -75,24 +75,16 @@ fn json_schema(response: &Response) -> Option<&ReferenceOr<Schema>> {
         .and_then(|media| media.schema.as_ref())
 }
 
-fn normalize_operation(
-    operation: &mut Operation,
-    components: &IndexMap<String, ReferenceOr<Response>>,
-) -> Option<Change> {
+/// What normalizing `operation` of `api` does, or `None` when it needs nothing.
+fn normalize_operation(api: &OpenAPI, operation: &Operation) -> Option<Change> {
     let id = operation.operation_id.clone().unwrap_or_default();
     let resolve = |response: &ReferenceOr<Response>| -> Response {
-        match response {
-            ReferenceOr::Item(response) => response.clone(),
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/responses/")
-                .and_then(|name| components.get(name))
-                .and_then(|response| response.as_item())
-                .cloned()
-                .unwrap_or_else(|| Response {
-                    description: String::new(),
-                    ..Default::default()
-                }),
-        }
+        resolve_response(api, response)
+            .cloned()
+            .unwrap_or_else(|| Response {
+                description: String::new(),
+                ..Default::default()
+            })
     };
     let errors: Vec<(StatusCode, Response)> = operation
         .responses
@@ -121,12 +113,12 @@ fn normalize_operation(
 
     let mut notes = Vec::new();
     for status in &empty {
-        operation.responses.responses.shift_remove(status);
         notes.push(format!(
             "status {status} (no body) is left to Error::UnexpectedResponse"
         ));
     }
     let mut union = None;
+    let mut replaced = Vec::new();
     if schemas.len() > 1 {
         let name = format!("{}Error", id.to_upper_camel_case());
         let reference = format!("#/components/schemas/{name}");
@@ -140,10 +132,7 @@ fn normalize_operation(
                     reference: reference.clone(),
                 });
             }
-            operation
-                .responses
-                .responses
-                .insert(status, ReferenceOr::Item(response));
+            replaced.push((status, response));
         }
         let variants: Vec<String> = schemas.iter().map(schema_label).collect();
         let schema = Schema {
@@ -163,6 +152,8 @@ fn normalize_operation(
         union = Some((name, schema));
     }
     Some(Change {
+        removed: empty,
+        replaced,
         union,
         note: format!("{id}: {}", notes.join("; ")),
     })

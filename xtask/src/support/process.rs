@@ -9,17 +9,17 @@ use crate::Error;
 
 /// What a finished command printed on stdout, and how long it ran.
 #[derive(Debug)]
-pub struct Ran {
+pub(crate) struct Ran {
     /// Its standard output.
-    pub stdout: String,
+    pub(crate) stdout: String,
     /// Its wall time.
-    pub elapsed: Duration,
+    pub(crate) elapsed: Duration,
 }
 
 /// Runs `program args` in `dir` with `envs` added to the environment. Answers its stdout and wall
 /// time; a command that cannot start or exits unsuccessfully is an error naming it, with the last
 /// lines of its stderr.
-pub fn run(
+pub(crate) fn run(
     dir: &Path,
     program: impl AsRef<OsStr>,
     args: &[&str],
@@ -54,7 +54,7 @@ pub fn run(
 }
 
 /// Runs `program args` in `dir` with its output shown as it comes; answers whether it succeeded.
-pub fn run_shown(dir: &Path, program: &str, args: &[&str]) -> Result<bool, Error> {
+pub(crate) fn run_shown(dir: &Path, program: &str, args: &[&str]) -> Result<bool, Error> {
     Command::new(program)
         .args(args)
         .current_dir(dir)
@@ -74,7 +74,7 @@ fn describe(program: &OsStr, args: &[&str]) -> String {
 }
 
 /// The distinct crate names in the output of `cargo tree --prefix none`, sorted.
-pub fn distinct_crates(tree: &str) -> Vec<&str> {
+pub(crate) fn distinct_crates(tree: &str) -> Vec<&str> {
     let mut crates: Vec<&str> = tree
         .lines()
         .filter_map(|line| line.split(" v").next())

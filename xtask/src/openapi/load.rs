@@ -1,8 +1,8 @@
-//! Reading a spec: YAML, OpenAPI 3.0.x, every `$ref` resolving, every operation named, every
+//! Loading a spec: YAML, OpenAPI 3.0.x, every `$ref` resolving, every operation named, every
 //! security requirement declared. Each failure names the file and the place in it.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use heck::ToSnakeCase;
 use openapiv3::{OpenAPI, ReferenceOr};
@@ -10,9 +10,12 @@ use serde_yaml_ng::Value;
 use sha2::{Digest, Sha256};
 
 use crate::Error;
+use crate::openapi::path_operations;
 
 /// A spec that parsed and passed the checks.
 pub struct Spec {
+    /// The spec's path: the workspace root joined with `rel_path`.
+    pub path: PathBuf,
     /// The spec's path relative to the workspace root, with `/` separators.
     pub rel_path: String,
     /// The sha256 of the file's bytes, in lowercase hex.
@@ -24,37 +27,29 @@ pub struct Spec {
 /// Reads and checks the spec at `rel_path` under `root`.
 pub fn load(root: &Path, rel_path: &str) -> Result<Spec, Error> {
     let path = root.join(rel_path);
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
-        path: path.clone(),
-        source,
-    })?;
+    let text = crate::support::fs::read(&path)?;
     let parse_error = |message: String| Error::Parse {
         path: path.clone(),
         message,
     };
     let tree: Value = serde_yaml_ng::from_str(&text).map_err(|e| parse_error(e.to_string()))?;
-    let invalid = |place: &str, message: String| Error::Invalid {
-        path: path.clone(),
-        place: place.to_string(),
-        message,
-    };
-    check_version(&tree).map_err(|message| invalid("openapi", message))?;
-    check_refs(&tree, &tree, &mut Vec::new())
-        .map_err(|(place, message)| invalid(&place, message))?;
-    check_text(&tree, &mut Vec::new()).map_err(|(place, message)| invalid(&place, message))?;
+    check_version(&path, &tree)?;
+    check_refs(&path, &tree, &tree, &mut Vec::new())?;
+    check_text(&path, &tree, &mut Vec::new())?;
 
     let api: OpenAPI = serde_path_to_error::deserialize(serde_yaml_ng::Deserializer::from_str(
         &text,
     ))
     .map_err(|e| match locate_shape_error(&tree) {
-        Some((place, message)) => invalid(&place, message),
+        Some((place, message)) => invalid(&path, place, message),
         None => parse_error(format!("at `{}`: {}", e.path(), e.inner())),
     })?;
-    check_names(&api).map_err(|(place, message)| invalid(&place, message))?;
-    check_servers(&api).map_err(|(place, message)| invalid(&place, message))?;
-    check_operations(&api).map_err(|(place, message)| invalid(&place, message))?;
+    check_names(&path, &api)?;
+    check_servers(&path, &api)?;
+    check_operations(&path, &api)?;
 
     Ok(Spec {
+        path,
         rel_path: rel_path.to_string(),
         sha256: sha256(text.as_bytes()),
         api,
@@ -69,19 +64,41 @@ pub fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn check_version(tree: &Value) -> Result<(), String> {
+/// What is wrong at `place` in the spec at `path`.
+fn invalid(path: &Path, place: impl Into<String>, message: impl Into<String>) -> Error {
+    Error::Invalid {
+        path: path.to_path_buf(),
+        place: place.into(),
+        message: message.into(),
+    }
+}
+
+fn check_version(path: &Path, tree: &Value) -> Result<(), Error> {
     match tree.get("openapi").and_then(Value::as_str) {
         Some(version) if version.starts_with("3.0.") => Ok(()),
-        Some(version) => Err(format!(
-            "OpenAPI {version} is not supported: the generator reads OpenAPI 3.0.x only \
+        Some(version) => Err(invalid(
+            path,
+            "openapi",
+            format!(
+                "OpenAPI {version} is not supported: the generator reads OpenAPI 3.0.x only \
              (write `openapi: 3.0.3`)"
+            ),
         )),
-        None => Err("missing `openapi: 3.0.3` (a string) at the top of the document".into()),
+        None => Err(invalid(
+            path,
+            "openapi",
+            "missing `openapi: 3.0.3` (a string) at the top of the document",
+        )),
     }
 }
 
 /// Every `$ref` must be local (`#/...`) and point at something in the document.
-fn check_refs(root: &Value, node: &Value, place: &mut Vec<String>) -> Result<(), (String, String)> {
+fn check_refs(
+    path: &Path,
+    root: &Value,
+    node: &Value,
+    place: &mut Vec<String>,
+) -> Result<(), Error> {
     match node {
         Value::Mapping(map) => {
             for (key, value) in map {
@@ -90,13 +107,14 @@ fn check_refs(root: &Value, node: &Value, place: &mut Vec<String>) -> Result<(),
                 if key == "$ref" {
                     let target = value.as_str().unwrap_or_default();
                     if resolve(root, target).is_none() {
-                        return Err((
+                        return Err(invalid(
+                            path,
                             place.join("."),
                             format!("`$ref: {target}` points at nothing in this document"),
                         ));
                     }
                 } else {
-                    check_refs(root, value, place)?;
+                    check_refs(path, root, value, place)?;
                 }
                 place.pop();
             }
@@ -104,7 +122,7 @@ fn check_refs(root: &Value, node: &Value, place: &mut Vec<String>) -> Result<(),
         Value::Sequence(items) => {
             for (index, value) in items.iter().enumerate() {
                 place.push(index.to_string());
-                check_refs(root, value, place)?;
+                check_refs(path, root, value, place)?;
                 place.pop();
             }
         }
@@ -115,7 +133,7 @@ fn check_refs(root: &Value, node: &Value, place: &mut Vec<String>) -> Result<(),
 
 /// No text holds a carriage return: descriptions become doc comments, where a bare CR does not
 /// compile.
-fn check_text(node: &Value, place: &mut Vec<String>) -> Result<(), (String, String)> {
+fn check_text(path: &Path, node: &Value, place: &mut Vec<String>) -> Result<(), Error> {
     let here = |place: &[String]| {
         if place.is_empty() {
             "(top level)".to_string()
@@ -124,16 +142,16 @@ fn check_text(node: &Value, place: &mut Vec<String>) -> Result<(), (String, Stri
         }
     };
     match node {
-        Value::String(text) if text.contains('\r') => Err((
+        Value::String(text) if text.contains('\r') => Err(invalid(
+            path,
             here(place),
             "the text holds a carriage return (\\r), which generated doc comments cannot carry; \
-             use line feeds only"
-                .into(),
+             use line feeds only",
         )),
         Value::Mapping(map) => {
             for (key, value) in map {
                 place.push(key_text(key));
-                check_text(value, place)?;
+                check_text(path, value, place)?;
                 place.pop();
             }
             Ok(())
@@ -141,7 +159,7 @@ fn check_text(node: &Value, place: &mut Vec<String>) -> Result<(), (String, Stri
         Value::Sequence(items) => {
             for (index, value) in items.iter().enumerate() {
                 place.push(index.to_string());
-                check_text(value, place)?;
+                check_text(path, value, place)?;
                 place.pop();
             }
             Ok(())
@@ -160,14 +178,15 @@ fn is_identifier(name: &str) -> bool {
 }
 
 /// Every security scheme has a name the generated code can use.
-fn check_names(api: &OpenAPI) -> Result<(), (String, String)> {
+fn check_names(path: &Path, api: &OpenAPI) -> Result<(), Error> {
     let schemes = api
         .components
         .iter()
         .flat_map(|components| components.security_schemes.keys());
     for name in schemes {
         if !is_identifier(name) {
-            return Err((
+            return Err(invalid(
+                path,
                 format!("components.securitySchemes.{name}"),
                 format!(
                     "the scheme name `{name}` cannot name generated code (a constant and a \
@@ -181,7 +200,7 @@ fn check_names(api: &OpenAPI) -> Result<(), (String, String)> {
 
 /// The first server's URL uses only the variables it declares, each named so that the
 /// generated `base_url` can take it as an argument.
-fn check_servers(api: &OpenAPI) -> Result<(), (String, String)> {
+fn check_servers(path: &Path, api: &OpenAPI) -> Result<(), Error> {
     let Some(server) = api.servers.first() else {
         return Ok(());
     };
@@ -189,20 +208,23 @@ fn check_servers(api: &OpenAPI) -> Result<(), (String, String)> {
     let mut rest = server.url.as_str();
     while let Some(start) = rest.find('{') {
         let Some(end) = rest[start..].find('}') else {
-            return Err((
-                "servers.0.url".into(),
-                "a `{` opens a server variable that no `}` closes".into(),
+            return Err(invalid(
+                path,
+                "servers.0.url",
+                "a `{` opens a server variable that no `}` closes",
             ));
         };
         let name = &rest[start + 1..start + end];
         if !declared.is_some_and(|variables| variables.contains_key(name)) {
-            return Err((
-                "servers.0.url".into(),
+            return Err(invalid(
+                path,
+                "servers.0.url",
                 format!("the URL uses `{{{name}}}`, which `servers.0.variables` does not declare"),
             ));
         }
         if !is_identifier(name) {
-            return Err((
+            return Err(invalid(
+                path,
                 format!("servers.0.variables.{name}"),
                 format!("the variable name `{name}` cannot name an argument of `base_url`"),
             ));
@@ -320,7 +342,7 @@ fn locate_shape_error(tree: &Value) -> Option<(String, String)> {
 
 /// Every operation has a unique `operationId`, and every security requirement names a declared
 /// scheme.
-fn check_operations(api: &OpenAPI) -> Result<(), (String, String)> {
+fn check_operations(path: &Path, api: &OpenAPI) -> Result<(), Error> {
     let declared: BTreeSet<&str> = api
         .components
         .iter()
@@ -331,7 +353,8 @@ fn check_operations(api: &OpenAPI) -> Result<(), (String, String)> {
         for requirement in security {
             for name in requirement.keys() {
                 if !declared.contains(name.as_str()) {
-                    return Err((
+                    return Err(invalid(
+                        path,
                         format!("{place}.security"),
                         format!(
                             "security scheme `{name}` is not declared in components.securitySchemes"
@@ -348,20 +371,22 @@ fn check_operations(api: &OpenAPI) -> Result<(), (String, String)> {
     )?;
 
     let mut seen = BTreeSet::new();
-    for (path, item) in &api.paths.paths {
+    for (at, item) in &api.paths.paths {
         let ReferenceOr::Item(item) = item else {
-            return Err((
-                format!("paths.{path}"),
-                "a path item given by `$ref` is not supported".into(),
+            return Err(invalid(
+                path,
+                format!("paths.{at}"),
+                "a path item given by `$ref` is not supported",
             ));
         };
-        for (method, operation) in item.iter() {
-            let place = format!("paths.{path}.{method}");
-            let Some(id) = &operation.operation_id else {
-                return Err((place, "the operation has no `operationId`".into()));
+        for op in path_operations(at, item) {
+            let place = format!("paths.{}.{}", op.path, op.method);
+            let Some(id) = &op.operation.operation_id else {
+                return Err(invalid(path, place, "the operation has no `operationId`"));
             };
             if id.to_snake_case() != *id {
-                return Err((
+                return Err(invalid(
+                    path,
                     format!("{place}.operationId"),
                     format!(
                         "`{id}` is not snake_case (write `{}`): the generated method and the \
@@ -371,12 +396,13 @@ fn check_operations(api: &OpenAPI) -> Result<(), (String, String)> {
                 ));
             }
             if !seen.insert(id.clone()) {
-                return Err((
+                return Err(invalid(
+                    path,
                     format!("{place}.operationId"),
                     format!("`{id}` is the operationId of another operation too"),
                 ));
             }
-            check_security(place, operation.security.as_deref().unwrap_or_default())?;
+            check_security(place, op.operation.security.as_deref().unwrap_or_default())?;
         }
     }
     Ok(())

@@ -8,9 +8,13 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
+use super::Context;
+use crate::Error;
+use crate::openapi::{Op, operations, parameters, resolve_body, resolve_schema};
+
 /// Replaces the example in the doc of every operation method of `file`.
-pub fn with_examples(file: &mut syn::File, api: &OpenAPI, krate: &str) -> Result<(), String> {
-    let operations = operations(api);
+pub(crate) fn with_examples(file: &mut syn::File, cx: &Context) -> Result<(), Error> {
+    let operations = methods(cx.api);
     let mut written = 0;
     for item in &mut file.items {
         let syn::Item::Impl(block) = item else {
@@ -29,7 +33,7 @@ pub fn with_examples(file: &mut syn::File, api: &OpenAPI, krate: &str) -> Result
             let Some((_, operation)) = operations.iter().find(|(id, _)| *id == name) else {
                 continue;
             };
-            let example = example(api, krate, &name, operation)?;
+            let example = example(cx, &name, operation)?;
             for attr in &mut function.attrs {
                 let syn::Meta::NameValue(meta) = &mut attr.meta else {
                     continue;
@@ -48,7 +52,9 @@ pub fn with_examples(file: &mut syn::File, api: &OpenAPI, krate: &str) -> Result
                 let end = text[start + 3..]
                     .find("```")
                     .map(|end| start + 3 + end + 3)
-                    .ok_or_else(|| format!("`{name}`: an unclosed example in its doc"))?;
+                    .ok_or_else(|| {
+                        cx.failed(format!("`{name}`: an unclosed example in its doc"))
+                    })?;
                 let text = format!("{}{example}{}", &text[..start], &text[end..]);
                 *doc = syn::LitStr::new(&text, doc.span());
                 written += 1;
@@ -56,30 +62,26 @@ pub fn with_examples(file: &mut syn::File, api: &OpenAPI, krate: &str) -> Result
         }
     }
     if written != operations.len() {
-        return Err(format!(
+        return Err(cx.failed(format!(
             "progenitor no longer writes one ```ignore example per operation (found {written} for \
-             {} operations); update xtask/src/examples.rs to the new shape",
+             {} operations); update xtask/src/generate/passes/examples.rs to the new shape",
             operations.len()
-        ));
+        )));
     }
     Ok(())
 }
 
 /// Each operation by the name of its method.
-fn operations(api: &OpenAPI) -> Vec<(String, crate::compat::Op<'_>)> {
-    crate::compat::operations(api)
+fn methods(api: &OpenAPI) -> Vec<(String, Op<'_>)> {
+    operations(api)
         .into_iter()
         .filter_map(|(_, op)| Some((op.operation.operation_id.as_ref()?.to_snake_case(), op)))
         .collect()
 }
 
 /// The doctest of one operation.
-fn example(
-    api: &OpenAPI,
-    krate: &str,
-    name: &str,
-    op: &crate::compat::Op<'_>,
-) -> Result<String, String> {
+fn example(cx: &Context, name: &str, op: &Op<'_>) -> Result<String, Error> {
+    let (api, krate) = (cx.api, cx.krate);
     let operation = op.operation;
     let krate = krate.replace('-', "_");
     let mut lines = vec![
@@ -90,13 +92,13 @@ fn example(
         "let answer = client".to_string(),
         format!("    .{name}()"),
     ];
-    for (_, parameter) in crate::compat::parameters(api, op) {
+    for (_, parameter) in parameters(api, op) {
         let data = parameter.parameter_data_ref();
         let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format else {
             continue;
         };
         let schema =
-            crate::compat::resolve_schema(api, schema).ok_or("unresolved parameter schema")?;
+            resolve_schema(api, schema).ok_or_else(|| cx.failed("unresolved parameter schema"))?;
         let example = data
             .example
             .clone()
@@ -105,27 +107,25 @@ fn example(
         if !required && example.is_none() {
             continue;
         }
-        let value = literal(api, schema, example.as_ref())
-            .ok_or_else(|| format!("`{name}`: no example value for parameter `{}`", data.name))?;
+        let value = literal(api, schema, example.as_ref()).ok_or_else(|| {
+            cx.failed(format!(
+                "`{name}`: no example value for parameter `{}`",
+                data.name
+            ))
+        })?;
         lines.push(format!("    .{}({value})", data.name.to_snake_case()));
     }
     if let Some(body) = &operation.request_body {
-        let body = match body {
-            ReferenceOr::Item(body) => Some(body),
-            ReferenceOr::Reference { reference } => reference
-                .rsplit('/')
-                .next()
-                .and_then(|name| api.components.as_ref()?.request_bodies.get(name)?.as_item()),
-        }
-        .ok_or_else(|| format!("`{name}`: unresolved request body"))?;
+        let body = resolve_body(api, body)
+            .ok_or_else(|| cx.failed(format!("`{name}`: unresolved request body")))?;
         let schema = body
             .content
             .values()
             .next()
             .and_then(|media| media.schema.as_ref())
-            .and_then(|schema| crate::compat::resolve_schema(api, schema))
-            .ok_or_else(|| format!("`{name}`: a request body without a schema"))?;
-        let calls = fields(api, schema).map_err(|error| format!("`{name}`: {error}"))?;
+            .and_then(|schema| resolve_schema(api, schema))
+            .ok_or_else(|| cx.failed(format!("`{name}`: a request body without a schema")))?;
+        let calls = fields(cx, name, schema)?;
         if calls.iter().map(String::len).sum::<usize>() <= 60 {
             lines.push(format!("    .body_map(|body| body{})", calls.concat()));
         } else {
@@ -151,14 +151,15 @@ fn example(
 
 /// The builder calls that set a body's required fields and the optional text fields of its
 /// example.
-fn fields(api: &OpenAPI, schema: &Schema) -> Result<Vec<String>, String> {
+fn fields(cx: &Context, name: &str, schema: &Schema) -> Result<Vec<String>, Error> {
+    let api = cx.api;
     let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-        return Err("a request body that is not an object".into());
+        return Err(cx.failed(format!("`{name}`: a request body that is not an object")));
     };
     let mut calls = Vec::new();
     for (field, property) in &object.properties {
-        let property =
-            crate::compat::resolve_schema(api, property).ok_or("unresolved property schema")?;
+        let property = resolve_schema(api, property)
+            .ok_or_else(|| cx.failed(format!("`{name}`: unresolved property schema")))?;
         let example = schema
             .schema_data
             .example
@@ -179,7 +180,9 @@ fn fields(api: &OpenAPI, schema: &Schema) -> Result<Vec<String>, String> {
         };
         match value {
             Some(value) => calls.push(format!(".{}({value})", field.to_snake_case())),
-            None if required => return Err(format!("no example value for field `{field}`")),
+            None if required => {
+                return Err(cx.failed(format!("`{name}`: no example value for field `{field}`")));
+            }
             None => {}
         }
     }
@@ -219,7 +222,7 @@ fn literal(api: &OpenAPI, schema: &Schema, example: Option<&Value>) -> Option<St
                 ReferenceOr::Reference { reference } => reference.rsplit('/').next(),
                 ReferenceOr::Item(_) => None,
             };
-            let item = crate::compat::resolve_schema(api, items)?;
+            let item = resolve_schema(api, items)?;
             let values: Vec<Value> = match example.and_then(Value::as_array) {
                 Some(values) => values.clone(),
                 None => vec![Value::Null],

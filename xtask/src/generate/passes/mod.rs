@@ -1,0 +1,59 @@
+//! The edits made on progenitor's syntax tree, each a pass of its own; a pass whose shape it
+//! edits is no longer in progenitor's output fails generation loudly, naming its file here.
+
+mod api_version;
+mod bodies;
+mod decoding;
+mod examples;
+mod open_types;
+mod secure_client;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use openapiv3::OpenAPI;
+
+use crate::Error;
+
+/// What the passes read besides the syntax tree.
+pub(crate) struct Context<'a> {
+    /// The spec's path, which an error names.
+    pub(crate) path: &'a Path,
+    /// The document progenitor generated from (normalized).
+    pub(crate) api: &'a OpenAPI,
+    /// The crate's package name, such as `telauth-voipbin`.
+    pub(crate) krate: &'a str,
+}
+
+impl Context<'_> {
+    /// Generation failed, for the reason `message`.
+    pub(crate) fn failed(&self, message: impl Into<String>) -> Error {
+        Error::Generate {
+            path: self.path.to_path_buf(),
+            message: message.into(),
+        }
+    }
+
+    /// A context over an empty document, for the passes' own tests.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Self {
+        static API: std::sync::OnceLock<OpenAPI> = std::sync::OnceLock::new();
+        Context {
+            path: Path::new("specs/test.yaml"),
+            api: API.get_or_init(OpenAPI::default),
+            krate: "telauth-test",
+        }
+    }
+}
+
+/// Runs every pass over `file`, progenitor's client, in order; answers the string enums that
+/// [`open_types::open_types`] opened.
+pub(crate) fn apply(file: &mut syn::File, cx: &Context) -> Result<BTreeSet<String>, Error> {
+    secure_client::with_secure_client(file, cx)?;
+    api_version::without_api_version(file, cx)?;
+    bodies::with_runtime_bodies(file);
+    decoding::with_runtime_decoding(file, cx)?;
+    let string_enums = open_types::open_types(file, cx)?;
+    examples::with_examples(file, cx)?;
+    Ok(string_enums)
+}

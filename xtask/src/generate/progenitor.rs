@@ -1,0 +1,102 @@
+//! progenitor itself: the settings it generates with, and a run of it over a spec whose panics
+//! become errors.
+
+use std::cell::Cell;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::Path;
+use std::sync::Once;
+
+use openapiv3::OpenAPI;
+use proc_macro2::TokenStream;
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use quote::quote;
+use schemars::schema::{InstanceType, SchemaObject};
+
+use crate::Error;
+
+/// What progenitor generated from a spec.
+pub(crate) struct Generated {
+    /// The client and its types.
+    pub(crate) client: TokenStream,
+    /// The crates the generated types need besides the always-present ones.
+    pub(crate) extra_dependencies: Vec<&'static str>,
+}
+
+/// Runs progenitor over `api`, the spec at `path`.
+pub(crate) fn run(api: &OpenAPI, path: &Path) -> Result<Generated, Error> {
+    let mut generator = Generator::new(&settings());
+    let client = catch_panic(path, || generator.generate_tokens(api))?;
+    let types = generator.get_type_space();
+    let extra_dependencies = [
+        (types.uses_uuid(), "uuid"),
+        (types.uses_chrono(), "chrono"),
+        (types.uses_regress(), "regress"),
+        (types.uses_serde_json(), "serde_json"),
+    ]
+    .into_iter()
+    .filter_map(|(used, name)| used.then_some(name))
+    .collect();
+    Ok(Generated {
+        client,
+        extra_dependencies,
+    })
+}
+
+fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_inner_type(quote! { crate::Credentials })
+        .with_hooks(HooksMode::Expected)
+        .with_conversion(
+            SchemaObject {
+                instance_type: Some(InstanceType::String.into()),
+                format: Some("password".to_string()),
+                ..Default::default()
+            },
+            "crate::Secret",
+            std::iter::empty(),
+        );
+    settings
+}
+
+thread_local! {
+    /// Whether this thread is running progenitor, whose panics are reported as errors instead.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs progenitor, turning its panics (it asserts on shapes it does not support) into errors.
+fn catch_panic(
+    path: &Path,
+    run: impl FnOnce() -> Result<TokenStream, progenitor::Error>,
+) -> Result<TokenStream, Error> {
+    let failed = |message: String| Error::Generate {
+        path: path.to_path_buf(),
+        message,
+    };
+    static QUIET_HOOK: Once = Once::new();
+    QUIET_HOOK.call_once(|| {
+        let report = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !QUIET.get() {
+                report(info);
+            }
+        }));
+    });
+    QUIET.set(true);
+    let outcome = panic::catch_unwind(AssertUnwindSafe(run));
+    QUIET.set(false);
+    match outcome {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(error)) => Err(failed(error.to_string())),
+        Err(payload) => {
+            let reason = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown reason".into());
+            Err(failed(format!("progenitor panicked: {reason}")))
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! The OpenAPI model every job shares: a spec loaded and checked ([`load`]), and the one walk
+//! over its operations, parameters, answers and schemas ([`walk`]).
+
+mod load;
+mod walk;
+
+pub use load::{Spec, load, sha256};
+pub(crate) use walk::{
+    Answer, AsSchema, Op, answers, component, operations, operations_mut, parameters,
+    path_operations, reference_name, resolve_body, resolve_response, resolve_schema,
+};

@@ -1,0 +1,13 @@
+//! Releasing the crates: what changed since the last release and the version it needs
+//! ([`compat`], [`audit`], [`version`]), the compiled API's check ([`semver`]), the declared
+//! Rust version ([`msrv`]), publishing to crates.io or a registry ([`publish`], [`registry`]),
+//! and the whole round trip on a local registry ([`rehearse`]).
+
+pub mod audit;
+pub mod compat;
+pub mod msrv;
+pub mod publish;
+pub mod registry;
+pub mod rehearse;
+pub mod semver;
+pub mod version;

@@ -1,0 +1,307 @@
+//! `cargo xtask rehearse`: the release round trip on a local registry, as a release manager and
+//! a user meet it. Everything happens in a temporary folder and on loopback: a
+//! `cargo-http-registry`, a staged copy of the workspace, the sandbox installed from the
+//! registry, and one consumer crate per provider crate that depends on that crate alone (the
+//! crates in `xtask/rehearsal/`, checked with rustfmt and clippy and built from the registry).
+
+use std::ffi::OsString;
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::compat::Class;
+use super::publish::{Registry, Target};
+use super::registry;
+use crate::{Error, PROVIDERS};
+
+/// The registry's name in the rehearsal.
+const REGISTRY: &str = "rehearsal";
+
+/// A child process that is killed when this is dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs the rehearsal on a copy of the workspace at `root`, reporting each step on `out`.
+pub fn run(root: &Path, out: &mut dyn Write) -> Result<(), Error> {
+    let started = Instant::now();
+    let work = std::env::temp_dir().join(format!("telauth-rehearsal-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&work);
+    let outcome = rehearse(root, &work, out);
+    let _ = fs::remove_dir_all(&work);
+    outcome?;
+    let _ = writeln!(
+        out,
+        "rehearsal passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn rehearse(root: &Path, work: &Path, out: &mut dyn Write) -> Result<(), Error> {
+    let index = work.join("registry");
+    let _registry = start_registry(&index)?;
+    let registry = Registry {
+        name: REGISTRY.into(),
+        env: vec![
+            (
+                "CARGO_REGISTRIES_REHEARSAL_INDEX".into(),
+                OsString::from(format!("file://{}", index.display())),
+            ),
+            (
+                "CARGO_REGISTRIES_REHEARSAL_TOKEN".into(),
+                "rehearsal".into(),
+            ),
+        ],
+    };
+    // The rehearsal's own copy of the workspace, so that it can bump a version.
+    let copy = work.join("workspace");
+    registry::stage(root, &copy, REGISTRY)?;
+    let target = root.join("target").join("rehearsal");
+    let to_registry = Target::Registry(registry.clone());
+    let mut nothing_to_record = |_: &super::publish::Crate, _: bool| Ok(());
+
+    let _ = writeln!(out, "1. publish every publishable crate to `{REGISTRY}`");
+    let crates = super::publish::order(&to_registry.publishable(&copy)?)?;
+    for line in to_registry.execute(&copy, &crates, &mut nothing_to_record)? {
+        let _ = writeln!(out, "   {line}");
+    }
+
+    let _ = writeln!(out, "2. install the sandbox from the registry and start it");
+    let bin = work.join("bin");
+    cargo(
+        work,
+        &registry,
+        &target,
+        &[
+            "install",
+            "--quiet",
+            "telauth-sandbox",
+            "--registry",
+            REGISTRY,
+            "--root",
+            &bin.display().to_string(),
+        ],
+    )?;
+    let (_sandbox, info) = start_sandbox(&bin.join("bin").join("telauth-sandbox"))?;
+
+    let _ = writeln!(
+        out,
+        "3. one consumer per provider crate, depending on it alone, against the sandbox"
+    );
+    for provider in PROVIDERS.iter().map(|provider| provider.name) {
+        let dir = work.join(format!("consumer-{provider}"));
+        copy_consumer(&root.join(consumer_dir(provider)), &dir)?;
+        crate::support::process::run(
+            &dir,
+            "rustfmt",
+            &["--check", "--edition", "2024", "src/main.rs"],
+            &[],
+        )?;
+        let tree = cargo(
+            &dir,
+            &registry,
+            &target,
+            &["tree", "--prefix", "none", "--edges", "normal,build"],
+        )?;
+        let crates = crate::support::process::distinct_crates(&tree);
+        if crates.contains(&"progenitor") {
+            return Err(Error::command(
+                "cargo tree",
+                format!("consumer-{provider} pulls in progenitor"),
+            ));
+        }
+        cargo(
+            &dir,
+            &registry,
+            &target,
+            &["clippy", "--quiet", "--", "-D", "warnings"],
+        )?;
+        cargo(&dir, &registry, &target, &["build", "--quiet"])?;
+        let said = run_consumer(&target, provider, &info)?;
+        let _ = writeln!(
+            out,
+            "   telauth-{provider}: {} crates, no progenitor; {said}",
+            crates.len()
+        );
+    }
+
+    let _ = writeln!(out, "4. publish again: every version is there already");
+    for line in to_registry.execute(&copy, &crates, &mut nothing_to_record)? {
+        let _ = writeln!(out, "   {line}");
+    }
+
+    let _ = writeln!(
+        out,
+        "5. bump telauth-mobivate and publish: only it goes out"
+    );
+    super::version::bump(
+        &copy,
+        "telauth-mobivate",
+        "crates/telauth-mobivate/Cargo.toml",
+        Class::Compatible,
+    )?;
+    crate::generate(&copy, Some("mobivate"), crate::Mode::Write)?;
+    let crates = super::publish::order(&to_registry.publishable(&copy)?)?;
+    let lines = to_registry.execute(&copy, &crates, &mut nothing_to_record)?;
+    for line in &lines {
+        let _ = writeln!(out, "   {line}");
+    }
+    let published: Vec<&String> = lines.iter().filter(|l| l.contains("published")).collect();
+    if published.len() != 1 || !published[0].starts_with("telauth-mobivate ") {
+        return Err(Error::command(
+            "cargo xtask publish",
+            format!("after one bump, expected telauth-mobivate alone published: {published:?}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Runs cargo in `dir` with the registry's environment and `target` as its target directory.
+fn cargo(dir: &Path, registry: &Registry, target: &Path, args: &[&str]) -> Result<String, Error> {
+    registry.run(dir, args, target)
+}
+
+/// Starts `cargo-http-registry` on a loopback port with its root at `index`, and waits until it
+/// has written its `config.json`.
+fn start_registry(index: &Path) -> Result<Running, Error> {
+    let child = Command::new("cargo-http-registry")
+        .arg(index)
+        .args(["--addr", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|error| {
+            Error::command(
+                "cargo-http-registry",
+                format!("{error}; install it with `cargo install cargo-http-registry --locked`"),
+            )
+        })?;
+    let running = Running(child);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !index.join("config.json").is_file() {
+        if Instant::now() > deadline {
+            return Err(Error::command(
+                "cargo-http-registry",
+                "it wrote no config.json within 30 s",
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(running)
+}
+
+/// Starts the sandbox binary on a loopback port; answers it and its first line (the origins
+/// and demo credentials). Its log lines are read and dropped, so that it never blocks on a full
+/// pipe.
+fn start_sandbox(binary: &Path) -> Result<(Running, Value), Error> {
+    let mut child = Command::new(binary)
+        .args(["--listen", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|error| Error::command("telauth-sandbox", error))?;
+    let stdout = child.stdout.take();
+    let running = Running(child);
+    let mut lines =
+        BufReader::new(stdout.ok_or_else(|| Error::command("telauth-sandbox", "no stdout"))?)
+            .lines();
+    let first = lines
+        .next()
+        .and_then(Result::ok)
+        .ok_or_else(|| Error::command("telauth-sandbox", "it printed no first line"))?;
+    std::thread::spawn(move || lines.for_each(drop));
+    let info =
+        serde_json::from_str(&first).map_err(|error| Error::command("telauth-sandbox", error))?;
+    Ok((running, info))
+}
+
+/// The folder of the consumer crates, relative to the workspace root: one
+/// `consumer-<provider>` crate per provider crate, a workspace of its own that depends on that
+/// crate alone, from the rehearsal's registry.
+pub const CONSUMERS: &str = "xtask/rehearsal";
+
+/// The consumer crate of `provider`, relative to the workspace root.
+fn consumer_dir(provider: &str) -> String {
+    format!("{CONSUMERS}/consumer-{provider}")
+}
+
+/// Copies the consumer crate `from` (its manifest and sources; nothing built) to `to`.
+fn copy_consumer(from: &Path, to: &Path) -> Result<(), Error> {
+    let _ = fs::remove_dir_all(to);
+    let mut folders = vec![PathBuf::new()];
+    while let Some(folder) = folders.pop() {
+        let entries = fs::read_dir(from.join(&folder)).map_err(|source| Error::Read {
+            path: from.join(&folder),
+            source,
+        })?;
+        for entry in entries.flatten() {
+            let (name, relative) = (entry.file_name(), folder.join(entry.file_name()));
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() && name != "target" => folders.push(relative),
+                Ok(kind) if kind.is_file() && name != "Cargo.lock" => {
+                    let text = crate::support::fs::read(&from.join(&relative))?;
+                    crate::support::fs::write(&to.join(&relative), &text)?;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs the consumer built in `target` with the sandbox's origin and demo credentials in its
+/// environment; answers the line it printed.
+fn run_consumer(target: &Path, provider: &str, info: &Value) -> Result<String, Error> {
+    let binary = target.join("debug").join(format!("consumer-{provider}"));
+    let provider = &info[provider];
+    let text = |key: &str| provider[key].as_str().unwrap_or_default().to_string();
+    let envs = [
+        ("SANDBOX_ORIGIN", text("origin")),
+        ("SANDBOX_USER", text("username") + &text("mail")),
+        ("SANDBOX_PASSWORD", text("password")),
+        ("SANDBOX_PROJECT_ID", text("project_id")),
+        ("SANDBOX_API_TOKEN", text("api_token")),
+    ];
+    let envs: Vec<(&str, &std::ffi::OsStr)> = envs
+        .iter()
+        .map(|(name, value)| (*name, std::ffi::OsStr::new(value.as_str())))
+        .collect();
+    let ran = crate::support::process::run(target, &binary, &[], &envs)?;
+    Ok(ran.stdout.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CONSUMERS, consumer_dir};
+    use crate::PROVIDERS;
+
+    /// rustfmt sees the consumers here (they are no member of the workspace, which
+    /// `cargo fmt --all` formats); clippy sees them in the rehearsal, which builds them.
+    #[test]
+    fn every_provider_has_a_formatted_consumer() {
+        let root = crate::workspace_root();
+        let mut mains = Vec::new();
+        for provider in PROVIDERS {
+            let main = root.join(consumer_dir(provider.name)).join("src/main.rs");
+            assert!(main.is_file(), "{} is missing", main.display());
+            mains.push(main.display().to_string());
+        }
+        let mut args = vec!["--check", "--edition", "2024"];
+        args.extend(mains.iter().map(String::as_str));
+        if let Err(error) = crate::support::process::run(&root, "rustfmt", &args, &[]) {
+            panic!("the consumers in {CONSUMERS} are not formatted (run rustfmt on them): {error}");
+        }
+    }
+}
