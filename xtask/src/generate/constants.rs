@@ -1,5 +1,6 @@
 //! The constants emitted beside the client: the provider's base URL and `API_PATH` from the
-//! spec's `servers`, and `VALUES` for each string enum.
+//! spec's `servers`, `VALUES` for each string enum, and the `operations` module of operation
+//! ids.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use openapiv3::OpenAPI;
@@ -7,7 +8,26 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::Error;
-use crate::openapi::Spec;
+use crate::openapi::{self, Spec};
+
+/// `pub mod operations`: one constant per operation, its `operationId`, in the spec's order, so
+/// that code outside the crate (an error naming the call that failed) never retypes one.
+pub(crate) fn operation_ids(api: &OpenAPI) -> TokenStream {
+    let constants = openapi::operations(api).into_iter().map(|(id, op)| {
+        let ident = format_ident!("{}", id.to_snake_case().to_uppercase());
+        let doc = format!(" `{}`.", op.route);
+        quote! {
+            #[doc = #doc]
+            pub const #ident: &str = #id;
+        }
+    });
+    quote! {
+        /// The spec's operation ids, one constant per operation.
+        pub mod operations {
+            #(#constants)*
+        }
+    }
+}
 
 /// For each string enum among the spec's schemas, `VALUES`: every value the spec lists, in its
 /// order, so that code outside the crate (a command's help, an error message) never restates

@@ -129,13 +129,14 @@ fn sources(provider: &str, spec: &Spec) -> Result<Sources, Error> {
     let base_url = constants::base_url(spec, &api)?;
     let auth = credentials::credential_layer(provider, spec)?;
     let values = constants::enum_values(&api);
+    let operations = constants::operation_ids(&api);
     let krate = format!("telauth-{provider}");
     let cx = passes::Context {
         path: &spec.path,
         api: &api,
         krate: &krate,
     };
-    let mut client = parse(&cx, quote! { #client #base_url #values })?;
+    let mut client = parse(&cx, quote! { #client #base_url #values #operations })?;
     let string_enums = passes::apply(&mut client, &cx)?;
     Ok(Sources {
         module: format(&cx, files::module(&spec.rel_path, !string_enums.is_empty()))?,

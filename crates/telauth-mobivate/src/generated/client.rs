@@ -696,3 +696,12 @@ pub const BASE_URL: &str = "https://api.mobivatebulksms.com";
 /// The API's own path below the provider's origin, from the spec's `servers` (empty
 /// when the API sits at the origin's root): what follows an origin of your own.
 pub const API_PATH: &str = "";
+/// The spec's operation ids, one constant per operation.
+pub mod operations {
+    /// `POST /auth/getkey`.
+    pub const GETKEY: &str = "getkey";
+    /// `POST /auth/createkey`.
+    pub const CREATEKEY: &str = "createkey";
+    /// `GET /auth/test`.
+    pub const TEST: &str = "test";
+}

@@ -1345,3 +1345,12 @@ impl types::Permission {
         "video",
     ];
 }
+/// The spec's operation ids, one constant per operation.
+pub mod operations {
+    /// `POST /Accounts/{AccountSid}/tokens`.
+    pub const CREATE_TOKEN: &str = "create_token";
+    /// `DELETE /Accounts/{AccountSid}/tokens/{token_id}`.
+    pub const DELETE_TOKEN: &str = "delete_token";
+    /// `PATCH /Accounts/{AccountSid}/tokens/{token_id}`.
+    pub const UPDATE_TOKEN: &str = "update_token";
+}

@@ -42,9 +42,11 @@ pub fn requirements(
 }
 impl Client {
     /// A client at `baseurl` presenting `credentials`, over an HTTP client built from
-    /// `builder` (timeouts, a custom CA, a resolver, a proxy for `https`) and finished
-    /// with [`telauth_runtime::secure_client`]: no redirects, no `Referer`, no proxy for
-    /// plain `http`, TLS 1.2 at least.
+    /// `builder` (timeouts, a custom CA, a resolver, a proxy) and finished with
+    /// [`telauth_runtime::secure_client`]: no redirects, no `Referer`, no proxy from the
+    /// environment for plain `http`, TLS 1.2 at least. A proxy set on `builder` is kept
+    /// and used as given: set it for `https` only (`reqwest::Proxy::https`), or a
+    /// plain-`http` request goes through it in clear.
     pub fn with_builder(
         baseurl: &str,
         builder: reqwest::ClientBuilder,

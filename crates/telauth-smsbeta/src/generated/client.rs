@@ -490,3 +490,8 @@ pub const BASE_URL: &str = "https://api.smsbeta.com";
 /// The API's own path below the provider's origin, from the spec's `servers` (empty
 /// when the API sits at the origin's root): what follows an origin of your own.
 pub const API_PATH: &str = "";
+/// The spec's operation ids, one constant per operation.
+pub mod operations {
+    /// `POST /login`.
+    pub const LOGIN: &str = "login";
+}

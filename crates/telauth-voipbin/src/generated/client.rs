@@ -1793,3 +1793,18 @@ pub const BASE_URL: &str = "https://api.voipbin.net";
 /// The API's own path below the provider's origin, from the spec's `servers` (empty
 /// when the API sits at the origin's root): what follows an origin of your own.
 pub const API_PATH: &str = "";
+/// The spec's operation ids, one constant per operation.
+pub mod operations {
+    /// `POST /auth/login`.
+    pub const AUTH_LOGIN: &str = "auth_login";
+    /// `GET /v1.0/accesskeys`.
+    pub const ACCESSKEYS_LIST: &str = "accesskeys_list";
+    /// `POST /v1.0/accesskeys`.
+    pub const ACCESSKEYS_CREATE: &str = "accesskeys_create";
+    /// `GET /v1.0/accesskeys/{id}`.
+    pub const ACCESSKEYS_GET: &str = "accesskeys_get";
+    /// `PUT /v1.0/accesskeys/{id}`.
+    pub const ACCESSKEYS_UPDATE: &str = "accesskeys_update";
+    /// `DELETE /v1.0/accesskeys/{id}`.
+    pub const ACCESSKEYS_DELETE: &str = "accesskeys_delete";
+}

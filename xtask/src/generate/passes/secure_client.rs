@@ -7,8 +7,8 @@ use super::Context;
 use crate::Error;
 
 /// Makes the `Client::new` that progenitor writes finish its reqwest builder with
-/// `telauth_runtime::secure_client` (no redirects, no `Referer`, no proxy for plain `http`, TLS
-/// 1.2 at least), and makes the doc of `Client::new_with_client`, which takes any reqwest client
+/// `telauth_runtime::secure_client` (no redirects, no `Referer`, no proxy from the environment
+/// for plain `http`, TLS 1.2 at least), and makes the doc of `Client::new_with_client`, which takes any reqwest client
 /// as it is, say what that client must not do.
 ///
 /// The edits are made on the syntax tree: the builder chain
