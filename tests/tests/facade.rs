@@ -12,7 +12,7 @@ use telauth::mobivate::{Mobivate, MobivateCredentials};
 use telauth::signalwire::{Permission, SignalWire, SignalWireCredentials};
 use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
 use telauth::voipbin::{TokenSource, VoipBin, VoipBinAuth, VoipBinCredentials};
-use telauth::{Config, Error, ErrorKind, Provider, Secret};
+use telauth::{Config, Error, ErrorKind, Provider};
 use telauth_tests::{Reply, SENTINEL, answer, assert_no_sentinel, basic_header, jwt_expiring_in};
 
 fn config(server: &MockServer) -> Config {
@@ -134,7 +134,7 @@ async fn voipbin_login_reads_the_expiry_from_the_exp_claim() {
                 .json_body(json!({ "username": "alice", "token": token }));
         })
         .await;
-    let jwt = VoipBin::new(&config(&server), None)
+    let jwt = VoipBin::login_only(&config(&server))
         .unwrap()
         .login(&voipbin_credentials())
         .await
@@ -158,7 +158,7 @@ async fn voipbin_login_with_a_malformed_jwt_is_an_error() {
         ),
     )
     .await;
-    let error = VoipBin::new(&config(&server), None)
+    let error = VoipBin::login_only(&config(&server))
         .unwrap()
         .login(&voipbin_credentials())
         .await
@@ -185,11 +185,7 @@ async fn voipbin_access_key_goes_only_in_the_cookie_and_jwt_only_in_the_header()
                 .json_body(json!({ "result": [key_json(1, None)] }));
         })
         .await;
-    let api = VoipBin::new(
-        &config(&server),
-        Some(VoipBinAuth::AccessKey(SENTINEL.into())),
-    )
-    .unwrap();
+    let api = VoipBin::new(&config(&server), VoipBinAuth::AccessKey(SENTINEL.into())).unwrap();
     assert_eq!(
         api.list_access_keys(None, None).await.unwrap().result.len(),
         1
@@ -250,7 +246,7 @@ async fn voipbin_all_access_keys_follows_next_page_token_to_the_end() {
                 .await,
         );
     }
-    let api = VoipBin::new(&config(&server), Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
+    let api = VoipBin::new(&config(&server), VoipBinAuth::Jwt("jwt".into())).unwrap();
     let keys = api.all_access_keys(Some(2)).await.unwrap();
     let ids: Vec<u128> = keys.iter().map(|key| key.id.as_u128()).collect();
     assert_eq!(ids, [1, 2, 3, 4]);
@@ -274,7 +270,7 @@ async fn a_full_page_of_access_keys_with_long_names_fits_the_body_limit() {
     let page = json!({ "result": (1..=100).map(key).collect::<Vec<_>>(), "next_page_token": "" });
     assert!(page.to_string().len() < telauth::MAX_BODY_BYTES / 4);
     answer(&server, GET, "/v1.0/accesskeys", Reply::Json(200, page)).await;
-    let api = VoipBin::new(&config(&server), Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
+    let api = VoipBin::new(&config(&server), VoipBinAuth::Jwt("jwt".into())).unwrap();
     assert_eq!(api.all_access_keys(Some(100)).await.unwrap().len(), 100);
 }
 
@@ -323,7 +319,7 @@ async fn voipbin_create_refuses_under_a_day_locally_and_sends_seconds() {
             then.status(200).json_body(key_json(7, Some(SENTINEL)));
         })
         .await;
-    let api = VoipBin::new(&config(&server), Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
+    let api = VoipBin::new(&config(&server), VoipBinAuth::Jwt("jwt".into())).unwrap();
     for seconds in [86_399, 2_147_483_648, 4_295_053_696] {
         let error = api
             .create_access_key(Duration::from_secs(seconds), Some("ci"), None)
@@ -337,7 +333,8 @@ async fn voipbin_create_refuses_under_a_day_locally_and_sends_seconds() {
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_eq!(key.token.as_ref().map(Secret::expose), Some(SENTINEL));
+    assert_eq!(key.token.expose(), SENTINEL);
+    assert!(key.key.token.is_none());
     assert_no_sentinel(&format!("{key:?}"));
 }
 
@@ -358,11 +355,7 @@ async fn voipbin_errors_carry_the_providers_status_code_and_message() {
         ),
     )
     .await;
-    let api = VoipBin::new(
-        &config(&server),
-        Some(VoipBinAuth::AccessKey(SENTINEL.into())),
-    )
-    .unwrap();
+    let api = VoipBin::new(&config(&server), VoipBinAuth::AccessKey(SENTINEL.into())).unwrap();
     let error = checked(api.delete_access_key(id).await.unwrap_err());
     assert_eq!(
         error.to_string(),
@@ -393,7 +386,7 @@ async fn voipbin_rename_keeps_the_detail_because_put_replaces_both() {
             then.status(200).json_body(current.clone());
         })
         .await;
-    let api = VoipBin::new(&config(&server), Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
+    let api = VoipBin::new(&config(&server), VoipBinAuth::Jwt("jwt".into())).unwrap();
     api.update_access_key(id, Some("new"), None).await.unwrap();
     read.assert_async().await;
     put.assert_async().await;
@@ -439,7 +432,7 @@ async fn voipbin_deleted_key_is_a_409_with_the_providers_words() {
     let server = MockServer::start_async().await;
     let id = uuid::Uuid::from_u128(4);
     answer_deleted_key(&server, id, "req_1").await;
-    let api = VoipBin::new(&config(&server), Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
+    let api = VoipBin::new(&config(&server), VoipBinAuth::Jwt("jwt".into())).unwrap();
     let error = checked(api.get_access_key(id).await.unwrap_err());
     assert_eq!(error.status(), Some(409));
     assert_eq!(error.code(), Some("FAILED_PRECONDITION"));
@@ -460,7 +453,7 @@ async fn voipbin_rate_limit_keeps_details_and_retry_after() {
                 }}));
         })
         .await;
-    let api = VoipBin::new(&config(&server), None).unwrap();
+    let api = VoipBin::login_only(&config(&server)).unwrap();
     let error = checked(api.login(&voipbin_credentials()).await.unwrap_err());
     assert_eq!(error.status(), Some(429));
     assert_eq!(error.retry_after(), Some(Duration::from_secs(3)));
@@ -499,7 +492,7 @@ async fn mobivate_rotation_with_an_unreadable_answer_says_the_old_key_is_revoked
 
 #[tokio::test]
 async fn voipbin_calls_without_a_credential_fail_locally() {
-    let api = VoipBin::new(&Config::new().origin("http://127.0.0.1:9"), None).unwrap();
+    let api = VoipBin::login_only(&Config::new().origin("http://127.0.0.1:9")).unwrap();
     let error = api.list_access_keys(None, None).await.unwrap_err();
     assert!(error.is_local(), "{error}");
 }
@@ -518,7 +511,7 @@ async fn token_source_serves_a_fresh_token_from_its_cache() {
     // A 30 s token with the default 60 s margin: the margin is capped at half the lifetime, so
     // the token is served, not renewed on every call.
     let source = TokenSource::new(
-        VoipBin::new(&config(&server), None).unwrap(),
+        VoipBin::login_only(&config(&server)).unwrap(),
         voipbin_credentials(),
     );
     for _ in 0..3 {
@@ -542,7 +535,7 @@ async fn token_source_renews_a_token_inside_its_margin() {
     )
     .await;
     let source = TokenSource::new(
-        VoipBin::new(&config(&server), None).unwrap(),
+        VoipBin::login_only(&config(&server)).unwrap(),
         voipbin_credentials(),
     )
     .reuse_at_least(Duration::ZERO);
@@ -572,7 +565,7 @@ async fn clock_skew_cannot_make_every_caller_log_in() {
         })
         .await;
     let source = Arc::new(TokenSource::new(
-        VoipBin::new(&config(&server), None).unwrap(),
+        VoipBin::login_only(&config(&server)).unwrap(),
         voipbin_credentials(),
     ));
     let callers: Vec<_> = (0..1000)
@@ -592,7 +585,7 @@ async fn a_wrong_password_is_tried_once_per_backoff_not_once_per_call() {
     let server = MockServer::start_async().await;
     let login = answer(&server, POST, "/auth/login", Reply::Empty(400)).await;
     let source = TokenSource::new(
-        VoipBin::new(&config(&server), None).unwrap(),
+        VoipBin::login_only(&config(&server)).unwrap(),
         voipbin_credentials(),
     );
     for _ in 0..100 {
@@ -625,7 +618,7 @@ async fn a_rejected_token_is_renewed_once_for_an_idempotent_call() {
         })
         .await;
     let source = TokenSource::new(
-        VoipBin::new(&config(&server), None).unwrap(),
+        VoipBin::login_only(&config(&server)).unwrap(),
         voipbin_credentials(),
     );
     source.token().await.unwrap();
@@ -670,7 +663,7 @@ async fn callers_waiting_on_a_failed_login_share_its_error() {
         })
         .await;
     let source = Arc::new(TokenSource::new(
-        VoipBin::new(&config(&server), None).unwrap(),
+        VoipBin::login_only(&config(&server)).unwrap(),
         voipbin_credentials(),
     ));
     let callers: Vec<_> = (0..50)
@@ -708,7 +701,7 @@ async fn a_thousand_callers_on_an_expired_token_cause_one_login() {
     .await;
     let source = Arc::new(
         TokenSource::new(
-            VoipBin::new(&config(&server), None).unwrap(),
+            VoipBin::login_only(&config(&server)).unwrap(),
             voipbin_credentials(),
         )
         .reuse_at_least(Duration::ZERO),
@@ -805,7 +798,7 @@ async fn a_deadline_bounds_retries() {
         .timeout(Duration::from_secs(30))
         .retry(telauth::RetryPolicy::new(3))
         .deadline(Duration::from_millis(800));
-    let api = VoipBin::new(&config, Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
+    let api = VoipBin::new(&config, VoipBinAuth::Jwt("jwt".into())).unwrap();
     let started = std::time::Instant::now();
     let error = checked(api.list_access_keys(None, None).await.unwrap_err());
     assert!(matches!(error.kind(), ErrorKind::Timeout), "{error}");
@@ -854,7 +847,7 @@ async fn errors_keep_the_providers_request_id_and_reason_and_their_cause() {
     let server = MockServer::start_async().await;
     let id = uuid::Uuid::from_u128(11);
     answer_deleted_key(&server, id, "req_01HZX3N5W8K2M4P6R8T0V2X4Z6").await;
-    let api = VoipBin::new(&config(&server), Some(VoipBinAuth::Jwt("jwt".into()))).unwrap();
+    let api = VoipBin::new(&config(&server), VoipBinAuth::Jwt("jwt".into())).unwrap();
     let error = checked(api.get_access_key(id).await.unwrap_err());
     assert_eq!(error.request_id(), Some("req_01HZX3N5W8K2M4P6R8T0V2X4Z6"));
     assert_eq!(error.reason(), Some("STATE_INVALID"));
@@ -862,7 +855,7 @@ async fn errors_keep_the_providers_request_id_and_reason_and_their_cause() {
     // A refused connection keeps the HTTP client's error as its source.
     let api = VoipBin::new(
         &Config::new().origin("http://127.0.0.1:9"),
-        Some(VoipBinAuth::Jwt("jwt".into())),
+        VoipBinAuth::Jwt("jwt".into()),
     )
     .unwrap();
     let error = checked(api.list_access_keys(None, None).await.unwrap_err());
@@ -879,7 +872,7 @@ fn an_origin_that_is_not_a_url_is_refused_when_the_client_is_built() {
         "ftp://example.com",
         "http://",
     ] {
-        let error = checked(VoipBin::new(&Config::new().origin(origin), None).unwrap_err());
+        let error = checked(VoipBin::login_only(&Config::new().origin(origin)).unwrap_err());
         assert!(error.is_local(), "{origin}: {error}");
         assert!(
             error.to_string().contains("is not an http or https URL"),
@@ -990,7 +983,7 @@ async fn mobivate_rotates_and_checks_the_key_as_bearer() {
     let error = checked(mobivate.get_key(&credentials).await.unwrap_err());
     assert_eq!(
         error.to_string(),
-        "mobivate getkey: HTTP 401: Invalid Credentials (code 401)"
+        "mobivate getkey: HTTP 401: Invalid Credentials"
     );
 }
 
@@ -1171,13 +1164,8 @@ async fn nothing_goes_over_plain_http_to_a_remote_host_unless_allowed() {
         username: "alice".into(),
         password: SENTINEL.into(),
     };
-    let error = checked(
-        Mobivate::new(&remote)
-            .unwrap()
-            .get_key(&credentials)
-            .await
-            .unwrap_err(),
-    );
+    // Refused when the client is built, not at the first call.
+    let error = checked(Mobivate::new(&remote).unwrap_err());
     assert!(error.is_local(), "{error}");
     assert!(error.to_string().contains("plain http"), "{error}");
 
@@ -1225,4 +1213,93 @@ async fn redirects_are_not_followed() {
         &ErrorKind::UnexpectedStatus { status: 308 }
     );
     assert_eq!(elsewhere.calls_async().await, 0);
+}
+
+// Variables, credentials refused, typed answers ---------------------------------------------
+
+#[tokio::test]
+async fn a_voipbin_login_refused_with_a_bare_400_says_so_and_counts_as_credentials_refused() {
+    let server = MockServer::start_async().await;
+    answer(&server, POST, "/auth/login", Reply::Empty(400)).await;
+    let error = checked(
+        VoipBin::login_only(&config(&server))
+            .unwrap()
+            .login(&voipbin_credentials())
+            .await
+            .unwrap_err(),
+    );
+    assert!(error.is_credentials_refused());
+    assert!(
+        error
+            .to_string()
+            .starts_with("voipbin auth_login: HTTP 400; ")
+            && error.to_string().contains("username or password is wrong"),
+        "{error}"
+    );
+    assert!(error.hint().is_some());
+}
+
+#[tokio::test]
+async fn every_from_vars_reads_the_given_variables_and_a_config_origin_wins() {
+    let server = MockServer::start_async().await;
+    let login = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/prefix/auth/login")
+                .header_includes("user-agent", "ops/1")
+                .json_body(json!({ "username": "alice", "password": SENTINEL }));
+            then.status(200)
+                .json_body(json!({ "username": "alice", "token": jwt_expiring_in(3600) }));
+        })
+        .await;
+    let vars = telauth::Vars::from_iter([
+        (
+            "TELAUTH_VOIPBIN_ORIGIN",
+            format!("{}/prefix", server.base_url()),
+        ),
+        ("VOIPBIN_USERNAME", "alice".to_string()),
+        ("VOIPBIN_PASSWORD", SENTINEL.to_string()),
+    ]);
+    assert_no_sentinel(&format!("{vars:?}"));
+    let tokens = TokenSource::from_vars(&vars, &Config::new().user_agent_suffix("ops/1")).unwrap();
+    tokens.token().await.unwrap();
+    login.assert_async().await;
+    // VoipBin::from_vars needs an access key or a JWT, and says where a password goes instead.
+    let error = VoipBin::from_vars(&vars, &Config::new()).unwrap_err();
+    assert_eq!(
+        error.kind(),
+        &ErrorKind::MissingEnv {
+            variables: vec!["VOIPBIN_ACCESSKEY or VOIPBIN_TOKEN"]
+        }
+    );
+    assert!(
+        error.to_string().contains("TokenSource::from_vars"),
+        "{error}"
+    );
+    // An origin set in code is not replaced by the variable.
+    let elsewhere = Config::new().origin("http://127.0.0.1:9");
+    let vars_with_key =
+        telauth::Vars::from_lookup(|name| (name == "VOIPBIN_ACCESSKEY").then(|| "ak".to_string()));
+    let api = VoipBin::from_vars(&vars_with_key, &elsewhere).unwrap();
+    assert!(format!("{api:?}").contains("http://127.0.0.1:9"));
+    // A malformed origin in the variables is refused when the client is built.
+    let bad = telauth::Vars::from_iter([("TELAUTH_MOBIVATE_ORIGIN", "not a url")]);
+    assert!(
+        Mobivate::from_vars(&bad, &Config::new())
+            .unwrap_err()
+            .is_local()
+    );
+}
+
+#[test]
+fn plain_http_to_a_remote_origin_is_refused_when_built_naming_allow_insecure_http() {
+    let remote = Config::new().origin("http://10.0.0.5:8080");
+    let error = checked(SmsBeta::new(&remote).unwrap_err());
+    assert_eq!((error.operation(), error.is_local()), ("config", true));
+    assert!(
+        error.to_string().contains("Config::allow_insecure_http()"),
+        "{error}"
+    );
+    SmsBeta::new(&remote.allow_insecure_http()).unwrap();
+    SmsBeta::new(&Config::new().origin("http://[::1]:8080")).unwrap();
 }

@@ -183,9 +183,8 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
         Box::new(move |config| Box::pin(f(config)))
     }
     let id = uuid::Uuid::from_u128(7);
-    let voipbin = |config: &Config| {
-        VoipBin::new(config, Some(VoipBinAuth::AccessKey(SENTINEL.into()))).unwrap()
-    };
+    let voipbin =
+        |config: &Config| VoipBin::new(config, VoipBinAuth::AccessKey(SENTINEL.into())).unwrap();
     let voipbin_login = || VoipBinCredentials {
         username: "alice".into(),
         password: SENTINEL.into(),
@@ -218,7 +217,7 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
             "voipbin auth_login",
             200,
             call(move |config| async move {
-                VoipBin::new(&config, None)?
+                VoipBin::login_only(&config)?
                     .login(&voipbin_login())
                     .await
                     .map(drop)
@@ -228,7 +227,7 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
             "voipbin TokenSource::token",
             200,
             call(move |config| async move {
-                let voipbin = VoipBin::new(&config, None)?;
+                let voipbin = VoipBin::login_only(&config)?;
                 let tokens = TokenSource::new(voipbin, voipbin_login());
                 let first = tokens.token().await.map(drop);
                 // A failed login is answered from memory while its backoff lasts.
@@ -467,7 +466,7 @@ async fn every_list_that_does_not_end_ends_the_walk_with_an_error() {
             Cursor::SlowEndless => config.deadline(Duration::from_secs(1)),
             Cursor::Endless | Cursor::Repeated => config,
         };
-        let api = VoipBin::new(&config, Some(VoipBinAuth::AccessKey(SENTINEL.into()))).unwrap();
+        let api = VoipBin::new(&config, VoipBinAuth::AccessKey(SENTINEL.into())).unwrap();
         let started = Instant::now();
         let outcome =
             tokio::time::timeout(Duration::from_secs(20), api.all_access_keys(Some(100))).await;

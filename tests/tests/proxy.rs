@@ -85,7 +85,7 @@ fn plain_http_never_goes_through_a_proxy_and_https_still_does() {
             password: SENTINEL.into(),
         };
         // The facade, then the generated client as `Client::new` builds it.
-        let facade = VoipBin::new(&Config::new().origin(server.base_url()), None).unwrap();
+        let facade = VoipBin::login_only(&Config::new().origin(server.base_url())).unwrap();
         facade.login(&credentials).await.unwrap();
         let generated =
             telauth_voipbin::Client::new(&server.base_url(), telauth_voipbin::Credentials::none());
@@ -110,7 +110,7 @@ fn plain_http_never_goes_through_a_proxy_and_https_still_does() {
         let config = Config::new()
             .origin(server.base_url())
             .client_builder(move || reqwest::Client::builder().proxy(own_all.clone()));
-        VoipBin::new(&config, None)
+        VoipBin::login_only(&config)
             .unwrap()
             .login(&credentials)
             .await
@@ -125,7 +125,7 @@ fn plain_http_never_goes_through_a_proxy_and_https_still_does() {
 
         // https is tunnelled through the proxy: it sees a CONNECT and nothing of the request.
         let remote =
-            VoipBin::new(&Config::new().origin("https://api.voipbin.invalid"), None).unwrap();
+            VoipBin::login_only(&Config::new().origin("https://api.voipbin.invalid")).unwrap();
         assert!(remote.login(&credentials).await.is_err());
         let env_seen = taken(&seen);
         assert_eq!(env_seen.len(), 1, "{env_seen:?}");
@@ -143,7 +143,7 @@ fn plain_http_never_goes_through_a_proxy_and_https_still_does() {
             let config = Config::new()
                 .origin("https://api.voipbin.invalid")
                 .client_builder(move || reqwest::Client::builder().proxy(own.clone()));
-            let remote = VoipBin::new(&config, None).unwrap();
+            let remote = VoipBin::login_only(&config).unwrap();
             assert!(remote.login(&credentials).await.is_err());
         }
         let own_https = reqwest::Proxy::https(&own_proxy).unwrap();

@@ -62,7 +62,7 @@ fn a_span_per_request_and_no_secret_in_any_line() {
             ),
         )
         .await;
-        let voipbin = VoipBin::new(&Config::new().origin(server.base_url()), None).unwrap();
+        let voipbin = VoipBin::login_only(&Config::new().origin(server.base_url())).unwrap();
         let credentials = VoipBinCredentials {
             username: "alice".into(),
             password: Secret::from(SENTINEL),

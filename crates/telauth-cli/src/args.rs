@@ -16,10 +16,9 @@ use uuid::Uuid;
 #[command(name = "telauth", version)]
 pub struct Cli {
     /// Replace the provider's origin (scheme, host, port, optional path prefix); the API's own
-    /// path is appended. Default: $TELAUTH_<PROVIDER>_ORIGIN (or the older spelling
-    /// $TELAUTH_<PROVIDER>_BASE_URL), else the provider's production URL. `--base-url` is
-    /// accepted as an alias.
-    #[arg(long, global = true, value_name = "URL", alias = "base-url")]
+    /// path is appended. Default: $TELAUTH_<PROVIDER>_ORIGIN, else the provider's production
+    /// URL.
+    #[arg(long, global = true, value_name = "URL")]
     pub origin: Option<String>,
 
     /// Request timeout in seconds.

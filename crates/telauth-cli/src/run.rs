@@ -66,7 +66,10 @@ fn login_pair(
     password: &PasswordSource,
     password_variable: &'static str,
 ) -> Result<(String, Secret), Error> {
-    let missing = |variable| Error::new(provider, "env", ErrorKind::MissingEnv { variable });
+    let missing = |variable| {
+        let variables = vec![variable];
+        Error::new(provider, "env", ErrorKind::MissingEnv { variables })
+    };
     let username = match username {
         Some(username) => username.clone(),
         None => std::env::var(username_variable)
@@ -167,7 +170,7 @@ async fn voipbin(
                 "VOIPBIN_PASSWORD",
             )?;
             let credentials = VoipBinCredentials { username, password };
-            return to_json(VoipBin::new(config, None)?.login(&credentials).await?);
+            return to_json(VoipBin::login_only(config)?.login(&credentials).await?);
         }
         VoipBinCommand::Accesskeys { command } => command,
     };
@@ -175,7 +178,7 @@ async fn voipbin(
     match &auth {
         VoipBinAuth::Jwt(secret) | VoipBinAuth::AccessKey(secret) => secrets.add(secret.expose()),
     }
-    let api = VoipBin::new(config, Some(auth))?;
+    let api = VoipBin::new(config, auth)?;
     match command {
         AccesskeysCommand::List {
             page_size,
@@ -194,14 +197,19 @@ async fn voipbin(
             expire,
             name,
             detail,
-        } => to_json(
-            api.create_access_key(
-                Duration::from_secs(*expire),
-                name.as_deref(),
-                detail.as_deref(),
-            )
-            .await?,
-        ),
+        } => {
+            let created = api
+                .create_access_key(
+                    Duration::from_secs(*expire),
+                    name.as_deref(),
+                    detail.as_deref(),
+                )
+                .await?;
+            // Printed as VoIPBIN answered it, the token in its place.
+            let mut key = created.key;
+            key.token = Some(created.token);
+            to_json(key)
+        }
         AccesskeysCommand::Get { id } => to_json(api.get_access_key(*id).await?),
         AccesskeysCommand::Update { id, name, detail } => to_json(
             api.update_access_key(*id, name.as_deref(), detail.as_deref())

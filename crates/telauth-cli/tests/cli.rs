@@ -95,7 +95,7 @@ fn smsbeta_login_sends_the_md5_digest_and_prints_the_token() {
     });
     let output = telauth(
         &[
-            "--base-url",
+            "--origin",
             &server.base_url(),
             "smsbeta",
             "login",
@@ -125,7 +125,7 @@ fn voipbin_login_reads_the_password_from_stdin_and_prints_the_expiry() {
     });
     let base = server.base_url();
     let env = [
-        ("TELAUTH_VOIPBIN_BASE_URL", base.as_str()),
+        ("TELAUTH_VOIPBIN_ORIGIN", base.as_str()),
         ("VOIPBIN_USERNAME", "alice"),
     ];
     let output = telauth(
@@ -231,7 +231,7 @@ fn voipbin_errors_are_one_line_and_exit_1_and_local_refusals_exit_2() {
         "",
     );
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr_line(&output).contains("VOIPBIN_ACCESSKEY (or VOIPBIN_TOKEN)"));
+    assert!(stderr_line(&output).contains("VOIPBIN_ACCESSKEY or VOIPBIN_TOKEN is not set"));
     assert_eq!(created, 0);
 }
 
@@ -254,7 +254,7 @@ fn mobivate_getkey_and_test() {
     });
     let base = server.base_url();
     let env = [
-        ("TELAUTH_MOBIVATE_BASE_URL", base.as_str()),
+        ("TELAUTH_MOBIVATE_ORIGIN", base.as_str()),
         ("MOBIVATE_PASSWORD", SENTINEL),
         ("MOBIVATE_API_KEY", SENTINEL),
     ];
@@ -266,7 +266,7 @@ fn mobivate_getkey_and_test() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stderr_line(&output),
-        "telauth: mobivate test: HTTP 401: API Key is invalid or expired (code 401)"
+        "telauth: mobivate test: HTTP 401: API Key is invalid or expired"
     );
 }
 

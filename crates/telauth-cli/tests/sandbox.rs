@@ -37,9 +37,9 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, Value) {
     (code, document)
 }
 
-/// `--base-url <base> signalwire tokens` followed by `rest`.
+/// `--origin <base> signalwire tokens` followed by `rest`.
 fn tokens_args<'a>(base: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec!["--base-url", base, "signalwire", "tokens"];
+    let mut args = vec!["--origin", base, "signalwire", "tokens"];
     args.extend_from_slice(rest);
     args
 }
@@ -76,7 +76,7 @@ async fn every_command_against_the_sandbox() {
         1
     );
 
-    let voipbin_url = ("TELAUTH_VOIPBIN_BASE_URL", voip.origin.as_str());
+    let voipbin_url = ("TELAUTH_VOIPBIN_ORIGIN", voip.origin.as_str());
     let user = ("VOIPBIN_USERNAME", voip.username.as_str());
     let (code, jwt) = run(
         &["voipbin", "login"],
@@ -211,7 +211,7 @@ async fn every_command_against_the_sandbox() {
     ];
     assert_eq!(run(&with(&bad_sub), &signalwire).0, 1);
     let update = [
-        "--base-url",
+        "--origin",
         base,
         "signalwire",
         "tokens",
@@ -223,7 +223,7 @@ async fn every_command_against_the_sandbox() {
     let (code, renamed) = run(&update, &signalwire);
     assert_eq!((code, renamed["name"].as_str()), (0, Some("renamed")));
     let delete = [
-        "--base-url",
+        "--origin",
         base,
         "signalwire",
         "tokens",

@@ -8,10 +8,10 @@
 use std::time::{Duration, SystemTime};
 
 use telauth::mobivate::{Mobivate, MobivateCredentials};
-use telauth::signalwire::{Permission, SignalWire, SignalWireCredentials};
+use telauth::signalwire::{Permission, SignalWire, TokenPermissions};
 use telauth::smsbeta::{SmsBeta, SmsBetaCredentials, password_digest};
-use telauth::voipbin::{TokenSource, VoipBin, VoipBinAuth, VoipBinCredentials};
-use telauth::{Config, Error, Secret};
+use telauth::voipbin::{AccessKeyTimes, TokenSource, VoipBin, VoipBinAuth, VoipBinCredentials};
+use telauth::{Config, Error, Secret, Vars};
 use telauth_sandbox::Sandbox;
 
 /// The first characters of a secret, enough to tell two apart; the rest stays hidden.
@@ -38,12 +38,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  {provider:<10} {url}");
     }
 
+    // The variables that point a program at the sandbox, as a program reads them: every
+    // client and credential below comes from them, with no string re-parsed by hand.
+    let vars = Vars::from_iter(info.env_vars());
+    let config = Config::new().user_agent_suffix("telauth-tour");
+
     step("SMSBeta: log in with mail and password; only the md5 digest leaves this program");
-    let smsbeta = SmsBeta::new(&Config::new().origin(&info.smsbeta.origin))?;
-    let credentials = SmsBetaCredentials {
-        mail: info.smsbeta.mail.clone(),
-        password: Secret::from(info.smsbeta.password.as_str()),
-    };
+    let smsbeta = SmsBeta::from_vars(&vars, &config)?;
+    let credentials = SmsBetaCredentials::from_vars(&vars)?;
     println!(
         "digest sent: {}",
         password_digest(&credentials.password).expose()
@@ -53,12 +55,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("API token: {}", glimpse(&login.token));
 
     step("VoIPBIN: log in for a JWT and read its expiry from the `exp` claim");
-    let voipbin = VoipBin::new(&Config::new().origin(&info.voipbin.origin), None)?;
-    let account = VoipBinCredentials {
-        username: info.voipbin.username.clone(),
-        password: Secret::from(info.voipbin.password.as_str()),
-    };
-    let tokens = TokenSource::new(voipbin.clone(), account);
+    let tokens = TokenSource::from_vars(&vars, &config)?;
     let jwt = tokens.token().await?;
     let left = jwt
         .expires_at
@@ -75,27 +72,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "VoIPBIN: create an access key with the JWT, then use the key (as the cookie `accesskey`)",
     );
     let with_jwt = tokens.client().await?;
-    let key = with_jwt
+    let created = with_jwt
         .create_access_key(
             Duration::from_secs(30 * 86_400),
             Some("tour"),
             Some("made by the tour"),
         )
         .await?;
-    let key_token = key
-        .token
-        .clone()
-        .ok_or("the create answer carries the key's token")?;
+    let key = &created.key;
     println!(
-        "created key {} named {:?}: {}",
+        "created key {} named {:?}: {}, expires {:?}",
         key.id,
         key.name,
-        glimpse(&key_token)
+        glimpse(&created.token),
+        key.expires_at()
     );
-    let with_key = voipbin.with_auth(VoipBinAuth::AccessKey(key_token));
+    let with_key = with_jwt.with_auth(VoipBinAuth::AccessKey(created.token.clone()));
     let all = with_key.all_access_keys(Some(100)).await?;
     println!(
-        "listed with the key itself: {} key(s); tokens are never listed",
+        "listed with the key itself: {} key(s); tokens are never listed, deleted keys neither",
         all.len()
     );
     let renamed = with_key
@@ -105,18 +100,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "renamed to {:?}; its detail {:?} is kept (VoIPBIN's PUT replaces both, so the key is read first)",
         renamed.name, renamed.detail
     );
-    with_jwt.delete_access_key(key.id).await?;
+    let deleted = with_jwt.delete_access_key(key.id).await?;
+    println!("deleted at {:?}", deleted.deleted_at());
     match with_key.all_access_keys(None).await {
-        Err(error) => println!("after deleting it, the key is refused: {error}"),
+        Err(error) => println!(
+            "after deleting it, the key is refused ({}): {error}",
+            if error.is_credentials_refused() {
+                "credentials refused"
+            } else {
+                "another error"
+            }
+        ),
         Ok(_) => println!("unexpected: the deleted key still works"),
     }
 
     step("Mobivate: get the API key, check it, rotate it");
-    let mobivate = Mobivate::new(&Config::new().origin(&info.mobivate.origin))?;
-    let account = MobivateCredentials {
-        username: info.mobivate.username.clone(),
-        password: Secret::from(info.mobivate.password.as_str()),
-    };
+    let mobivate = Mobivate::from_vars(&vars, &config)?;
+    let account = MobivateCredentials::from_vars(&vars)?;
     let old = mobivate.get_key(&account).await?;
     println!(
         "current key {}: {}",
@@ -134,25 +134,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     step("SignalWire: create a scoped project token, rename it, revoke it");
-    let project = SignalWireCredentials {
-        space: info.signalwire.space.clone(),
-        project_id: info.signalwire.project_id.parse()?,
-        api_token: Secret::from(info.signalwire.api_token.as_str()),
-    };
-    let signalwire = SignalWire::new(&Config::new().origin(&info.signalwire.origin), &project)?;
+    let signalwire = SignalWire::from_vars(&vars, &config)?;
     let token = signalwire
         .create_token("tour", &[Permission::Messaging, Permission::Numbers], None)
         .await?;
     println!(
         "token {} with {:?}: {:?}",
-        token.id, token.permissions, token.token
+        token.id,
+        token.typed_permissions(),
+        token.token
     );
     let renamed = signalwire
         .update_token(token.id, Some("tour-renamed"), None)
         .await?;
     println!(
         "renamed to {:?}, permissions kept: {:?}",
-        renamed.name, renamed.permissions
+        renamed.name,
+        renamed.typed_permissions()
     );
     signalwire.delete_token(token.id).await?;
     if let Err(error) = signalwire.update_token(token.id, Some("gone"), None).await {
@@ -161,19 +159,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     step("A deliberate failure: VoIPBIN login with a wrong password");
     let wrong = VoipBinCredentials {
-        username: info.voipbin.username.clone(),
         password: Secret::from("not-the-password"),
+        ..VoipBinCredentials::from_vars(&vars)?
     };
-    let error: Error = voipbin
+    let error: Error = VoipBin::login_only(&Config::from_vars(telauth::Provider::VoipBin, &vars))?
         .login(&wrong)
         .await
         .expect_err("a wrong password is refused");
     println!("the error a user sees: {error}");
     println!(
-        "provider {}, operation {}, status {:?}, retryable: {}",
+        "provider {}, operation {}, status {:?}, credentials refused: {}, retryable: {}",
         error.provider(),
         error.operation(),
         error.status(),
+        error.is_credentials_refused(),
         error.is_retryable()
     );
 

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::{Provider, RetryPolicy};
+use crate::{Provider, RetryPolicy, Vars};
 
 /// The request timeout when none is set: each attempt, from connecting to the last byte.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -106,28 +106,37 @@ impl Config {
         self
     }
 
-    /// The settings for `provider` from the environment: its origin from
-    /// `TELAUTH_<PROVIDER>_ORIGIN` (or the older `TELAUTH_<PROVIDER>_BASE_URL`), when set; the
-    /// defaults otherwise.
+    /// The defaults, with `provider`'s origin from `TELAUTH_<PROVIDER>_ORIGIN` when that is
+    /// set: [`Config::from_vars`] on [`Vars::process`].
+    pub fn from_env(provider: Provider) -> Self {
+        Self::from_vars(provider, &Vars::process())
+    }
+
+    /// The defaults, with `provider`'s origin from `TELAUTH_<PROVIDER>_ORIGIN` in `vars` when
+    /// that is set. A malformed origin is refused when a client is built with it.
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// use std::time::Duration;
-    /// use telauth::{Config, Provider};
-    ///
-    /// // With TELAUTH_VOIPBIN_ORIGIN=http://127.0.0.1:8080, VoIPBIN's calls go to that sandbox.
-    /// let config = Config::from_env(Provider::VoipBin).timeout(Duration::from_secs(10));
-    /// println!("{config:?}");
     /// ```
-    pub fn from_env(provider: Provider) -> Self {
-        let variable = |suffix: &str| {
-            let name = format!("TELAUTH_{}_{suffix}", provider.name().to_uppercase());
-            std::env::var(name).ok().filter(|value| !value.is_empty())
-        };
-        match variable("ORIGIN").or_else(|| variable("BASE_URL")) {
-            Some(origin) => Self::new().origin(origin),
-            None => Self::new(),
+    /// use telauth::{Config, Provider, Vars};
+    ///
+    /// let vars = Vars::from_iter([("TELAUTH_VOIPBIN_ORIGIN", "http://127.0.0.1:8080/voipbin")]);
+    /// let config = Config::from_vars(Provider::VoipBin, &vars);
+    /// assert!(format!("{config:?}").contains(r#"origin: Some("http://127.0.0.1:8080/voipbin")"#));
+    /// // Another provider's origin is its own variable.
+    /// let config = Config::from_vars(Provider::Mobivate, &vars);
+    /// assert!(format!("{config:?}").contains("origin: None"));
+    /// ```
+    pub fn from_vars(provider: Provider, vars: &Vars) -> Self {
+        Self::new().or_origin_from(provider, vars)
+    }
+
+    /// This config, or when it sets no origin, this config with `provider`'s origin from
+    /// `TELAUTH_<PROVIDER>_ORIGIN` in `vars` (when set): what every client's `from_vars` uses.
+    pub(crate) fn or_origin_from(&self, provider: Provider, vars: &Vars) -> Self {
+        match (&self.origin, vars.get(provider.origin_variable())) {
+            (None, Some(origin)) => self.clone().origin(origin),
+            _ => self.clone(),
         }
     }
 
@@ -288,13 +297,31 @@ impl Config {
         self
     }
 
-    /// The retry policy, when one is set.
-    pub(crate) fn retry_policy(&self) -> Option<&RetryPolicy> {
+    // What the connection reads back; each getter is named after its setting: `<setting>_setting`.
+
+    /// The origin set with [`Config::origin`], when one is.
+    pub(crate) fn origin_setting(&self) -> Option<&str> {
+        self.origin.as_deref()
+    }
+
+    /// The policy set with [`Config::retry`], when one is.
+    pub(crate) fn retry_setting(&self) -> Option<&RetryPolicy> {
         self.retry.as_ref()
     }
 
-    /// A reqwest builder with these settings, before telauth's rules.
-    pub(crate) fn client_builder_with_settings(&self) -> reqwest::ClientBuilder {
+    /// The deadline set with [`Config::deadline`], when one is.
+    pub(crate) fn deadline_setting(&self) -> Option<Duration> {
+        self.deadline
+    }
+
+    /// Whether [`Config::allow_insecure_http`] was called.
+    pub(crate) fn allow_insecure_http_setting(&self) -> bool {
+        self.allow_insecure_http
+    }
+
+    /// A reqwest builder made by [`Config::client_builder`]'s factory (or reqwest's default),
+    /// with the timeouts and `User-Agent` set here, before telauth's rules.
+    pub(crate) fn http_builder(&self) -> reqwest::ClientBuilder {
         let builder = match &self.builder {
             Some(make) => make(),
             None => reqwest::Client::builder(),
@@ -307,28 +334,5 @@ impl Config {
             .timeout(timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(self.user_agent.as_str())
-    }
-
-    /// The overall deadline of a call, when one is set.
-    pub(crate) fn call_deadline(&self) -> Option<Duration> {
-        self.deadline
-    }
-
-    /// The origin set, when there is one.
-    pub(crate) fn origin_set(&self) -> Option<&str> {
-        self.origin.as_deref()
-    }
-
-    /// Whether plain `http` to remote hosts is allowed.
-    pub(crate) fn insecure_http_allowed(&self) -> bool {
-        self.allow_insecure_http
-    }
-
-    /// The base URL: the origin set here followed by `api_path`, or `production`.
-    pub(crate) fn base_url(&self, production: impl FnOnce() -> String, api_path: &str) -> String {
-        match &self.origin {
-            Some(origin) => format!("{origin}{api_path}"),
-            None => production(),
-        }
     }
 }

@@ -1,6 +1,6 @@
 //! The one way the facade builds and calls a generated provider client: a [`Connection`] per
-//! provider (base URL, one HTTP client and its connection pool, the plain-http rule, the retry
-//! policy), and [`call`] for the end of every request.
+//! provider (its provider, base URL, one HTTP client and its connection pool, the plain-http
+//! rule, the retry policy), which ends every request.
 // With no provider feature on, nothing here is used.
 #![cfg_attr(
     not(any(
@@ -59,7 +59,9 @@ macro_rules! generated_client {
 }
 pub(crate) use generated_client;
 
-/// Where and how one provider's calls go.
+/// Where and how one provider's calls go, and the one way the facade ends a request:
+/// [`Connection::call`] for a call tried once, [`Connection::idempotent`] for one the retry
+/// policy may repeat.
 #[derive(Clone, Debug)]
 pub(crate) struct Connection {
     provider: Provider,
@@ -77,23 +79,30 @@ pub(crate) struct Connection {
 
 impl Connection {
     /// The connection `config` gives for `provider`: its origin followed by `api_path`, or else
-    /// the provider's `production` base URL.
+    /// the provider's `production` base URL. An origin that is not an http(s) URL with a host,
+    /// or plain `http` to a host that is not loopback without
+    /// [`Config::allow_insecure_http`], is refused here, before any call.
     pub(crate) fn new(
         config: &Config,
         provider: Provider,
         production: impl FnOnce() -> String,
         api_path: &str,
     ) -> Result<Self, Error> {
-        if let Some(origin) = config.origin_set() {
-            check_origin(provider, origin)?;
-        }
+        let allow_insecure_http = config.allow_insecure_http_setting();
+        let base_url = match config.origin_setting() {
+            Some(origin) => {
+                check_origin(provider, origin, allow_insecure_http)?;
+                format!("{origin}{api_path}")
+            }
+            None => production(),
+        };
         Ok(Self {
             provider,
-            base_url: config.base_url(production, api_path),
+            base_url,
             http: http_client(config, provider)?,
-            deadline: config.call_deadline(),
-            allow_insecure_http: config.insecure_http_allowed(),
-            retry: config.retry_policy().cloned(),
+            deadline: config.deadline_setting(),
+            allow_insecure_http,
+            retry: config.retry_setting().cloned(),
         })
     }
 
@@ -108,24 +117,47 @@ impl Connection {
         )
     }
 
-    /// Runs `call` for `operation`, and again as the retry policy allows when it is
-    /// `idempotent` and fails retryably; all within the deadline, when the config set one.
+    /// Waits for a generated request of `operation` that was sent, tried once, and answers
+    /// the whole response (its headers too) or the call's [`Error`].
+    pub(crate) async fn response<T, E: ErrorBody>(
+        &self,
+        operation: &'static str,
+        sent: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    ) -> Result<ResponseValue<T>, Error> {
+        sent.await
+            .map_err(|error| from_client(self.provider, operation, error))
+    }
+
+    /// Waits for a generated request of `operation` that was sent, tried once, and answers its
+    /// body or the call's [`Error`].
+    pub(crate) async fn call<T, E: ErrorBody>(
+        &self,
+        operation: &'static str,
+        sent: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    ) -> Result<T, Error> {
+        self.response(operation, sent)
+            .await
+            .map(ResponseValue::into_inner)
+    }
+
+    /// Sends the request `send` makes for `operation`, an idempotent one, and again as the
+    /// retry policy allows when it fails retryably; all within the deadline, when the config
+    /// set one. Answers its body or the call's [`Error`].
     // SMSBeta alone has no idempotent call to retry.
     #[cfg_attr(
         not(any(feature = "voipbin", feature = "mobivate", feature = "signalwire")),
         allow(dead_code)
     )]
-    pub(crate) async fn retrying<T, Fut>(
+    pub(crate) async fn idempotent<T, E: ErrorBody, Fut>(
         &self,
         operation: &'static str,
-        idempotent: bool,
-        call: impl FnMut() -> Fut,
+        mut send: impl FnMut() -> Fut,
     ) -> Result<T, Error>
     where
-        Fut: Future<Output = Result<T, Error>>,
+        Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     {
-        self.within_deadline(operation, retrying(self.retry.as_ref(), idempotent, call))
-            .await
+        let attempts = retrying(self.retry.as_ref(), || self.call(operation, send()));
+        self.within_deadline(operation, attempts).await
     }
 
     /// Runs `calls`, one call of `operation` made of any number of requests, within the
@@ -149,46 +181,60 @@ impl Connection {
     }
 }
 
-/// Waits for a generated request that was sent, and answers its body or the call's [`Error`].
-pub(crate) async fn call<T, E: ErrorBody>(
-    provider: Provider,
-    operation: &'static str,
-    sent: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-) -> Result<T, Error> {
-    sent.await
-        .map(ResponseValue::into_inner)
-        .map_err(|error| from_client(provider, operation, error))
-}
-
-/// Refuses an origin that is not an `http` or `https` URL with a host, when the client is built:
-/// as a request it would only fail later, looking like a network error.
-fn check_origin(provider: Provider, origin: &str) -> Result<(), Error> {
+/// Refuses, when the client is built, an origin that is not an `http` or `https` URL with a
+/// host (as a request it would only fail later, looking like a network error), and one over
+/// plain `http` to a host that is not loopback unless `allow_insecure_http` (the credential
+/// layer would refuse every call to it).
+fn check_origin(provider: Provider, origin: &str, allow_insecure_http: bool) -> Result<(), Error> {
     let url = reqwest::Url::parse(origin).ok();
     let usable = url
         .as_ref()
         .is_some_and(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some());
-    if usable {
-        return Ok(());
-    }
-    Err(Error::new(
-        provider,
-        "config",
-        ErrorKind::InvalidInput {
-            reason: format!(
+    if !usable {
+        return Err(Error::invalid_input(
+            provider,
+            "config",
+            format!(
                 "the origin `{origin}` is not an http or https URL with a host (such as \
                  `https://api.example.com` or `http://127.0.0.1:8080/prefix`)"
             ),
-        },
-    ))
+        ));
+    }
+    let remote_http = url.as_ref().is_some_and(|url| {
+        url.scheme() == "http" && !is_loopback(url.host_str().unwrap_or_default())
+    });
+    if remote_http && !allow_insecure_http {
+        return Err(Error::invalid_input(
+            provider,
+            "config",
+            format!(
+                "the origin `{origin}` is plain http to a host that is not loopback, and would \
+                 send credentials unencrypted; use https, or call \
+                 `Config::allow_insecure_http()` for a test server on a trusted network"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `host` (as in a URL, IPv6 in brackets) names the loopback interface: the rule of
+/// `telauth_runtime`'s credential layer.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// An HTTP client with `config`'s settings, finished with [`telauth_runtime::secure_client`].
 /// For an origin over plain `http`, the proxies of the caller's builder are dropped too:
 /// `secure_client` keeps them, and one for `http` would see the credentials in clear text.
 fn http_client(config: &Config, provider: Provider) -> Result<reqwest::Client, Error> {
-    let builder = config.client_builder_with_settings();
+    let builder = config.http_builder();
     let plain_http = config
-        .origin_set()
+        .origin_setting()
         .and_then(|origin| reqwest::Url::parse(origin).ok())
         .is_some_and(|url| url.scheme() == "http");
     let builder = if plain_http {
@@ -199,12 +245,7 @@ fn http_client(config: &Config, provider: Provider) -> Result<reqwest::Client, E
     telauth_runtime::secure_client(builder)
         .build()
         .map_err(|error| {
-            Error::new(
-                provider,
-                "config",
-                ErrorKind::InvalidInput {
-                    reason: format!("cannot build the HTTP client: {}", error.without_url()),
-                },
-            )
+            let reason = format!("cannot build the HTTP client: {}", error.without_url());
+            Error::invalid_input(provider, "config", reason)
         })
 }

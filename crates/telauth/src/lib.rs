@@ -12,7 +12,61 @@
 //! Every client takes a [`Config`]: the provider's production origin unless you set another
 //! (a sandbox, a mock), a request timeout ([`DEFAULT_TIMEOUT`] unless set), TLS verification
 //! always on, and no request over plain `http` except to a loopback address unless you call
-//! [`Config::allow_insecure_http`].
+//! [`Config::allow_insecure_http`] (a malformed origin, or plain `http` to another host, is
+//! refused when the client is built).
+//!
+//! # Where credentials go
+//!
+//! One rule for the four clients: **what a call exchanges or checks is its argument; what
+//! authorizes a client's calls is given when the client is built.** A password is only ever
+//! the argument of the call that exchanges it ([`smsbeta::SmsBeta::login`],
+//! [`voipbin::VoipBin::login`], [`mobivate::Mobivate::get_key`] and
+//! [`mobivate::Mobivate::create_key`]), and a key being checked the argument of
+//! [`mobivate::Mobivate::test_key`]; SignalWire's project token
+//! ([`signalwire::SignalWire::new`]) and VoIPBIN's JWT or access key
+//! ([`voipbin::VoipBin::new`], or [`voipbin::TokenSource`] for a JWT that renews itself) are held
+//! by the client. SMSBeta and Mobivate clients hold none.
+//!
+//! # From the environment
+//!
+//! One rule for every type that reads variables: `from_env(..)` is `from_vars(&Vars::process(), ..)`,
+//! and [`Vars`] can be the process environment, a map (`Vars::from_iter`, such as the
+//! sandbox's `SandboxInfo::env_vars()`) or a lookup of your own, so a test never has to
+//! change the process environment. What each reads:
+//!
+//! - a client's `from_vars(&vars, &config)` takes `config` as it is, its origin from
+//!   `TELAUTH_<PROVIDER>_ORIGIN` when `config` sets none (an origin set in code wins), and reads
+//!   the credentials the client holds, all required: none for [`smsbeta::SmsBeta`] and
+//!   [`mobivate::Mobivate`]; `SIGNALWIRE_SPACE`, `SIGNALWIRE_PROJECT_ID` and
+//!   `SIGNALWIRE_API_TOKEN` for [`signalwire::SignalWire`]; `VOIPBIN_ACCESSKEY` or else
+//!   `VOIPBIN_TOKEN` for [`voipbin::VoipBin`]; `VOIPBIN_USERNAME` and `VOIPBIN_PASSWORD` for
+//!   [`voipbin::TokenSource`], which logs in with them;
+//! - a credentials type's `from_vars(&vars)` reads its fields, all required:
+//!   `SMSBETA_MAIL`/`SMSBETA_PASSWORD`, `VOIPBIN_USERNAME`/`VOIPBIN_PASSWORD`,
+//!   `MOBIVATE_USERNAME`/`MOBIVATE_PASSWORD` (and `MOBIVATE_API_KEY` for
+//!   [`mobivate::api_key_from_vars`]), the three SignalWire ones;
+//! - [`Config::from_vars`] reads only the origin.
+//!
+//! An empty variable counts as unset, and a missing one is an [`ErrorKind::MissingEnv`] that
+//! names every variable missing, not only the first.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use telauth::mobivate::{Mobivate, MobivateCredentials};
+//! use telauth::{Config, Vars};
+//!
+//! // A test points the program's own code at the in-process sandbox; `Vars::process()` in
+//! // production.
+//! let sandbox = telauth_sandbox::Sandbox::start("127.0.0.1:0".parse()?).await?;
+//! let vars = Vars::from_iter(sandbox.info().env_vars());
+//! let config = Config::new().user_agent_suffix("ops-tool/1.0");
+//! let mobivate = Mobivate::from_vars(&vars, &config)?;
+//! let key = mobivate.get_key(&MobivateCredentials::from_vars(&vars)?).await?;
+//! assert_eq!(mobivate.test_key(&key).await?, "API Key is valid");
+//! # sandbox.stop().await;
+//! # Ok(()) }
+//! ```
 //!
 //! # SMSBeta
 //!
@@ -36,15 +90,15 @@
 //! use telauth::Config;
 //! use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
 //!
-//! let voipbin = VoipBin::new(&Config::new(), None)?;
+//! let voipbin = VoipBin::login_only(&Config::new())?;
 //! // Logs in on first use and again shortly before the JWT's `exp`; concurrent callers share
 //! // one login.
 //! let tokens = TokenSource::new(voipbin, VoipBinCredentials::from_env()?);
 //! let api = tokens.client().await?;
-//! let key = api
+//! let created = api
 //!     .create_access_key(Duration::from_secs(30 * 86_400), Some("ci"), None)
 //!     .await?;
-//! println!("created {} (its token is only in this answer)", key.id);
+//! println!("created {} (its token is only in this answer)", created.key.id);
 //! for key in api.all_access_keys(Some(100)).await? {
 //!     println!("{} {:?}", key.id, key.name);
 //! }
@@ -85,7 +139,8 @@
 //! Every failure is an [`Error`] naming the provider, the operation, and what happened: the
 //! HTTP status with the provider's own code and message, a status the API does not document,
 //! an answer that does not decode, a timeout or a connection failure, or a local refusal before
-//! anything was sent. An answer body larger than [`MAX_BODY_BYTES`] is not read past that
+//! anything was sent. [`Error::is_credentials_refused`] asks every provider's error alike
+//! whether the credentials were refused. An answer body larger than [`MAX_BODY_BYTES`] is not read past that
 //! limit: it is an [`ErrorKind::InvalidResponse`] naming the limit. [`Error::is_retryable`]
 //! tells which may succeed if tried again, and [`Config::retry`] with a [`RetryPolicy`] retries
 //! the idempotent calls for you.
@@ -99,6 +154,7 @@ mod config;
 mod connection;
 mod env;
 mod error;
+mod provider;
 mod retry;
 
 #[cfg(feature = "mobivate")]
@@ -111,7 +167,9 @@ pub mod smsbeta;
 pub mod voipbin;
 
 pub use config::{Config, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT};
-pub use error::{Error, ErrorKind, Provider};
+pub use env::Vars;
+pub use error::{Error, ErrorKind};
+pub use provider::Provider;
 pub use retry::RetryPolicy;
 pub use telauth_runtime::{BodyTooLarge, MAX_BODY_BYTES, Secret, expose_secrets};
 

@@ -6,10 +6,10 @@ use telauth_mobivate::types::{ErrorResponse, KeyRequest};
 use telauth_mobivate::{Client, Credentials};
 use telauth_runtime::Secret;
 
-use crate::connection::{Connection, call, generated_client};
-use crate::env;
+use crate::connection::{Connection, generated_client};
+use crate::env::Reader;
 use crate::error::ErrorBody;
-use crate::{Config, Error, ErrorKind, Provider};
+use crate::{Config, Error, ErrorKind, Provider, Vars};
 
 pub use telauth_mobivate::types;
 
@@ -41,44 +41,62 @@ pub struct MobivateCredentials {
 }
 
 impl MobivateCredentials {
-    /// Reads `MOBIVATE_USERNAME` and `MOBIVATE_PASSWORD`.
+    /// Reads `MOBIVATE_USERNAME` and `MOBIVATE_PASSWORD` from the process environment:
+    /// [`MobivateCredentials::from_vars`] on [`Vars::process`].
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_vars(&Vars::process())
+    }
+
+    /// Reads `MOBIVATE_USERNAME` and `MOBIVATE_PASSWORD` from `vars`, both required; an error
+    /// names every one that is missing.
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::Config;
-    /// use telauth::mobivate::{Mobivate, MobivateCredentials};
-    ///
-    /// // MOBIVATE_USERNAME and MOBIVATE_PASSWORD.
-    /// let credentials = MobivateCredentials::from_env()?;
-    /// let key = Mobivate::new(&Config::new())?.get_key(&credentials).await?;
-    /// println!("{key:?}"); // Secret([REDACTED])
-    /// # Ok(()) }
     /// ```
-    pub fn from_env() -> Result<Self, Error> {
-        Ok(Self {
-            username: env::var(PROVIDER, "MOBIVATE_USERNAME")?,
-            password: env::secret(PROVIDER, "MOBIVATE_PASSWORD")?,
-        })
+    /// use telauth::Vars;
+    /// use telauth::mobivate::MobivateCredentials;
+    ///
+    /// let error = MobivateCredentials::from_vars(&Vars::from_iter([("MOBIVATE_USERNAME", "")]))
+    ///     .unwrap_err(); // empty counts as unset
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "mobivate env: the environment variables MOBIVATE_USERNAME, MOBIVATE_PASSWORD are not set"
+    /// );
+    /// ```
+    pub fn from_vars(vars: &Vars) -> Result<Self, Error> {
+        let mut read = Reader::new(vars, PROVIDER);
+        let username = read.required("MOBIVATE_USERNAME");
+        let password = read.secret("MOBIVATE_PASSWORD");
+        read.finish()?;
+        Ok(Self { username, password })
     }
 }
 
-/// Reads `MOBIVATE_API_KEY`, for [`Mobivate::test_key`].
+/// Reads `MOBIVATE_API_KEY` from the process environment, for [`Mobivate::test_key`]:
+/// [`api_key_from_vars`] on [`Vars::process`].
+pub fn api_key_from_env() -> Result<Secret, Error> {
+    api_key_from_vars(&Vars::process())
+}
+
+/// Reads `MOBIVATE_API_KEY` from `vars` (required), for [`Mobivate::test_key`].
 ///
 /// # Examples
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), telauth::Error> {
-/// use telauth::Config;
-/// use telauth::mobivate::{Mobivate, api_key_from_env};
+/// use telauth::mobivate::{Mobivate, api_key_from_vars};
+/// use telauth::{Config, Vars};
 ///
-/// let key = api_key_from_env()?;
-/// println!("{}", Mobivate::new(&Config::new())?.test_key(&key).await?); // API Key is valid
+/// let vars = Vars::process();
+/// let mobivate = Mobivate::from_vars(&vars, &Config::new())?;
+/// println!("{}", mobivate.test_key(&api_key_from_vars(&vars)?).await?); // API Key is valid
 /// # Ok(()) }
 /// ```
-pub fn api_key_from_env() -> Result<Secret, Error> {
-    env::secret(PROVIDER, "MOBIVATE_API_KEY")
+pub fn api_key_from_vars(vars: &Vars) -> Result<Secret, Error> {
+    let mut read = Reader::new(vars, PROVIDER);
+    let key = read.secret("MOBIVATE_API_KEY");
+    read.finish()?;
+    Ok(key)
 }
 
 /// A Mobivate client.
@@ -118,23 +136,17 @@ impl Mobivate {
         })
     }
 
-    /// A client from the environment: the origin in `TELAUTH_MOBIVATE_ORIGIN` when set (see
-    /// [`Config::from_env`]). The credentials are read by [`MobivateCredentials::from_env`] and
-    /// [`api_key_from_env`].
-    ///
-    /// # Examples
-    ///
-    /// ```no_run
-    /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::mobivate::{Mobivate, api_key_from_env};
-    ///
-    /// // TELAUTH_MOBIVATE_ORIGIN, when set, sends the calls to a sandbox instead.
-    /// let mobivate = Mobivate::from_env()?;
-    /// println!("{}", mobivate.test_key(&api_key_from_env()?).await?);
-    /// # Ok(()) }
-    /// ```
-    pub fn from_env() -> Result<Self, Error> {
-        Self::new(&Config::from_env(PROVIDER))
+    /// [`Mobivate::from_vars`] on [`Vars::process`].
+    pub fn from_env(config: &Config) -> Result<Self, Error> {
+        Self::from_vars(&Vars::process(), config)
+    }
+
+    /// A client with `config`, its origin from `TELAUTH_MOBIVATE_ORIGIN` in `vars` when
+    /// `config` sets none. It holds no credential: the username and password go to
+    /// [`Mobivate::get_key`] and [`Mobivate::create_key`] ([`MobivateCredentials::from_vars`]
+    /// reads them), the key to check to [`Mobivate::test_key`] ([`api_key_from_vars`]).
+    pub fn from_vars(vars: &Vars, config: &Config) -> Result<Self, Error> {
+        Self::new(&config.or_origin_from(PROVIDER, vars))
     }
 
     fn key_request(credentials: &MobivateCredentials) -> types::builder::KeyRequest {
@@ -143,7 +155,8 @@ impl Mobivate {
             .password(credentials.password.clone())
     }
 
-    /// The account's current API key.
+    /// The account's current API key. A wrong username or password is a `401`
+    /// ([`Error::is_credentials_refused`]).
     ///
     /// # Examples
     ///
@@ -160,7 +173,7 @@ impl Mobivate {
     /// ```
     pub async fn get_key(&self, credentials: &MobivateCredentials) -> Result<Secret, Error> {
         let request = self.public.getkey().body(Self::key_request(credentials));
-        let key = call(PROVIDER, "getkey", request.send()).await?;
+        let key = self.connection.call("getkey", request.send()).await?;
         Ok(key.api_key)
     }
 
@@ -185,7 +198,8 @@ impl Mobivate {
     /// ```
     pub async fn create_key(&self, credentials: &MobivateCredentials) -> Result<Secret, Error> {
         let request = self.public.createkey().body(Self::key_request(credentials));
-        call(PROVIDER, "createkey", request.send())
+        self.connection
+            .call("createkey", request.send())
             .await
             .map(|key| key.api_key)
             .map_err(|error| {
@@ -209,7 +223,8 @@ impl Mobivate {
     }
 
     /// Checks `key`; answers Mobivate's message (`API Key is valid`). An invalid or expired key
-    /// is an error with status 401. Retried as the [`Config::retry`] policy says.
+    /// is an error with status 401 ([`Error::is_credentials_refused`]). Retried as the
+    /// [`Config::retry`] policy says.
     ///
     /// # Examples
     ///
@@ -221,7 +236,7 @@ impl Mobivate {
     /// let mobivate = Mobivate::new(&Config::new())?;
     /// match mobivate.test_key(&api_key_from_env()?).await {
     ///     Ok(message) => println!("{message}"), // API Key is valid
-    ///     Err(error) if error.status() == Some(401) => eprintln!("the key is invalid or expired"),
+    ///     Err(error) if error.is_credentials_refused() => eprintln!("the key is invalid or expired"),
     ///     Err(error) => return Err(error),
     /// }
     /// # Ok(()) }
@@ -230,11 +245,10 @@ impl Mobivate {
         let client: Client = self
             .connection
             .client(Credentials::bearer_auth(key.clone()));
-        self.connection
-            .retrying("test", true, || async {
-                let checked = call(PROVIDER, "test", client.test().send()).await?;
-                Ok(checked.message)
-            })
-            .await
+        let checked = self
+            .connection
+            .idempotent("test", || client.test().send())
+            .await?;
+        Ok(checked.message)
     }
 }

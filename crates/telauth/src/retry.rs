@@ -114,10 +114,9 @@ fn jitter(ceiling: Duration) -> Duration {
     ceiling.mul_f64((random % 1_000_001) as f64 / 1_000_000.0)
 }
 
-/// Runs `call`, and again as `policy` allows when it is `idempotent` and fails retryably.
+/// Runs `call`, an idempotent one, and again as `policy` allows when it fails retryably.
 pub(crate) async fn retrying<T, Fut>(
     policy: Option<&RetryPolicy>,
-    idempotent: bool,
     mut call: impl FnMut() -> Fut,
 ) -> Result<T, Error>
 where
@@ -129,9 +128,7 @@ where
             Ok(value) => return Ok(value),
             Err(error) => error,
         };
-        let delay = policy
-            .filter(|_| idempotent)
-            .and_then(|policy| policy.delay(attempt, &error));
+        let delay = policy.and_then(|policy| policy.delay(attempt, &error));
         match delay {
             Some(delay) => tokio::time::sleep(delay).await,
             None => return Err(error),

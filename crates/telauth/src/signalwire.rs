@@ -10,10 +10,10 @@ use telauth_signalwire::types::{
 use telauth_signalwire::{Client, Credentials};
 use uuid::Uuid;
 
-use crate::connection::{Connection, call, generated_client};
-use crate::env;
+use crate::connection::{Connection, generated_client};
+use crate::env::Reader;
 use crate::error::ErrorBody;
-use crate::{Config, Error, ErrorKind, Provider};
+use crate::{Config, Error, Provider, Vars};
 
 pub use telauth_signalwire::types;
 /// A permission of a project API token: exactly those SignalWire documents, listed in
@@ -79,30 +79,90 @@ pub struct SignalWireCredentials {
 }
 
 impl SignalWireCredentials {
-    /// Reads `SIGNALWIRE_SPACE`, `SIGNALWIRE_PROJECT_ID` (a uuid) and `SIGNALWIRE_API_TOKEN`.
+    /// [`SignalWireCredentials::from_vars`] on [`Vars::process`].
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_vars(&Vars::process())
+    }
+
+    /// Reads `SIGNALWIRE_SPACE`, `SIGNALWIRE_PROJECT_ID` (a uuid) and `SIGNALWIRE_API_TOKEN`
+    /// from `vars`, all required; an error names every one that is missing.
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// # fn run() -> Result<(), telauth::Error> {
-    /// use telauth::Config;
-    /// use telauth::signalwire::{SignalWire, SignalWireCredentials};
-    ///
-    /// // SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN.
-    /// let credentials = SignalWireCredentials::from_env()?;
-    /// let signalwire = SignalWire::new(&Config::new(), &credentials)?;
-    /// println!("the tokens of project {}", credentials.project_id);
-    /// # Ok(()) }
     /// ```
-    pub fn from_env() -> Result<Self, Error> {
-        let project_id = env::var(PROVIDER, "SIGNALWIRE_PROJECT_ID")?;
+    /// use telauth::Vars;
+    /// use telauth::signalwire::SignalWireCredentials;
+    ///
+    /// let vars = Vars::from_iter([("SIGNALWIRE_SPACE", "example")]);
+    /// let error = SignalWireCredentials::from_vars(&vars).unwrap_err();
+    /// assert!(error.to_string().ends_with(
+    ///     "the environment variables SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN are not set"
+    /// ));
+    /// ```
+    pub fn from_vars(vars: &Vars) -> Result<Self, Error> {
+        let mut read = Reader::new(vars, PROVIDER);
+        let space = read.required("SIGNALWIRE_SPACE");
+        let project_id = read.required("SIGNALWIRE_PROJECT_ID");
+        let api_token = read.secret("SIGNALWIRE_API_TOKEN");
+        read.finish()?;
+        let project_id = project_id.parse().map_err(|_| {
+            Error::invalid_input(PROVIDER, "env", "SIGNALWIRE_PROJECT_ID is not a uuid")
+        })?;
         Ok(Self {
-            space: env::var(PROVIDER, "SIGNALWIRE_SPACE")?,
-            project_id: project_id
-                .parse()
-                .map_err(|_| invalid("env", "SIGNALWIRE_PROJECT_ID is not a uuid".to_string()))?,
-            api_token: env::secret(PROVIDER, "SIGNALWIRE_API_TOKEN")?,
+            space,
+            project_id,
+            api_token,
         })
+    }
+}
+
+/// The permissions of a token, as [`Permission`]s: what [`SignalWire::create_token`] and
+/// [`SignalWire::update_token`] take. SignalWire's answer lists them as text
+/// ([`TokenResponse::permissions`]); one this crate does not know reads as
+/// `Permission::Unknown`, keeping its name.
+///
+/// # Examples
+///
+/// ```
+/// use telauth::signalwire::{Permission, TokenPermissions, types::TokenResponse};
+///
+/// let token: TokenResponse = serde_json::from_value(serde_json::json!({
+///     "id": "0c7e7a2e-5d0b-4f0e-9a51-3f8d2b6c1e47", "name": "sms-sender",
+///     "permissions": ["messaging", "holograms"], "token": "PT…",
+/// }))?;
+/// let permissions = token.typed_permissions();
+/// assert_eq!(permissions[0], Permission::Messaging);
+/// assert_eq!(permissions[1].to_string(), "holograms"); // Permission::Unknown
+/// assert!(token.has_permission(&Permission::Messaging));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub trait TokenPermissions: sealed::Sealed {
+    /// The token's permissions, in the order SignalWire answered them.
+    fn typed_permissions(&self) -> Vec<Permission>;
+    /// Whether the token has `permission`.
+    fn has_permission(&self, permission: &Permission) -> bool {
+        self.typed_permissions().contains(permission)
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::TokenResponse {}
+}
+
+impl TokenPermissions for TokenResponse {
+    fn typed_permissions(&self) -> Vec<Permission> {
+        use serde::Deserialize as _;
+        use serde::de::IntoDeserializer as _;
+        self.permissions
+            .iter()
+            .filter_map(|name| {
+                let name: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+                    name.as_str().into_deserializer();
+                // A string always decodes: a listed name, or `Unknown` keeping the text.
+                Permission::deserialize(name).ok()
+            })
+            .collect()
     }
 }
 
@@ -123,11 +183,7 @@ fn space_label(space: &str) -> &str {
 /// `name` as a token name: not empty.
 fn token_name<T: std::str::FromStr>(operation: &'static str, name: &str) -> Result<T, Error> {
     name.parse()
-        .map_err(|_| invalid(operation, "a token's name cannot be empty".into()))
-}
-
-fn invalid(operation: &'static str, reason: String) -> Error {
-    Error::new(PROVIDER, operation, ErrorKind::InvalidInput { reason })
+        .map_err(|_| Error::invalid_input(PROVIDER, operation, "a token's name cannot be empty"))
 }
 
 /// A SignalWire client for one project.
@@ -162,7 +218,7 @@ impl SignalWire {
     /// ```
     pub fn new(config: &Config, credentials: &SignalWireCredentials) -> Result<Self, Error> {
         let production = telauth_signalwire::base_url(space_label(&credentials.space))
-            .map_err(|error| invalid("config", error.to_string()))?;
+            .map_err(|error| Error::invalid_input(PROVIDER, "config", error.to_string()))?;
         let connection = Connection::new(config, PROVIDER, || production, API_PATH)?;
         Ok(Self {
             client: connection.client(Credentials::signal_wire_basic_auth(
@@ -174,27 +230,30 @@ impl SignalWire {
         })
     }
 
-    /// A client from the environment: the space, project and token of
-    /// [`SignalWireCredentials::from_env`], and the origin in `TELAUTH_SIGNALWIRE_ORIGIN` when
-    /// set (see [`Config::from_env`]).
+    /// [`SignalWire::from_vars`] on [`Vars::process`].
+    pub fn from_env(config: &Config) -> Result<Self, Error> {
+        Self::from_vars(&Vars::process(), config)
+    }
+
+    /// A client with `config`, its origin from `TELAUTH_SIGNALWIRE_ORIGIN` in `vars` when
+    /// `config` sets none (else the space's), holding the space, project and token of
+    /// [`SignalWireCredentials::from_vars`], all required.
     ///
     /// # Examples
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
     /// use telauth::signalwire::{Permission, SignalWire};
+    /// use telauth::{Config, Vars};
     ///
-    /// // TELAUTH_SIGNALWIRE_ORIGIN, when set, sends the calls to a sandbox instead.
-    /// let signalwire = SignalWire::from_env()?;
+    /// let signalwire = SignalWire::from_vars(&Vars::process(), &Config::new())?;
     /// let token = signalwire.create_token("ci", &[Permission::Messaging], None).await?;
     /// println!("created {}", token.id);
     /// # Ok(()) }
     /// ```
-    pub fn from_env() -> Result<Self, Error> {
-        Self::new(
-            &Config::from_env(PROVIDER),
-            &SignalWireCredentials::from_env()?,
-        )
+    pub fn from_vars(vars: &Vars, config: &Config) -> Result<Self, Error> {
+        let credentials = SignalWireCredentials::from_vars(vars)?;
+        Self::new(&config.or_origin_from(PROVIDER, vars), &credentials)
     }
 
     /// Creates a token named `name` with `permissions`, for the project or one of its
@@ -205,9 +264,10 @@ impl SignalWire {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::Config;
     /// use telauth::signalwire::{Permission, SignalWire};
     ///
-    /// let signalwire = SignalWire::from_env()?;
+    /// let signalwire = SignalWire::from_env(&Config::new())?;
     /// let token = signalwire
     ///     .create_token("sms-sender", &[Permission::Messaging], None)
     ///     .await?;
@@ -223,9 +283,10 @@ impl SignalWire {
     ) -> Result<TokenResponse, Error> {
         const OPERATION: &str = "create_token";
         if permissions.is_empty() {
-            return Err(invalid(
+            return Err(Error::invalid_input(
+                PROVIDER,
                 OPERATION,
-                "a token needs at least one permission".into(),
+                "a token needs at least one permission",
             ));
         }
         let request = self
@@ -238,7 +299,7 @@ impl SignalWire {
                     .permissions(permissions.to_vec())
                     .subproject_id(subproject_id),
             );
-        call(PROVIDER, OPERATION, request.send()).await
+        self.connection.call(OPERATION, request.send()).await
     }
 
     /// Changes a token's name, its permissions, or both; what is `None` is kept. Giving neither,
@@ -248,9 +309,10 @@ impl SignalWire {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use telauth::Config;
     /// use telauth::signalwire::{Permission, SignalWire};
     ///
-    /// let signalwire = SignalWire::from_env()?;
+    /// let signalwire = SignalWire::from_env(&Config::new())?;
     /// let token_id = "0c7e7a2e-5d0b-4f0e-9a51-3f8d2b6c1e47".parse()?; // a token made earlier
     /// // Narrow it to messaging; its name is kept.
     /// let token = signalwire
@@ -268,16 +330,17 @@ impl SignalWire {
         const OPERATION: &str = "update_token";
         let body = match (name, permissions) {
             (None, None) => {
-                return Err(invalid(
+                return Err(Error::invalid_input(
+                    PROVIDER,
                     OPERATION,
-                    "give a new name or new permissions (or both)".into(),
+                    "give a new name or new permissions (or both)",
                 ));
             }
             (_, Some([])) => {
-                return Err(invalid(
+                return Err(Error::invalid_input(
+                    PROVIDER,
                     OPERATION,
-                    "a token needs at least one permission; leave permissions out to keep them"
-                        .into(),
+                    "a token needs at least one permission; leave permissions out to keep them",
                 ));
             }
             (name, permissions) => UpdateTokenRequest::builder()
@@ -290,7 +353,7 @@ impl SignalWire {
             .account_sid(self.project_id)
             .token_id(token_id)
             .body(body);
-        call(PROVIDER, OPERATION, request.send()).await
+        self.connection.call(OPERATION, request.send()).await
     }
 
     /// Deletes a token. Retried as the [`Config::retry`] policy says.
@@ -299,9 +362,10 @@ impl SignalWire {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use telauth::Config;
     /// use telauth::signalwire::SignalWire;
     ///
-    /// let signalwire = SignalWire::from_env()?;
+    /// let signalwire = SignalWire::from_env(&Config::new())?;
     /// let token_id = "0c7e7a2e-5d0b-4f0e-9a51-3f8d2b6c1e47".parse()?; // a token made earlier
     /// // Revoked: whatever still presents this token is refused from now on.
     /// signalwire.delete_token(token_id).await?;
@@ -309,13 +373,12 @@ impl SignalWire {
     /// ```
     pub async fn delete_token(&self, token_id: Uuid) -> Result<(), Error> {
         self.connection
-            .retrying("delete_token", true, || async {
-                let request = self
-                    .client
+            .idempotent("delete_token", || {
+                self.client
                     .delete_token()
                     .account_sid(self.project_id)
-                    .token_id(token_id);
-                call(PROVIDER, "delete_token", request.send()).await
+                    .token_id(token_id)
+                    .send()
             })
             .await
     }

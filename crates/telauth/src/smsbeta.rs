@@ -12,9 +12,9 @@ use telauth_smsbeta::types::LoginRequest;
 use telauth_smsbeta::{Client, Credentials};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::connection::{Connection, call, generated_client};
-use crate::env;
-use crate::{Config, Error, ErrorKind, Provider};
+use crate::connection::{Connection, generated_client};
+use crate::env::Reader;
+use crate::{Config, Error, ErrorKind, Provider, Vars};
 
 pub use telauth_smsbeta::types;
 
@@ -32,26 +32,31 @@ pub struct SmsBetaCredentials {
 }
 
 impl SmsBetaCredentials {
-    /// Reads `SMSBETA_MAIL` and `SMSBETA_PASSWORD`.
+    /// Reads `SMSBETA_MAIL` and `SMSBETA_PASSWORD` from the process environment:
+    /// [`SmsBetaCredentials::from_vars`] on [`Vars::process`].
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_vars(&Vars::process())
+    }
+
+    /// Reads `SMSBETA_MAIL` and `SMSBETA_PASSWORD` from `vars`, both required; an error names
+    /// every one that is missing.
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::Config;
-    /// use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
-    ///
-    /// // An error naming the variable when one is unset or empty.
-    /// let credentials = SmsBetaCredentials::from_env()?;
-    /// let login = SmsBeta::new(&Config::new())?.login(&credentials).await?;
-    /// println!("logged in as {}", login.mail);
-    /// # Ok(()) }
     /// ```
-    pub fn from_env() -> Result<Self, Error> {
-        Ok(Self {
-            mail: env::var(PROVIDER, "SMSBETA_MAIL")?,
-            password: env::secret(PROVIDER, "SMSBETA_PASSWORD")?,
-        })
+    /// use telauth::Vars;
+    /// use telauth::smsbeta::SmsBetaCredentials;
+    ///
+    /// let error = SmsBetaCredentials::from_vars(&Vars::from_iter([("SMSBETA_MAIL", "a@b.c")]))
+    ///     .unwrap_err();
+    /// assert_eq!(error.to_string(), "smsbeta env: the environment variable SMSBETA_PASSWORD is not set");
+    /// ```
+    pub fn from_vars(vars: &Vars) -> Result<Self, Error> {
+        let mut read = Reader::new(vars, PROVIDER);
+        let mail = read.required("SMSBETA_MAIL");
+        let password = read.secret("SMSBETA_PASSWORD");
+        read.finish()?;
+        Ok(Self { mail, password })
     }
 }
 
@@ -89,6 +94,7 @@ pub fn password_digest(password: &Secret) -> Secret {
 /// An SMSBeta client.
 #[derive(Clone, Debug)]
 pub struct SmsBeta {
+    connection: Connection,
     client: Client,
 }
 
@@ -117,30 +123,43 @@ impl SmsBeta {
         )?;
         Ok(Self {
             client: connection.client(Credentials::none()),
+            connection,
         })
     }
 
-    /// A client from the environment: the origin in `TELAUTH_SMSBETA_ORIGIN` when set (see
-    /// [`Config::from_env`]). The credentials are read by [`SmsBetaCredentials::from_env`].
+    /// [`SmsBeta::from_vars`] on [`Vars::process`].
+    pub fn from_env(config: &Config) -> Result<Self, Error> {
+        Self::from_vars(&Vars::process(), config)
+    }
+
+    /// A client with `config`, its origin from `TELAUTH_SMSBETA_ORIGIN` in `vars` when
+    /// `config` sets none. It holds no credential: the mail and password go to
+    /// [`SmsBeta::login`] ([`SmsBetaCredentials::from_vars`] reads them).
     ///
     /// # Examples
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
     /// use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
+    /// use telauth::{Config, Vars};
     ///
-    /// // TELAUTH_SMSBETA_ORIGIN, when set, sends the login to a sandbox instead.
-    /// let smsbeta = SmsBeta::from_env()?;
-    /// let login = smsbeta.login(&SmsBetaCredentials::from_env()?).await?;
+    /// let vars = Vars::process();
+    /// let smsbeta = SmsBeta::from_vars(&vars, &Config::new().user_agent_suffix("ops/1"))?;
+    /// let login = smsbeta.login(&SmsBetaCredentials::from_vars(&vars)?).await?;
     /// println!("logged in as {}", login.mail);
     /// # Ok(()) }
     /// ```
-    pub fn from_env() -> Result<Self, Error> {
-        Self::new(&Config::from_env(PROVIDER))
+    pub fn from_vars(vars: &Vars, config: &Config) -> Result<Self, Error> {
+        Self::new(&config.or_origin_from(PROVIDER, vars))
     }
 
     /// Logs in. An HTTP 200 whose envelope `code` is not 200, or that has no `data`, is an
     /// [`ErrorKind::Refused`] error carrying the envelope's `Msg`.
+    ///
+    /// # Errors
+    ///
+    /// A wrong mail or password is SMSBeta's `401` ([`Error::is_credentials_refused`]); a
+    /// refusing envelope gives no reason, and is not counted as one.
     ///
     /// # Examples
     ///
@@ -167,7 +186,7 @@ impl SmsBeta {
                 .mail(credentials.mail.clone())
                 .password(password_digest(&credentials.password)),
         );
-        let envelope = call(PROVIDER, OPERATION, request.send()).await?;
+        let envelope = self.connection.call(OPERATION, request.send()).await?;
         match envelope.data {
             Some(data) if envelope.code == 200 => Ok(SmsBetaLogin {
                 mail: data.mail,

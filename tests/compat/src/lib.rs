@@ -184,7 +184,7 @@ pub fn permission(permission: &Permission) -> &'static str {
 
 /// The facade: every provider's flow, and its errors matched with a wildcard arm.
 pub async fn facade(config: &Config) -> Result<String, telauth::Error> {
-    let voipbin = telauth::voipbin::VoipBin::new(config, None)?;
+    let voipbin = telauth::voipbin::VoipBin::login_only(config)?;
     let jwt = voipbin
         .login(&telauth::voipbin::VoipBinCredentials {
             username: "alice".into(),
@@ -197,7 +197,7 @@ pub async fn facade(config: &Config) -> Result<String, telauth::Error> {
         .create_access_key(telauth::voipbin::MIN_ACCESS_KEY_LIFETIME, Some("ci"), None)
         .await?;
     let keys = voipbin.all_access_keys(None).await?;
-    voipbin.delete_access_key(key.id).await?;
+    voipbin.delete_access_key(key.key.id).await?;
 
     let mobivate = telauth::mobivate::Mobivate::new(config)?;
     let credentials = telauth::mobivate::MobivateCredentials {

@@ -7,29 +7,36 @@
 
 mod jwt;
 mod paging;
+mod times;
 mod token_source;
 
 use std::time::{Duration, SystemTime};
 
 use telauth_runtime::Secret;
-use telauth_voipbin::types::{
-    Accesskey, AccesskeyCreate, AccesskeyList, AccesskeyUpdate, ErrorResponse, LoginRequest,
-};
+use telauth_voipbin::types::{AccesskeyCreate, AccesskeyUpdate, ErrorResponse, LoginRequest};
 use telauth_voipbin::{Client, Credentials};
 use uuid::Uuid;
 
-use crate::connection::{Connection, call, generated_client};
-use crate::env;
-use crate::error::{ErrorBody, from_client};
-use crate::{Config, Error, ErrorKind, Provider};
+use crate::connection::{Connection, generated_client};
+use crate::env::Reader;
+use crate::error::ErrorBody;
+use crate::{Config, Error, ErrorKind, Provider, Vars};
 
 pub use jwt::{Jwt, jwt_expiry};
 pub use paging::{EndlessList, MAX_ACCESS_KEY_PAGES};
 pub use telauth_voipbin::types;
+pub use times::AccessKeyTimes;
 pub use token_source::{
     DEFAULT_RENEW_MARGIN, FAILED_LOGIN_BACKOFF, MAX_LOGIN_BACKOFF, MIN_REUSE,
     REFUSED_LOGIN_BACKOFF, TokenSource,
 };
+
+/// An access key as VoIPBIN answers it: the generated [`types::Accesskey`], named as the
+/// facade's methods name it. Its times are text; [`AccessKeyTimes`] reads them.
+pub type AccessKey = types::Accesskey;
+
+/// A page of access keys: the generated [`types::AccesskeyList`].
+pub type AccessKeyList = types::AccesskeyList;
 
 const PROVIDER: Provider = Provider::VoipBin;
 
@@ -42,6 +49,11 @@ pub const MIN_ACCESS_KEY_LIFETIME: Duration = Duration::from_secs(86_400);
 /// The server converts `expire` to a 32-bit integer, so a longer one would silently wrap into a
 /// short key; it is refused here instead.
 pub const MAX_ACCESS_KEY_LIFETIME: Duration = Duration::from_secs(i32::MAX as u64);
+
+/// What the error of a login refused by VoIPBIN says: VoIPBIN answers a bare `400`, with no
+/// code or message, for a wrong username or password.
+pub(crate) const REFUSED_LOGIN_HINT: &str = "VoIPBIN answers a bare 400, with no code or \
+                                             message, when the username or password is wrong";
 
 impl ErrorBody for ErrorResponse {
     fn code(&self) -> Option<String> {
@@ -58,7 +70,7 @@ impl ErrorBody for ErrorResponse {
     }
 }
 
-/// A VoIPBIN account's username and password, for [`VoipBin::login`].
+/// A VoIPBIN account's username and password, for [`VoipBin::login`] and [`TokenSource`].
 #[derive(Clone, Debug)]
 pub struct VoipBinCredentials {
     /// The username.
@@ -68,26 +80,36 @@ pub struct VoipBinCredentials {
 }
 
 impl VoipBinCredentials {
-    /// Reads `VOIPBIN_USERNAME` and `VOIPBIN_PASSWORD`.
+    /// Reads `VOIPBIN_USERNAME` and `VOIPBIN_PASSWORD` from the process environment:
+    /// [`VoipBinCredentials::from_vars`] on [`Vars::process`].
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_vars(&Vars::process())
+    }
+
+    /// Reads `VOIPBIN_USERNAME` and `VOIPBIN_PASSWORD` from `vars`, both required; an error
+    /// names every one that is missing.
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::Config;
-    /// use telauth::voipbin::{VoipBin, VoipBinCredentials};
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use telauth::Vars;
+    /// use telauth::voipbin::VoipBinCredentials;
     ///
-    /// // VOIPBIN_USERNAME and VOIPBIN_PASSWORD.
-    /// let credentials = VoipBinCredentials::from_env()?;
-    /// let jwt = VoipBin::new(&Config::new(), None)?.login(&credentials).await?;
-    /// println!("logged in as {}", jwt.username);
+    /// // The sandbox's demo account, as the SDK's own type.
+    /// let sandbox = telauth_sandbox::Sandbox::start("127.0.0.1:0".parse()?).await?;
+    /// let account = VoipBinCredentials::from_vars(&Vars::from_iter(sandbox.info().env_vars()))?;
+    /// assert_eq!(account.username, sandbox.info().voipbin.username);
+    /// # sandbox.stop().await;
     /// # Ok(()) }
     /// ```
-    pub fn from_env() -> Result<Self, Error> {
-        Ok(Self {
-            username: env::var(PROVIDER, "VOIPBIN_USERNAME")?,
-            password: env::secret(PROVIDER, "VOIPBIN_PASSWORD")?,
-        })
+    pub fn from_vars(vars: &Vars) -> Result<Self, Error> {
+        let mut read = Reader::new(vars, PROVIDER);
+        let username = read.required("VOIPBIN_USERNAME");
+        let password = read.secret("VOIPBIN_PASSWORD");
+        read.finish()?;
+        Ok(Self { username, password })
     }
 }
 
@@ -103,55 +125,77 @@ pub enum VoipBinAuth {
 }
 
 impl VoipBinAuth {
-    /// Reads `VOIPBIN_ACCESSKEY`, or else `VOIPBIN_TOKEN` (a JWT).
+    /// [`VoipBinAuth::from_vars`] on [`Vars::process`].
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_vars(&Vars::process())
+    }
+
+    /// Reads `VOIPBIN_ACCESSKEY`, or else `VOIPBIN_TOKEN` (a JWT); one of them is required.
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::Config;
-    /// use telauth::voipbin::{VoipBin, VoipBinAuth};
-    ///
-    /// // An access key from VOIPBIN_ACCESSKEY, or else a JWT from VOIPBIN_TOKEN.
-    /// let api = VoipBin::new(&Config::new(), Some(VoipBinAuth::from_env()?))?;
-    /// println!("{} access keys", api.all_access_keys(Some(100)).await?.len());
-    /// # Ok(()) }
     /// ```
-    pub fn from_env() -> Result<Self, Error> {
-        env::secret(PROVIDER, "VOIPBIN_ACCESSKEY")
-            .map(Self::AccessKey)
-            .or_else(|_| env::secret(PROVIDER, "VOIPBIN_TOKEN").map(Self::Jwt))
-            .map_err(|_| {
-                Error::new(
-                    PROVIDER,
-                    "env",
-                    ErrorKind::MissingEnv {
-                        variable: "VOIPBIN_ACCESSKEY (or VOIPBIN_TOKEN)",
-                    },
-                )
-            })
+    /// use telauth::Vars;
+    /// use telauth::voipbin::VoipBinAuth;
+    ///
+    /// let auth = VoipBinAuth::from_vars(&Vars::from_iter([("VOIPBIN_TOKEN", "eyJ…")]))?;
+    /// assert!(matches!(auth, VoipBinAuth::Jwt(_)));
+    /// let error = VoipBinAuth::from_vars(&Vars::from_iter([("HOME", "/root")])).unwrap_err();
+    /// assert!(error.to_string().ends_with("VOIPBIN_ACCESSKEY or VOIPBIN_TOKEN is not set"));
+    /// # Ok::<(), telauth::Error>(())
+    /// ```
+    pub fn from_vars(vars: &Vars) -> Result<Self, Error> {
+        match (vars.get("VOIPBIN_ACCESSKEY"), vars.get("VOIPBIN_TOKEN")) {
+            (Some(key), _) => Ok(Self::AccessKey(Secret::from(key))),
+            (None, Some(jwt)) => Ok(Self::Jwt(Secret::from(jwt))),
+            (None, None) => Err(Error::missing_env(
+                PROVIDER,
+                vec!["VOIPBIN_ACCESSKEY or VOIPBIN_TOKEN"],
+            )),
+        }
     }
 }
 
-/// A failed login as an [`Error`]. The spec documents a bare `400` for wrong credentials beside
-/// the JSON `429` of the rate limiter; the generator leaves a bodiless status beside JSON ones to
-/// `UnexpectedResponse`, so that `400` is put back as the documented error it is.
+/// A failed login as an [`Error`]. VoIPBIN answers a bare `400` for wrong credentials
+/// (`lib/service/auth.go`), beside the JSON `429` of the rate limiter; the generator leaves a
+/// bodiless status beside JSON ones to `UnexpectedResponse`, so that `400` is put back as the
+/// documented error it is, counted as refused credentials and with a hint that says so.
 fn login_error(error: Error) -> Error {
     match error.kind() {
-        ErrorKind::UnexpectedStatus { status: 400 } => Error::new(
-            PROVIDER,
-            "auth_login",
-            ErrorKind::Api {
-                status: 400,
-                code: None,
-                message: None,
-            },
-        ),
+        ErrorKind::UnexpectedStatus { status: 400 } | ErrorKind::Api { status: 400, .. } => {
+            Error::new(
+                PROVIDER,
+                "auth_login",
+                ErrorKind::Api {
+                    status: 400,
+                    code: None,
+                    message: None,
+                },
+            )
+            .with_credentials_refused()
+            .with_hint(REFUSED_LOGIN_HINT)
+        }
         _ => error,
     }
 }
 
+/// A new access key: what [`VoipBin::create_access_key`] answers, the only answer that carries
+/// the key's token.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct NewAccessKey {
+    /// The key as VoIPBIN answered it, its `token` taken out into [`NewAccessKey::token`].
+    pub key: AccessKey,
+    /// The key's secret (`vb_...`), to present as [`VoipBinAuth::AccessKey`].
+    pub token: Secret,
+}
+
 /// A VoIPBIN client.
+///
+/// It holds the credential its `/v1.0` calls present, given when it is built
+/// ([`VoipBin::new`], [`VoipBin::from_vars`], [`VoipBin::with_auth`], or
+/// [`TokenSource::client`] for a JWT that renews itself); the username and password go to
+/// [`VoipBin::login`] alone, which any client can make.
 #[derive(Clone, Debug)]
 pub struct VoipBin {
     connection: Connection,
@@ -161,76 +205,86 @@ pub struct VoipBin {
 
 impl VoipBin {
     /// A client with `config` (by default, `https://api.voipbin.net`) that authenticates
-    /// `/v1.0` calls with `auth`. Without `auth` it can only log in.
+    /// `/v1.0` calls with `auth`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::voipbin::{VoipBin, VoipBinAuth};
+    /// use telauth::{Config, Secret};
+    ///
+    /// let api = VoipBin::new(&Config::new(), VoipBinAuth::AccessKey(Secret::from("ak-s3cr3t")))?;
+    /// // Its `Debug` never shows the key.
+    /// assert!(!format!("{api:?}").contains("ak-s3cr3t"));
+    /// # Ok::<(), telauth::Error>(())
+    /// ```
+    pub fn new(config: &Config, auth: VoipBinAuth) -> Result<Self, Error> {
+        Ok(Self::login_only(config)?.with_auth(auth))
+    }
+
+    /// A client with `config` that holds no credential: it can [`VoipBin::login`], and serve a
+    /// [`TokenSource`]; its other calls are refused before anything is sent.
     ///
     /// # Examples
     ///
     /// ```
     /// # #[tokio::main]
     /// # async fn main() -> Result<(), telauth::Error> {
-    /// use telauth::voipbin::{VoipBin, VoipBinAuth};
-    /// use telauth::{Config, Secret};
+    /// use telauth::Config;
+    /// use telauth::voipbin::VoipBin;
     ///
-    /// let api = VoipBin::new(&Config::new(), Some(VoipBinAuth::AccessKey(Secret::from("…"))))?;
-    /// // Without auth it can only log in: other calls are refused before anything is sent.
-    /// let login_only = VoipBin::new(&Config::new(), None)?;
+    /// let login_only = VoipBin::login_only(&Config::new())?;
     /// let error = login_only.list_access_keys(None, None).await.unwrap_err();
     /// assert!(error.is_local());
     /// # Ok(()) }
     /// ```
-    pub fn new(config: &Config, auth: Option<VoipBinAuth>) -> Result<Self, Error> {
+    pub fn login_only(config: &Config) -> Result<Self, Error> {
         let connection = Connection::new(
             config,
             PROVIDER,
             || telauth_voipbin::BASE_URL.into(),
             telauth_voipbin::API_PATH,
         )?;
-        let voipbin = Self {
+        Ok(Self {
             public: connection.client(Credentials::none()),
             authorized: None,
             connection,
-        };
-        Ok(match auth {
-            Some(auth) => voipbin.with_auth(auth),
-            None => voipbin,
         })
     }
 
-    /// A client from the environment: the origin in `TELAUTH_VOIPBIN_ORIGIN` when set (see
-    /// [`Config::from_env`]), authenticated with `VOIPBIN_ACCESSKEY` or else `VOIPBIN_TOKEN`
-    /// ([`VoipBinAuth::from_env`]), or only able to log in when neither is set.
+    /// [`VoipBin::from_vars`] on [`Vars::process`].
+    pub fn from_env(config: &Config) -> Result<Self, Error> {
+        Self::from_vars(&Vars::process(), config)
+    }
+
+    /// A client with `config`, its origin from `TELAUTH_VOIPBIN_ORIGIN` in `vars` when `config`
+    /// sets none, authenticated with `VOIPBIN_ACCESSKEY` or else `VOIPBIN_TOKEN`
+    /// ([`VoipBinAuth::from_vars`]), one of which is required. With a username and password
+    /// instead, [`TokenSource::from_vars`] logs in and renews the JWT.
     ///
     /// # Examples
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::voipbin::VoipBin;
+    /// use telauth::voipbin::{AccessKeyTimes, VoipBin};
+    /// use telauth::{Config, Vars};
     ///
-    /// // TELAUTH_VOIPBIN_ORIGIN when set; VOIPBIN_ACCESSKEY or VOIPBIN_TOKEN to authenticate.
-    /// let api = VoipBin::from_env()?;
+    /// let api = VoipBin::from_vars(&Vars::process(), &Config::new().user_agent_suffix("ops/1"))?;
     /// for key in api.all_access_keys(Some(100)).await? {
-    ///     println!("{} {:?} expires {:?}", key.id, key.name, key.tm_expire);
+    ///     println!("{} {:?} expires {:?}", key.id, key.name, key.expires_at());
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn from_env() -> Result<Self, Error> {
-        Self::new(&Config::from_env(PROVIDER), VoipBinAuth::from_env().ok())
+    pub fn from_vars(vars: &Vars, config: &Config) -> Result<Self, Error> {
+        let auth = VoipBinAuth::from_vars(vars).map_err(|error| {
+            error.with_hint(
+                "with VOIPBIN_USERNAME and VOIPBIN_PASSWORD instead, TokenSource::from_vars logs in",
+            )
+        })?;
+        Self::new(&config.or_origin_from(PROVIDER, vars), auth)
     }
 
     /// The same client, authenticating with `auth` instead; the connection pool is shared.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use telauth::voipbin::{VoipBin, VoipBinAuth};
-    /// use telauth::{Config, Secret};
-    ///
-    /// let voipbin = VoipBin::new(&Config::new(), None)?;
-    /// let with_key = voipbin.with_auth(VoipBinAuth::AccessKey(Secret::from("ak-s3cr3t")));
-    /// // Its `Debug` never shows the key.
-    /// assert!(!format!("{with_key:?}").contains("ak-s3cr3t"));
-    /// # Ok::<(), telauth::Error>(())
-    /// ```
     pub fn with_auth(&self, auth: VoipBinAuth) -> Self {
         let credentials = match auth {
             VoipBinAuth::Jwt(jwt) => Credentials::bearer_auth(jwt),
@@ -244,19 +298,23 @@ impl VoipBin {
 
     fn authorized(&self, operation: &'static str) -> Result<&Client, Error> {
         self.authorized.as_ref().ok_or_else(|| {
-            Error::new(
+            Error::invalid_input(
                 PROVIDER,
                 operation,
-                ErrorKind::InvalidInput {
-                    reason: "this call needs a JWT or an access key; create the client with a \
-                             VoipBinAuth"
-                        .into(),
-                },
+                "this call needs a JWT or an access key; build the client with VoipBin::new \
+                 (or TokenSource::client), not VoipBin::login_only",
             )
         })
     }
 
     /// Logs in for a JWT, and reads its expiry from the `exp` claim.
+    ///
+    /// # Errors
+    ///
+    /// A wrong username or password is VoIPBIN's bare `400`, with no code or message: the
+    /// error is [`ErrorKind::Api`] with status 400, [`Error::is_credentials_refused`] is true,
+    /// and its [`Error::hint`] (the end of its `Display`) says what the `400` means. A `429`
+    /// keeps its `Retry-After`.
     ///
     /// # Examples
     ///
@@ -266,7 +324,7 @@ impl VoipBin {
     /// use telauth::Config;
     /// use telauth::voipbin::{VoipBin, VoipBinAuth, VoipBinCredentials};
     ///
-    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// let voipbin = VoipBin::login_only(&Config::new())?;
     /// let jwt = voipbin.login(&VoipBinCredentials::from_env()?).await?;
     /// let left = jwt.expires_at.duration_since(SystemTime::now()).unwrap_or_default();
     /// println!("{} for {} hours", jwt.username, left.as_secs() / 3600);
@@ -290,10 +348,11 @@ impl VoipBin {
                 .username(credentials.username.clone())
                 .password(credentials.password.clone()),
         );
-        let response = request
-            .send()
+        let response = self
+            .connection
+            .response("auth_login", request.send())
             .await
-            .map_err(|error| login_error(from_client(PROVIDER, "auth_login", error)))?;
+            .map_err(login_error)?;
         let date = response
             .headers()
             .get(reqwest::header::DATE)
@@ -317,13 +376,20 @@ impl VoipBin {
     /// One page of access keys: `page_size` (the server caps it at 100) from `page_token` (the
     /// previous page's `next_page_token`). Retried as the [`Config::retry`] policy says.
     ///
+    /// Deleted keys are never listed: VoIPBIN deletes softly (a deleted key keeps its
+    /// `tm_delete`, and [`VoipBin::get_access_key`] answers `409` for it), but its list asks
+    /// for undeleted keys only (`deleted: false` in `bin-api-manager`'s
+    /// `pkg/servicehandler/accesskeys.go`, `AccesskeyGets`). Expired keys are listed until they
+    /// are deleted: compare [`AccessKeyTimes::expires_at`] with the time.
+    ///
     /// # Examples
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::Config;
     /// use telauth::voipbin::VoipBin;
     ///
-    /// let api = VoipBin::from_env()?;
+    /// let api = VoipBin::from_env(&Config::new())?;
     /// let page = api.list_access_keys(Some(50), None).await?;
     /// for key in &page.result {
     ///     println!("{} {:?}", key.id, key.name);
@@ -338,11 +404,11 @@ impl VoipBin {
         &self,
         page_size: Option<u32>,
         page_token: Option<&str>,
-    ) -> Result<AccesskeyList, Error> {
+    ) -> Result<AccessKeyList, Error> {
         const OPERATION: &str = "accesskeys_list";
         let client = self.authorized(OPERATION)?;
         self.connection
-            .retrying(OPERATION, true, || async {
+            .idempotent(OPERATION, || {
                 let mut request = client.accesskeys_list();
                 if let Some(size) = page_size {
                     request = request.page_size(i64::from(size));
@@ -350,13 +416,14 @@ impl VoipBin {
                 if let Some(token) = page_token {
                     request = request.page_token(token);
                 }
-                call(PROVIDER, OPERATION, request.send()).await
+                request.send()
             })
             .await
     }
 
-    /// Every access key, following `next_page_token` until a page ends the list: an empty or
-    /// absent token, or a page with no key.
+    /// Every access key that is not deleted (expired ones included, as for
+    /// [`VoipBin::list_access_keys`]), following `next_page_token` until a page ends the list:
+    /// an empty or absent token, or a page with no key.
     ///
     /// A list that does not end is an [`ErrorKind::InvalidResponse`] whose source is an
     /// [`EndlessList`]: a page token seen before (following it would loop), or more pages than
@@ -367,17 +434,18 @@ impl VoipBin {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::voipbin::VoipBin;
+    /// use telauth::Config;
+    /// use telauth::voipbin::{AccessKeyTimes, VoipBin};
     ///
-    /// let api = VoipBin::from_env()?;
+    /// let api = VoipBin::from_env(&Config::new())?;
     /// let keys = api.all_access_keys(Some(100)).await?;
     /// // Listed keys carry no token.
     /// for key in keys.iter().filter(|key| key.name.as_deref() == Some("ci")) {
-    ///     println!("{} expires {:?}", key.id, key.tm_expire);
+    ///     println!("{} expires {:?}", key.id, key.expires_at());
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn all_access_keys(&self, page_size: Option<u32>) -> Result<Vec<Accesskey>, Error> {
+    pub async fn all_access_keys(&self, page_size: Option<u32>) -> Result<Vec<AccessKey>, Error> {
         const OPERATION: &str = "accesskeys_list";
         let endless = |why: EndlessList| {
             Error::new(
@@ -416,22 +484,23 @@ impl VoipBin {
 
     /// Creates an access key that lives `lifetime`, from [`MIN_ACCESS_KEY_LIFETIME`] to
     /// [`MAX_ACCESS_KEY_LIFETIME`] (outside that range it is refused here, before anything is
-    /// sent). The answer is the only one that carries the key's `token`.
+    /// sent). The answer is the only one that carries the key's token: [`NewAccessKey::token`]
+    /// (an answer without one is an [`ErrorKind::InvalidResponse`]).
     ///
     /// # Examples
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
     /// use std::time::Duration;
+    /// use telauth::Config;
     /// use telauth::voipbin::{VoipBin, VoipBinAuth};
     ///
-    /// let api = VoipBin::from_env()?;
+    /// let api = VoipBin::from_env(&Config::new())?;
     /// let lifetime = Duration::from_secs(90 * 86_400);
-    /// let key = api.create_access_key(lifetime, Some("ci"), Some("deploys")).await?;
-    /// // Only this answer carries the key's token: keep it now, no later call shows it.
-    /// if let Some(token) = key.token {
-    ///     let ci = api.with_auth(VoipBinAuth::AccessKey(token));
-    /// }
+    /// let created = api.create_access_key(lifetime, Some("ci"), Some("deploys")).await?;
+    /// // Keep the token now: no later call shows it.
+    /// let ci = api.with_auth(VoipBinAuth::AccessKey(created.token));
+    /// println!("created {}", created.key.id);
     /// # Ok(()) }
     /// ```
     pub async fn create_access_key(
@@ -439,15 +508,9 @@ impl VoipBin {
         lifetime: Duration,
         name: Option<&str>,
         detail: Option<&str>,
-    ) -> Result<Accesskey, Error> {
+    ) -> Result<NewAccessKey, Error> {
         const OPERATION: &str = "accesskeys_create";
-        let refuse = |reason: String| {
-            Err(Error::new(
-                PROVIDER,
-                OPERATION,
-                ErrorKind::InvalidInput { reason },
-            ))
-        };
+        let refuse = |reason: String| Err(Error::invalid_input(PROVIDER, OPERATION, reason));
         if lifetime < MIN_ACCESS_KEY_LIFETIME {
             return refuse(format!(
                 "an access key must live at least 86400 seconds (one day), not {}",
@@ -468,7 +531,17 @@ impl VoipBin {
                 .detail(detail.map(str::to_string))
                 .expire(expire),
         );
-        call(PROVIDER, OPERATION, request.send()).await
+        let mut key = self.connection.call(OPERATION, request.send()).await?;
+        match key.token.take() {
+            Some(token) => Ok(NewAccessKey { key, token }),
+            None => Err(Error::new(
+                PROVIDER,
+                OPERATION,
+                ErrorKind::InvalidResponse {
+                    reason: "the answer to a create carries no token".into(),
+                },
+            )),
+        }
     }
 
     /// One access key (without its token). Retried as the [`Config::retry`] policy says.
@@ -477,20 +550,19 @@ impl VoipBin {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use telauth::Config;
     /// use telauth::voipbin::VoipBin;
     ///
-    /// let api = VoipBin::from_env()?;
+    /// let api = VoipBin::from_env(&Config::new())?;
     /// let key = api.get_access_key("5e0ed5b0-8d2c-4b8f-a5d3-1c6f0e9a7b21".parse()?).await?;
     /// println!("{:?} expires {:?}", key.name, key.tm_expire); // `key.token` is `None`
     /// # Ok(()) }
     /// ```
-    pub async fn get_access_key(&self, id: Uuid) -> Result<Accesskey, Error> {
+    pub async fn get_access_key(&self, id: Uuid) -> Result<AccessKey, Error> {
         const OPERATION: &str = "accesskeys_get";
         let client = self.authorized(OPERATION)?;
         self.connection
-            .retrying(OPERATION, true, || {
-                call(PROVIDER, OPERATION, client.accesskeys_get().id(id).send())
-            })
+            .idempotent(OPERATION, || client.accesskeys_get().id(id).send())
             .await
     }
 
@@ -505,9 +577,10 @@ impl VoipBin {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use telauth::Config;
     /// use telauth::voipbin::VoipBin;
     ///
-    /// let api = VoipBin::from_env()?;
+    /// let api = VoipBin::from_env(&Config::new())?;
     /// let id = "5e0ed5b0-8d2c-4b8f-a5d3-1c6f0e9a7b21".parse()?;
     /// // Renames the key; its detail is read first and kept.
     /// let key = api.update_access_key(id, Some("ci-old"), None).await?;
@@ -521,17 +594,15 @@ impl VoipBin {
         id: Uuid,
         name: Option<&str>,
         detail: Option<&str>,
-    ) -> Result<Accesskey, Error> {
+    ) -> Result<AccessKey, Error> {
         const OPERATION: &str = "accesskeys_update";
         let client = self.authorized(OPERATION)?;
         let (name, detail) = match (name, detail) {
             (None, None) => {
-                return Err(Error::new(
+                return Err(Error::invalid_input(
                     PROVIDER,
                     OPERATION,
-                    ErrorKind::InvalidInput {
-                        reason: "give a new name or a new detail (or both)".into(),
-                    },
+                    "give a new name or a new detail (or both)",
                 ));
             }
             (Some(name), Some(detail)) => (Some(name.to_string()), Some(detail.to_string())),
@@ -544,13 +615,13 @@ impl VoipBin {
             }
         };
         self.connection
-            .retrying(OPERATION, true, || {
+            .idempotent(OPERATION, || {
                 let request = client.accesskeys_update().id(id).body(
                     AccesskeyUpdate::builder()
                         .name(name.clone())
                         .detail(detail.clone()),
                 );
-                call(PROVIDER, OPERATION, request.send())
+                request.send()
             })
             .await
     }
@@ -562,26 +633,21 @@ impl VoipBin {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use telauth::Config;
     /// use telauth::voipbin::VoipBin;
     ///
-    /// let api = VoipBin::from_env()?;
+    /// let api = VoipBin::from_env(&Config::new())?;
     /// let id = "5e0ed5b0-8d2c-4b8f-a5d3-1c6f0e9a7b21".parse()?;
     /// // Whatever still presents this key's token is refused from now on.
     /// let deleted = api.delete_access_key(id).await?;
     /// println!("deleted {} at {:?}", deleted.id, deleted.tm_delete);
     /// # Ok(()) }
     /// ```
-    pub async fn delete_access_key(&self, id: Uuid) -> Result<Accesskey, Error> {
+    pub async fn delete_access_key(&self, id: Uuid) -> Result<AccessKey, Error> {
         const OPERATION: &str = "accesskeys_delete";
         let client = self.authorized(OPERATION)?;
         self.connection
-            .retrying(OPERATION, true, || {
-                call(
-                    PROVIDER,
-                    OPERATION,
-                    client.accesskeys_delete().id(id).send(),
-                )
-            })
+            .idempotent(OPERATION, || client.accesskeys_delete().id(id).send())
             .await
     }
 }

@@ -4,8 +4,8 @@ use std::future::Future;
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
-use super::{Jwt, VoipBin, VoipBinAuth, VoipBinCredentials};
-use crate::Error;
+use super::{Jwt, PROVIDER, VoipBin, VoipBinAuth, VoipBinCredentials};
+use crate::{Config, Error, Vars};
 
 /// How long before a JWT's expiry [`TokenSource`] logs in again, unless told otherwise.
 pub const DEFAULT_RENEW_MARGIN: Duration = Duration::from_secs(60);
@@ -77,7 +77,7 @@ impl TokenSource {
     /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
     /// use telauth::{Config, Secret};
     ///
-    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// let voipbin = VoipBin::login_only(&Config::new())?;
     /// let credentials = VoipBinCredentials {
     ///     username: "ops".into(),
     ///     password: Secret::from("hunter2"),
@@ -98,6 +98,34 @@ impl TokenSource {
         }
     }
 
+    /// [`TokenSource::from_vars`] on [`Vars::process`].
+    pub fn from_env(config: &Config) -> Result<Self, Error> {
+        Self::from_vars(&Vars::process(), config)
+    }
+
+    /// A source with `config`, its origin from `TELAUTH_VOIPBIN_ORIGIN` in `vars` when `config`
+    /// sets none, that logs in with `VOIPBIN_USERNAME` and `VOIPBIN_PASSWORD`
+    /// ([`VoipBinCredentials::from_vars`]), both required. Nothing is sent until a token is
+    /// asked for.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::voipbin::TokenSource;
+    /// use telauth::{Config, Vars};
+    ///
+    /// let tokens = TokenSource::from_vars(&Vars::process(), &Config::new())?;
+    /// let api = tokens.client().await?; // logs in once, renews before `exp`
+    /// println!("{} keys", api.all_access_keys(None).await?.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn from_vars(vars: &Vars, config: &Config) -> Result<Self, Error> {
+        let credentials = VoipBinCredentials::from_vars(vars)?;
+        let voipbin = VoipBin::login_only(&config.or_origin_from(PROVIDER, vars))?;
+        Ok(Self::new(voipbin, credentials))
+    }
+
     /// Renews this long before expiry instead of [`DEFAULT_RENEW_MARGIN`].
     ///
     /// # Examples
@@ -111,7 +139,7 @@ impl TokenSource {
     /// #     username: "ops".into(),
     /// #     password: "hunter2".into(),
     /// # };
-    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// let voipbin = VoipBin::login_only(&Config::new())?;
     /// // Log in again 10 minutes before `exp` (at most half the JWT's lifetime before it).
     /// let tokens = TokenSource::new(voipbin, credentials).renew_before(Duration::from_secs(600));
     /// assert!(format!("{tokens:?}").contains("margin: 600s"));
@@ -136,7 +164,7 @@ impl TokenSource {
     /// #     username: "ops".into(),
     /// #     password: "hunter2".into(),
     /// # };
-    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// let voipbin = VoipBin::login_only(&Config::new())?;
     /// // Share each new JWT for at least 5 minutes, even should this host's clock find it expired.
     /// let tokens = TokenSource::new(voipbin, credentials)
     ///     .reuse_at_least(Duration::from_secs(300));
@@ -158,7 +186,7 @@ impl TokenSource {
     /// use telauth::Config;
     /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
     ///
-    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// let voipbin = VoipBin::login_only(&Config::new())?;
     /// let tokens = TokenSource::new(voipbin, VoipBinCredentials::from_env()?);
     /// // The JWT for a client of your own, such as the generated one.
     /// let jwt = tokens.token().await?;
@@ -216,7 +244,7 @@ impl TokenSource {
     /// use telauth::Config;
     /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
     ///
-    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// let voipbin = VoipBin::login_only(&Config::new())?;
     /// let tokens = TokenSource::new(voipbin, VoipBinCredentials::from_env()?);
     /// match tokens.client().await?.all_access_keys(None).await {
     ///     // Revoked, or expired by VoIPBIN's clock: the next call logs in again.
@@ -239,7 +267,7 @@ impl TokenSource {
     /// use telauth::Config;
     /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
     ///
-    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// let voipbin = VoipBin::login_only(&Config::new())?;
     /// let tokens = TokenSource::new(voipbin, VoipBinCredentials::from_env()?);
     /// // The client keeps this JWT as it is: ask for a new one for later work.
     /// let api = tokens.client().await?;
@@ -263,7 +291,7 @@ impl TokenSource {
     /// use telauth::Config;
     /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
     ///
-    /// let voipbin = VoipBin::new(&Config::new(), None)?;
+    /// let voipbin = VoipBin::login_only(&Config::new())?;
     /// let tokens = TokenSource::new(voipbin, VoipBinCredentials::from_env()?);
     /// // A read, so it may run twice: again after a new login should VoIPBIN answer 401.
     /// let keys = tokens

@@ -1,0 +1,54 @@
+//! The four providers.
+
+use std::fmt;
+
+/// The four providers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Provider {
+    /// SMSBeta.
+    SmsBeta,
+    /// VoIPBIN.
+    VoipBin,
+    /// Mobivate.
+    Mobivate,
+    /// SignalWire.
+    SignalWire,
+}
+
+impl Provider {
+    /// The provider's name in lowercase, as the `telauth` command and the variables
+    /// `TELAUTH_<PROVIDER>_ORIGIN` spell it (`Display` writes it too).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::Provider;
+    ///
+    /// assert_eq!(Provider::SignalWire.name(), "signalwire");
+    /// assert_eq!(Provider::VoipBin.to_string(), "voipbin");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::SmsBeta => "smsbeta",
+            Self::VoipBin => "voipbin",
+            Self::Mobivate => "mobivate",
+            Self::SignalWire => "signalwire",
+        }
+    }
+
+    /// The variable that replaces the provider's origin: `TELAUTH_<PROVIDER>_ORIGIN`.
+    pub(crate) fn origin_variable(self) -> &'static str {
+        match self {
+            Self::SmsBeta => "TELAUTH_SMSBETA_ORIGIN",
+            Self::VoipBin => "TELAUTH_VOIPBIN_ORIGIN",
+            Self::Mobivate => "TELAUTH_MOBIVATE_ORIGIN",
+            Self::SignalWire => "TELAUTH_SIGNALWIRE_ORIGIN",
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
