@@ -3,7 +3,7 @@
 //! Later calls present the key as `Authorization: Bearer <apiKey>`.
 
 use telauth_mobivate::types::{ErrorResponse, KeyRequest};
-use telauth_mobivate::{Client, Credentials};
+use telauth_mobivate::{Client, Credentials, operations};
 use telauth_runtime::Secret;
 
 use crate::connection::{Connection, generated_client};
@@ -173,7 +173,7 @@ impl Mobivate {
     /// ```
     pub async fn get_key(&self, credentials: &MobivateCredentials) -> Result<Secret, Error> {
         let request = self.public.getkey().body(Self::key_request(credentials));
-        let key = self.connection.call("getkey", request.send()).await?;
+        let key = self.connection.call(operations::GETKEY, request.send()).await?;
         Ok(key.api_key)
     }
 
@@ -199,7 +199,7 @@ impl Mobivate {
     pub async fn create_key(&self, credentials: &MobivateCredentials) -> Result<Secret, Error> {
         let request = self.public.createkey().body(Self::key_request(credentials));
         self.connection
-            .call("createkey", request.send())
+            .call(operations::CREATEKEY, request.send())
             .await
             .map(|key| key.api_key)
             .map_err(|error| {
@@ -247,7 +247,7 @@ impl Mobivate {
             .client(Credentials::bearer_auth(key.clone()));
         let checked = self
             .connection
-            .idempotent("test", || client.test().send())
+            .idempotent(operations::TEST, || client.test().send())
             .await?;
         Ok(checked.message)
     }

@@ -7,7 +7,7 @@ use telauth_signalwire::types::{
     CreateTokenRequest, CreateTokenRequestName, TokenResponse, UpdateTokenError,
     UpdateTokenRequest,
 };
-use telauth_signalwire::{Client, Credentials};
+use telauth_signalwire::{Client, Credentials, operations};
 use uuid::Uuid;
 
 use crate::connection::{Connection, generated_client};
@@ -281,7 +281,7 @@ impl SignalWire {
         permissions: &[Permission],
         subproject_id: Option<Uuid>,
     ) -> Result<TokenResponse, Error> {
-        const OPERATION: &str = "create_token";
+        const OPERATION: &str = operations::CREATE_TOKEN;
         if permissions.is_empty() {
             return Err(Error::invalid_input(
                 PROVIDER,
@@ -327,7 +327,7 @@ impl SignalWire {
         name: Option<&str>,
         permissions: Option<&[Permission]>,
     ) -> Result<TokenResponse, Error> {
-        const OPERATION: &str = "update_token";
+        const OPERATION: &str = operations::UPDATE_TOKEN;
         let body = match (name, permissions) {
             (None, None) => {
                 return Err(Error::invalid_input(
@@ -373,7 +373,7 @@ impl SignalWire {
     /// ```
     pub async fn delete_token(&self, token_id: Uuid) -> Result<(), Error> {
         self.connection
-            .idempotent("delete_token", || {
+            .idempotent(operations::DELETE_TOKEN, || {
                 self.client
                     .delete_token()
                     .account_sid(self.project_id)

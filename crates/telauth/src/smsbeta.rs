@@ -9,7 +9,7 @@ use md5::{Digest, Md5};
 use serde::Serialize;
 use telauth_runtime::Secret;
 use telauth_smsbeta::types::LoginRequest;
-use telauth_smsbeta::{Client, Credentials};
+use telauth_smsbeta::{Client, Credentials, operations};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::connection::{Connection, generated_client};
@@ -180,7 +180,7 @@ impl SmsBeta {
     /// # Ok(()) }
     /// ```
     pub async fn login(&self, credentials: &SmsBetaCredentials) -> Result<SmsBetaLogin, Error> {
-        const OPERATION: &str = "login";
+        const OPERATION: &str = operations::LOGIN;
         let request = self.client.login().body(
             LoginRequest::builder()
                 .mail(credentials.mail.clone())

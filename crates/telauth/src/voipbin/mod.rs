@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use telauth_runtime::Secret;
 use telauth_voipbin::types::{AccesskeyCreate, AccesskeyUpdate, ErrorResponse, LoginRequest};
-use telauth_voipbin::{Client, Credentials};
+use telauth_voipbin::{Client, Credentials, operations};
 use uuid::Uuid;
 
 use crate::connection::{Connection, generated_client};
@@ -165,7 +165,7 @@ fn login_error(error: Error) -> Error {
         ErrorKind::UnexpectedStatus { status: 400 } | ErrorKind::Api { status: 400, .. } => {
             Error::new(
                 PROVIDER,
-                "auth_login",
+                operations::AUTH_LOGIN,
                 ErrorKind::Api {
                     status: 400,
                     code: None,
@@ -350,7 +350,7 @@ impl VoipBin {
         );
         let response = self
             .connection
-            .response("auth_login", request.send())
+            .response(operations::AUTH_LOGIN, request.send())
             .await
             .map_err(login_error)?;
         let date = response
@@ -360,7 +360,7 @@ impl VoipBin {
             .and_then(|value| httpdate::parse_http_date(value).ok());
         let login = response.into_inner();
         let times = jwt::times(&login.token)
-            .map_err(|error| Error::new(PROVIDER, "auth_login", error.kind().clone()))?;
+            .map_err(|error| Error::new(PROVIDER, operations::AUTH_LOGIN, error.kind().clone()))?;
         let lifetime = times
             .expires_at
             .duration_since(times.issued_at.or(date).unwrap_or_else(SystemTime::now))
@@ -405,7 +405,7 @@ impl VoipBin {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<AccessKeyList, Error> {
-        const OPERATION: &str = "accesskeys_list";
+        const OPERATION: &str = operations::ACCESSKEYS_LIST;
         let client = self.authorized(OPERATION)?;
         self.connection
             .idempotent(OPERATION, || {
@@ -446,7 +446,7 @@ impl VoipBin {
     /// # Ok(()) }
     /// ```
     pub async fn all_access_keys(&self, page_size: Option<u32>) -> Result<Vec<AccessKey>, Error> {
-        const OPERATION: &str = "accesskeys_list";
+        const OPERATION: &str = operations::ACCESSKEYS_LIST;
         let endless = |why: EndlessList| {
             Error::new(
                 PROVIDER,
@@ -509,7 +509,7 @@ impl VoipBin {
         name: Option<&str>,
         detail: Option<&str>,
     ) -> Result<NewAccessKey, Error> {
-        const OPERATION: &str = "accesskeys_create";
+        const OPERATION: &str = operations::ACCESSKEYS_CREATE;
         let refuse = |reason: String| Err(Error::invalid_input(PROVIDER, OPERATION, reason));
         if lifetime < MIN_ACCESS_KEY_LIFETIME {
             return refuse(format!(
@@ -559,7 +559,7 @@ impl VoipBin {
     /// # Ok(()) }
     /// ```
     pub async fn get_access_key(&self, id: Uuid) -> Result<AccessKey, Error> {
-        const OPERATION: &str = "accesskeys_get";
+        const OPERATION: &str = operations::ACCESSKEYS_GET;
         let client = self.authorized(OPERATION)?;
         self.connection
             .idempotent(OPERATION, || client.accesskeys_get().id(id).send())
@@ -595,7 +595,7 @@ impl VoipBin {
         name: Option<&str>,
         detail: Option<&str>,
     ) -> Result<AccessKey, Error> {
-        const OPERATION: &str = "accesskeys_update";
+        const OPERATION: &str = operations::ACCESSKEYS_UPDATE;
         let client = self.authorized(OPERATION)?;
         let (name, detail) = match (name, detail) {
             (None, None) => {
@@ -644,7 +644,7 @@ impl VoipBin {
     /// # Ok(()) }
     /// ```
     pub async fn delete_access_key(&self, id: Uuid) -> Result<AccessKey, Error> {
-        const OPERATION: &str = "accesskeys_delete";
+        const OPERATION: &str = operations::ACCESSKEYS_DELETE;
         let client = self.authorized(OPERATION)?;
         self.connection
             .idempotent(OPERATION, || client.accesskeys_delete().id(id).send())
