@@ -1,8 +1,9 @@
 //! Helpers shared by telauth's cross-crate tests: canned answers from a loopback mock server,
-//! checks that a secret never shows in text, and the evolution corpus.
+//! checks that a secret never shows in text, recorded answers checked against the specs
+//! ([`spec_conformance`]), and the evolution corpus.
 
-pub mod contract;
 pub mod evolution;
+pub mod spec_conformance;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 use telauth_sandbox::Sandbox;
-use telauth_tests::contract::violations;
+use telauth_tests::spec_conformance::violations;
 
 /// Runs `telauth` with only `env` set.
 fn telauth(args: &[&str], env: &[(&str, &str)]) -> Output {

@@ -1,7 +1,7 @@
 //! `from_env` reads the process environment: a test binary of its own, with one test, because
 //! setting variables while other threads read the environment (reqwest reads proxy variables)
 //! would be a data race. Everything else about reading variables goes through `Vars` maps, in
-//! `facade.rs`, with no `set_var` at all.
+//! `facade/env.rs`, with no `set_var` at all.
 
 use telauth::mobivate::MobivateCredentials;
 use telauth::voipbin::VoipBinAuth;

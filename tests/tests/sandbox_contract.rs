@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use telauth_sandbox::{Sandbox, SandboxInfo};
-use telauth_tests::contract::{unexercised, violations};
+use telauth_tests::spec_conformance::{unexercised, violations};
 
 /// Sends `body` (raw bytes) as `method` to `url`, for the requests a typed client cannot make.
 async fn raw(
