@@ -205,7 +205,7 @@ fn clients(info: &SandboxInfo) -> Clients {
             username: info.voipbin.username.clone(),
             password: Secret::from(info.voipbin.password.as_str()),
         },
-        voipbin: VoipBin::new(&Config::new().origin(base.clone()), None).unwrap(),
+        voipbin: VoipBin::login_only(&Config::new().origin(base.clone())).unwrap(),
         http: reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
@@ -251,7 +251,7 @@ async fn overhead(info: SandboxInfo) -> (Comparison, Comparison) {
         .create_access_key(Duration::from_secs(86_400), Some("bench"), None)
         .await
         .unwrap();
-    let key_token = key.token.clone().unwrap();
+    let key_token = key.token.clone();
     let with_key = voipbin.with_auth(VoipBinAuth::AccessKey(key_token.clone()));
     let key_text = key_token.expose().to_string();
     let authenticated_get = ratio(
@@ -308,7 +308,7 @@ async fn main() {
         .expect("the sandbox starts");
     let own_config = Config::new().origin(own.info().voipbin.origin.clone());
     let source = Arc::new(TokenSource::new(
-        VoipBin::new(&own_config, None).unwrap(),
+        VoipBin::login_only(&own_config).unwrap(),
         credentials.clone(),
     ));
     source.token().await.unwrap();
@@ -343,11 +343,11 @@ async fn main() {
         .create_access_key(Duration::from_secs(86_400), None, None)
         .await
         .unwrap();
-    let key_text = key.token.unwrap().expose().to_string();
+    let key_text = key.token.expose().to_string();
     let get_load = load(&http, 64, Duration::from_secs(4), {
         let base = base.clone();
         move |http| {
-            http.get(format!("{base}/v1.0/accesskeys/{}", key.id))
+            http.get(format!("{base}/v1.0/accesskeys/{}", key.key.id))
                 .header("cookie", format!("accesskey={key_text}"))
         }
     })
