@@ -254,3 +254,25 @@ async fn a_thousand_callers_on_an_expired_token_cause_one_login() {
         "1,000 concurrent callers renewed more than once"
     );
 }
+
+#[tokio::test]
+async fn a_reuse_window_too_long_for_the_clock_is_served_not_a_panic() {
+    let server = MockServer::start_async().await;
+    let token = jwt_expiring_in(3600);
+    let mock = answer(
+        &server,
+        POST,
+        "/auth/login",
+        Reply::Json(200, json!({ "username": "alice", "token": token })),
+    )
+    .await;
+    let source = TokenSource::new(
+        VoipBin::login_only(&config(&server)).unwrap(),
+        voipbin_credentials(),
+    )
+    .reuse_at_least(Duration::MAX);
+    for _ in 0..2 {
+        assert_eq!(source.token().await.unwrap().token.expose(), token);
+    }
+    assert_eq!(mock.calls_async().await, 1);
+}

@@ -216,7 +216,13 @@ impl TokenSource {
             Ok((jwt, lifetime)) => {
                 *failures = Failures::default();
                 let margin = self.margin.min(lifetime / 2);
-                let renew_at = Instant::now() + lifetime.saturating_sub(margin).max(self.min_reuse);
+                let reuse = lifetime.saturating_sub(margin).max(self.min_reuse);
+                let now = Instant::now();
+                // A window past what the clock can hold (`reuse_at_least(Duration::MAX)`) is as
+                // good as forever: 136 years.
+                let renew_at = now
+                    .checked_add(reuse)
+                    .unwrap_or_else(|| now + Duration::from_secs(u64::from(u32::MAX)));
                 let cached = Cached {
                     jwt: jwt.clone(),
                     renew_at,
