@@ -173,7 +173,10 @@ impl Mobivate {
     /// ```
     pub async fn get_key(&self, credentials: &MobivateCredentials) -> Result<Secret, Error> {
         let request = self.public.getkey().body(Self::key_request(credentials));
-        let key = self.connection.call(operations::GETKEY, request.send()).await?;
+        let key = self
+            .connection
+            .call(operations::GETKEY, request.send())
+            .await?;
         Ok(key.api_key)
     }
 
