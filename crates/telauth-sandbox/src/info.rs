@@ -35,6 +35,35 @@ pub struct AccountInfo {
     pub password: String,
 }
 
+impl AccountInfo {
+    /// The demo account `username`/`password` of the provider served under `prefix` below the
+    /// shared port's `origin`, and at the root of `host`.
+    pub(crate) fn demo(
+        origin: &str,
+        prefix: &str,
+        host: String,
+        username: &str,
+        password: &str,
+    ) -> Self {
+        Self {
+            origin: format!("{origin}{prefix}"),
+            host,
+            username: username.into(),
+            password: password.into(),
+        }
+    }
+
+    /// `(name, value)` for the variables named `[origin, username, password]`.
+    pub(crate) fn env_vars(&self, names: [&'static str; 3]) -> [(&'static str, String); 3] {
+        let [origin, username, password] = names;
+        [
+            (origin, self.origin.clone()),
+            (username, self.username.clone()),
+            (password, self.password.clone()),
+        ]
+    }
+}
+
 impl SandboxInfo {
     /// The environment variables that point the `telauth` SDK's `from_env` functions and the
     /// `telauth` command at this sandbox, as `(name, value)` in a fixed order: for each

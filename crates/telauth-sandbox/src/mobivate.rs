@@ -25,21 +25,16 @@ pub const PREFIX: &str = "/mobivate";
 
 /// The info for Mobivate under the shared port's `origin`, and on its own port's `host`.
 pub fn info(origin: &str, host: String) -> AccountInfo {
-    AccountInfo {
-        origin: format!("{origin}{PREFIX}"),
-        host,
-        username: DEMO_USERNAME.into(),
-        password: DEMO_PASSWORD.into(),
-    }
+    AccountInfo::demo(origin, PREFIX, host, DEMO_USERNAME, DEMO_PASSWORD)
 }
 
 /// The variables the `telauth` SDK and command read for Mobivate.
 pub fn env_vars(info: &AccountInfo) -> [(&'static str, String); 3] {
-    [
-        ("TELAUTH_MOBIVATE_ORIGIN", info.origin.clone()),
-        ("MOBIVATE_USERNAME", info.username.clone()),
-        ("MOBIVATE_PASSWORD", info.password.clone()),
-    ]
+    info.env_vars([
+        "TELAUTH_MOBIVATE_ORIGIN",
+        "MOBIVATE_USERNAME",
+        "MOBIVATE_PASSWORD",
+    ])
 }
 
 /// The demo account's current API key.

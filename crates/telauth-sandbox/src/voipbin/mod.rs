@@ -32,21 +32,16 @@ pub const PREFIX: &str = "/voipbin";
 
 /// The info for VoIPBIN under the shared port's `origin`, and on its own port's `host`.
 pub fn info(origin: &str, host: String) -> AccountInfo {
-    AccountInfo {
-        origin: format!("{origin}{PREFIX}"),
-        host,
-        username: DEMO_USERNAME.into(),
-        password: DEMO_PASSWORD.into(),
-    }
+    AccountInfo::demo(origin, PREFIX, host, DEMO_USERNAME, DEMO_PASSWORD)
 }
 
 /// The variables the `telauth` SDK and command read for VoIPBIN's login.
 pub fn env_vars(info: &AccountInfo) -> [(&'static str, String); 3] {
-    [
-        ("TELAUTH_VOIPBIN_ORIGIN", info.origin.clone()),
-        ("VOIPBIN_USERNAME", info.username.clone()),
-        ("VOIPBIN_PASSWORD", info.password.clone()),
-    ]
+    info.env_vars([
+        "TELAUTH_VOIPBIN_ORIGIN",
+        "VOIPBIN_USERNAME",
+        "VOIPBIN_PASSWORD",
+    ])
 }
 
 /// VoIPBIN's state: the key its JWTs are signed with, the sandbox's clock they expire by, and
