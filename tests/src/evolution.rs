@@ -90,10 +90,9 @@ pub const CORPUS: &[Case] = &[
         name: "add an optional response field",
         provider: "voipbin",
         edit: Edit::Replace {
-            find: "          description: The first characters of the key, safe to show.\n",
-            with: "          description: The first characters of the key, safe to show.\n        \
-                   scopes:\n          type: array\n          description: What the key may do.\n          \
-                   items:\n            type: string\n",
+            find: "        tm_expire:\n",
+            with: "        scopes:\n          type: array\n          description: What the key may \
+                   do.\n          items:\n            type: string\n        tm_expire:\n",
         },
         breaking: false,
         phrase: "adds optional response field Accesskey.scopes",

@@ -9,23 +9,63 @@ use std::process::ExitCode;
 
 use telauth_tests::evolution::{CORPUS, Case, cargo, workspace_copy};
 use xtask::Mode;
-use xtask::audit::{FACADE, Verdict, audit, record_release};
+use xtask::audit::{FACADE, Verdict};
 use xtask::compat::Class;
+use xtask::release::baseline::Baseline;
 
-/// Records every crate as released at its current version (0.2.0), as a publish would.
+/// Where [`release`] keeps the workspace as released, under `root`.
+fn released(root: &Path) -> std::path::PathBuf {
+    root.join("target/released")
+}
+
+/// Takes every crate as released at its current version (0.2.0), as a publish would: a copy of
+/// the manifests and the generated files (the spec among them) is the audit's baseline, laid
+/// out as the published packages are.
 fn release(root: &Path) {
-    let mut crates: Vec<String> = xtask::PROVIDERS
-        .iter()
-        .map(|provider| format!("telauth-{}", provider.name))
-        .collect();
-    crates.push(FACADE.into());
-    record_release(root, &crates).unwrap();
+    let copy = released(root);
+    let _ = fs::remove_dir_all(&copy);
+    let mut files = vec!["Cargo.toml".to_string()];
+    for krate in [
+        "telauth",
+        "telauth-runtime",
+        "telauth-cli",
+        "telauth-sandbox",
+    ] {
+        files.push(format!("crates/{krate}/Cargo.toml"));
+    }
+    for provider in xtask::PROVIDERS {
+        files.push(format!("{}/Cargo.toml", provider.crate_dir));
+        for file in xtask::GENERATED
+            .iter()
+            .chain([&xtask::release::baseline::SPEC_COPY])
+        {
+            files.push(format!("{}/{file}", provider.crate_dir));
+        }
+    }
+    for file in files {
+        let to = copy.join(&file);
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(root.join(&file), to).unwrap();
+    }
+}
+
+/// The audit of `root` against what [`release`] kept.
+fn audit(root: &Path) -> Result<Vec<Verdict>, xtask::Error> {
+    xtask::audit::audit(root, &Baseline::Workspace(released(root)))
 }
 
 /// Runs `cargo xtask audit` on `root`: its exit code, stdout and stderr.
 fn audit_command(root: &Path) -> (ExitCode, String, String) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let argv = ["xtask", "audit", "--root", root.to_str().unwrap()];
+    let released = released(root);
+    let argv = [
+        "xtask",
+        "audit",
+        "--root",
+        root.to_str().unwrap(),
+        "--baseline-root",
+        released.to_str().unwrap(),
+    ];
     let code = xtask::cli::run(argv, &mut out, &mut err);
     (
         code,
@@ -175,35 +215,29 @@ fn bumping_to_the_next_version_passes_the_audit_and_a_smaller_bump_does_not() {
 }
 
 #[test]
-fn a_release_record_is_checked_and_a_published_crate_that_changed_is_refused() {
-    use xtask::audit::record_published;
+fn a_changed_crate_at_its_released_version_is_refused_and_a_package_without_its_spec_is_an_error() {
     let copy = workspace_copy();
     let root = copy.path();
     release(root);
-    // Already on crates.io and unchanged: nothing to do.
-    record_published(root, "telauth-voipbin", true).unwrap();
-
     let case = CORPUS
         .iter()
         .find(|case| case.name == "add an optional response field")
         .unwrap();
     case.apply(root);
     xtask::generate(root, Some(case.provider), Mode::Write).unwrap();
-    let refused = record_published(root, "telauth-voipbin", true)
-        .unwrap_err()
-        .to_string();
-    assert!(
-        refused.contains("telauth-voipbin 0.2.0 is on crates.io, but changed since that release"),
-        "{refused}"
-    );
+    // Still 0.2.0, the released version, but changed since: publishing it is refused.
+    let verdicts = audit(root).unwrap();
+    let voipbin = verdict(&verdicts, "telauth-voipbin");
+    assert!(voipbin.behind(), "{voipbin}");
+    assert_eq!(voipbin.next.as_deref(), Some("0.2.1"), "{voipbin}");
 
-    // A released spec that is not the one recorded is an error, not a silent baseline.
-    let released = root.join("xtask/released/voipbin.yaml");
-    let text = fs::read_to_string(&released).unwrap();
-    fs::write(&released, text.replace("VoIPBIN", "VoIPBin")).unwrap();
+    // A package published without the spec it was generated from is an error, never a
+    // silent "not released".
+    let spec = released(root).join("crates/telauth-voipbin/src/generated/openapi.yaml");
+    fs::remove_file(&spec).unwrap();
     let error = audit(root).unwrap_err().to_string();
     assert!(
-        error.contains("xtask/released/voipbin.yaml") && error.contains("not the spec"),
+        error.contains("src/generated/openapi.yaml") && error.contains("telauth-voipbin 0.2.0"),
         "{error}"
     );
 }
@@ -349,7 +383,7 @@ mod tomorrow {
 
         let api = telauth::voipbin::VoipBin::new(
             &Config::new().origin(server.base_url()),
-            Some(telauth::voipbin::VoipBinAuth::Jwt("a.b.c".into())),
+            telauth::voipbin::VoipBinAuth::Jwt("a.b.c".into()),
         )
         .unwrap();
         let error = api.get_access_key(KEY.parse().unwrap()).await.unwrap_err();

@@ -72,9 +72,11 @@ fn children_cpu_s() -> f64 {
 
 /// One cold build: wall seconds and CPU seconds (user + system).
 #[derive(Clone, Copy, Debug)]
-struct Build {
-    wall_s: f64,
-    cpu_s: f64,
+pub struct Build {
+    /// Wall seconds.
+    pub wall_s: f64,
+    /// CPU seconds of the children (user + system).
+    pub cpu_s: f64,
 }
 
 /// Cold builds of a scratch crate, and the number of distinct crates it builds.
@@ -149,6 +151,161 @@ fn alternating_builds(
     Ok((base, ours))
 }
 
+/// How many pairs of cold checks (our crate, progenitor's) run, alternating.
+const SPEC_ROUNDS: usize = 3;
+
+/// How many times each generation (ours, progenitor's) is timed, alternating.
+const GENERATION_ROUNDS: usize = 5;
+
+/// The specs of the corpus besides the providers': the largest of all is measured.
+const CORPUS: [&str; 3] = [
+    "tests/fixtures/specs/shapes.yaml",
+    "tests/fixtures/specs/hostile.yaml",
+    "tests/fixtures/fifth-provider/vonage.yaml",
+];
+
+/// What our generation costs against progenitor's own, for the largest spec of the corpus.
+#[derive(Debug)]
+pub struct SpecCost {
+    /// The spec, relative to the workspace root, and its size in bytes.
+    pub spec: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Median seconds of our whole generation (load, normalize, progenitor for the client and
+    /// the mocks, the passes, the credential layer, formatting) and of progenitor's
+    /// (`generate_tokens` on the same document, formatted).
+    pub generate_s: (f64, f64),
+    /// The ratio of the medians, ours / progenitor's.
+    pub generate_ratio: f64,
+    /// Cold `cargo check` of a crate of our output and of one of progenitor's: each pair's
+    /// seconds.
+    pub checks: Vec<(Build, Build)>,
+    /// Lines of each crate's sources.
+    pub lines: (usize, usize),
+}
+
+impl SpecCost {
+    /// The median of the pairs' ratios (ours / progenitor's), and its spread.
+    pub fn check_ratio(&self) -> (f64, f64) {
+        median_spread(
+            self.checks
+                .iter()
+                .map(|(ours, plain)| ours.wall_s / plain.wall_s)
+                .collect(),
+        )
+    }
+
+    /// The median wall seconds of our check and of progenitor's.
+    pub fn check_s(&self) -> (f64, f64) {
+        (
+            median_spread(self.checks.iter().map(|(ours, _)| ours.wall_s).collect()).0,
+            median_spread(self.checks.iter().map(|(_, plain)| plain.wall_s).collect()).0,
+        )
+    }
+}
+
+/// The largest spec (in bytes) among the providers' and [`CORPUS`].
+fn largest_spec(root: &Path) -> Result<(String, u64), Error> {
+    let providers = crate::providers::load(root)?;
+    providers
+        .iter()
+        .map(|provider| provider.spec.to_string())
+        .chain(CORPUS.iter().map(|spec| spec.to_string()))
+        .filter_map(|spec| Some((fs::metadata(root.join(&spec)).ok()?.len(), spec)))
+        .max()
+        .map(|(bytes, spec)| (spec, bytes))
+        .ok_or_else(|| Error::Invalid {
+            path: root.to_path_buf(),
+            place: "bench".into(),
+            message: "no spec to measure".into(),
+        })
+}
+
+/// A scratch crate at `dir` holding `crate_`, checked cold in a target directory of its own.
+fn cold_check(dir: &Path, crate_: &crate::generate::Standalone) -> Result<Build, Error> {
+    let _ = fs::remove_dir_all(dir);
+    scratch_crate(dir, &crate_.dependencies)?;
+    for (path, text) in &crate_.files {
+        let path = dir.join(path);
+        let written = path
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::write(&path, text));
+        written.map_err(|source| Error::Write { path, source })?;
+    }
+    let target = dir.join("target");
+    let cpu_before = children_cpu_s();
+    let (_, seconds) = timed(
+        dir,
+        Path::new("cargo"),
+        &["check", "--quiet"],
+        &[("CARGO_TARGET_DIR", &target)],
+    )?;
+    let build = Build {
+        wall_s: seconds,
+        cpu_s: children_cpu_s() - cpu_before,
+    };
+    let _ = fs::remove_dir_all(dir);
+    Ok(build)
+}
+
+/// Measures [`SpecCost`]: both generations timed in this process, alternating, then
+/// `rounds` pairs of cold checks, alternating, under `scratch`.
+pub fn spec_cost(
+    root: &Path,
+    scratch: &Path,
+    rounds: usize,
+    out: &mut dyn std::io::Write,
+) -> Result<SpecCost, Error> {
+    let (spec, bytes) = largest_spec(root)?;
+    let runtime = root.join("crates/telauth-runtime");
+    let _ = writeln!(
+        out,
+        "timing our generation of {spec} against progenitor's..."
+    );
+    let (mut ours_s, mut plain_s) = (Vec::new(), Vec::new());
+    let (mut ours, mut plain) = (None, None);
+    for _ in 0..GENERATION_ROUNDS {
+        let started = std::time::Instant::now();
+        ours = Some(crate::generate::ours(root, &spec, &runtime)?);
+        ours_s.push(started.elapsed().as_secs_f64());
+        let started = std::time::Instant::now();
+        plain = Some(crate::generate::progenitor_plain(root, &spec)?);
+        plain_s.push(started.elapsed().as_secs_f64());
+    }
+    let (ours, plain) = (
+        ours.unwrap_or_else(|| unreachable!()),
+        plain.unwrap_or_else(|| unreachable!()),
+    );
+    let generate_s = (median_spread(ours_s).0, median_spread(plain_s).0);
+    let lines = |crate_: &crate::generate::Standalone| {
+        crate_
+            .files
+            .iter()
+            .filter(|(path, _)| !path.ends_with("httpmock.rs"))
+            .map(|(_, text)| text.lines().count())
+            .sum()
+    };
+    let mut checks = Vec::new();
+    for round in 1..=rounds {
+        let _ = writeln!(
+            out,
+            "  cold checks of both crates, round {round} of {rounds}..."
+        );
+        let ours_check = cold_check(&scratch.join("ours"), &ours)?;
+        let plain_check = cold_check(&scratch.join("progenitor"), &plain)?;
+        checks.push((ours_check, plain_check));
+    }
+    Ok(SpecCost {
+        spec,
+        bytes,
+        generate_ratio: generate_s.0 / generate_s.1,
+        generate_s,
+        checks,
+        lines: (lines(&ours), lines(&plain)),
+    })
+}
+
 /// The TLS features besides the default whose cold build is measured.
 const TLS_CHOICES: [&str; 2] = ["rustls-ring", "native-tls"];
 
@@ -208,7 +365,11 @@ pub fn run(root: &Path, out: &mut dyn std::io::Write) -> Result<String, Error> {
             Ok((*feature, build, crates))
         })
         .collect();
+    let cost = spec_cost(root, &scratch.join("spec-cost"), SPEC_ROUNDS, out);
     let _ = fs::remove_dir_all(&scratch);
+    let cost = cost?;
+    let (check_ratio, check_ratio_spread) = cost.check_ratio();
+    let (ours_check_s, plain_check_s) = cost.check_s();
     let (base, ours) = built?;
     let tls_choices = tls_choices?;
     let (base_crates, user_crates) = (base.crates, ours.crates);
@@ -244,7 +405,9 @@ pub fn run(root: &Path, out: &mut dyn std::io::Write) -> Result<String, Error> {
         "summary: overhead_ratio={overhead_ratio:.3} cache_hit_ns={cache_hit_ns:.0} \
          logins_for_1000={logins_for_1000} generate_check_s={generate_check_s:.3} \
          build_ratio={build_ratio:.3} build_cpu_ratio={build_cpu_ratio:.3} \
-         client_cpu_us={client_cpu_us:.1} sandbox_rps={sandbox_rps:.0}"
+         client_cpu_us={client_cpu_us:.1} sandbox_rps={sandbox_rps:.0} \
+         spec_generate_ratio={:.3} spec_check_ratio={check_ratio:.3}",
+        cost.generate_ratio
     );
 
     let met = |ok: bool| if ok { "met" } else { "MISSED" };
@@ -311,6 +474,28 @@ pub fn run(root: &Path, out: &mut dyn std::io::Write) -> Result<String, Error> {
         );
     }
     let _ = writeln!(report);
+    let _ = writeln!(
+        report,
+        "Cost as specs grow: the largest spec of the corpus (`{}`, {} bytes), generated by \
+         `cargo xtask generate` (load, normalize, progenitor for the client and the mocks, the \
+         passes, the credential layer, formatting) and by progenitor alone (`generate_tokens` \
+         with the same interface, none of ours, on the same document, formatted), in this \
+         process; then a crate of each output checked cold (`cargo check`, each in a fresh \
+         target directory, alternating):\n\n\
+         | figure | ours | progenitor's | ours / progenitor's |\n|---|---|---|---|\n\
+         | generation, median of {GENERATION_ROUNDS} | {:.1} ms | {:.1} ms | {:.3} |\n\
+         | cold `cargo check` of the crate (with its dependencies), median of {} pairs | {ours_check_s:.1} s | {plain_check_s:.1} s | {check_ratio:.3} (spread {check_ratio_spread:.3}) |\n\
+         | lines of source (our httpmock.rs, behind its feature, left out) | {} | {} | {:.3} |\n",
+        cost.spec,
+        cost.bytes,
+        cost.generate_s.0 * 1000.0,
+        cost.generate_s.1 * 1000.0,
+        cost.generate_ratio,
+        cost.checks.len(),
+        cost.lines.0,
+        cost.lines.1,
+        cost.lines.0 as f64 / cost.lines.1.max(1) as f64,
+    );
     let _ = writeln!(report, "Generated file sizes:\n");
     for (path, size) in &sizes {
         let _ = writeln!(report, "- `{path}`: {size} bytes");
@@ -344,4 +529,21 @@ fn machine() -> String {
         .map(|ran| ran.stdout.trim().to_string())
         .unwrap_or_default();
     format!("{cores} cores, {memory}, {rustc}")
+}
+
+#[cfg(test)]
+mod tests {
+    /// The spec-cost part of the bench alone (a few minutes of cold checks):
+    /// `cargo test -p xtask spec_cost -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "cold builds: minutes"]
+    fn spec_cost() {
+        let root = crate::workspace_root();
+        let scratch =
+            std::env::temp_dir().join(format!("telauth-spec-cost-{}", std::process::id()));
+        let cost = super::spec_cost(&root, &scratch, 2, &mut std::io::stderr()).unwrap();
+        let _ = std::fs::remove_dir_all(&scratch);
+        eprintln!("{cost:#?}\ncheck ratio {:?}", cost.check_ratio());
+        assert!(cost.generate_ratio > 0.0);
+    }
 }

@@ -30,7 +30,7 @@ enum Command {
         /// Write nothing; print a diff of every stale file and fail if there is one.
         #[arg(long)]
         check: bool,
-        /// Only this provider (smsbeta, voipbin, mobivate, signalwire).
+        /// Only this provider (its short name: smsbeta, voipbin, ... as its crate telauth-NAME).
         #[arg(long)]
         provider: Option<String>,
         /// The workspace root (by default, the one this tool was built in).
@@ -40,6 +40,55 @@ enum Command {
     /// Compare each spec with its last release: one line per crate, `compatible` or
     /// `breaking` with each change and the next version; fail while a version is behind it.
     Audit {
+        /// Compare with the last versions in this registry (configured in .cargo/config.toml
+        /// or by CARGO_REGISTRIES_<NAME>_INDEX) instead of crates.io.
+        #[arg(long, value_name = "NAME")]
+        registry: Option<String>,
+        /// Take a copy of the workspace at this root as released, instead of a registry
+        /// (for tests).
+        #[arg(long, hide = true, conflicts_with = "registry")]
+        baseline_root: Option<PathBuf>,
+        /// The workspace root (by default, the one this tool was built in).
+        #[arg(long, hide = true)]
+        root: Option<PathBuf>,
+    },
+    /// Apply what the audit computed: each changed crate's version, telauth's when it
+    /// re-exports one, their requirements in [workspace.dependencies], and a CHANGELOG.md
+    /// section per crate (a dry run that prints the plan unless --write).
+    Release {
+        /// Write the plan.
+        #[arg(long)]
+        write: bool,
+        /// Take the last versions from this registry instead of crates.io.
+        #[arg(long, value_name = "NAME")]
+        registry: Option<String>,
+        /// Take a copy of the workspace at this root as released, instead of a registry
+        /// (for tests).
+        #[arg(long, hide = true, conflicts_with = "registry")]
+        baseline_root: Option<PathBuf>,
+        /// The workspace root (by default, the one this tool was built in).
+        #[arg(long, hide = true)]
+        root: Option<PathBuf>,
+    },
+    /// Compare a provider's published OpenAPI document (3.0 or 3.1, JSON or YAML) with our
+    /// spec: one line per difference not recorded as deliberate (x-telauth-differs), then the
+    /// provider's operations we do not cover; fail when there is a difference.
+    Upstream {
+        /// The provider (smsbeta, voipbin, mobivate, signalwire).
+        provider: String,
+        /// The provider's published document.
+        file: PathBuf,
+        /// The workspace root (by default, the one this tool was built in).
+        #[arg(long, hide = true)]
+        root: Option<PathBuf>,
+    },
+    /// Write the tables of specs/FIDELITY.md from the specs' x-telauth-differs and
+    /// x-telauth-secret records.
+    Fidelity {
+        /// Write nothing; print a diff and fail if the document differs from what the specs
+        /// give.
+        #[arg(long)]
+        check: bool,
         /// The workspace root (by default, the one this tool was built in).
         #[arg(long, hide = true)]
         root: Option<PathBuf>,
@@ -70,11 +119,26 @@ enum Command {
         /// workspace whose internal dependencies name it.
         #[arg(long, value_name = "NAME")]
         registry: Option<String>,
+        /// The workspace root (by default, the one this tool was built in).
+        #[arg(long, hide = true)]
+        root: Option<PathBuf>,
     },
     /// The whole release round trip on a local registry: publish every crate, build and run one
     /// consumer per provider crate from it against the sandbox, publish again (all skipped),
     /// then bump one crate and see only it published. Needs `cargo-http-registry` on the PATH.
     Rehearse,
+    /// Add a provider: copy its spec to specs/NAME.yaml, scaffold crates/telauth-NAME, add it
+    /// to the workspace and generate it. generate, audit, publish and bench then include it.
+    NewProvider {
+        /// The provider's short name (the crate is telauth-NAME).
+        name: String,
+        /// The provider's OpenAPI 3.0 spec.
+        #[arg(long, value_name = "FILE")]
+        spec: PathBuf,
+        /// The workspace root (by default, the one this tool was built in).
+        #[arg(long, hide = true)]
+        root: Option<PathBuf>,
+    },
 }
 
 /// Runs the command line `args` (the program name first). Exit status: 0 on success, 1 when a
@@ -97,7 +161,10 @@ pub fn run(
             return ExitCode::from(if usage { 2 } else { 0 });
         }
     };
-    let generating = matches!(cli.command, Command::Generate { .. });
+    let generating = matches!(
+        cli.command,
+        Command::Generate { .. } | Command::NewProvider { .. }
+    );
     match dispatch(cli.command, out, err) {
         Ok(code) => code,
         // The one place an error is printed.
@@ -125,7 +192,63 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             let generation = crate::generate(&root, provider.as_deref(), mode)?;
             Ok(report(&generation.reports, started, out, err))
         }
-        Command::Audit { root } => audit(&root.unwrap_or_else(crate::workspace_root), out, err),
+        Command::Audit {
+            registry,
+            baseline_root,
+            root,
+        } => audit(
+            &root.unwrap_or_else(crate::workspace_root),
+            &baseline(registry, baseline_root),
+            out,
+            err,
+        ),
+        Command::Release {
+            write,
+            registry,
+            baseline_root,
+            root,
+        } => {
+            let root = root.unwrap_or_else(crate::workspace_root);
+            let baseline = baseline(registry, baseline_root);
+            crate::release::plan::run(&root, &baseline, write, out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Upstream {
+            provider,
+            file,
+            root,
+        } => {
+            let root = root.unwrap_or_else(crate::workspace_root);
+            let clean = crate::release::upstream::run(&root, &provider, &file, out)?;
+            Ok(if clean {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Fidelity { check, root } => {
+            let root = root.unwrap_or_else(crate::workspace_root);
+            let fidelity = crate::release::fidelity::FIDELITY;
+            match crate::release::fidelity::run(&root, check)? {
+                None if check => {
+                    let _ = writeln!(out, "fidelity: {fidelity} is what the specs give");
+                    Ok(ExitCode::SUCCESS)
+                }
+                None => {
+                    let _ = writeln!(out, "fidelity: {fidelity} written from the specs");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(diff) => {
+                    let _ = write!(out, "{diff}");
+                    let _ = writeln!(
+                        err,
+                        "error: {fidelity} differs from what the specs' x-telauth-differs and \
+                         x-telauth-secret give; run `cargo xtask fidelity`"
+                    );
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
         Command::Msrv => msrv(out, err),
         Command::Bench => {
             let summary = crate::bench::run(&crate::workspace_root(), out)?;
@@ -135,6 +258,19 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         Command::Semver { package } => {
             crate::release::semver::run(&crate::workspace_root(), package, out)
         }
+        Command::NewProvider { name, spec, root } => {
+            let root = root.unwrap_or_else(crate::workspace_root);
+            let added = crate::generate::new_provider(&root, &name, &spec)?;
+            for file in &added.files {
+                let _ = writeln!(out, "wrote {file}");
+            }
+            let _ = writeln!(
+                out,
+                "provider `{name}` added; hand-written layers (facade, command, sandbox) are \
+                 optional and per provider"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Rehearse => {
             crate::rehearse::run(&crate::workspace_root(), out)?;
             Ok(ExitCode::SUCCESS)
@@ -143,20 +279,41 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             execute,
             allow_dirty,
             registry,
+            root,
         } => {
             let target = match registry {
                 Some(name) => Target::Registry(Registry::named(name)),
                 None => Target::CratesIo { allow_dirty },
             };
-            crate::publish::run(&crate::workspace_root(), &target, execute, out)?;
+            let root = root.unwrap_or_else(crate::workspace_root);
+            crate::publish::run(&root, &target, execute, out)?;
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
+/// The baseline in the registry `--registry` names, crates.io without one (or the released
+/// copy `--baseline-root` names).
+fn baseline(
+    registry: Option<String>,
+    released: Option<PathBuf>,
+) -> crate::release::baseline::Baseline {
+    use crate::release::baseline::Baseline;
+    match (registry, released) {
+        (_, Some(released)) => Baseline::Workspace(released),
+        (Some(name), None) => Baseline::of(Registry::named(name)),
+        (None, None) => Baseline::crates_io(),
+    }
+}
+
 /// Prints one line per crate; those behind their next version as errors, which fail.
-fn audit(root: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCode, Error> {
-    let verdicts = crate::audit::audit(root)?;
+fn audit(
+    root: &Path,
+    baseline: &crate::release::baseline::Baseline,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    let verdicts = crate::audit::audit(root, baseline)?;
     let mut code = ExitCode::SUCCESS;
     for verdict in &verdicts {
         if verdict.behind() {
@@ -169,9 +326,9 @@ fn audit(root: &Path, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCo
     if code == ExitCode::SUCCESS {
         let _ = writeln!(
             out,
-            "audit: every crate's version is at least what its changes since its release need \
-             ({})",
-            crate::audit::RECORD
+            "audit: every crate's version is at least what its changes since its last version \
+             in `{}` need",
+            baseline.name()
         );
     }
     Ok(code)

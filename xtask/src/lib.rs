@@ -11,7 +11,7 @@ pub mod cli;
 mod error;
 pub mod generate;
 pub mod openapi;
-mod providers;
+pub mod providers;
 pub mod release;
 mod support;
 
@@ -21,7 +21,7 @@ pub use error::Error;
 pub use generate::{
     FileState, GENERATED, GeneratedFile, Generation, Mode, ProviderReport, generate,
 };
-pub use providers::{PROVIDERS, Provider};
+pub use providers::{PROVIDERS, Provider, Providers};
 pub use release::{audit, compat, msrv, publish, rehearse};
 
 /// The workspace root this xtask was built in.

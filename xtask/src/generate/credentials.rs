@@ -114,7 +114,8 @@ pub(crate) fn credential_layer(provider: &str, spec: &Spec) -> Result<TokenStrea
             }
         }
 
-        /// The security requirements of an operation, by `operationId`: alternatives in the
+        /// The security requirements of an operation, by its name (as in `operations`, and as
+        /// progenitor gives it to the hooks): alternatives in the
         /// spec's order, each a list of schemes that must all be presented. `None` for an
         /// operation the spec does not have.
         pub fn requirements(operation_id: &str) -> Option<&'static [&'static [&'static Scheme]]> {
@@ -177,6 +178,58 @@ struct SchemeCode {
     location: TokenStream,
     basic: bool,
     summary: String,
+    place: Place,
+}
+
+/// Where a scheme's credential goes on the request, as a mock matches it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// `Authorization: Basic base64(username:password)`.
+    Basic,
+    /// `Authorization: Bearer <secret>`.
+    Bearer,
+    /// The named header.
+    Header(String),
+    /// The named query parameter.
+    Query(String),
+    /// The named cookie.
+    Cookie(String),
+}
+
+/// A scheme an operation accepts, for its mock: the scheme's name (which its `Credentials`
+/// constructor and its mock matcher are named after), where it goes, and its summary.
+pub(crate) struct AcceptedScheme {
+    /// The scheme's name in `securitySchemes`.
+    pub(crate) name: String,
+    /// Where its credential goes.
+    pub(crate) place: Place,
+    /// Its description, on one line.
+    pub(crate) summary: String,
+}
+
+/// Each operation's method name (progenitor's, from its `operationId`) with the schemes any of
+/// its security alternatives names, each once, in the order the spec declares the schemes.
+pub(crate) fn accepted_schemes(spec: &Spec) -> Result<Vec<(String, Vec<AcceptedScheme>)>, Error> {
+    let schemes = schemes(spec)?;
+    Ok(requirements(&spec.api)
+        .map(|(operation, requirements)| {
+            let accepted = schemes
+                .iter()
+                .filter(|scheme| {
+                    requirements
+                        .iter()
+                        .flatten()
+                        .any(|name| *name == scheme.name)
+                })
+                .map(|scheme| AcceptedScheme {
+                    name: scheme.name.clone(),
+                    place: scheme.place.clone(),
+                    summary: scheme.summary.clone(),
+                })
+                .collect();
+            (operation, accepted)
+        })
+        .collect())
 }
 
 fn schemes(spec: &Spec) -> Result<Vec<SchemeCode>, Error> {
@@ -198,35 +251,50 @@ fn schemes(spec: &Spec) -> Result<Vec<SchemeCode>, Error> {
             let ReferenceOr::Item(scheme) = scheme else {
                 return unsupported("a scheme given by `$ref`");
             };
-            let (location, basic, description) = match scheme {
+            let (location, basic, description, place) = match scheme {
                 SecurityScheme::HTTP {
                     scheme, description, ..
                 } if scheme.eq_ignore_ascii_case("basic") => {
-                    (quote! { Location::Basic }, true, description)
+                    (quote! { Location::Basic }, true, description, Place::Basic)
                 }
                 SecurityScheme::HTTP {
                     scheme, description, ..
                 } if scheme.eq_ignore_ascii_case("bearer") => {
-                    (quote! { Location::Bearer }, false, description)
+                    (quote! { Location::Bearer }, false, description, Place::Bearer)
                 }
                 SecurityScheme::APIKey {
                     location: APIKeyLocation::Header,
                     name,
                     description,
                     ..
-                } => (quote! { Location::Header(#name) }, false, description),
+                } => (
+                    quote! { Location::Header(#name) },
+                    false,
+                    description,
+                    Place::Header(name.clone()),
+                ),
                 SecurityScheme::APIKey {
                     location: APIKeyLocation::Query,
                     name,
                     description,
                     ..
-                } => (quote! { Location::Query(#name) }, false, description),
+                } => (
+                    quote! { Location::Query(#name) },
+                    false,
+                    description,
+                    Place::Query(name.clone()),
+                ),
                 SecurityScheme::APIKey {
                     location: APIKeyLocation::Cookie,
                     name,
                     description,
                     ..
-                } => (quote! { Location::Cookie(#name) }, false, description),
+                } => (
+                    quote! { Location::Cookie(#name) },
+                    false,
+                    description,
+                    Place::Cookie(name.clone()),
+                ),
                 SecurityScheme::HTTP { scheme, .. } => {
                     return unsupported(&format!("http scheme `{scheme}`"));
                 }
@@ -238,6 +306,7 @@ fn schemes(spec: &Spec) -> Result<Vec<SchemeCode>, Error> {
                 const_ident: format_ident!("{}", name.to_shouty_snake_case()),
                 location,
                 basic,
+                place,
                 summary: description
                     .as_deref()
                     .unwrap_or_default()
@@ -249,7 +318,8 @@ fn schemes(spec: &Spec) -> Result<Vec<SchemeCode>, Error> {
         .collect()
 }
 
-/// Each operation's id and its effective requirements (its own `security`, else the
+/// Each operation's name (what progenitor's hooks are given: the method name it derives from
+/// the `operationId`) and its effective requirements (its own `security`, else the
 /// document's), as lists of scheme names.
 fn requirements(api: &OpenAPI) -> impl Iterator<Item = (String, Vec<Vec<String>>)> + '_ {
     operations(api).into_iter().map(move |(_, op)| {
@@ -259,7 +329,7 @@ fn requirements(api: &OpenAPI) -> impl Iterator<Item = (String, Vec<Vec<String>>
             .map(|requirement| requirement.keys().cloned().collect())
             .collect();
         (
-            op.operation.operation_id.clone().unwrap_or_default(),
+            crate::openapi::names::method_name(op.operation.operation_id.as_deref().unwrap_or("")),
             requirements,
         )
     })

@@ -5,9 +5,11 @@
 mod constants;
 mod credentials;
 mod files;
+mod manifest;
 mod normalize;
 mod passes;
 mod progenitor;
+mod scaffold;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -16,7 +18,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub(crate) use files::body;
-pub use files::{FileState, GENERATED, GeneratedFile};
+pub use files::{FileState, GENERATED, GeneratedFile, MOCK};
+
+pub use scaffold::{NewProvider, new_provider};
 
 use crate::Error;
 use crate::openapi::{self, Spec};
@@ -70,12 +74,18 @@ pub struct Generation {
 /// and the error says so; running generate again completes the set.
 pub fn generate(root: &Path, provider: Option<&str>, mode: Mode) -> Result<Generation, Error> {
     let mut reports = Vec::new();
-    for provider in providers::select(provider)? {
+    let mut workspace = manifest::Workspace::read(root)?;
+    for provider in providers::select(root, provider)? {
         let started = Instant::now();
         let spec = openapi::load(root, provider.spec)?;
         let sources = sources(provider.name, &spec)?;
-        files::check_dependencies(root, &provider, &sources.extra_dependencies)?;
-        let files = files::plan(root, &provider, &spec, &sources)?;
+        let mut files = files::plan(root, &provider, &spec, &sources)?;
+        files.push(manifest::plan(
+            root,
+            &provider,
+            &sources.extra_dependencies,
+            &mut workspace,
+        )?);
         reports.push(ProviderReport {
             provider,
             sha256: spec.sha256,
@@ -83,6 +93,9 @@ pub fn generate(root: &Path, provider: Option<&str>, mode: Mode) -> Result<Gener
             files,
             notes: sources.notes,
         });
+    }
+    if let (Some(file), Some(report)) = (workspace.plan(), reports.last_mut()) {
+        report.files.push(file);
     }
     if mode == Mode::Write {
         let mut files: Vec<&mut GeneratedFile> = reports
@@ -92,6 +105,63 @@ pub fn generate(root: &Path, provider: Option<&str>, mode: Mode) -> Result<Gener
         files::write(root, &mut files)?;
     }
     Ok(Generation { reports })
+}
+
+/// A crate's sources, generated from one spec in memory, for `cargo xtask bench`: its files
+/// (relative to the crate) and the crates they need.
+#[derive(Debug)]
+pub struct Standalone {
+    /// `src/lib.rs` and the files it includes.
+    pub files: Vec<(String, String)>,
+    /// The `[dependencies]` lines of its manifest; `runtime` names the `telauth-runtime` folder.
+    pub dependencies: String,
+}
+
+/// What `cargo xtask generate` makes of the spec `spec` (relative to `root`): every file of
+/// `src/generated/`, under a `lib.rs` like a provider crate's.
+pub fn ours(root: &Path, spec: &str, runtime: &Path) -> Result<Standalone, Error> {
+    let loaded = openapi::load(root, spec)?;
+    let name = Path::new(spec)
+        .file_stem()
+        .and_then(|stem| stem.to_str())
+        .unwrap_or("bench");
+    let sources = sources(name, &loaded)?;
+    let mut names: Vec<&str> = manifest::ALWAYS.iter().map(|d| d.name).collect();
+    names.extend(sources.extra_dependencies.iter().copied());
+    Ok(Standalone {
+        files: vec![
+            (
+                "src/lib.rs".into(),
+                "#[rustfmt::skip]\nmod generated;\npub use generated::*;\npub use telauth_runtime::Secret;\n"
+                    .into(),
+            ),
+            ("src/generated/mod.rs".into(), sources.module),
+            ("src/generated/client.rs".into(), sources.client),
+            ("src/generated/auth.rs".into(), sources.auth),
+            ("src/generated/httpmock.rs".into(), sources.mock),
+        ],
+        dependencies: manifest::dependency_lines(&names, runtime),
+    })
+}
+
+/// progenitor's own output for the spec `spec`, given the document ours is generated from (the
+/// spec normalized, without our extensions: progenitor cannot take every spec as written), as
+/// the `lib.rs` of a crate; see [`progenitor::plain`].
+pub fn progenitor_plain(root: &Path, spec: &str) -> Result<Standalone, Error> {
+    let loaded = openapi::load(root, spec)?;
+    let mut api = without_our_extensions(&loaded.path, &loaded.api)?;
+    normalize::error_responses(&mut api);
+    let generated = progenitor::plain(&api, &loaded.path)?;
+    let lib = syn::parse2::<syn::File>(generated.client).map_err(|error| Error::Generate {
+        path: loaded.path.clone(),
+        message: format!("progenitor's output does not parse: {error}"),
+    })?;
+    let mut names = vec!["progenitor-client", "reqwest", "serde"];
+    names.extend(generated.extra_dependencies.iter().copied());
+    Ok(Standalone {
+        files: vec![("src/lib.rs".into(), prettyplease::unparse(&lib))],
+        dependencies: manifest::dependency_lines(&names, Path::new("")),
+    })
 }
 
 /// What became of the generated files when [`generate`] failed with `error`, in a sentence.
@@ -113,6 +183,8 @@ pub(crate) struct Sources {
     pub(crate) client: String,
     /// `src/generated/auth.rs`: the credential layer.
     pub(crate) auth: String,
+    /// `src/generated/httpmock.rs`: the typed `httpmock` extension.
+    pub(crate) mock: String,
     /// The crates the generated types need besides the always-present ones.
     pub(crate) extra_dependencies: Vec<&'static str>,
     /// One line per operation the normalizer rewrote.
@@ -122,27 +194,45 @@ pub(crate) struct Sources {
 /// Generates the sources of the crate of `provider` from `spec`: the spec normalized, run
 /// through progenitor, the constants added, every pass applied, and the credential layer.
 fn sources(provider: &str, spec: &Spec) -> Result<Sources, Error> {
-    let mut api = spec.api.clone();
+    let mut api = without_our_extensions(&spec.path, &spec.api)?;
     let notes = normalize::error_responses(&mut api);
     let generated = progenitor::run(&api, &spec.path)?;
     let client = generated.client;
     let base_url = constants::base_url(spec, &api)?;
     let auth = credentials::credential_layer(provider, spec)?;
-    let values = constants::enum_values(&api);
-    let operations = constants::operation_ids(&api);
+    let operations = constants::operation_ids(spec, &api)?;
     let krate = format!("telauth-{provider}");
     let cx = passes::Context {
         path: &spec.path,
         api: &api,
         krate: &krate,
     };
-    let mut client = parse(&cx, quote! { #client #base_url #values #operations })?;
+    let mut client = parse(&cx, quote! { #client #base_url #operations })?;
     let string_enums = passes::apply(&mut client, &cx)?;
+    let mock = generated.mock;
+    let doc = format!(
+        " Typed [`httpmock`](::httpmock) mocks of each operation of `{}`, for testing code that \
+         calls this crate's [`Client`](crate::Client): `use {}::httpmock::MockServerExt`, then \
+         `server.<operation>(|when, then| ..)` on an `httpmock::MockServer`, where `when` matches \
+         the operation's parameters, body and credential and `then` answers one of its \
+         documented statuses with its type.",
+        spec.rel_path,
+        krate.replace('-', "_"),
+    );
+    let mut mock = parse(&cx, quote! { #![doc = #doc] #mock })?;
+    passes::mock::apply(&mut mock, &cx, &credentials::accepted_schemes(spec)?)?;
+    let mock = prettyplease::unparse(&mock);
+    let mut extra_dependencies = generated.extra_dependencies;
+    // An operation without a typed body is mocked with `serde_json::Value`.
+    if mock.contains("serde_json") && !extra_dependencies.contains(&"serde_json") {
+        extra_dependencies.push("serde_json");
+    }
     Ok(Sources {
         module: format(&cx, files::module(&spec.rel_path, !string_enums.is_empty()))?,
         client: prettyplease::unparse(&client),
         auth: format(&cx, auth)?,
-        extra_dependencies: generated.extra_dependencies,
+        mock,
+        extra_dependencies,
         notes,
     })
 }
@@ -154,4 +244,35 @@ fn parse(cx: &passes::Context, tokens: TokenStream) -> Result<syn::File, Error> 
 
 fn format(cx: &passes::Context, tokens: TokenStream) -> Result<String, Error> {
     parse(cx, tokens).map(|file| prettyplease::unparse(&file))
+}
+
+/// `api` without the `x-telauth-*` extensions (our decisions and notes, for the xtask and
+/// FIDELITY.md): typify keeps a schema's extensions, and a `format: password` schema that
+/// carries one would no longer match the conversion to `crate::Secret`. (A YAML value keeps
+/// the order of every map, which progenitor's output follows.)
+fn without_our_extensions(
+    path: &Path,
+    api: &openapiv3::OpenAPI,
+) -> Result<openapiv3::OpenAPI, Error> {
+    use serde_yaml_ng::Value;
+    fn strip(value: &mut Value) {
+        match value {
+            Value::Mapping(map) => {
+                map.retain(|key, _| {
+                    !key.as_str()
+                        .is_some_and(|key| key.starts_with("x-telauth-"))
+                });
+                map.values_mut().for_each(strip);
+            }
+            Value::Sequence(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let failed = |error: serde_yaml_ng::Error| Error::Generate {
+        path: path.to_path_buf(),
+        message: format!("the spec does not round-trip: {error}"),
+    };
+    let mut value = serde_yaml_ng::to_value(api).map_err(failed)?;
+    strip(&mut value);
+    serde_yaml_ng::from_value(value).map_err(failed)
 }

@@ -1,5 +1,5 @@
-//! progenitor itself: the settings it generates with, and a run of it over a spec whose panics
-//! become errors.
+//! progenitor itself: the settings it generates with, and a run of it over a spec (the client,
+//! then its `httpmock` extension) whose panics become errors.
 
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
@@ -18,6 +18,9 @@ use crate::Error;
 pub(crate) struct Generated {
     /// The client and its types.
     pub(crate) client: TokenStream,
+    /// progenitor's typed `httpmock` extension (`Generator::httpmock`) for that client, whose
+    /// types it names through `crate::`.
+    pub(crate) mock: TokenStream,
     /// The crates the generated types need besides the always-present ones.
     pub(crate) extra_dependencies: Vec<&'static str>,
 }
@@ -26,18 +29,57 @@ pub(crate) struct Generated {
 pub(crate) fn run(api: &OpenAPI, path: &Path) -> Result<Generated, Error> {
     let mut generator = Generator::new(&settings());
     let client = catch_panic(path, || generator.generate_tokens(api))?;
+    let mock = catch_panic(path, || generator.httpmock(api, "crate"))?;
+    if generator.uses_websockets() {
+        return Err(Error::Generate {
+            path: path.to_path_buf(),
+            message: "an operation is a websocket (`x-dropshot-websocket`), which the credential \
+                      layer does not cover; remove the extension"
+                .into(),
+        });
+    }
     let types = generator.get_type_space();
     let extra_dependencies = [
         (types.uses_uuid(), "uuid"),
         (types.uses_chrono(), "chrono"),
         (types.uses_regress(), "regress"),
         (types.uses_serde_json(), "serde_json"),
+        (generator.uses_futures(), "futures"),
     ]
     .into_iter()
     .filter_map(|(used, name)| used.then_some(name))
     .collect();
     Ok(Generated {
         client,
+        mock,
+        extra_dependencies,
+    })
+}
+
+/// progenitor's own output for `api`, for `cargo xtask bench` to compare ours with: the same
+/// interface (builders, merged tags) but nothing of ours (no credential layer, no hooks, no
+/// `Secret`), as a crate of its own would hold it; and the crates it needs.
+pub(crate) fn plain(api: &OpenAPI, path: &Path) -> Result<Generated, Error> {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged);
+    let mut generator = Generator::new(&settings);
+    let client = catch_panic(path, || generator.generate_tokens(api))?;
+    let types = generator.get_type_space();
+    let extra_dependencies = [
+        (types.uses_uuid(), "uuid"),
+        (types.uses_chrono(), "chrono"),
+        (types.uses_regress(), "regress"),
+        (types.uses_serde_json(), "serde_json"),
+        (generator.uses_futures(), "futures"),
+    ]
+    .into_iter()
+    .filter_map(|(used, name)| used.then_some(name))
+    .collect();
+    Ok(Generated {
+        client,
+        mock: TokenStream::new(),
         extra_dependencies,
     })
 }

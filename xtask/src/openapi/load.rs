@@ -4,13 +4,15 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use heck::ToSnakeCase;
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde_yaml_ng::Value;
 use sha2::{Digest, Sha256};
 
 use crate::Error;
-use crate::openapi::path_operations;
+use crate::openapi::{inert, names, path_operations, secrets};
+
+/// The largest spec the generator reads: the largest published spec we know of is a few MiB.
+pub const MAX_SPEC_BYTES: usize = 16 << 20;
 
 /// A spec that parsed and passed the checks.
 pub struct Spec {
@@ -28,25 +30,37 @@ pub struct Spec {
 pub fn load(root: &Path, rel_path: &str) -> Result<Spec, Error> {
     let path = root.join(rel_path);
     let text = crate::support::fs::read(&path)?;
+    if text.len() > MAX_SPEC_BYTES {
+        return Err(invalid(
+            &path,
+            "(top level)",
+            format!(
+                "the file holds {} bytes; the generator reads specs of at most {MAX_SPEC_BYTES}",
+                text.len()
+            ),
+        ));
+    }
     let parse_error = |message: String| Error::Parse {
         path: path.clone(),
         message,
     };
-    let tree: Value = serde_yaml_ng::from_str(&text).map_err(|e| parse_error(e.to_string()))?;
+    let mut tree: Value = serde_yaml_ng::from_str(&text).map_err(|e| parse_error(e.to_string()))?;
     check_version(&path, &tree)?;
     check_refs(&path, &tree, &tree, &mut Vec::new())?;
     check_text(&path, &tree, &mut Vec::new())?;
 
-    let api: OpenAPI = serde_path_to_error::deserialize(serde_yaml_ng::Deserializer::from_str(
-        &text,
-    ))
-    .map_err(|e| match locate_shape_error(&tree) {
-        Some((place, message)) => invalid(&path, place, message),
-        None => parse_error(format!("at `{}`: {}", e.path(), e.inner())),
-    })?;
+    let _: OpenAPI = serde_path_to_error::deserialize(serde_yaml_ng::Deserializer::from_str(&text))
+        .map_err(|e| match locate_shape_error(&tree) {
+            Some((place, message)) => invalid(&path, place, message),
+            None => parse_error(format!("at `{}`: {}", e.path(), e.inner())),
+        })?;
+    // What the generator reads: the same document with its text made inert.
+    inert::make_inert(&mut tree);
+    let api: OpenAPI = serde_yaml_ng::from_value(tree).map_err(|e| parse_error(e.to_string()))?;
     check_names(&path, &api)?;
     check_servers(&path, &api)?;
     check_operations(&path, &api)?;
+    secrets::check(&path, &api)?;
 
     Ok(Spec {
         path,
@@ -131,8 +145,15 @@ fn check_refs(
     Ok(())
 }
 
-/// No text holds a carriage return: descriptions become doc comments, where a bare CR does not
-/// compile.
+/// Whether `c` may not reach generated code: a control character other than line feed and tab
+/// (a bare CR does not compile in a doc comment), or one that reorders text on screen (which
+/// rustc refuses in comments and literals).
+fn is_forbidden(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+}
+
+/// No text, and no key, holds a character that generated code cannot carry.
 fn check_text(path: &Path, node: &Value, place: &mut Vec<String>) -> Result<(), Error> {
     let here = |place: &[String]| {
         if place.is_empty() {
@@ -141,16 +162,39 @@ fn check_text(path: &Path, node: &Value, place: &mut Vec<String>) -> Result<(), 
             place.join(".")
         }
     };
-    match node {
-        Value::String(text) if text.contains('\r') => Err(invalid(
-            path,
-            here(place),
+    let refuse = |place: String, text: &str| {
+        let c = text.chars().find(|c| is_forbidden(*c)).unwrap_or_default();
+        let message = if c == '\r' {
             "the text holds a carriage return (\\r), which generated doc comments cannot carry; \
-             use line feeds only",
-        )),
+             use line feeds only"
+                .to_string()
+        } else {
+            format!(
+                "the text holds the character U+{:04X}, a control or text-direction character \
+                 that generated code cannot carry; remove it",
+                c as u32
+            )
+        };
+        Err(invalid(path, place, message))
+    };
+    match node {
+        Value::String(text) if text.chars().any(is_forbidden) => refuse(here(place), text),
         Value::Mapping(map) => {
             for (key, value) in map {
-                place.push(key_text(key));
+                let key = key_text(key);
+                place.push(key.clone());
+                // A key (a path, a property name) is one line: it reaches doc comments too.
+                if let Some(c) = key.chars().find(|c| is_forbidden(*c) || c.is_control()) {
+                    return Err(invalid(
+                        path,
+                        here(place),
+                        format!(
+                            "the key holds the character U+{:04X}, which a name cannot carry \
+                             into generated code; remove it",
+                            c as u32
+                        ),
+                    ));
+                }
                 check_text(path, value, place)?;
                 place.pop();
             }
@@ -171,7 +215,7 @@ fn check_text(path: &Path, node: &Value, place: &mut Vec<String>) -> Result<(), 
 /// Whether `name`, in snake_case and SHOUTY_SNAKE_CASE, is a Rust identifier: the generated
 /// code names a constant and a function after each security scheme and server variable.
 fn is_identifier(name: &str) -> bool {
-    use heck::ToShoutySnakeCase;
+    use heck::{ToShoutySnakeCase, ToSnakeCase};
     [name.to_snake_case(), name.to_shouty_snake_case()]
         .iter()
         .all(|ident| syn::parse_str::<syn::Ident>(ident).is_ok())
@@ -340,8 +384,8 @@ fn locate_shape_error(tree: &Value) -> Option<(String, String)> {
     found
 }
 
-/// Every operation has a unique `operationId`, and every security requirement names a declared
-/// scheme.
+/// Every operation has a unique `operationId`, and a method name (as progenitor derives it)
+/// of its own, and every security requirement names a declared scheme.
 fn check_operations(path: &Path, api: &OpenAPI) -> Result<(), Error> {
     let declared: BTreeSet<&str> = api
         .components
@@ -371,6 +415,7 @@ fn check_operations(path: &Path, api: &OpenAPI) -> Result<(), Error> {
     )?;
 
     let mut seen = BTreeSet::new();
+    let mut methods = std::collections::BTreeMap::new();
     for (at, item) in &api.paths.paths {
         let ReferenceOr::Item(item) = item else {
             return Err(invalid(
@@ -384,23 +429,47 @@ fn check_operations(path: &Path, api: &OpenAPI) -> Result<(), Error> {
             let Some(id) = &op.operation.operation_id else {
                 return Err(invalid(path, place, "the operation has no `operationId`"));
             };
-            if id.to_snake_case() != *id {
-                return Err(invalid(
-                    path,
-                    format!("{place}.operationId"),
-                    format!(
-                        "`{id}` is not snake_case (write `{}`): the generated method and the \
-                         credential layer are keyed by it",
-                        id.to_snake_case()
-                    ),
-                ));
-            }
             if !seen.insert(id.clone()) {
                 return Err(invalid(
                     path,
                     format!("{place}.operationId"),
                     format!("`{id}` is the operationId of another operation too"),
                 ));
+            }
+            let method = names::method_name(id);
+            if let Some(other) = methods.insert(method.clone(), id.clone()) {
+                return Err(invalid(
+                    path,
+                    format!("{place}.operationId"),
+                    format!(
+                        "`{id}` and `{other}` both become the method `{method}` (and the \
+                         credential layer's key); rename one"
+                    ),
+                ));
+            }
+            for (key, parameter) in crate::openapi::parameters(api, &op) {
+                let openapiv3::Parameter::Header { parameter_data, .. } = parameter else {
+                    continue;
+                };
+                let openapiv3::ParameterSchemaOrContent::Schema(schema) = &parameter_data.format
+                else {
+                    continue;
+                };
+                let array = crate::openapi::resolve_schema(api, schema).is_some_and(|schema| {
+                    matches!(
+                        schema.schema_kind,
+                        openapiv3::SchemaKind::Type(openapiv3::Type::Array(_))
+                    )
+                });
+                if array {
+                    return Err(invalid(
+                        path,
+                        format!("{place}.parameters.{key}"),
+                        "a header parameter that is an array: progenitor 0.15 writes a client \
+                         that does not compile for it (it formats the list with `Display`); \
+                         declare it `type: string` holding the comma-separated values",
+                    ));
+                }
             }
             check_security(place, op.operation.security.as_deref().unwrap_or_default())?;
         }

@@ -1,7 +1,10 @@
 //! The OpenAPI model every job shares: a spec loaded and checked ([`load`]), and the one walk
 //! over its operations, parameters, answers and schemas ([`walk`]).
 
+mod inert;
 mod load;
+pub(crate) mod names;
+mod secrets;
 mod walk;
 
 pub use load::{Spec, load, sha256};

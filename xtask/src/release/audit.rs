@@ -1,56 +1,35 @@
-//! The version audit: what changed in each published crate since its last release, and the
-//! version that change needs.
+//! The version audit: what changed in each published crate since its last version in a
+//! registry, and the version that change needs.
 //!
-//! A release is recorded by `cargo xtask publish --execute` (crates.io): `xtask/releases.json`
-//! gets each crate's released version, with, for a provider crate, the sha256 of its spec and of
-//! its generated code; and `xtask/released/<provider>.yaml` keeps the released spec's text. The
-//! audit compares each spec with its released text ([`super::compat`]) and prints one line per
-//! changed crate, `<crate>: compatible|breaking: <changes> -> next version <x.y.z>`; it fails
-//! while a crate's version is behind that next version. `telauth` re-exports the provider
-//! types, so it takes the largest change of the providers. A crate never released has nothing
-//! to compare with and takes any change.
+//! The baseline is the registry itself ([`super::baseline`]): each provider crate's last
+//! published package, fetched as cargo fetches a dependency, carries the spec it was generated
+//! from and its generated code. The audit compares each spec with that one
+//! ([`super::compat`]) and prints one line per changed crate,
+//! `<crate>: compatible|breaking: <changes> -> next version <x.y.z>`; it fails while a crate's
+//! version is behind that next version. `telauth` re-exports the provider types, so it takes the
+//! largest change of each provider since the version its own last release depends on. A crate
+//! the registry does not have is not released yet and takes any change; a registry that cannot
+//! be read is an error.
 
-use std::collections::BTreeMap;
 use std::fmt;
-use std::fs;
 use std::path::Path;
 
 use semver::Version;
-use serde::{Deserialize, Serialize};
 
+use super::baseline::{Baseline, Published, SPEC_COPY, spec_copy_body};
 use super::compat::{Change, Class};
 use super::version;
 use crate::Error;
 use crate::generate::{GENERATED, body};
 use crate::openapi::sha256;
 use crate::providers::{PROVIDERS, Provider};
-use crate::support::fs::{read, write_atomically};
-
-/// Where the releases are recorded, relative to the workspace root.
-pub const RECORD: &str = "xtask/releases.json";
-
-/// The folder holding each provider's spec as last released, relative to the workspace root.
-pub const RELEASED_SPECS: &str = "xtask/released";
+use crate::support::fs::read;
 
 /// The facade, which re-exports the provider crates' types.
 pub const FACADE: &str = "telauth";
 
-/// What is recorded of one crate's last release.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Release {
-    /// The version released.
-    pub version: String,
-    /// The sha256 of its spec (provider crates).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spec_sha256: Option<String>,
-    /// The sha256 of its generated files, headers left out (provider crates).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generated_sha256: Option<String>,
-    /// The sha256 of its generated code without doc comments: what the compiler sees
-    /// (provider crates).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_sha256: Option<String>,
-}
+/// The facade's manifest, relative to the workspace root.
+pub const FACADE_MANIFEST: &str = "crates/telauth/Cargo.toml";
 
 /// The audit of one crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,12 +52,18 @@ impl Verdict {
         self.changes.iter().map(|change| change.class).max()
     }
 
-    /// Whether the crate's version is below the one its changes need.
+    /// Whether the crate's version is below the one its changes need, or below its release.
     pub fn behind(&self) -> bool {
-        match (&self.next, Version::parse(&self.version)) {
-            (Some(next), Ok(version)) => Version::parse(next).is_ok_and(|next| version < next),
-            _ => false,
-        }
+        let Ok(version) = Version::parse(&self.version) else {
+            return false;
+        };
+        let below = |other: &Option<String>| {
+            other
+                .as_deref()
+                .and_then(|other| Version::parse(other).ok())
+                .is_some_and(|other| version < other)
+        };
+        below(&self.next) || below(&self.released)
     }
 }
 
@@ -86,6 +71,11 @@ impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Some(class) = self.class() else {
             return match &self.released {
+                Some(released) if self.behind() => write!(
+                    f,
+                    "{}: Cargo.toml says {}, below {released}, its last release",
+                    self.krate, self.version
+                ),
                 Some(released) => write!(f, "{}: unchanged since {released}", self.krate),
                 None => write!(f, "{}: {} not released yet", self.krate, self.version),
             };
@@ -95,8 +85,8 @@ impl fmt::Display for Verdict {
         match &self.next {
             Some(next) if self.behind() => write!(
                 f,
-                " -> next version {next} (Cargo.toml still says {}; bump it, its requirement in \
-                 [workspace.dependencies] and CHANGELOG.md)",
+                " -> next version {next} (Cargo.toml still says {}; `cargo xtask release --write` \
+                 sets it)",
                 self.version
             ),
             Some(next) => write!(f, " -> next version {next}"),
@@ -117,8 +107,21 @@ fn package(root: &Path, provider: &Provider) -> Result<(String, String), Error> 
     })
 }
 
-/// The facade's version: the workspace's `[workspace.package]` version.
-fn facade_version(root: &Path) -> Result<String, Error> {
+/// The facade's version: its own `version`, or the workspace's when it inherits it.
+pub(crate) fn facade_version(root: &Path) -> Result<String, Error> {
+    let own = crate::support::manifest::read(&root.join(FACADE_MANIFEST))?;
+    if let Some(version) = own
+        .get("package")
+        .and_then(|package| package.get("version"))
+        .and_then(|version| version.as_str())
+    {
+        return Ok(version.to_string());
+    }
+    workspace_version(root)
+}
+
+/// The workspace's `[workspace.package]` version, which the hand-written crates inherit.
+pub(crate) fn workspace_version(root: &Path) -> Result<String, Error> {
     let path = root.join("Cargo.toml");
     crate::support::manifest::read(&path)?
         .get("workspace")
@@ -133,13 +136,15 @@ fn facade_version(root: &Path) -> Result<String, Error> {
         })
 }
 
-/// The sha256 of a provider crate's generated files, headers left out.
-fn generated_sha256(root: &Path, provider: &Provider) -> Result<String, Error> {
-    Ok(sha256(generated_files(root, provider)?.concat().as_bytes()))
+/// The sha256 of a provider crate's generated files (in the crate folder `dir`), headers left
+/// out.
+fn generated_sha256(dir: &Path) -> Result<String, Error> {
+    Ok(sha256(generated_files(dir)?.concat().as_bytes()))
 }
 
-/// The sha256 of a provider crate's generated code without its doc comments.
-fn api_sha256(root: &Path, provider: &Provider) -> Result<String, Error> {
+/// The sha256 of a provider crate's generated code (in the crate folder `dir`) without its doc
+/// comments.
+fn api_sha256(dir: &Path) -> Result<String, Error> {
     struct Undocumented;
     impl syn::visit_mut::VisitMut for Undocumented {
         fn visit_attributes_mut(&mut self, attrs: &mut Vec<syn::Attribute>) {
@@ -150,9 +155,9 @@ fn api_sha256(root: &Path, provider: &Provider) -> Result<String, Error> {
         }
     }
     let mut code = String::new();
-    for (file, text) in GENERATED.iter().zip(generated_files(root, provider)?) {
+    for (file, text) in GENERATED.iter().zip(generated_files(dir)?) {
         let mut parsed = syn::parse_file(&text).map_err(|error| Error::Parse {
-            path: root.join(provider.crate_dir).join(file),
+            path: dir.join(file),
             message: format!("the generated code does not parse: {error}"),
         })?;
         syn::visit_mut::VisitMut::visit_file_mut(&mut Undocumented, &mut parsed);
@@ -161,12 +166,13 @@ fn api_sha256(root: &Path, provider: &Provider) -> Result<String, Error> {
     Ok(sha256(code.as_bytes()))
 }
 
-/// A provider crate's generated files, headers left out, in [`GENERATED`]'s order.
-fn generated_files(root: &Path, provider: &Provider) -> Result<Vec<String>, Error> {
+/// A provider crate's generated files (in the crate folder `dir`), headers left out, in
+/// [`GENERATED`]'s order.
+fn generated_files(dir: &Path) -> Result<Vec<String>, Error> {
     GENERATED
         .iter()
         .map(|file| {
-            let path = root.join(provider.crate_dir).join(file);
+            let path = dir.join(file);
             let text = read(&path)?;
             // The header names the spec's sha256, which is compared on its own.
             body(&text)
@@ -182,38 +188,44 @@ fn generated_files(root: &Path, provider: &Provider) -> Result<Vec<String>, Erro
         .collect()
 }
 
-fn released_spec(provider: &Provider) -> String {
-    format!("{RELEASED_SPECS}/{}.yaml", provider.name)
-}
-
-/// The recorded releases (none when the record does not exist).
-pub fn releases(root: &Path) -> Result<BTreeMap<String, Release>, Error> {
-    let path = root.join(RECORD);
-    match fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text).map_err(|error| Error::Parse {
+/// The spec a published provider crate was generated from: the text of its [`SPEC_COPY`].
+fn published_spec(published: &Published) -> Result<String, Error> {
+    let path = published.dir.join(SPEC_COPY);
+    let text = read(&path).map_err(|_| Error::Invalid {
+        path: path.clone(),
+        place: "package".into(),
+        message: format!(
+            "{} {} as published has no {SPEC_COPY}: it was not published from a workspace whose \
+             `cargo xtask generate` puts the spec in the package",
+            published.krate, published.version
+        ),
+    })?;
+    spec_copy_body(&text)
+        .map(str::to_string)
+        .ok_or_else(|| Error::Invalid {
             path,
-            message: error.to_string(),
-        }),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-        Err(source) => Err(Error::Read { path, source }),
-    }
+            place: "header".into(),
+            message: "the published spec copy lacks the header `cargo xtask generate` writes"
+                .into(),
+        })
 }
 
-/// What changed in a provider crate since `release`.
+/// What changed in a provider crate since `published`.
 fn provider_changes(
     root: &Path,
     provider: &Provider,
-    release: &Release,
+    published: &Published,
 ) -> Result<Vec<Change>, Error> {
     let spec_text = read(&root.join(provider.spec))?;
-    let spec_changed = release.spec_sha256.as_deref() != Some(&sha256(spec_text.as_bytes()));
-    let code_changed =
-        release.generated_sha256.as_deref() != Some(&generated_sha256(root, provider)?);
+    let released_text = published_spec(published)?;
+    let here = root.join(provider.crate_dir);
+    let spec_changed = sha256(released_text.as_bytes()) != sha256(spec_text.as_bytes());
+    let code_changed = generated_sha256(&published.dir)? != generated_sha256(&here)?;
     if !spec_changed && !code_changed {
         return Ok(Vec::new());
     }
     // Whether the code the compiler sees changed, doc comments left out.
-    let api_changed = release.api_sha256.as_deref() != Some(&api_sha256(root, provider)?);
+    let api_changed = api_sha256(&published.dir)? != api_sha256(&here)?;
     let unclassified = Change {
         class: Class::Breaking,
         phrase: "the generated code changed beyond what the spec comparison classifies \
@@ -230,19 +242,11 @@ fn provider_changes(
             }
         }]);
     }
-    let path = root.join(released_spec(provider));
-    let released_text = read(&path)?;
-    if release.spec_sha256.as_deref() != Some(&sha256(released_text.as_bytes())) {
-        return Err(Error::Invalid {
-            path,
-            place: "sha256".into(),
-            message: format!(
-                "this is not the spec {RECORD} records as released: restore both from the \
-                 release's commit"
-            ),
-        });
-    }
-    let then = crate::openapi::load(root, &released_spec(provider))?;
+    // The released spec is loaded from a scratch copy, with the checks every spec passes.
+    let scratch = root.join("target").join("xtask-baseline").join("specs");
+    let released = format!("{}-{}.yaml", provider.name, published.version);
+    crate::support::fs::write(&scratch.join(&released), &released_text)?;
+    let then = crate::openapi::load(&scratch, &released)?;
     let now = crate::openapi::load(root, provider.spec)?;
     let mut changes = super::compat::compare(&then.api, &now.api);
     if changes.is_empty() {
@@ -258,51 +262,73 @@ fn provider_changes(
     Ok(changes)
 }
 
-/// One verdict per provider crate, then one for the facade.
-pub fn audit(root: &Path) -> Result<Vec<Verdict>, Error> {
-    let releases = releases(root)?;
+/// One verdict per provider crate, then one for the facade, against the crates' last versions
+/// in `baseline`'s registry.
+pub fn audit(root: &Path, baseline: &Baseline) -> Result<Vec<Verdict>, Error> {
     let mut verdicts = Vec::new();
+    let mut releases = Vec::new();
     for provider in PROVIDERS {
         let (krate, version) = package(root, provider)?;
-        let release = releases.get(&krate);
-        let changes = match release {
-            Some(release) => provider_changes(root, provider, release)?,
+        let published = baseline.latest(root, &krate)?;
+        let changes = match &published {
+            Some(published) => provider_changes(root, provider, published)?,
             None => Vec::new(),
         };
-        verdicts.push(verdict(krate, version, release, changes)?);
+        verdicts.push(verdict(krate, version, published.as_ref(), changes)?);
+        releases.push(published);
     }
-    let changes = verdicts
-        .iter()
-        .filter_map(|verdict| {
-            Some(Change {
-                class: verdict.class()?,
-                phrase: format!("re-exports {} ({})", verdict.krate, verdict.class()?),
-            })
-        })
-        .collect();
-    let facade = verdict(
+    let facade = baseline.latest(root, FACADE)?;
+    let mut changes = Vec::new();
+    if let Some(facade) = &facade {
+        for ((provider, verdict), published) in PROVIDERS.iter().zip(&verdicts).zip(&releases) {
+            // The provider version the facade's release re-exports, which may be older than the
+            // provider's last release (a publish that stopped between the two).
+            let Some(requirement) = facade.requirement(&verdict.krate)? else {
+                continue;
+            };
+            let requirement = requirement
+                .trim_start_matches(['^', '=', '~', ' '])
+                .to_string();
+            let class = match published {
+                Some(published) if published.version == requirement => verdict.class(),
+                _ => match baseline.exact(root, &verdict.krate, &requirement)? {
+                    Some(then) => provider_changes(root, provider, &then)?
+                        .iter()
+                        .map(|change| change.class)
+                        .max(),
+                    None => Some(Class::Breaking),
+                },
+            };
+            if let Some(class) = class {
+                changes.push(Change {
+                    class,
+                    phrase: format!("re-exports {} ({class})", verdict.krate),
+                });
+            }
+        }
+    }
+    verdicts.push(verdict(
         FACADE.into(),
         facade_version(root)?,
-        releases.get(FACADE),
+        facade.as_ref(),
         changes,
-    )?;
-    verdicts.push(facade);
+    )?);
     Ok(verdicts)
 }
 
 fn verdict(
     krate: String,
     version: String,
-    release: Option<&Release>,
+    published: Option<&Published>,
     changes: Vec<Change>,
 ) -> Result<Verdict, Error> {
     let class = changes.iter().map(|change| change.class).max();
-    let next = match (release, class) {
-        (Some(release), Some(class)) => {
-            let released = Version::parse(&release.version).map_err(|error| Error::Invalid {
-                path: RECORD.into(),
-                place: krate.clone(),
-                message: format!("`{}` is not a version: {error}", release.version),
+    let next = match (published, class) {
+        (Some(published), Some(class)) => {
+            let released = Version::parse(&published.version).map_err(|error| Error::Invalid {
+                path: published.dir.join("Cargo.toml"),
+                place: "package.version".into(),
+                message: format!("`{}` is not a version: {error}", published.version),
             })?;
             Some(version::next(&released, class).to_string())
         }
@@ -311,77 +337,8 @@ fn verdict(
     Ok(Verdict {
         krate,
         version,
-        released: release.map(|release| release.version.clone()),
+        released: published.map(|published| published.version.clone()),
         changes,
         next,
     })
-}
-
-/// Records `krate`, now on crates.io at its current version, as released. When it was there
-/// already (`already_published`, a run finishing one that stopped) and is recorded at that
-/// version, it must not have changed since: the version on crates.io is what was recorded.
-pub fn record_published(root: &Path, krate: &str, already_published: bool) -> Result<(), Error> {
-    if already_published {
-        let verdicts = audit(root)?;
-        let recorded = verdicts
-            .iter()
-            .find(|verdict| verdict.krate == krate)
-            .filter(|verdict| verdict.released.as_deref() == Some(verdict.version.as_str()));
-        if let Some(verdict) = recorded {
-            if verdict.changes.is_empty() {
-                return Ok(());
-            }
-            return Err(Error::Command {
-                command: "cargo xtask publish --execute".into(),
-                message: format!(
-                    "{krate} {} is on crates.io, but changed since that release ({verdict}); \
-                     bump its version",
-                    verdict.version
-                ),
-            });
-        }
-    }
-    record_release(root, &[krate.to_string()])
-}
-
-/// Records `crates` as released at their current versions: each provider crate with its spec's
-/// text and the sha256 of its spec and generated code. Other crates are left as they are.
-pub fn record_release(root: &Path, crates: &[String]) -> Result<(), Error> {
-    let mut record = releases(root)?;
-    // Everything is read and computed before anything is written.
-    let mut specs = Vec::new();
-    for provider in PROVIDERS {
-        let (krate, version) = package(root, provider)?;
-        if !crates.contains(&krate) {
-            continue;
-        }
-        let text = read(&root.join(provider.spec))?;
-        let release = Release {
-            version,
-            spec_sha256: Some(sha256(text.as_bytes())),
-            generated_sha256: Some(generated_sha256(root, provider)?),
-            api_sha256: Some(api_sha256(root, provider)?),
-        };
-        record.insert(krate, release);
-        specs.push((root.join(released_spec(provider)), text));
-    }
-    if crates.iter().any(|krate| krate == FACADE) {
-        let release = Release {
-            version: facade_version(root)?,
-            spec_sha256: None,
-            generated_sha256: None,
-            api_sha256: None,
-        };
-        record.insert(FACADE.into(), release);
-    }
-    let folder = root.join(RELEASED_SPECS);
-    fs::create_dir_all(&folder).map_err(|source| Error::Write {
-        path: folder,
-        source,
-    })?;
-    for (path, text) in &specs {
-        write_atomically(path, text)?;
-    }
-    let text = serde_json::to_string_pretty(&record).unwrap_or_default() + "\n";
-    write_atomically(&root.join(RECORD), &text)
 }

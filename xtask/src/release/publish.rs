@@ -89,13 +89,23 @@ impl Target {
     }
 }
 
-/// `cargo xtask publish`: refuses while the audit fails; prints the crates in dependency order;
-/// then packages and verifies them all together, or, when `execute`, publishes them to
-/// `target`. Each crate published to crates.io is recorded as released as soon as crates.io
-/// has it: the audit compares with it from then on.
+impl Target {
+    /// Where the audit before a publish to this target takes its baseline: the target itself.
+    pub fn baseline(&self) -> super::baseline::Baseline {
+        match self {
+            Self::CratesIo { .. } => super::baseline::Baseline::crates_io(),
+            Self::Registry(registry) => super::baseline::Baseline::of(registry.clone()),
+        }
+    }
+}
+
+/// `cargo xtask publish`: refuses while the audit against `target` fails; prints the crates in
+/// dependency order; then packages and verifies them all together, or, when `execute`,
+/// publishes to `target` the versions it does not have. Nothing is recorded in the work tree:
+/// the next audit reads what was published from the registry.
 pub fn run(root: &Path, target: &Target, execute: bool, out: &mut dyn Write) -> Result<(), Error> {
     // Nothing is sent while a version is behind what its changes need.
-    let verdicts = super::audit::audit(root)?;
+    let verdicts = super::audit::audit(root, &target.baseline())?;
     if let Some(verdict) = verdicts.iter().find(|verdict| verdict.behind()) {
         return Err(Error::Command {
             command: "cargo xtask audit".into(),
@@ -130,22 +140,7 @@ pub fn run(root: &Path, target: &Target, execute: bool, out: &mut dyn Write) -> 
         );
         return Ok(());
     }
-    let record = matches!(target, Target::CratesIo { .. });
-    let lines = target.execute(root, &crates, &mut |krate, already| {
-        if record {
-            super::audit::record_published(root, &krate.name, already)
-        } else {
-            Ok(())
-        }
-    })?;
-    if record {
-        let _ = writeln!(
-            out,
-            "recorded the release in {}; commit it with {}/",
-            super::audit::RECORD,
-            super::audit::RELEASED_SPECS
-        );
-    }
+    let lines = target.execute(root, &crates, &mut |_, _| Ok(()))?;
     for line in lines {
         let _ = writeln!(out, "{line}");
     }
@@ -276,11 +271,18 @@ fn to_registry(
     registry: &Registry,
     done: &mut dyn FnMut(&Crate, bool) -> Result<(), Error>,
 ) -> Result<Vec<String>, Error> {
-    let target = root.join("target");
+    // Asked as a dependency is fetched, from under the workspace, so that a registry
+    // configured in its `.cargo/config.toml` is found; a registry that cannot be read is an
+    // error, not "missing".
+    let baseline = super::baseline::Baseline::of(registry.clone());
     let mut lines = Vec::new();
     let mut missing = Vec::new();
     for krate in crates {
-        if registry.has(&krate.name, &krate.version, &target) {
+        let has = match baseline.exact(root, &krate.name, &krate.version)? {
+            Some(_) => true,
+            None => registry.has_under(root, &krate.name, &krate.version)?,
+        };
+        if has {
             done(krate, true)?;
             lines.push(format!(
                 "{} {}: already in {}, skipped",

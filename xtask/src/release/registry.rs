@@ -47,20 +47,37 @@ impl Registry {
             .iter()
             .map(|(name, value)| (name.as_str(), value.as_os_str()))
             .collect();
-        env.push(("CARGO_TARGET_DIR", target.as_os_str()));
+        // A target folder in the registry's environment (a test sharing one) wins.
+        if !env.iter().any(|(name, _)| *name == "CARGO_TARGET_DIR") {
+            env.push(("CARGO_TARGET_DIR", target.as_os_str()));
+        }
         crate::support::process::run(dir, "cargo", args, &env).map(|ran| ran.stdout)
     }
 
     /// Whether the registry has `name` at `version` (asked from outside any workspace, so that
     /// cargo does not answer with the local package).
     pub(crate) fn has(&self, name: &str, version: &str, target: &Path) -> bool {
+        self.has_from(&std::env::temp_dir(), name, version, target)
+    }
+
+    /// [`Self::has`], asked from a throwaway crate under `root`'s target folder, so that a
+    /// registry configured in the workspace's `.cargo/config.toml` is found (a dependency on a
+    /// crate without a library, such as a command, cannot be fetched to find out).
+    pub(crate) fn has_under(&self, root: &Path, name: &str, version: &str) -> Result<bool, Error> {
+        let probe = root.join("target").join("xtask-baseline").join("probe");
+        crate::support::fs::write(
+            &probe.join("Cargo.toml"),
+            "[package]\nname = \"xtask-probe\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+             publish = false\n\n[workspace]\n",
+        )?;
+        crate::support::fs::write(&probe.join("src/lib.rs"), "")?;
+        Ok(self.has_from(&probe, name, version, &root.join("target")))
+    }
+
+    fn has_from(&self, dir: &Path, name: &str, version: &str, target: &Path) -> bool {
         let spec = format!("{name}@{version}");
-        self.run(
-            &std::env::temp_dir(),
-            &["info", &spec, "--registry", &self.name],
-            target,
-        )
-        .is_ok()
+        self.run(dir, &["info", &spec, "--registry", &self.name], target)
+            .is_ok()
     }
 
     /// Stages the workspace at `root` for this registry and runs cargo's own multi-package

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::baseline::Baseline;
 use super::compat::Class;
 use super::publish::{Registry, Target};
 use super::registry;
@@ -22,7 +23,7 @@ use crate::{Error, PROVIDERS};
 const REGISTRY: &str = "rehearsal";
 
 /// A child process that is killed when this is dropped.
-struct Running(Child);
+pub struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -47,9 +48,12 @@ pub fn run(root: &Path, out: &mut dyn Write) -> Result<(), Error> {
     Ok(())
 }
 
-fn rehearse(root: &Path, work: &Path, out: &mut dyn Write) -> Result<(), Error> {
+/// A `cargo-http-registry` on loopback with its index under `work`, named `rehearsal`, and the
+/// registry as cargo reaches it (its index and token in the environment); it stops when the
+/// answered [`Running`] is dropped.
+pub fn local_registry(work: &Path) -> Result<(Running, Registry), Error> {
     let index = work.join("registry");
-    let _registry = start_registry(&index)?;
+    let running = start_registry(&index)?;
     let registry = Registry {
         name: REGISTRY.into(),
         env: vec![
@@ -63,6 +67,11 @@ fn rehearse(root: &Path, work: &Path, out: &mut dyn Write) -> Result<(), Error> 
             ),
         ],
     };
+    Ok((running, registry))
+}
+
+fn rehearse(root: &Path, work: &Path, out: &mut dyn Write) -> Result<(), Error> {
+    let (_registry, registry) = local_registry(work)?;
     // The rehearsal's own copy of the workspace, so that it can bump a version.
     let copy = work.join("workspace");
     registry::stage(root, &copy, REGISTRY)?;
@@ -70,7 +79,18 @@ fn rehearse(root: &Path, work: &Path, out: &mut dyn Write) -> Result<(), Error> 
     let to_registry = Target::Registry(registry.clone());
     let mut nothing_to_record = |_: &super::publish::Crate, _: bool| Ok(());
 
-    let _ = writeln!(out, "1. publish every publishable crate to `{REGISTRY}`");
+    let _ = writeln!(
+        out,
+        "1. `release --write` (the first: a changelog section per crate) and publish every \
+         publishable crate to `{REGISTRY}`"
+    );
+    let first = super::plan::run(
+        &copy,
+        &Baseline::of(registry.clone()),
+        true,
+        &mut Vec::new(),
+    )?;
+    let _ = writeln!(out, "   {} changelog sections written", first.steps.len());
     let crates = super::publish::order(&to_registry.publishable(&copy)?)?;
     for line in to_registry.execute(&copy, &crates, &mut nothing_to_record)? {
         let _ = writeln!(out, "   {line}");
@@ -142,25 +162,152 @@ fn rehearse(root: &Path, work: &Path, out: &mut dyn Write) -> Result<(), Error> 
 
     let _ = writeln!(
         out,
-        "5. bump telauth-mobivate and publish: only it goes out"
+        "5. a provider change, released: an optional answer field in VoIPBIN's spec, generate, \
+         `release --write` against the registry, `audit` passes"
     );
-    super::version::bump(
-        &copy,
-        "telauth-mobivate",
-        "crates/telauth-mobivate/Cargo.toml",
-        Class::Compatible,
-    )?;
-    crate::generate(&copy, Some("mobivate"), crate::Mode::Write)?;
+    let baseline = Baseline::of(registry.clone());
+    add_answer_field(&copy)?;
+    crate::generate(&copy, Some("voipbin"), crate::Mode::Write)?;
+    let plan = super::plan::run(&copy, &baseline, true, &mut Vec::new())?;
+    for step in &plan.steps {
+        let _ = writeln!(out, "   {step}");
+    }
+    expect_audit_passes(&copy, &baseline, out)?;
+
+    let _ = writeln!(
+        out,
+        "6. publish, stopped after the first crate: the registry tells the audit what went out"
+    );
     let crates = super::publish::order(&to_registry.publishable(&copy)?)?;
+    let first: Vec<super::publish::Crate> = crates
+        .iter()
+        .filter(|krate| krate.name == "telauth-voipbin")
+        .cloned()
+        .collect();
+    let lines = to_registry.execute(&copy, &first, &mut nothing_to_record)?;
+    expect_published(&lines, &["telauth-voipbin"])?;
+    expect_audit_passes(&copy, &baseline, out)?;
+
+    let _ = writeln!(
+        out,
+        "7. publish again: only what is missing goes out (telauth)"
+    );
     let lines = to_registry.execute(&copy, &crates, &mut nothing_to_record)?;
     for line in &lines {
         let _ = writeln!(out, "   {line}");
     }
-    let published: Vec<&String> = lines.iter().filter(|l| l.contains("published")).collect();
-    if published.len() != 1 || !published[0].starts_with("telauth-mobivate ") {
+    expect_published(&lines, &["telauth"])?;
+    let verdicts = super::audit::audit(&copy, &baseline)?;
+    if let Some(changed) = verdicts.iter().find(|verdict| !verdict.changes.is_empty()) {
+        return Err(Error::command(
+            "cargo xtask audit",
+            format!("after the publish, a crate still differs from the registry: {changed}"),
+        ));
+    }
+
+    let _ = writeln!(
+        out,
+        "8. the consumer of the changed crate builds from the registry, with the new version"
+    );
+    let dir = work.join("consumer-voipbin");
+    cargo(&dir, &registry, &target, &["update", "--quiet"])?;
+    cargo(&dir, &registry, &target, &["build", "--quiet"])?;
+    let tree = cargo(
+        &dir,
+        &registry,
+        &target,
+        &["tree", "--prefix", "none", "--depth", "1"],
+    )?;
+    if !tree.contains("telauth-voipbin v0.2.1") {
+        return Err(Error::command(
+            "cargo tree",
+            format!("consumer-voipbin does not build with telauth-voipbin 0.2.1:\n{tree}"),
+        ));
+    }
+    let said = run_consumer(&target, "voipbin", &info)?;
+    let _ = writeln!(out, "   telauth-voipbin 0.2.1: {said}");
+
+    let _ = writeln!(
+        out,
+        "9. a second change, a field removed: the audit says breaking, and its version"
+    );
+    remove_field(&copy)?;
+    crate::generate(&copy, Some("voipbin"), crate::Mode::Write)?;
+    let verdicts = super::audit::audit(&copy, &baseline)?;
+    let voipbin = verdicts
+        .iter()
+        .find(|verdict| verdict.krate == "telauth-voipbin")
+        .ok_or_else(|| Error::command("cargo xtask audit", "no verdict for telauth-voipbin"))?;
+    let _ = writeln!(out, "   {voipbin}");
+    if voipbin.class() != Some(Class::Breaking) || voipbin.next.as_deref() != Some("0.3.0") {
+        return Err(Error::command(
+            "cargo xtask audit",
+            format!("a removed field must be breaking with 0.3.0: {voipbin}"),
+        ));
+    }
+    Ok(())
+}
+
+/// The optional answer field step 5 adds to VoIPBIN's spec in the copy at `root`.
+pub const ADDED_FIELD: &str = "        scopes:\n          type: array\n          description: What \
+                               the key may do.\n          items:\n            type: string\n";
+
+/// Adds [`ADDED_FIELD`] to `Accesskey` in VoIPBIN's spec under `root`.
+pub fn add_answer_field(root: &Path) -> Result<(), Error> {
+    edit_spec(
+        root,
+        "        tm_expire:\n",
+        &format!("{ADDED_FIELD}        tm_expire:\n"),
+    )
+}
+
+/// Removes `Accesskey.detail` from VoIPBIN's spec under `root`.
+pub fn remove_field(root: &Path) -> Result<(), Error> {
+    edit_spec(
+        root,
+        "        detail:\n          type: string\n          description: A free-text detail.\n        token:\n",
+        "        token:\n",
+    )
+}
+
+fn edit_spec(root: &Path, find: &str, with: &str) -> Result<(), Error> {
+    let path = root.join("specs/voipbin.yaml");
+    let text = crate::support::fs::read(&path)?;
+    if text.matches(find).count() != 1 {
+        return Err(Error::Invalid {
+            path,
+            place: "components.schemas.Accesskey".into(),
+            message: format!("the rehearsal's edit expects `{find}` once"),
+        });
+    }
+    crate::support::fs::write(&path, &text.replacen(find, with, 1))
+}
+
+/// Fails unless the audit of `root` against `baseline` passes.
+fn expect_audit_passes(root: &Path, baseline: &Baseline, out: &mut dyn Write) -> Result<(), Error> {
+    for verdict in super::audit::audit(root, baseline)? {
+        let _ = writeln!(out, "   audit: {verdict}");
+        if verdict.behind() {
+            return Err(Error::command("cargo xtask audit", format!("{verdict}")));
+        }
+    }
+    Ok(())
+}
+
+/// Fails unless `lines` say exactly `crates` were published.
+fn expect_published(lines: &[String], crates: &[&str]) -> Result<(), Error> {
+    let mut published: Vec<&str> = lines
+        .iter()
+        .filter(|line| line.contains(": published"))
+        .filter_map(|line| line.split(' ').next())
+        .collect();
+    published.sort();
+    let mut expected = crates.to_vec();
+    expected.sort();
+    if published != expected {
         return Err(Error::command(
             "cargo xtask publish",
-            format!("after one bump, expected telauth-mobivate alone published: {published:?}"),
+            format!("expected {expected:?} published, got {published:?}: {lines:?}"),
         ));
     }
     Ok(())

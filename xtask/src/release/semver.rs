@@ -23,7 +23,7 @@ pub fn run(root: &Path, package: Option<String>, out: &mut dyn Write) -> Result<
     // Each crate changed since its release, against that release on crates.io.
     let checks: Vec<(String, Option<String>)> = match package {
         Some(package) => vec![(package, None)],
-        None => super::audit::audit(root)?
+        None => super::audit::audit(root, &super::baseline::Baseline::crates_io())?
             .into_iter()
             .filter(|verdict| !verdict.changes.is_empty())
             .map(|verdict| (verdict.krate, verdict.released))
@@ -32,9 +32,8 @@ pub fn run(root: &Path, package: Option<String>, out: &mut dyn Write) -> Result<
     if checks.is_empty() {
         let _ = writeln!(
             out,
-            "No crate changed since its last release ({}); a crate never released has nothing \
-             to compare with.",
-            super::audit::RECORD
+            "No crate changed since its last version on crates.io; a crate never released has \
+             nothing to compare with."
         );
         return Ok(ExitCode::SUCCESS);
     }

@@ -1,12 +1,8 @@
-//! Versions: the one a change needs after a release, and setting a crate's manifest to it.
-
-use std::path::Path;
+//! Versions: the one a change needs after a release (`cargo xtask release` writes it).
 
 use semver::Version;
 
 use super::compat::Class;
-use crate::Error;
-use crate::support::manifest;
 
 /// The version after `version` for a change of `class`: the patch for a compatible change and
 /// the minor for a breaking one while the major is 0, else the minor and the major.
@@ -17,26 +13,6 @@ pub fn next(version: &Version, class: Class) -> Version {
         (major, Class::Compatible) => Version::new(major, version.minor + 1, 0),
         (major, Class::Breaking) => Version::new(major + 1, 0, 0),
     }
-}
-
-/// Releases `krate` (whose manifest is `manifest`, relative to the workspace `root`) with a
-/// change of `class`: its `[package]` version and its requirement in `[workspace.dependencies]`
-/// become the [`next`] version, which is answered.
-pub(crate) fn bump(
-    root: &Path,
-    krate: &str,
-    manifest: &str,
-    class: Class,
-) -> Result<String, Error> {
-    let current = manifest::read(&root.join(manifest))?["package"]["version"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let current = Version::parse(&current)
-        .map_err(|error| Error::command("bump", format!("{krate} {current}: {error}")))?;
-    let next = next(&current, class).to_string();
-    manifest::set_version(root, krate, manifest, &next)?;
-    Ok(next)
 }
 
 #[cfg(test)]

@@ -36,7 +36,8 @@ impl Credentials {
         Self(self.0.allow_insecure_http(true))
     }
 }
-/// The security requirements of an operation, by `operationId`: alternatives in the
+/// The security requirements of an operation, by its name (as in `operations`, and as
+/// progenitor gives it to the hooks): alternatives in the
 /// spec's order, each a list of schemes that must all be presented. `None` for an
 /// operation the spec does not have.
 pub fn requirements(

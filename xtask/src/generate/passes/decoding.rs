@@ -7,8 +7,10 @@ use crate::Error;
 
 /// Decodes every answer through `telauth_runtime::decode`, which keeps no byte of a body that
 /// fails to decode: each `ResponseValue::from_response(response)` becomes
-/// `telauth_runtime::decode(response)`. Every operation answers JSON somewhere, so finding none
-/// means progenitor's output changed shape, and generation fails.
+/// `telauth_runtime::decode(response)`. progenitor decodes a body this way for each answer
+/// whose media type is `application/json`: a spec with such an answer where none is found means
+/// progenitor's output changed shape, and generation fails; a spec with none (every answer
+/// empty, or text, or binary) has nothing to decode.
 pub(crate) fn with_runtime_decoding(file: &mut syn::File, cx: &Context) -> Result<(), Error> {
     struct Decode(usize);
     impl VisitMut for Decode {
@@ -35,7 +37,7 @@ pub(crate) fn with_runtime_decoding(file: &mut syn::File, cx: &Context) -> Resul
     }
     let mut decode = Decode(0);
     decode.visit_file_mut(file);
-    if decode.0 == 0 {
+    if decode.0 == 0 && answers_json(cx.api) {
         return Err(cx.failed(
             "progenitor's client no longer decodes answers with \
              `ResponseValue::from_response`; update `with_runtime_decoding` in \
@@ -43,4 +45,21 @@ pub(crate) fn with_runtime_decoding(file: &mut syn::File, cx: &Context) -> Resul
         ));
     }
     Ok(())
+}
+
+/// Whether some operation of `api` has an answer progenitor decodes as JSON.
+fn answers_json(api: &openapiv3::OpenAPI) -> bool {
+    crate::openapi::operations(api).iter().any(|(_, op)| {
+        let responses = &op.operation.responses;
+        responses
+            .responses
+            .values()
+            .chain(&responses.default)
+            .filter_map(|response| crate::openapi::resolve_response(api, response))
+            .any(|response| {
+                response.content.keys().any(|media| {
+                    media == "application/json" || media.starts_with("application/json;")
+                })
+            })
+    })
 }

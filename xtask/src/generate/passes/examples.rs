@@ -3,17 +3,122 @@
 //! doctest that calls the operation with values taken from the spec: each path parameter,
 //! each query parameter that has an `example`, and a body built through `body_map` with every
 //! required field and every optional text field of the body's `example`.
+//!
+//! A spec is untrusted input, and an example never blocks generation: every name in an example
+//! is one found in progenitor's syntax tree (the builder's methods, the enum's variants), every
+//! value a literal of a type known to convert (a string, an integer, a boolean, a list of them);
+//! a field without a safe value is left out (the example then fails at run time, never at
+//! compile time, and it is `no_run`).
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
-use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, Type};
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
 use serde_json::Value;
 
 use super::Context;
 use crate::Error;
-use crate::openapi::{Op, operations, parameters, resolve_body, resolve_schema};
+use crate::openapi::{Op, names, operations, parameters, resolve_body, resolve_schema};
+
+/// What the syntax tree declares, which an example may name.
+#[derive(Default)]
+struct Tree {
+    /// The methods of each inherent `impl`, by module path (`builder`, `types::builder`) and
+    /// type name.
+    methods: BTreeMap<(String, String), Vec<syn::ImplItemFn>>,
+    /// The variants of each enum in `types`, with the value each (de)serializes as.
+    enums: BTreeMap<String, Vec<(String, String)>>,
+}
+
+impl Tree {
+    fn index(file: &syn::File) -> Self {
+        let mut tree = Tree::default();
+        tree.items(&file.items, &mut Vec::new());
+        tree
+    }
+
+    fn items(&mut self, items: &[syn::Item], path: &mut Vec<String>) {
+        for item in items {
+            match item {
+                syn::Item::Mod(module) => {
+                    if let Some((_, items)) = &module.content {
+                        path.push(module.ident.to_string());
+                        self.items(items, path);
+                        path.pop();
+                    }
+                }
+                syn::Item::Impl(block) if block.trait_.is_none() => {
+                    let syn::Type::Path(ty) = block.self_ty.as_ref() else {
+                        continue;
+                    };
+                    let Some(name) = ty.path.segments.last() else {
+                        continue;
+                    };
+                    let functions = block.items.iter().filter_map(|item| match item {
+                        syn::ImplItem::Fn(function) => Some(function.clone()),
+                        _ => None,
+                    });
+                    self.methods
+                        .entry((path.join("::"), name.ident.to_string()))
+                        .or_default()
+                        .extend(functions);
+                }
+                syn::Item::Enum(item) if path.as_slice() == ["types"] => {
+                    let variants = item.variants.iter().map(|variant| {
+                        let value =
+                            rename(&variant.attrs).unwrap_or_else(|| variant.ident.to_string());
+                        (variant.ident.to_string(), value)
+                    });
+                    self.enums
+                        .insert(item.ident.to_string(), variants.collect());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether `module::ty` has the method `name`.
+    fn method(&self, module: &str, ty: &str, name: &str) -> Option<&syn::ImplItemFn> {
+        self.methods
+            .get(&(module.to_string(), ty.to_string()))?
+            .iter()
+            .find(|function| function.sig.ident == name)
+    }
+}
+
+/// The `rename` of a `#[serde(rename = "..")]` attribute.
+fn rename(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("serde"))
+        .find_map(|attr| {
+            let mut found = None;
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    let value: syn::LitStr = meta.value()?.parse()?;
+                    found = Some(value.value());
+                } else if meta.input.peek(syn::Token![=]) {
+                    let _: syn::Expr = meta.value()?.parse()?;
+                }
+                Ok(())
+            });
+            found
+        })
+}
+
+/// The last segment of a type path, as text.
+fn last_segment(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => Some(path.path.segments.last()?.ident.to_string()),
+        _ => None,
+    }
+}
 
 /// Replaces the example in the doc of every operation method of `file`.
 pub(crate) fn with_examples(file: &mut syn::File, cx: &Context) -> Result<(), Error> {
+    let tree = Tree::index(file);
     let operations = methods(cx.api);
     let mut written = 0;
     for item in &mut file.items {
@@ -33,7 +138,22 @@ pub(crate) fn with_examples(file: &mut syn::File, cx: &Context) -> Result<(), Er
             let Some((_, operation)) = operations.iter().find(|(id, _)| *id == name) else {
                 continue;
             };
-            let example = example(cx, &name, operation)?;
+            let builder = match &function.sig.output {
+                syn::ReturnType::Type(_, ty) => last_segment(ty),
+                syn::ReturnType::Default => None,
+            }
+            .ok_or_else(|| {
+                cx.failed(format!(
+                    "`Client::{name}` no longer returns a builder; update \
+                     xtask/src/generate/passes/examples.rs to progenitor's new shape"
+                ))
+            })?;
+            let example = Example {
+                cx,
+                tree: &tree,
+                builder: &builder,
+            }
+            .write(&name, operation)?;
             for attr in &mut function.attrs {
                 let syn::Meta::NameValue(meta) = &mut attr.meta else {
                     continue;
@@ -71,195 +191,354 @@ pub(crate) fn with_examples(file: &mut syn::File, cx: &Context) -> Result<(), Er
     Ok(())
 }
 
-/// Each operation by the name of its method.
+/// Each operation by the name of its method, as progenitor derives it.
 fn methods(api: &OpenAPI) -> Vec<(String, Op<'_>)> {
     operations(api)
         .into_iter()
-        .filter_map(|(_, op)| Some((op.operation.operation_id.as_ref()?.to_snake_case(), op)))
+        .filter_map(|(_, op)| Some((names::method_name(op.operation.operation_id.as_ref()?), op)))
         .collect()
 }
 
-/// The doctest of one operation.
-fn example(cx: &Context, name: &str, op: &Op<'_>) -> Result<String, Error> {
-    let (api, krate) = (cx.api, cx.krate);
-    let operation = op.operation;
-    let krate = krate.replace('-', "_");
-    let mut lines = vec![
-        "```no_run".to_string(),
-        format!(
-            "# async fn example(client: &{krate}::Client) -> Result<(), Box<dyn std::error::Error>> {{"
-        ),
-        "let answer = client".to_string(),
-        format!("    .{name}()"),
-    ];
-    for (_, parameter) in parameters(api, op) {
-        let data = parameter.parameter_data_ref();
-        let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format else {
-            continue;
-        };
-        let schema =
-            resolve_schema(api, schema).ok_or_else(|| cx.failed("unresolved parameter schema"))?;
-        let example = data
-            .example
-            .clone()
-            .or_else(|| schema.schema_data.example.clone());
-        let required = matches!(parameter, Parameter::Path { .. }) || data.required;
-        if !required && example.is_none() {
-            continue;
+struct Example<'a> {
+    cx: &'a Context<'a>,
+    tree: &'a Tree,
+    /// The request builder's type, in `builder`.
+    builder: &'a str,
+}
+
+impl Example<'_> {
+    /// The doctest of one operation.
+    fn write(&self, name: &str, op: &Op<'_>) -> Result<String, Error> {
+        let api = self.cx.api;
+        let krate = self.cx.krate.replace('-', "_");
+        let mut lines = vec![
+            "```no_run".to_string(),
+            format!(
+                "# async fn example(client: &{krate}::Client) -> Result<(), Box<dyn std::error::Error>> {{"
+            ),
+            "let answer = client".to_string(),
+            format!("    .{name}()"),
+        ];
+        for (_, parameter) in parameters(api, op) {
+            let data = parameter.parameter_data_ref();
+            let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format else {
+                continue;
+            };
+            let Some(resolved) = resolve_schema(api, schema) else {
+                continue;
+            };
+            let example = data
+                .example
+                .clone()
+                .or_else(|| resolved.schema_data.example.clone());
+            let required = matches!(parameter, Parameter::Path { .. }) || data.required;
+            if !required && example.is_none() {
+                continue;
+            }
+            let method = names::field_name(&data.name);
+            if self.tree.method("builder", self.builder, &method).is_none() {
+                continue;
+            }
+            if let Some(value) = self.literal(schema, example.as_ref()) {
+                lines.push(format!("    .{method}({value})"));
+            }
         }
-        let value = literal(api, schema, example.as_ref()).ok_or_else(|| {
-            cx.failed(format!(
-                "`{name}`: no example value for parameter `{}`",
-                data.name
+        if let Some(calls) = self.body(op)? {
+            if calls.iter().map(String::len).sum::<usize>() <= 60 {
+                lines.push(format!("    .body_map(|body| body{})", calls.concat()));
+            } else {
+                lines.push("    .body_map(|body| {".into());
+                lines.push("        body".into());
+                lines.extend(calls.iter().map(|call| format!("            {call}")));
+                lines.push("    })".into());
+            }
+        }
+        // A body progenitor does not decode (text, binary) is a `ByteStream`, which has no
+        // `Debug`.
+        let raw = op
+            .operation
+            .responses
+            .responses
+            .iter()
+            .filter(|(status, _)| status.to_string().starts_with('2'))
+            .filter_map(|(_, response)| crate::openapi::resolve_response(api, response))
+            .any(|response| {
+                !response.content.is_empty()
+                    && !response.content.keys().any(|media| {
+                        media == "application/json" || media.starts_with("application/json;")
+                    })
+            });
+        let show = if raw {
+            "let _body = answer;"
+        } else {
+            "println!(\"{answer:?}\");"
+        };
+        lines.extend([
+            "    .send()".to_string(),
+            "    .await?".to_string(),
+            "    .into_inner();".to_string(),
+            show.to_string(),
+            "# Ok(())".to_string(),
+            "# }".to_string(),
+            "```".to_string(),
+        ]);
+        let text = lines
+            .join("\n")
+            .replace("types::", &format!("{krate}::types::"));
+        // Built only of names from the tree and escaped literals; parsed to be sure.
+        let code: String = text
+            .lines()
+            .filter(|line| !line.starts_with("```"))
+            .map(|line| line.strip_prefix("# ").unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n");
+        syn::parse_str::<syn::ItemFn>(&code).map_err(|error| {
+            self.cx.failed(format!(
+                "`{name}`: the example the xtask wrote does not parse ({error}); this is a bug \
+                 in xtask/src/generate/passes/examples.rs"
             ))
         })?;
-        lines.push(format!("    .{}({value})", data.name.to_snake_case()));
+        Ok(text)
     }
-    if let Some(body) = &operation.request_body {
-        let body = resolve_body(api, body)
-            .ok_or_else(|| cx.failed(format!("`{name}`: unresolved request body")))?;
-        let schema = body
-            .content
-            .values()
-            .next()
+
+    /// The builder calls that set a body's required fields and the optional text fields of its
+    /// example, when the request builder has `body_map` and the body is an object.
+    fn body(&self, op: &Op<'_>) -> Result<Option<Vec<String>>, Error> {
+        let api = self.cx.api;
+        let Some(body) = op.operation.request_body.as_ref() else {
+            return Ok(None);
+        };
+        let Some(body_map) = self.tree.method("builder", self.builder, "body_map") else {
+            return Ok(None);
+        };
+        let Some(body_type) = closure_input(body_map) else {
+            return Ok(None);
+        };
+        let Some(schema) = resolve_body(api, body)
+            .and_then(|body| body.content.values().next())
             .and_then(|media| media.schema.as_ref())
             .and_then(|schema| resolve_schema(api, schema))
-            .ok_or_else(|| cx.failed(format!("`{name}`: a request body without a schema")))?;
-        let calls = fields(cx, name, schema)?;
-        if calls.iter().map(String::len).sum::<usize>() <= 60 {
-            lines.push(format!("    .body_map(|body| body{})", calls.concat()));
-        } else {
-            lines.push("    .body_map(|body| {".into());
-            lines.push("        body".into());
-            lines.extend(calls.iter().map(|call| format!("            {call}")));
-            lines.push("    })".into());
-        }
-    }
-    lines.extend([
-        "    .send()".to_string(),
-        "    .await?".to_string(),
-        "    .into_inner();".to_string(),
-        "println!(\"{answer:?}\");".to_string(),
-        "# Ok(())".to_string(),
-        "# }".to_string(),
-        "```".to_string(),
-    ]);
-    Ok(lines
-        .join("\n")
-        .replace("types::", &format!("{krate}::types::")))
-}
-
-/// The builder calls that set a body's required fields and the optional text fields of its
-/// example.
-fn fields(cx: &Context, name: &str, schema: &Schema) -> Result<Vec<String>, Error> {
-    let api = cx.api;
-    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-        return Err(cx.failed(format!("`{name}`: a request body that is not an object")));
-    };
-    let mut calls = Vec::new();
-    for (field, property) in &object.properties {
-        let property = resolve_schema(api, property)
-            .ok_or_else(|| cx.failed(format!("`{name}`: unresolved property schema")))?;
-        let example = schema
-            .schema_data
-            .example
-            .as_ref()
-            .and_then(|example| example.get(field))
-            .or(property.schema_data.example.as_ref());
-        let required = object.required.contains(field);
-        let value = if required {
-            literal(api, property, example)
-        } else if is_array(property) {
-            example.and_then(|example| literal(api, property, Some(example)))
-        } else if is_plain_string(property) {
-            example
-                .and_then(Value::as_str)
-                .map(|text| format!("Some({text:?}.to_string())"))
-        } else {
-            None
+        else {
+            return Ok(None);
         };
-        match value {
-            Some(value) => calls.push(format!(".{}({value})", field.to_snake_case())),
-            None if required => {
-                return Err(cx.failed(format!("`{name}`: no example value for field `{field}`")));
+        let mut properties = Vec::new();
+        let mut required = Vec::new();
+        collect_properties(api, schema, &mut properties, &mut required, 0);
+        let mut calls = Vec::new();
+        for (field, property) in properties {
+            let method = names::field_name(field);
+            if self
+                .tree
+                .method("types::builder", &body_type, &method)
+                .is_none()
+            {
+                continue;
             }
-            None => {}
+            let Some(resolved) = resolve_schema(api, property) else {
+                continue;
+            };
+            let example = schema
+                .schema_data
+                .example
+                .as_ref()
+                .and_then(|example| example.get(field))
+                .or(resolved.schema_data.example.as_ref());
+            let value = if required.contains(&field) {
+                self.literal(property, example)
+            } else if matches!(resolved.schema_kind, SchemaKind::Type(Type::Array(_))) {
+                example.and_then(|example| self.literal(property, Some(example)))
+            } else if is_plain_string(resolved) {
+                example
+                    .and_then(Value::as_str)
+                    .map(|text| format!("Some({text:?}.to_string())"))
+            } else {
+                None
+            };
+            if let Some(value) = value {
+                calls.push(format!(".{method}({value})"));
+            }
         }
+        Ok(Some(calls))
     }
-    Ok(calls)
-}
 
-/// A Rust expression for `example` (or a value of the schema's kind), that converts into the
-/// field's type through the builder's `TryInto`.
-fn literal(api: &OpenAPI, schema: &Schema, example: Option<&Value>) -> Option<String> {
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(string)) => {
-            let text = example
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .or_else(|| string.enumeration.iter().flatten().next().cloned())
-                .unwrap_or_else(|| match &string.format {
-                    openapiv3::VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => {
-                        "2f1f4d8e-3c1a-4b7e-9a51-6c0f2a9d7e11".into()
+    /// A Rust expression for `example` (or a placeholder of the schema's kind) that converts
+    /// into the field's type through the builder's `TryInto`, when one surely does.
+    fn literal(
+        &self,
+        schema: &ReferenceOr<impl AsSchemaRef>,
+        example: Option<&Value>,
+    ) -> Option<String> {
+        let api = self.cx.api;
+        let resolved = schema.resolve(api)?;
+        match &resolved.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                let text_like = match &string.format {
+                    VariantOrUnknownOrEmpty::Empty => true,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Password) => true,
+                    VariantOrUnknownOrEmpty::Item(_) => false,
+                    VariantOrUnknownOrEmpty::Unknown(format) => {
+                        matches!(format.as_str(), "uuid" | "email" | "uri" | "hostname")
                     }
-                    _ => "example".into(),
-                });
-            Some(format!("{text:?}"))
-        }
-        SchemaKind::Type(Type::Integer(integer)) => Some(
-            example
-                .and_then(Value::as_i64)
-                .or(integer.minimum)
-                .unwrap_or(1)
-                .to_string(),
-        ),
-        SchemaKind::Type(Type::Boolean(_)) => {
-            Some(example.and_then(Value::as_bool).unwrap_or(true).to_string())
-        }
-        SchemaKind::Type(Type::Array(array)) => {
-            let items = array.items.as_ref()?;
-            let enum_type = match items {
-                ReferenceOr::Reference { reference } => reference.rsplit('/').next(),
-                ReferenceOr::Item(_) => None,
-            };
-            let item = resolve_schema(api, items)?;
-            let values: Vec<Value> = match example.and_then(Value::as_array) {
-                Some(values) => values.clone(),
-                None => vec![Value::Null],
-            };
-            let items: Option<Vec<String>> = values
-                .iter()
-                .map(|value| match (enum_type, &item.schema_kind) {
-                    (Some(name), SchemaKind::Type(Type::String(string)))
-                        if !string.enumeration.is_empty() =>
-                    {
-                        let text = value
-                            .as_str()
-                            .map(str::to_string)
-                            .or_else(|| string.enumeration.iter().flatten().next().cloned())?;
-                        Some(format!("types::{name}::{}", text.to_upper_camel_case()))
-                    }
-                    _ => literal(api, item, Some(value)).map(|text| match item.schema_kind {
-                        SchemaKind::Type(Type::String(_)) => format!("{text}.to_string()"),
-                        _ => text,
-                    }),
+                };
+                if !text_like {
+                    return None;
+                }
+                let text = example
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .or_else(|| string.enumeration.iter().flatten().next().cloned())
+                    .unwrap_or_else(|| match &string.format {
+                        VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => {
+                            "2f1f4d8e-3c1a-4b7e-9a51-6c0f2a9d7e11".into()
+                        }
+                        _ => "example".into(),
+                    });
+                Some(format!("{text:?}"))
+            }
+            SchemaKind::Type(Type::Integer(integer)) => {
+                let value = example
+                    .and_then(Value::as_i64)
+                    .or(integer.minimum)
+                    .unwrap_or(1);
+                Some(if i32::try_from(value).is_ok() {
+                    value.to_string()
+                } else {
+                    format!("{value}_i64")
                 })
-                .collect();
-            Some(format!("vec![{}]", items?.join(", ")))
+            }
+            SchemaKind::Type(Type::Boolean(_)) => {
+                Some(example.and_then(Value::as_bool).unwrap_or(true).to_string())
+            }
+            SchemaKind::Type(Type::Array(array)) => {
+                let items = array.items.as_ref()?;
+                let item = resolve_schema(api, items)?;
+                let values: Vec<Value> = match example.and_then(Value::as_array) {
+                    Some(values) => values.iter().take(3).cloned().collect(),
+                    None => vec![Value::Null],
+                };
+                let enum_type = match items {
+                    ReferenceOr::Reference { reference } => reference
+                        .rsplit('/')
+                        .next()
+                        .map(names::type_name)
+                        .filter(|name| self.tree.enums.contains_key(name)),
+                    ReferenceOr::Item(_) => None,
+                };
+                let items: Option<Vec<String>> = values
+                    .iter()
+                    .map(|value| match (&enum_type, &item.schema_kind) {
+                        (Some(name), SchemaKind::Type(Type::String(string))) => {
+                            let text = value
+                                .as_str()
+                                .map(str::to_string)
+                                .or_else(|| string.enumeration.iter().flatten().next().cloned())?;
+                            let (variant, _) = self.tree.enums[name]
+                                .iter()
+                                .find(|(_, value)| *value == text)?;
+                            Some(format!("types::{name}::{variant}"))
+                        }
+                        (Some(_), _) => None,
+                        (None, _) => {
+                            let text =
+                                self.literal(&ReferenceOr::Item(item.clone()), Some(value))?;
+                            Some(match item.schema_kind {
+                                SchemaKind::Type(Type::String(_)) => format!("{text}.to_string()"),
+                                _ => text,
+                            })
+                        }
+                    })
+                    .collect();
+                Some(format!("vec![{}]", items?.join(", ")))
+            }
+            _ => None,
         }
-        _ => None,
     }
 }
 
-fn is_array(schema: &Schema) -> bool {
-    matches!(schema.schema_kind, SchemaKind::Type(Type::Array(_)))
+/// A schema behind a `ReferenceOr`, boxed or not, resolved against the document.
+trait AsSchemaRef {
+    fn schema(&self) -> &Schema;
+}
+
+impl AsSchemaRef for Schema {
+    fn schema(&self) -> &Schema {
+        self
+    }
+}
+
+impl AsSchemaRef for Box<Schema> {
+    fn schema(&self) -> &Schema {
+        self
+    }
+}
+
+trait Resolve {
+    fn resolve<'a>(&'a self, api: &'a OpenAPI) -> Option<&'a Schema>;
+}
+
+impl<S: AsSchemaRef> Resolve for ReferenceOr<S> {
+    fn resolve<'a>(&'a self, api: &'a OpenAPI) -> Option<&'a Schema> {
+        match self {
+            ReferenceOr::Item(schema) => Some(schema.schema()),
+            ReferenceOr::Reference { reference } => {
+                crate::openapi::component(api, reference.rsplit('/').next()?)
+            }
+        }
+    }
+}
+
+/// The type a `body_map` closure takes: `F: FnOnce(types::builder::X) -> ..` gives `X`.
+fn closure_input(body_map: &syn::ImplItemFn) -> Option<String> {
+    let clause = body_map.sig.generics.where_clause.as_ref()?;
+    clause.predicates.iter().find_map(|predicate| {
+        let syn::WherePredicate::Type(predicate) = predicate else {
+            return None;
+        };
+        predicate.bounds.iter().find_map(|bound| {
+            let syn::TypeParamBound::Trait(bound) = bound else {
+                return None;
+            };
+            let segment = bound.path.segments.last()?;
+            let syn::PathArguments::Parenthesized(arguments) = &segment.arguments else {
+                return None;
+            };
+            last_segment(&arguments.inputs.first()?.ty)
+        })
+    })
+}
+
+/// The properties of an object schema, and of the parts of an `allOf`, with the required ones.
+fn collect_properties<'a>(
+    api: &'a OpenAPI,
+    schema: &'a Schema,
+    properties: &mut Vec<(&'a String, &'a ReferenceOr<Box<Schema>>)>,
+    required: &mut Vec<&'a String>,
+    depth: usize,
+) {
+    if depth > 8 {
+        return;
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => {
+            properties.extend(&object.properties);
+            required.extend(&object.required);
+        }
+        SchemaKind::AllOf { all_of } => {
+            for part in all_of {
+                if let Some(part) = resolve_schema(api, part) {
+                    collect_properties(api, part, properties, required, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A string without format, enum or constraint: an `Option<String>` field when optional.
 fn is_plain_string(schema: &Schema) -> bool {
     matches!(&schema.schema_kind, SchemaKind::Type(Type::String(string))
         if string.enumeration.is_empty()
-            && matches!(string.format, openapiv3::VariantOrUnknownOrEmpty::Empty)
+            && matches!(string.format, VariantOrUnknownOrEmpty::Empty)
             && string.min_length.is_none()
             && string.max_length.is_none()
             && string.pattern.is_none())

@@ -5,8 +5,12 @@ mod api_version;
 mod bodies;
 mod decoding;
 mod examples;
+pub(crate) mod mock;
 mod open_types;
 mod secure_client;
+mod values;
+
+pub(crate) use values::constant_name;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -49,6 +53,8 @@ impl Context<'_> {
 /// Runs every pass over `file`, progenitor's client, in order; answers the string enums that
 /// [`open_types::open_types`] opened.
 pub(crate) fn apply(file: &mut syn::File, cx: &Context) -> Result<BTreeSet<String>, Error> {
+    values::check_operation_names(file, cx)?;
+    values::with_enum_values(file, cx)?;
     secure_client::with_secure_client(file, cx)?;
     api_version::without_api_version(file, cx)?;
     bodies::with_runtime_bodies(file);

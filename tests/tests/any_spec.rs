@@ -1,0 +1,395 @@
+//! The generator beyond our four specs: a corpus of specs nobody here would write as ours
+//! (`tests/fixtures/specs/`) and a fifth provider (`tests/fixtures/fifth-provider/`), each taken
+//! through `cargo xtask new-provider` on a scratch copy of the workspace; every case generates,
+//! or is refused with its file and place, leaving the workspace as it was.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use telauth_tests::evolution::{cargo, workspace_copy};
+
+fn fixture(path: &str) -> PathBuf {
+    xtask::workspace_root().join("tests/fixtures").join(path)
+}
+
+/// A copy of what generation reads: the root manifest, the specs and the provider manifests.
+fn small_copy() -> tempfile::TempDir {
+    let root = xtask::workspace_root();
+    let copy = tempfile::tempdir().unwrap();
+    let mut files = vec!["Cargo.toml".to_string()];
+    for provider in xtask::PROVIDERS {
+        files.push(provider.spec.to_string());
+        files.push(format!("{}/Cargo.toml", provider.crate_dir));
+    }
+    for file in files {
+        let target = copy.path().join(&file);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::copy(root.join(&file), target).unwrap();
+    }
+    copy
+}
+
+/// Runs `cargo xtask ARGS --root ROOT`; answers its exit code, stdout and stderr.
+fn xtask(args: &[&str], root: &Path) -> (ExitCode, String, String) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut argv = vec!["xtask"];
+    argv.extend_from_slice(args);
+    argv.extend(["--root", root.to_str().unwrap()]);
+    let code = xtask::cli::run(argv, &mut out, &mut err);
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
+fn new_provider(root: &Path, name: &str, spec: &Path) -> (ExitCode, String, String) {
+    xtask(
+        &["new-provider", name, "--spec", spec.to_str().unwrap()],
+        root,
+    )
+}
+
+/// Every line of `code` that opens or closes a Markdown fence in a doc comment: each must be
+/// one rustdoc does not compile (`text`, `json`) or our own example (`no_run`), or a close.
+fn assert_no_doctest_but_ours(code: &str) {
+    let mut open: Option<String> = None;
+    for line in code.lines() {
+        let text = line
+            .trim_start()
+            .trim_start_matches("///")
+            .trim_start_matches("/**")
+            .trim_start();
+        let fence: String = text
+            .chars()
+            .take_while(|c| *c == '`' || *c == '~')
+            .collect();
+        if fence.len() < 3 {
+            continue;
+        }
+        match &open {
+            Some(opened)
+                if text.trim_end() == opened.as_str()
+                    || text.starts_with(opened.as_str())
+                        && text[opened.len()..].trim().is_empty() =>
+            {
+                open = None
+            }
+            Some(_) => {}
+            None => {
+                let info = text[fence.len()..].trim();
+                assert!(
+                    ["text", "json", "no_run"].contains(&info),
+                    "a doc block rustdoc would compile: {line}"
+                );
+                open = Some(fence);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_corpus_generates_through_new_provider() {
+    let copy = small_copy();
+    for (name, spec) in [
+        ("shapes", "specs/shapes.yaml"),
+        ("hostile", "specs/hostile.yaml"),
+        ("vonage", "fifth-provider/vonage.yaml"),
+    ] {
+        let (code, out, err) = new_provider(copy.path(), name, &fixture(spec));
+        assert_eq!(code, ExitCode::SUCCESS, "{name}: {out}{err}");
+        let krate = copy.path().join(format!("crates/telauth-{name}"));
+        for file in [
+            "Cargo.toml",
+            "README.md",
+            "src/lib.rs",
+            "src/generated/client.rs",
+        ] {
+            assert!(krate.join(file).is_file(), "{name}: {file} missing");
+        }
+        let client = fs::read_to_string(krate.join("src/generated/client.rs")).unwrap();
+        assert_no_doctest_but_ours(&client);
+        let auth = fs::read_to_string(krate.join("src/generated/auth.rs")).unwrap();
+        assert_no_doctest_but_ours(&auth);
+    }
+    // The workspace gained them, and generate --check sees them up to date.
+    let workspace = fs::read_to_string(copy.path().join("Cargo.toml")).unwrap();
+    assert!(
+        workspace.contains("    \"crates/telauth-vonage\",\n"),
+        "{workspace}"
+    );
+    assert!(workspace.contains("telauth-vonage = { path = \"crates/telauth-vonage\""));
+    assert_eq!(xtask::providers::load(copy.path()).unwrap().len(), 7);
+    for name in ["shapes", "hostile", "vonage"] {
+        let (code, out, _) = xtask(&["generate", "--check", "--provider", name], copy.path());
+        assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    }
+
+    // Method names as progenitor derives them, and the credential layer keyed the same way.
+    let shapes = copy.path().join("crates/telauth-shapes/src/generated");
+    let client = fs::read_to_string(shapes.join("client.rs")).unwrap();
+    let auth = fs::read_to_string(shapes.join("auth.rs")).unwrap();
+    for method in [
+        "fetch_key",
+        "key_delete",
+        "keys_create",
+        "replace_tags",
+        "ping",
+        "rotate_credential",
+    ] {
+        assert!(
+            client.contains(&format!("pub fn {method}(&self)")),
+            "{method}"
+        );
+        assert!(auth.contains(&format!("\"{method}\" =>")), "{method}");
+    }
+    assert!(client.contains("pub const FETCH_KEY: &str = \"fetch_key\";"));
+    // No servers: no BASE_URL, the caller gives the origin.
+    assert!(!client.contains("BASE_URL"));
+    // Secrets: decided `format: password` fields are `Secret`s.
+    assert!(
+        client.contains("pub secret: crate::Secret"),
+        "key.Issued.secret"
+    );
+    let vonage = fs::read_to_string(
+        copy.path()
+            .join("crates/telauth-vonage/src/generated/client.rs"),
+    )
+    .unwrap();
+    assert!(vonage.contains("pub const BASE_URL: &str = \"https://api.nexmo.com/accounts\";"));
+}
+
+/// Each way a spec breaks a promise, the text that breaks it, and what the error must name.
+const REFUSALS: &[(&str, &str, &str, &[&str])] = &[
+    (
+        "an undecided credential-looking field",
+        "          x-telauth-secret: false\n          x-telauth-secret-reason: The first characters of the key, shown to tell keys apart.\n",
+        "",
+        &[
+            "schema `key.Record`, field `token_prefix`",
+            "components.schemas.key.Record.properties.token_prefix",
+            "format: password",
+            "x-telauth-secret: false",
+        ],
+    ),
+    (
+        "a decision without its reason",
+        "          x-telauth-secret-reason: The first characters of the key, shown to tell keys apart.\n",
+        "",
+        &["needs an `x-telauth-secret-reason`"],
+    ),
+    (
+        "an undecided writeOnly field",
+        "        id:\n          type: string\n        secret:",
+        "        id:\n          type: string\n          writeOnly: true\n        secret:",
+        &["schema `key.Issued`, field `id`"],
+    ),
+    (
+        "two operationIds, one method",
+        "operationId: Ping",
+        "operationId: fetch.key",
+        &[
+            "paths./ping.get.operationId",
+            "both become the method `fetch_key`",
+        ],
+    ),
+    (
+        "a header array",
+        "        - name: X-Trace\n          in: header\n          schema:\n            type: string\n",
+        "        - name: X-Trace\n          in: header\n          schema:\n            type: array\n            items:\n              type: string\n",
+        &[
+            "paths./keys/{key_id}.get.parameters.X-Trace (header)",
+            "does not compile",
+        ],
+    ),
+    (
+        "a control character",
+        "description: Deleted.",
+        "description: \"Deleted.\\u0007\"",
+        &[
+            "paths./keys/{key_id}.delete.responses.204.description",
+            "U+0007",
+        ],
+    ),
+    (
+        "a text-direction character",
+        "description: Replaced.",
+        "description: \"Repl\\u202eaced.\"",
+        &["U+202E"],
+    ),
+    (
+        "a line feed in a path",
+        "  /ping:",
+        "  \"/ping\\n```rust\\ncompile_error!()\\n```\":",
+        &["U+000A", "key"],
+    ),
+];
+
+#[test]
+fn a_spec_that_would_break_a_promise_is_refused_with_its_place() {
+    let original = fs::read_to_string(fixture("specs/shapes.yaml")).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let copy = small_copy();
+    let workspace = fs::read_to_string(copy.path().join("Cargo.toml")).unwrap();
+    let mut cases: Vec<(&str, String, Vec<&str>)> = REFUSALS
+        .iter()
+        .map(|(case, from, to, expected)| {
+            assert!(
+                original.contains(from),
+                "{case}: the fixture no longer holds {from:?}"
+            );
+            (*case, original.replacen(from, to, 1), expected.to_vec())
+        })
+        .collect();
+    cases.push((
+        "an absurd size",
+        format!("{original}\n# {}\n", "x".repeat(17 << 20)),
+        vec!["bytes; the generator reads specs of at most"],
+    ));
+    for (case, text, expected) in cases {
+        let spec = scratch.path().join("spec.yaml");
+        fs::write(&spec, text).unwrap();
+        let (code, out, err) = new_provider(copy.path(), "refused", &spec);
+        assert_eq!(code, ExitCode::FAILURE, "{case}: {out}");
+        assert!(err.contains("spec.yaml"), "{case}: no file in {err}");
+        for needle in expected {
+            assert!(err.contains(needle), "{case}: {needle:?} not in {err}");
+        }
+        assert!(
+            !copy.path().join("crates/telauth-refused").exists(),
+            "{case}"
+        );
+        assert!(!copy.path().join("specs/refused.yaml").exists(), "{case}");
+        assert_eq!(
+            fs::read_to_string(copy.path().join("Cargo.toml")).unwrap(),
+            workspace,
+            "{case}"
+        );
+    }
+}
+
+#[test]
+fn dependencies_follow_the_generated_code() {
+    let copy = small_copy();
+    let manifest = copy.path().join("crates/telauth-voipbin/Cargo.toml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(&manifest, text.replace("uuid.workspace = true\n", "")).unwrap();
+    let (code, out, _) = xtask(&["generate", "--check"], copy.path());
+    assert_eq!(code, ExitCode::FAILURE, "{out}");
+    assert!(out.contains("+uuid.workspace = true"), "{out}");
+    let (code, _, _) = xtask(&["generate"], copy.path());
+    assert_eq!(code, ExitCode::SUCCESS);
+    assert!(
+        fs::read_to_string(&manifest)
+            .unwrap()
+            .contains("\nuuid.workspace = true\n")
+    );
+
+    // A spec change that needs `regress` adds it to the crate and to the workspace.
+    let (code, _, err) = new_provider(copy.path(), "shapes", &fixture("specs/shapes.yaml"));
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    let spec = copy.path().join("specs/shapes.yaml");
+    let text = fs::read_to_string(&spec).unwrap();
+    fs::write(
+        &spec,
+        text.replacen(
+            "        id:\n          type: string\n",
+            "        id:\n          type: string\n          pattern: \"^k_[a-z]+$\"\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let (code, out, _) = xtask(&["generate"], copy.path());
+    assert_eq!(code, ExitCode::SUCCESS, "{out}");
+    let krate = fs::read_to_string(copy.path().join("crates/telauth-shapes/Cargo.toml")).unwrap();
+    assert!(krate.contains("regress.workspace = true"), "{krate}");
+    let root = fs::read_to_string(copy.path().join("Cargo.toml")).unwrap();
+    assert!(root.contains("regress = \"0.12.0\""), "{root}");
+}
+
+/// The flow a user of the fifth provider writes, run against a mock on the wire.
+const VONAGE_FLOW: &str = r#"
+use httpmock::{Method::{DELETE, POST}, MockServer};
+use telauth_vonage::{Client, Credentials, types};
+
+#[tokio::test]
+async fn a_secret_is_created_and_revoked_and_never_printed() {
+    let server = MockServer::start_async().await;
+    let basic = "Basic YWJjZDEyMzQ6QWNjb3VudC1zM2NyZXQ="; // abcd1234:Account-s3cret
+    let create = server.mock_async(|when, then| {
+        when.method(POST).path("/abcd1234/secrets").header("authorization", basic)
+            .json_body(serde_json::json!({ "secret": "New-s3cret-9" }));
+        then.status(201).header("content-type", "application/json")
+            .json_body(serde_json::json!({ "id": "ad6dc56f", "created_at": "2017-03-02T16:34:49Z" }));
+    }).await;
+    let revoke = server.mock_async(|when, then| {
+        when.method(DELETE).path("/abcd1234/secrets/ad6dc56f").header("authorization", basic);
+        then.status(204);
+    }).await;
+    let client = Client::new(&server.base_url(), Credentials::basic_auth("abcd1234", "Account-s3cret"));
+    let request = types::CreateSecretRequest::builder().secret("New-s3cret-9");
+    assert!(!format!("{request:?}").contains("New-s3cret-9"));
+    let created = client.create_api_secret().api_key("abcd1234").body(request)
+        .send().await.unwrap().into_inner();
+    assert_eq!(created.id, "ad6dc56f");
+    client.revoke_api_secret().api_key("abcd1234").secret_id(created.id.clone())
+        .send().await.unwrap();
+    create.assert_async().await;
+    revoke.assert_async().await;
+    assert!(!format!("{client:?}").contains("Account-s3cret"));
+}
+"#;
+
+#[test]
+fn the_corpus_builds_lints_and_the_fifth_provider_works_on_the_wire() {
+    let copy = workspace_copy();
+    for (name, spec) in [
+        ("shapes", "specs/shapes.yaml"),
+        ("hostile", "specs/hostile.yaml"),
+        ("vonage", "fifth-provider/vonage.yaml"),
+    ] {
+        let (code, out, err) = new_provider(copy.path(), name, &fixture(spec));
+        assert_eq!(code, ExitCode::SUCCESS, "{name}: {out}{err}");
+    }
+    let vonage = copy.path().join("crates/telauth-vonage");
+    let manifest = fs::read_to_string(vonage.join("Cargo.toml")).unwrap();
+    fs::write(
+        vonage.join("Cargo.toml"),
+        format!(
+            "{manifest}\n[dev-dependencies]\nhttpmock.workspace = true\nserde_json.workspace = true\n\
+             tokio = {{ workspace = true, features = [\"macros\", \"rt-multi-thread\"] }}\n"
+        ),
+    )
+    .unwrap();
+    fs::create_dir_all(vonage.join("tests")).unwrap();
+    fs::write(vonage.join("tests/flow.rs"), VONAGE_FLOW).unwrap();
+    let crates = [
+        "-p",
+        "telauth-shapes",
+        "-p",
+        "telauth-hostile",
+        "-p",
+        "telauth-vonage",
+    ];
+    let mut clippy = vec!["clippy", "--no-default-features", "--all-targets"];
+    clippy.extend(crates);
+    clippy.extend(["--", "-D", "warnings"]);
+    let (ok, log) = cargo(copy.path(), &clippy);
+    assert!(ok, "clippy: {log}");
+    // Doctests included: the hostile spec's descriptions opened none; only our examples run.
+    let mut test = vec!["test", "--no-default-features"];
+    test.extend(crates);
+    let (ok, log) = cargo(copy.path(), &test);
+    assert!(ok, "test: {log}");
+    assert!(
+        log.contains("a_secret_is_created_and_revoked_and_never_printed ... ok"),
+        "{log}"
+    );
+    // The hostile spec's one operation has one doctest: the example the xtask wrote.
+    let hostile = log
+        .lines()
+        .filter(|line| line.starts_with("test crates/telauth-hostile/"))
+        .count();
+    assert_eq!(hostile, 1, "{log}");
+}

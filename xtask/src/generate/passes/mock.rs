@@ -1,0 +1,438 @@
+//! The passes over progenitor's `httpmock` extension (`Generator::httpmock`), the crate's
+//! `src/generated/httpmock.rs` behind its `httpmock` feature.
+//!
+//! progenitor's extension only matches requests and builds answers, so the passes over the
+//! client do not touch it; these make it fit the client as we edit it and httpmock 0.9:
+//! - `regex::Regex::new(pattern).unwrap()` becomes `pattern`: httpmock 0.9's `path_matches`
+//!   takes a `&str` or `String` and compiles it, so the crate needs no `regex` of its own; the
+//!   pattern loses its leading `^` (a base URL such as SignalWire's ends in the API's own path,
+//!   before the operation's), and a path parameter's value is escaped, matched as itself;
+//! - every `json_body_obj(..)` (a request matched, an answer given) serializes inside
+//!   `telauth_runtime::expose_secrets`: a `Secret` serializes nowhere else, and a mock is the
+//!   wire, where secrets are plain;
+//! - an operation with a form body matches the body the client sends (encoded by the same
+//!   `telauth_runtime::form_urlencoded`, arrays as repeated keys) instead of JSON;
+//! - each operation's `When` gains one matcher per security scheme the operation accepts, named
+//!   as the scheme's `Credentials` constructor (`bearer_auth(token)`, `basic_auth(username,
+//!   password)`, ...), which matches the credential where the credential layer puts it; and `and`,
+//!   which hands the inner `httpmock::When` to a closure and keeps the typed wrapper, so that any
+//!   other header, cookie or query parameter can be matched. Nothing in the extension asserts the
+//!   absence of a credential.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::visit_mut::{self, VisitMut};
+
+use super::Context;
+use crate::Error;
+use crate::generate::credentials::{AcceptedScheme, Place};
+use crate::openapi::names::{method_name, type_name};
+use crate::openapi::operations;
+
+/// Applies every edit to `file`, progenitor's extension; `schemes` are each operation's
+/// accepted schemes (by method name).
+pub(crate) fn apply(
+    file: &mut syn::File,
+    cx: &Context,
+    schemes: &[(String, Vec<AcceptedScheme>)],
+) -> Result<(), Error> {
+    let literals = without_regex(file, cx)?;
+    with_exposed_secrets(file, cx)?;
+    let forms = with_form_bodies(file, cx)?;
+    let basic = with_credential_matchers(file, cx, schemes)?;
+    let helpers = [
+        literals.then(|| {
+            quote! {
+                /// `text` as a pattern that matches exactly it (as the regex crate's `escape` does).
+                fn literal(text: &str) -> String {
+                    let mut escaped = String::with_capacity(text.len());
+                    for c in text.chars() {
+                        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                    }
+                    escaped
+                }
+            }
+        }),
+        forms.then(|| {
+            quote! {
+                /// `value` as the client sends it: `telauth_runtime::form_urlencoded`'s encoding.
+                fn form_body<T: serde::Serialize + ?Sized>(value: &T) -> String {
+                    let request = telauth_runtime::form_urlencoded(
+                        reqwest::Client::new().post("http://localhost/"),
+                        value,
+                    )
+                    .and_then(|request| request.build().map_err(|error| error.to_string()))
+                    .unwrap_or_else(|error| panic!("the mock's form body cannot be encoded: {error}"));
+                    request
+                        .body()
+                        .and_then(reqwest::Body::as_bytes)
+                        .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+                        .unwrap_or_default()
+                }
+            }
+        }),
+        basic.then(|| {
+            quote! {
+                /// The `Authorization` header of HTTP Basic with `username` and `password`, as
+                /// the client sends it.
+                fn basic_authorization(username: &str, password: &str) -> String {
+                    reqwest::Client::new()
+                        .get("http://localhost/")
+                        .basic_auth(username, Some(password))
+                        .build()
+                        .ok()
+                        .and_then(|request| {
+                            request
+                                .headers()
+                                .get(reqwest::header::AUTHORIZATION)
+                                .and_then(|value| value.to_str().ok())
+                                .map(str::to_string)
+                        })
+                        .unwrap_or_default()
+                }
+            }
+        }),
+    ];
+    for helper in helpers.into_iter().flatten() {
+        file.items
+            .push(syn::parse2(helper).map_err(|error| {
+                cx.failed(format!("the mock's helper does not parse: {error}"))
+            })?);
+    }
+    Ok(())
+}
+
+/// `regex::Regex::new(pattern).unwrap()` becomes `pattern` (a `&format!(..)` its `String`, each
+/// value in it escaped by the helper `literal`); answers whether a value is.
+fn without_regex(file: &mut syn::File, cx: &Context) -> Result<bool, Error> {
+    struct Regexes(usize, bool);
+    impl VisitMut for Regexes {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            visit_mut::visit_expr_mut(self, expr);
+            let syn::Expr::MethodCall(unwrap) = expr else {
+                return;
+            };
+            if unwrap.method != "unwrap" || !unwrap.args.is_empty() {
+                return;
+            }
+            let syn::Expr::Call(new) = unwrap.receiver.as_ref() else {
+                return;
+            };
+            let syn::Expr::Path(function) = new.func.as_ref() else {
+                return;
+            };
+            let names: Vec<String> = function
+                .path
+                .segments
+                .iter()
+                .map(|segment| segment.ident.to_string())
+                .collect();
+            if names != ["regex", "Regex", "new"] || new.args.len() != 1 {
+                return;
+            }
+            let mut pattern = match &new.args[0] {
+                syn::Expr::Reference(reference) => reference.expr.as_ref().clone(),
+                other => other.clone(),
+            };
+            unanchored(&mut pattern);
+            if let syn::Expr::Macro(format) = &mut pattern {
+                // A path parameter's value is matched as itself, not as a pattern.
+                type Args = syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>;
+                let Ok(mut args) = format.mac.parse_body_with(Args::parse_terminated) else {
+                    return;
+                };
+                for arg in args.iter_mut().skip(1) {
+                    *arg = syn::parse_quote! { super::literal(&#arg) };
+                    self.1 = true;
+                }
+                format.mac.tokens = quote!(#args);
+            }
+            *expr = pattern;
+            self.0 += 1;
+        }
+    }
+    let mut regexes = Regexes(0, false);
+    regexes.visit_file_mut(file);
+    let text = quote!(#file).to_string();
+    if (regexes.0 == 0 && !operations(cx.api).is_empty()) || text.contains("regex ::") {
+        return Err(cx.failed(
+            "progenitor's httpmock extension no longer matches paths with \
+             `regex::Regex::new(..).unwrap()` (xtask/src/generate/passes/mock.rs)",
+        ));
+    }
+    Ok(regexes.1)
+}
+
+/// A path pattern (a literal, or the first argument of `format!`) without its leading `^`: the
+/// client's base URL may end in a path of its own (the API's, from the spec's `servers`, or a
+/// proxy's), which comes before the operation's path.
+fn unanchored(pattern: &mut syn::Expr) {
+    let unanchor = |literal: &mut syn::LitStr| {
+        if let Some(rest) = literal.value().strip_prefix('^') {
+            *literal = syn::LitStr::new(rest, literal.span());
+        }
+    };
+    match pattern {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(literal),
+            ..
+        }) => unanchor(literal),
+        syn::Expr::Macro(format) => {
+            let mut tokens: Vec<proc_macro2::TokenTree> =
+                format.mac.tokens.clone().into_iter().collect();
+            if let Some(proc_macro2::TokenTree::Literal(first)) = tokens.first_mut()
+                && let Ok(mut literal) = syn::parse2::<syn::LitStr>(quote!(#first))
+            {
+                unanchor(&mut literal);
+                tokens[0] = proc_macro2::TokenTree::Literal(literal.token());
+                format.mac.tokens = tokens.into_iter().collect();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every `<x>.json_body_obj(value)` becomes `telauth_runtime::expose_secrets(|| <x>.json_body_obj(value))`.
+fn with_exposed_secrets(file: &mut syn::File, cx: &Context) -> Result<(), Error> {
+    struct Exposed(usize);
+    impl VisitMut for Exposed {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            visit_mut::visit_expr_mut(self, expr);
+            if matches!(expr, syn::Expr::MethodCall(call) if call.method == "json_body_obj") {
+                let call = expr.clone();
+                *expr = syn::parse_quote! { telauth_runtime::expose_secrets(|| #call) };
+                self.0 += 1;
+            }
+        }
+    }
+    let mut exposed = Exposed(0);
+    exposed.visit_file_mut(file);
+    if exposed.0 == 0 && quote!(#file).to_string().contains("json_body") {
+        return Err(cx.failed(
+            "progenitor's httpmock extension no longer serializes bodies with `json_body_obj` \
+             (xtask/src/generate/passes/mock.rs)",
+        ));
+    }
+    Ok(())
+}
+
+/// The `When` of each operation whose request body is a form matches that body as the client
+/// encodes it; answers whether one does.
+fn with_form_bodies(file: &mut syn::File, cx: &Context) -> Result<bool, Error> {
+    let forms: Vec<String> = operations(cx.api)
+        .iter()
+        .filter(|(_, op)| {
+            let body = op
+                .operation
+                .request_body
+                .as_ref()
+                .and_then(|body| body.as_item());
+            body.is_some_and(|body| {
+                body.content.len() == 1
+                    && body
+                        .content
+                        .contains_key("application/x-www-form-urlencoded")
+            })
+        })
+        .map(|(id, _)| when_name(id))
+        .collect();
+    for when in &forms {
+        let method = when_impl(file, when)
+            .and_then(|block| {
+                block.items.iter_mut().find_map(|item| match item {
+                    syn::ImplItem::Fn(method) if method.sig.ident == "body" => Some(method),
+                    _ => None,
+                })
+            })
+            .ok_or_else(|| {
+                cx.failed(format!(
+                    "progenitor's httpmock extension has no `{when}::body` to match a form body \
+                     with (xtask/src/generate/passes/mock.rs)"
+                ))
+            })?;
+        method.block = syn::parse_quote! {{
+            Self(
+                self.0
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(super::form_body(value)),
+            )
+        }};
+    }
+    Ok(!forms.is_empty())
+}
+
+/// Each operation's `When` gains a matcher per scheme it accepts, and `and`; answers whether a
+/// Basic matcher was added.
+fn with_credential_matchers(
+    file: &mut syn::File,
+    cx: &Context,
+    schemes: &[(String, Vec<AcceptedScheme>)],
+) -> Result<bool, Error> {
+    let by_when: BTreeMap<String, &Vec<AcceptedScheme>> = schemes
+        .iter()
+        .map(|(operation, accepted)| (when_name(operation), accepted))
+        .collect();
+    let mut basic = false;
+    for (when, accepted) in by_when {
+        let block = when_impl(file, &when).ok_or_else(|| {
+            cx.failed(format!(
+                "progenitor's httpmock extension has no `{when}` (xtask/src/generate/passes/mock.rs)"
+            ))
+        })?;
+        let mut added: Vec<TokenStream> = accepted
+            .iter()
+            .map(|scheme| {
+                basic |= scheme.place == Place::Basic;
+                matcher(scheme)
+            })
+            .collect();
+        added.push(quote! {
+            /// Hands the inner [`When`](::httpmock::When) to `matcher` and keeps this wrapper:
+            /// for anything the methods here do not match, such as another header.
+            pub fn and(self, matcher: impl FnOnce(::httpmock::When) -> ::httpmock::When) -> Self {
+                Self(matcher(self.0))
+            }
+        });
+        for tokens in added {
+            let method: syn::ImplItemFn = syn::parse2(tokens)
+                .map_err(|error| cx.failed(format!("a mock matcher does not parse: {error}")))?;
+            let taken = block.items.iter().any(
+                |item| matches!(item, syn::ImplItem::Fn(other) if other.sig.ident == method.sig.ident),
+            );
+            if taken {
+                return Err(cx.failed(format!(
+                    "the mock matcher `{when}::{}` is also a parameter's; rename the scheme",
+                    method.sig.ident
+                )));
+            }
+            block.items.push(syn::ImplItem::Fn(method));
+        }
+    }
+    Ok(basic)
+}
+
+/// The matcher of one scheme, named as its `Credentials` constructor.
+fn matcher(scheme: &AcceptedScheme) -> TokenStream {
+    let function = format_ident!("{}", method_name(&scheme.name));
+    let doc = |place: &str| {
+        let summary = if scheme.summary.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", scheme.summary)
+        };
+        format!(
+            " Matches the credential of the `{}` scheme{summary}: {place}.",
+            scheme.name
+        )
+    };
+    match &scheme.place {
+        Place::Basic => {
+            let doc = doc("an `Authorization: Basic` header with `username` and `password`");
+            quote! {
+                #[doc = #doc]
+                pub fn #function(self, username: &str, password: &str) -> Self {
+                    Self(self.0.header("authorization", super::basic_authorization(username, password)))
+                }
+            }
+        }
+        Place::Bearer => {
+            let doc = doc("an `Authorization: Bearer` header with `token`");
+            quote! {
+                #[doc = #doc]
+                pub fn #function(self, token: &str) -> Self {
+                    Self(self.0.header("authorization", format!("Bearer {token}")))
+                }
+            }
+        }
+        Place::Header(name) => {
+            let doc = doc(&format!("the header `{name}` with `secret`"));
+            quote! {
+                #[doc = #doc]
+                pub fn #function(self, secret: &str) -> Self {
+                    Self(self.0.header(#name, secret))
+                }
+            }
+        }
+        Place::Query(name) => {
+            let doc = doc(&format!("the query parameter `{name}` with `secret`"));
+            quote! {
+                #[doc = #doc]
+                pub fn #function(self, secret: &str) -> Self {
+                    Self(self.0.query_param(#name, secret))
+                }
+            }
+        }
+        Place::Cookie(name) => {
+            let doc = doc(&format!("the cookie `{name}` with `secret`"));
+            let prefix = format!("{name}=");
+            quote! {
+                #[doc = #doc]
+                pub fn #function(self, secret: &str) -> Self {
+                    Self(self.0.header_includes("cookie", format!("{}{secret}", #prefix)))
+                }
+            }
+        }
+    }
+}
+
+/// progenitor's name for the `When` of the operation `operation_id` (`<operation>-when` in
+/// Pascal case).
+fn when_name(operation_id: &str) -> String {
+    type_name(&format!("{}-when", method_name(operation_id)))
+}
+
+/// The `impl` block of the struct `name` in the extension's `operations` module.
+fn when_impl<'f>(file: &'f mut syn::File, name: &str) -> Option<&'f mut syn::ItemImpl> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "operations" => {
+            module.content.as_mut()?.1.iter_mut().find_map(|item| match item {
+                syn::Item::Impl(block)
+                    if block.trait_.is_none()
+                        && matches!(block.self_ty.as_ref(), syn::Type::Path(path) if path.path.is_ident(name)) =>
+                {
+                    Some(block)
+                }
+                _ => None,
+            })
+        }
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every spec of the corpus gets its mocks, with no `regex` left, every path unanchored
+    /// and the secrets exposed.
+    #[test]
+    fn every_spec_of_the_corpus_gets_its_mocks() {
+        let root = crate::workspace_root();
+        let runtime = root.join("crates/telauth-runtime");
+        let providers = crate::providers::load(&root).unwrap();
+        let specs = providers.iter().map(|provider| provider.spec).chain([
+            "tests/fixtures/specs/shapes.yaml",
+            "tests/fixtures/specs/hostile.yaml",
+            "tests/fixtures/fifth-provider/vonage.yaml",
+        ]);
+        for spec in specs {
+            let generated = crate::generate::ours(&root, spec, &runtime)
+                .unwrap_or_else(|error| panic!("{spec}: {error}"));
+            let (_, mock) = generated
+                .files
+                .iter()
+                .find(|(path, _)| path.ends_with("httpmock.rs"))
+                .unwrap();
+            assert!(mock.contains("pub trait MockServerExt"), "{spec}");
+            assert!(!mock.contains("regex::"), "{spec}");
+            assert!(!mock.contains("path_matches(\"^"), "{spec}");
+            assert!(
+                !mock.contains("json_body_obj") || mock.contains("expose_secrets"),
+                "{spec}"
+            );
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! `cargo xtask new-provider NAME --spec FILE`: a fifth provider is data. The spec is copied to
+//! `specs/NAME.yaml`, the crate `crates/telauth-NAME` scaffolded (manifest with the same TLS
+//! features as the others and the `[package.metadata.telauth]` that makes it a provider,
+//! README, `lib.rs`), the crate added to the workspace's members and `[workspace.dependencies]`,
+//! and its sources generated, with the dependencies the generated code needs. All or nothing:
+//! a spec that does not generate leaves the workspace as it was.
+
+use std::fs;
+use std::path::Path;
+
+use toml_edit::DocumentMut;
+
+use crate::Error;
+
+/// What `new-provider` wrote, relative to the workspace root.
+#[derive(Debug)]
+pub struct NewProvider {
+    /// The files created or changed.
+    pub files: Vec<String>,
+}
+
+/// Adds the provider `name`, whose spec is the file `spec`, to the workspace at `root`.
+pub fn new_provider(root: &Path, name: &str, spec: &Path) -> Result<NewProvider, Error> {
+    let invalid = |message: String| Error::Invalid {
+        path: spec.to_path_buf(),
+        place: "(new-provider)".into(),
+        message,
+    };
+    let valid_name = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.ends_with('-');
+    if !valid_name {
+        return Err(invalid(format!(
+            "`{name}` cannot name a provider: use lowercase letters, digits and `-`, starting \
+             with a letter"
+        )));
+    }
+    let spec_rel = format!("specs/{name}.yaml");
+    let crate_dir = format!("crates/telauth-{name}");
+    if crate::providers::load(root)?.iter().any(|p| p.name == name)
+        || root.join(&spec_rel).exists()
+        || root.join(&crate_dir).exists()
+    {
+        return Err(invalid(format!(
+            "the provider `{name}` exists already ({spec_rel} or {crate_dir})"
+        )));
+    }
+    let text = crate::support::fs::read(spec)?;
+    // Checked where it is, before anything is written.
+    crate::openapi::load(Path::new(""), &spec.display().to_string())?;
+
+    let workspace_path = root.join("Cargo.toml");
+    let workspace_before = crate::support::fs::read(&workspace_path)?;
+    let workspace: DocumentMut =
+        workspace_before
+            .parse()
+            .map_err(|error: toml_edit::TomlError| Error::Parse {
+                path: workspace_path.clone(),
+                message: error.to_string(),
+            })?;
+    let version = workspace["workspace"]["package"]["version"]
+        .as_str()
+        .unwrap_or("0.1.0")
+        .to_string();
+    let workspace = add_to_workspace(&workspace_before, name, &crate_dir, &version)
+        .filter(|edited| edited.parse::<DocumentMut>().is_ok())
+        .ok_or_else(|| Error::Invalid {
+            path: workspace_path.clone(),
+            place: "workspace".into(),
+            message: "no provider crate among the members and [workspace.dependencies] to add \
+                      the new one after"
+                .into(),
+        })?;
+
+    let files = [
+        (spec_rel.clone(), text),
+        (format!("{crate_dir}/Cargo.toml"), manifest(name, &spec_rel)),
+        (format!("{crate_dir}/README.md"), readme(name, &spec_rel)),
+        (format!("{crate_dir}/src/lib.rs"), lib(name, &spec_rel)),
+    ];
+    let undo = |root: &Path| {
+        let _ = fs::remove_dir_all(root.join(&crate_dir));
+        let _ = fs::remove_file(root.join(&spec_rel));
+        let _ = fs::write(root.join("Cargo.toml"), &workspace_before);
+    };
+    let written = (|| {
+        for (path, contents) in &files {
+            crate::support::fs::write(&root.join(path), contents)?;
+        }
+        crate::support::fs::write_atomically(&workspace_path, &workspace)?;
+        crate::generate(root, Some(name), crate::Mode::Write)
+    })();
+    match written {
+        Ok(generation) => {
+            let mut paths: Vec<String> = files.into_iter().map(|(path, _)| path).collect();
+            paths.push("Cargo.toml".into());
+            for file in generation.reports.iter().flat_map(|report| &report.files) {
+                if !paths.contains(&file.path) {
+                    paths.push(file.path.clone());
+                }
+            }
+            Ok(NewProvider { files: paths })
+        }
+        Err(error) => {
+            undo(root);
+            Err(error)
+        }
+    }
+}
+
+/// The root manifest `text` with `dir` among `[workspace] members` and `telauth-NAME` in
+/// `[workspace.dependencies]`, each on a line of its own after the last provider crate's
+/// (edited as text, so that its comments and layout stay).
+fn add_to_workspace(text: &str, name: &str, dir: &str, version: &str) -> Option<String> {
+    let is_provider = |line: &str, prefix: &str| {
+        let line = line.trim_start();
+        line.starts_with(prefix)
+            && !["runtime", "sandbox", "cli"]
+                .iter()
+                .any(|other| line.starts_with(&format!("{prefix}{other}")))
+    };
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let member = lines
+        .iter()
+        .rposition(|line| is_provider(line, "\"crates/telauth-"))?;
+    lines.insert(member + 1, format!("    \"{dir}\","));
+    let dependency = lines
+        .iter()
+        .rposition(|line| is_provider(line, "telauth-"))?;
+    lines.insert(
+        dependency + 1,
+        format!(
+            "telauth-{name} = {{ path = \"{dir}\", version = \"{version}\", default-features = false }}"
+        ),
+    );
+    let mut edited = lines.join("\n");
+    edited.push('\n');
+    Some(edited)
+}
+
+fn manifest(name: &str, spec: &str) -> String {
+    format!(
+        r#"[package]
+name = "telauth-{name}"
+description = "Client for the {name} credential API, with each credential placed where the API expects it. Generated from an OpenAPI spec."
+version.workspace = true
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+repository.workspace = true
+homepage.workspace = true
+authors.workspace = true
+readme = "README.md"
+keywords = ["telauth", "{name}", "auth"]
+categories = ["api-bindings", "authentication", "web-programming::http-client"]
+
+[package.metadata.docs.rs]
+all-features = true
+
+# The spec `cargo xtask generate` generates this crate from (what makes it a provider).
+[package.metadata.telauth]
+spec = "{spec}"
+
+[features]
+default = ["rustls"]
+## TLS with rustls and its aws-lc crypto provider (the default).
+rustls = ["reqwest/rustls", "telauth-runtime/rustls"]
+## TLS with rustls and the ring crypto provider: no aws-lc build (turn default features off).
+rustls-ring = ["reqwest/rustls-no-provider", "telauth-runtime/rustls-ring"]
+## TLS with the platform's native library instead of rustls.
+native-tls = ["reqwest/native-tls", "telauth-runtime/native-tls"]
+## A tracing span per request (provider, operation, status, elapsed); never a secret.
+tracing = ["telauth-runtime/tracing"]
+
+# Kept in step with the generated code by `cargo xtask generate`.
+[dependencies]
+progenitor-client.workspace = true
+reqwest.workspace = true
+serde.workspace = true
+telauth-runtime.workspace = true
+"#
+    )
+}
+
+fn readme(name: &str, spec: &str) -> String {
+    format!(
+        "# telauth-{name}\n\n\
+         A Rust client for the {name} credential API. Part of [telauth](../../README.md); \
+         generated by progenitor from `{spec}`, with a credential layer that sends each \
+         credential exactly where the API expects it, and none on calls that take none.\n\n\
+         - Secrets are `telauth_runtime::Secret`: plain on the wire, never in `Debug`.\n\
+         - No request goes over plain `http` except to a loopback address, unless you call \
+         `Credentials::allow_insecure_http()`; `Client::new` follows no redirect.\n\
+         - TLS: `rustls` (with aws-lc) by default; `rustls-ring` or `native-tls` with \
+         `default-features = false`.\n\n\
+         The code under `src/generated/` is generated: change the spec and run \
+         `cargo xtask generate` in the workspace instead of editing it.\n\n\
+         Licensed under MIT or Apache-2.0, at your option.\n"
+    )
+}
+
+fn lib(name: &str, spec: &str) -> String {
+    format!(
+        "//! A client for the {name} credential API, generated from `{spec}`: the operations \
+         are\n//! methods of [`Client`], each credential a constructor of [`Credentials`].\n\n\
+         // Everything under `src/generated/` is written by `cargo xtask generate`.\n\
+         #[rustfmt::skip]\nmod generated;\n\n\
+         pub use generated::*;\npub use telauth_runtime::Secret;\n"
+    )
+}

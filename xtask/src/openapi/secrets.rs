@@ -1,0 +1,256 @@
+//! Secrets by decision: every string field whose name looks like a credential (or that is
+//! `writeOnly`) must be decided in the spec, either `format: password` (a `Secret`, which never
+//! prints) or `x-telauth-secret: false` with an `x-telauth-secret-reason`.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use openapiv3::{
+    OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use crate::Error;
+use crate::openapi::{operations, resolve_body, resolve_response, resolve_schema};
+
+/// What a field's name holds, lowercased without separators, when it looks like a credential.
+const CREDENTIAL_WORDS: [&str; 8] = [
+    "secret",
+    "password",
+    "passwd",
+    "passphrase",
+    "token",
+    "apikey",
+    "privatekey",
+    "credential",
+];
+
+/// The extension that decides a field is not a secret, and the one that says why.
+pub(crate) const SECRET: &str = "x-telauth-secret";
+/// The reason a field decided not secret is not one; `specs/FIDELITY.md` shows it.
+pub(crate) const SECRET_REASON: &str = "x-telauth-secret-reason";
+
+/// Whether the field `name` looks like it holds a credential.
+pub(crate) fn looks_like_credential(name: &str) -> bool {
+    let plain: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    CREDENTIAL_WORDS.iter().any(|word| plain.contains(word))
+}
+
+/// A field that must be decided, or whose decision is malformed.
+struct Finding {
+    place: String,
+    owner: String,
+    field: String,
+    problem: &'static str,
+}
+
+/// Fails, listing every field that looks like a credential and is not decided.
+pub(crate) fn check(path: &Path, api: &OpenAPI) -> Result<(), Error> {
+    let mut walk = Walk {
+        api,
+        findings: Vec::new(),
+        seen: BTreeSet::new(),
+    };
+    for (name, schema) in api
+        .components
+        .iter()
+        .flat_map(|components| components.schemas.iter())
+    {
+        let owner = format!("schema `{name}`");
+        walk.schema(schema, &format!("components.schemas.{name}"), &owner, name);
+    }
+    for (id, op) in operations(api) {
+        let place = format!("paths.{}.{}", op.path, op.method);
+        if let Some(body) = op
+            .operation
+            .request_body
+            .as_ref()
+            .and_then(|body| resolve_body(api, body))
+        {
+            for (media, content) in &body.content {
+                if let Some(schema) = &content.schema {
+                    let owner = format!("the request body of `{id}`");
+                    let at = format!("{place}.requestBody.content.{media}.schema");
+                    walk.schema(schema, &at, &owner, "body");
+                }
+            }
+        }
+        for (status, response) in &op.operation.responses.responses {
+            let Some(response) = resolve_response(api, response) else {
+                continue;
+            };
+            for (media, content) in &response.content {
+                if let Some(schema) = &content.schema {
+                    let owner = format!("the {status} answer of `{id}`");
+                    let at = format!("{place}.responses.{status}.content.{media}.schema");
+                    walk.schema(schema, &at, &owner, "body");
+                }
+            }
+        }
+    }
+    let Some(first) = walk.findings.first() else {
+        return Ok(());
+    };
+    let mut message = format!(
+        "{} field(s) look like credentials (by name, or `writeOnly`) and are not decided:\n",
+        walk.findings.len()
+    );
+    for finding in &walk.findings {
+        message.push_str(&format!(
+            "  - {}, field `{}`: {} (at `{}`)\n",
+            finding.owner, finding.field, finding.problem, finding.place
+        ));
+    }
+    message.push_str(
+        "Decide each on the field's schema in the spec: `format: password` makes it a `Secret` \
+         (plain on the wire, never printed), or `x-telauth-secret: false` with \
+         `x-telauth-secret-reason: \"...\"` keeps it plain text and says why (specs/FIDELITY.md \
+         lists it).",
+    );
+    Err(Error::Invalid {
+        path: path.to_path_buf(),
+        place: first.place.clone(),
+        message,
+    })
+}
+
+struct Walk<'a> {
+    api: &'a OpenAPI,
+    findings: Vec<Finding>,
+    seen: BTreeSet<String>,
+}
+
+impl<'a> Walk<'a> {
+    /// Walks `schema` at `place`; `owner` names what holds it, `field` its field name.
+    fn schema<S: crate::openapi::AsSchema>(
+        &mut self,
+        schema: &'a ReferenceOr<S>,
+        place: &str,
+        owner: &str,
+        field: &str,
+    ) {
+        let Some(resolved) = resolve_schema(self.api, schema) else {
+            return;
+        };
+        let place = match schema {
+            // A referenced schema is decided where it is declared, and walked there.
+            ReferenceOr::Reference { reference } => {
+                let name = reference.rsplit('/').next().unwrap_or_default();
+                self.decide(
+                    resolved,
+                    &format!("components.schemas.{name}"),
+                    owner,
+                    field,
+                );
+                return;
+            }
+            ReferenceOr::Item(_) => place.to_string(),
+        };
+        self.decide(resolved, &place, owner, field);
+        match &resolved.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                for (name, property) in &object.properties {
+                    let at = format!("{place}.properties.{name}");
+                    self.schema(property, &at, owner, name);
+                }
+                if let Some(openapiv3::AdditionalProperties::Schema(extra)) =
+                    &object.additional_properties
+                {
+                    self.schema(
+                        extra,
+                        &format!("{place}.additionalProperties"),
+                        owner,
+                        field,
+                    );
+                }
+            }
+            SchemaKind::Type(Type::Array(array)) => {
+                if let Some(items) = &array.items {
+                    self.schema(items, &format!("{place}.items"), owner, field);
+                }
+            }
+            SchemaKind::AllOf { all_of: parts }
+            | SchemaKind::OneOf { one_of: parts }
+            | SchemaKind::AnyOf { any_of: parts } => {
+                let key = match &resolved.schema_kind {
+                    SchemaKind::AllOf { .. } => "allOf",
+                    SchemaKind::OneOf { .. } => "oneOf",
+                    _ => "anyOf",
+                };
+                for (index, part) in parts.iter().enumerate() {
+                    self.schema(part, &format!("{place}.{key}.{index}"), owner, field);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Records `schema` at `place` when it is a credential-looking string left undecided.
+    fn decide(&mut self, schema: &Schema, place: &str, owner: &str, field: &str) {
+        let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
+            return;
+        };
+        let password = matches!(
+            string.format,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+        );
+        let flag = schema.schema_data.extensions.get(SECRET);
+        let reason = schema
+            .schema_data
+            .extensions
+            .get(SECRET_REASON)
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|reason| !reason.trim().is_empty());
+        let suspect = looks_like_credential(field) || schema.schema_data.write_only;
+        let problem = match (password, flag) {
+            (true, None) => return,
+            (true, Some(_)) => {
+                "has both `format: password` and `x-telauth-secret`; keep the one you mean"
+            }
+            (false, Some(serde_json::Value::Bool(false))) if reason => return,
+            (false, Some(serde_json::Value::Bool(false))) => {
+                "`x-telauth-secret: false` needs an `x-telauth-secret-reason`"
+            }
+            (false, Some(_)) => {
+                "`x-telauth-secret` takes only `false`; a secret is written `format: password`"
+            }
+            (false, None) if suspect => "looks like a credential",
+            (false, None) => return,
+        };
+        if self.seen.insert(place.to_string()) {
+            self.findings.push(Finding {
+                place: place.to_string(),
+                owner: owner.to_string(),
+                field: field.to_string(),
+                problem,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_credential;
+
+    #[test]
+    fn credential_names_are_recognised() {
+        for name in [
+            "secret",
+            "api_key",
+            "apiKey",
+            "X-Auth-Token",
+            "private_key",
+            "Password",
+            "credentials",
+            "token_prefix",
+        ] {
+            assert!(looks_like_credential(name), "{name}");
+        }
+        for name in ["id", "name", "expires_at", "username", "scopes"] {
+            assert!(!looks_like_credential(name), "{name}");
+        }
+    }
+}
