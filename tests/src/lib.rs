@@ -1,8 +1,9 @@
 //! Helpers shared by telauth's cross-crate tests: canned answers from a loopback mock server,
 //! checks that a secret never shows in text, recorded answers checked against the specs
-//! ([`spec_conformance`]), and the evolution corpus.
+//! ([`spec_conformance`]), the evolution corpus, and the xtask's jobs run in-process ([`jobs`]).
 
 pub mod evolution;
+pub mod jobs;
 pub mod spec_conformance;
 
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -32,16 +32,9 @@ fn small_copy() -> tempfile::TempDir {
 
 /// Runs `cargo xtask ARGS --root ROOT`; answers its exit code, stdout and stderr.
 fn xtask(args: &[&str], root: &Path) -> (ExitCode, String, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut argv = vec!["xtask"];
-    argv.extend_from_slice(args);
+    let mut argv = args.to_vec();
     argv.extend(["--root", root.to_str().unwrap()]);
-    let code = xtask::cli::run(argv, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
+    telauth_tests::jobs::xtask(&argv)
 }
 
 fn new_provider(root: &Path, name: &str, spec: &Path) -> (ExitCode, String, String) {

@@ -8,70 +8,28 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use telauth_tests::evolution::{CORPUS, Case, cargo, workspace_copy};
+use telauth_tests::jobs::{release_copy, released, xtask};
 use xtask::Mode;
 use xtask::audit::{FACADE, Verdict};
 use xtask::compat::Class;
 use xtask::release::baseline::Baseline;
-
-/// Where [`release`] keeps the workspace as released, under `root`.
-fn released(root: &Path) -> std::path::PathBuf {
-    root.join("target/released")
-}
-
-/// Takes every crate as released at its current version (0.2.0), as a publish would: a copy of
-/// the manifests and the generated files (the spec among them) is the audit's baseline, laid
-/// out as the published packages are.
-fn release(root: &Path) {
-    let copy = released(root);
-    let _ = fs::remove_dir_all(&copy);
-    let mut files = vec!["Cargo.toml".to_string()];
-    for krate in [
-        "telauth",
-        "telauth-runtime",
-        "telauth-cli",
-        "telauth-sandbox",
-    ] {
-        files.push(format!("crates/{krate}/Cargo.toml"));
-    }
-    for provider in xtask::PROVIDERS {
-        files.push(format!("{}/Cargo.toml", provider.crate_dir));
-        for file in xtask::GENERATED
-            .iter()
-            .chain([&xtask::release::baseline::SPEC_COPY])
-        {
-            files.push(format!("{}/{file}", provider.crate_dir));
-        }
-    }
-    for file in files {
-        let to = copy.join(&file);
-        fs::create_dir_all(to.parent().unwrap()).unwrap();
-        fs::copy(root.join(&file), to).unwrap();
-    }
-}
 
 /// The audit of `root` against what [`release`] kept.
 fn audit(root: &Path) -> Result<Vec<Verdict>, xtask::Error> {
     xtask::audit::audit(root, &Baseline::Workspace(released(root)))
 }
 
-/// Runs `cargo xtask audit` on `root`: its exit code, stdout and stderr.
+/// Runs `cargo xtask audit` on `root` against its copy as released: its exit code, stdout and
+/// stderr.
 fn audit_command(root: &Path) -> (ExitCode, String, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
     let released = released(root);
-    let argv = [
-        "xtask",
+    xtask(&[
         "audit",
         "--root",
         root.to_str().unwrap(),
         "--baseline-root",
         released.to_str().unwrap(),
-    ];
-    let code = xtask::cli::run(argv, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
+    ])
 }
 
 fn verdict<'a>(verdicts: &'a [Verdict], krate: &str) -> &'a Verdict {
@@ -134,7 +92,7 @@ fn each_change_of_the_corpus_gets_its_class_and_version_and_compatible_ones_keep
     assert!(CORPUS.len() >= 12);
     let copy = workspace_copy();
     let root = copy.path();
-    release(root);
+    release_copy(root);
     let (code, out, err) = audit_command(root);
     assert_eq!(code, ExitCode::SUCCESS, "{err}");
     assert!(
@@ -173,7 +131,7 @@ fn each_change_of_the_corpus_gets_its_class_and_version_and_compatible_ones_keep
 fn bumping_to_the_next_version_passes_the_audit_and_a_smaller_bump_does_not() {
     let copy = workspace_copy();
     let root = copy.path();
-    release(root);
+    release_copy(root);
     let case = CORPUS
         .iter()
         .find(|case| case.name == "remove a field")
@@ -218,7 +176,7 @@ fn bumping_to_the_next_version_passes_the_audit_and_a_smaller_bump_does_not() {
 fn a_changed_crate_at_its_released_version_is_refused_and_a_package_without_its_spec_is_an_error() {
     let copy = workspace_copy();
     let root = copy.path();
-    release(root);
+    release_copy(root);
     let case = CORPUS
         .iter()
         .find(|case| case.name == "add an optional response field")

@@ -41,17 +41,11 @@ fn generated_files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         .collect()
 }
 
-/// Runs the command line and answers its exit code, stdout and stderr.
+/// Runs `cargo xtask generate --root ROOT ARGS`; answers its exit code, stdout and stderr.
 fn xtask(args: &[&str], root: &Path) -> (ExitCode, String, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut argv = vec!["xtask", "generate", "--root", root.to_str().unwrap()];
+    let mut argv = vec!["generate", "--root", root.to_str().unwrap()];
     argv.extend_from_slice(args);
-    let code = xtask::cli::run(argv, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
+    telauth_tests::jobs::xtask(&argv)
 }
 
 #[test]

@@ -4,59 +4,24 @@
 //! a publish stopped after its first crate, a breaking change).
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use telauth_tests::evolution::{copies_target, workspace_copy};
+use telauth_tests::jobs;
 use xtask::Mode;
 use xtask::publish::Target;
 use xtask::release::baseline::Baseline;
 
 /// Runs the command line with `args` on the workspace at `root`.
 fn xtask(root: &Path, args: &[&str]) -> (ExitCode, String, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut argv = vec!["xtask"];
-    argv.extend_from_slice(args);
+    let mut argv = args.to_vec();
     argv.extend(["--root", root.to_str().unwrap()]);
-    let code = xtask::cli::run(argv, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
+    jobs::xtask(&argv)
 }
 
 fn read(root: &Path, file: &str) -> String {
     fs::read_to_string(root.join(file)).unwrap()
-}
-
-/// A copy of the manifests and generated files of `root`, laid out as published packages are.
-fn released_copy(root: &Path) -> PathBuf {
-    let copy = root.join("target/released");
-    let mut files = vec!["Cargo.toml".to_string()];
-    for krate in [
-        "telauth",
-        "telauth-runtime",
-        "telauth-cli",
-        "telauth-sandbox",
-    ] {
-        files.push(format!("crates/{krate}/Cargo.toml"));
-    }
-    for provider in xtask::PROVIDERS {
-        files.push(format!("{}/Cargo.toml", provider.crate_dir));
-        for file in xtask::GENERATED
-            .iter()
-            .chain([&xtask::release::baseline::SPEC_COPY])
-        {
-            files.push(format!("{}/{file}", provider.crate_dir));
-        }
-    }
-    for file in files {
-        let to = copy.join(&file);
-        fs::create_dir_all(to.parent().unwrap()).unwrap();
-        fs::copy(root.join(&file), to).unwrap();
-    }
-    copy
 }
 
 fn add_note(root: &Path) {
@@ -73,7 +38,7 @@ fn add_note(root: &Path) {
 fn release_writes_the_versions_requirements_and_changelog_the_audit_computed() {
     let copy = workspace_copy();
     let root = copy.path();
-    let released = released_copy(root);
+    let released = jobs::release_copy(root);
     let baseline = ["--baseline-root", released.to_str().unwrap()];
     // The first release's notes become its sections, as `release --write` did before 0.2.0
     // went out; then a change.

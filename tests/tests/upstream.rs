@@ -49,14 +49,7 @@ fn unrecorded(provider: &str, file: &Path) -> Vec<Difference> {
 
 /// Runs `cargo xtask upstream PROVIDER FILE`: its exit code, stdout and stderr.
 fn upstream(provider: &str, file: &Path) -> (ExitCode, String, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let argv = ["xtask", "upstream", provider, file.to_str().unwrap()];
-    let code = xtask::cli::run(argv, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
+    telauth_tests::jobs::xtask(&["upstream", provider, file.to_str().unwrap()])
 }
 
 fn edit(path: &Path, find: &str, with: &str) {
@@ -253,7 +246,6 @@ fn a_document_that_cannot_be_read_or_a_wrong_provider_is_an_error() {
     assert_eq!(code, ExitCode::FAILURE);
     assert!(err.contains("unknown provider `twilio`"), "{err}");
 
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = xtask::cli::run(["xtask", "upstream", "voipbin"], &mut out, &mut err);
+    let (code, _, _) = telauth_tests::jobs::xtask(&["upstream", "voipbin"]);
     assert_eq!(code, ExitCode::from(2), "a usage error");
 }

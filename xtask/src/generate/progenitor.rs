@@ -38,17 +38,7 @@ pub(crate) fn run(api: &OpenAPI, path: &Path) -> Result<Generated, Error> {
                 .into(),
         });
     }
-    let types = generator.get_type_space();
-    let extra_dependencies = [
-        (types.uses_uuid(), "uuid"),
-        (types.uses_chrono(), "chrono"),
-        (types.uses_regress(), "regress"),
-        (types.uses_serde_json(), "serde_json"),
-        (generator.uses_futures(), "futures"),
-    ]
-    .into_iter()
-    .filter_map(|(used, name)| used.then_some(name))
-    .collect();
+    let extra_dependencies = extra_dependencies(&generator);
     Ok(Generated {
         client,
         mock,
@@ -66,8 +56,18 @@ pub(crate) fn plain(api: &OpenAPI, path: &Path) -> Result<Generated, Error> {
         .with_tag(TagStyle::Merged);
     let mut generator = Generator::new(&settings);
     let client = catch_panic(path, || generator.generate_tokens(api))?;
+    let extra_dependencies = extra_dependencies(&generator);
+    Ok(Generated {
+        client,
+        mock: TokenStream::new(),
+        extra_dependencies,
+    })
+}
+
+/// The crates besides the always-present ones that `generator`'s output uses.
+fn extra_dependencies(generator: &Generator) -> Vec<&'static str> {
     let types = generator.get_type_space();
-    let extra_dependencies = [
+    [
         (types.uses_uuid(), "uuid"),
         (types.uses_chrono(), "chrono"),
         (types.uses_regress(), "regress"),
@@ -76,12 +76,7 @@ pub(crate) fn plain(api: &OpenAPI, path: &Path) -> Result<Generated, Error> {
     ]
     .into_iter()
     .filter_map(|(used, name)| used.then_some(name))
-    .collect();
-    Ok(Generated {
-        client,
-        mock: TokenStream::new(),
-        extra_dependencies,
-    })
+    .collect()
 }
 
 fn settings() -> GenerationSettings {
