@@ -2,21 +2,29 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-#[test]
-fn first_line_is_json_then_one_line_per_request_until_sigterm() {
+/// The sandbox binary on a free port, its stdout piped: the child, the rest of its stdout, and
+/// the first line.
+fn spawn() -> (Child, BufReader<ChildStdout>, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_telauth-sandbox"))
         .args(["--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     stdout.read_line(&mut first).unwrap();
+    (child, stdout, first)
+}
+
+#[test]
+fn first_line_is_json_then_one_line_per_request_until_sigterm() {
+    let (mut child, mut stdout, first) = spawn();
     let info: Value = serde_json::from_str(&first).expect("the first line is one JSON object");
     for (provider, fields) in [
         ("smsbeta", &["origin", "host", "mail", "password"][..]),
@@ -96,15 +104,7 @@ fn first_line_is_json_then_one_line_per_request_until_sigterm() {
 
 #[test]
 fn a_closed_stdout_loses_no_answer_and_stops_no_server() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_telauth-sandbox"))
-        .args(["--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
+    let (mut child, stdout, first) = spawn();
     let info: Value = serde_json::from_str(&first).expect("the first line is one JSON object");
     // Nobody reads the log any more: its writes fail with EPIPE.
     drop(stdout);
@@ -161,15 +161,7 @@ fn a_bad_listen_address_is_a_usage_error() {
 
 #[test]
 fn a_stdout_nobody_reads_delays_no_answer_and_the_log_counts_what_it_dropped() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_telauth-sandbox"))
-        .args(["--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
+    let (mut child, stdout, first) = spawn();
     let info: Value = serde_json::from_str(&first).expect("the first line is one JSON object");
     // From here on stdout stays open and unread: once the pipe is full, a write to it waits.
     let host = info["mobivate"]["host"].as_str().unwrap().to_string();
