@@ -82,14 +82,17 @@ fn assert_no_doctest_but_ours(code: &str) {
     }
 }
 
+/// The corpus, each spec with the provider name it is added as.
+const CORPUS: [(&str, &str); 3] = [
+    ("shapes", "specs/shapes.yaml"),
+    ("hostile", "specs/hostile.yaml"),
+    ("vonage", "fifth-provider/vonage.yaml"),
+];
+
 #[test]
 fn the_corpus_generates_through_new_provider() {
     let copy = small_copy();
-    for (name, spec) in [
-        ("shapes", "specs/shapes.yaml"),
-        ("hostile", "specs/hostile.yaml"),
-        ("vonage", "fifth-provider/vonage.yaml"),
-    ] {
+    for (name, spec) in CORPUS {
         let (code, out, err) = new_provider(copy.path(), name, &fixture(spec));
         assert_eq!(code, ExitCode::SUCCESS, "{name}: {out}{err}");
         let krate = copy.path().join(format!("crates/telauth-{name}"));
@@ -337,11 +340,7 @@ async fn a_secret_is_created_and_revoked_and_never_printed() {
 #[test]
 fn the_corpus_builds_lints_and_the_fifth_provider_works_on_the_wire() {
     let copy = workspace_copy();
-    for (name, spec) in [
-        ("shapes", "specs/shapes.yaml"),
-        ("hostile", "specs/hostile.yaml"),
-        ("vonage", "fifth-provider/vonage.yaml"),
-    ] {
+    for (name, spec) in CORPUS {
         let (code, out, err) = new_provider(copy.path(), name, &fixture(spec));
         assert_eq!(code, ExitCode::SUCCESS, "{name}: {out}{err}");
     }

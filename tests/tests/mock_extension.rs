@@ -58,6 +58,19 @@ fn login_request() -> LoginRequest {
         .unwrap()
 }
 
+/// VoIPBIN's login of `me`, answering [`JWT`]. The password, a `Secret`, is matched as the
+/// client sends it: in plain.
+fn mock_login(server: &MockServer) -> httpmock::Mock<'_> {
+    server.auth_login(|when, then| {
+        when.body(&login_request());
+        then.ok(&LoginResponse::builder()
+            .token(JWT)
+            .username("me")
+            .try_into()
+            .unwrap());
+    })
+}
+
 /// A key as VoIPBIN answers it, with its token only in the answer to its creation.
 fn accesskey(token: Option<&str>) -> Accesskey {
     telauth_voipbin::types::builder::Accesskey::default()
@@ -71,15 +84,7 @@ fn accesskey(token: Option<&str>) -> Accesskey {
 #[test]
 fn voipbin_login_then_a_key_against_typed_mocks() {
     let server = MockServer::start();
-    let login = server.auth_login(|when, then| {
-        // The password, a `Secret`, is matched as the client sends it: in plain.
-        when.body(&login_request());
-        then.ok(&LoginResponse::builder()
-            .token(JWT)
-            .username("me")
-            .try_into()
-            .unwrap());
-    });
+    let login = mock_login(&server);
     let create = server.accesskeys_create(|when, then| {
         when.bearer_auth(JWT).body(
             &AccesskeyCreate::builder()
@@ -99,14 +104,7 @@ fn voipbin_login_then_a_key_against_typed_mocks() {
 #[test]
 fn voipbin_a_credential_matcher_rejects_another_credential() {
     let server = MockServer::start();
-    server.auth_login(|when, then| {
-        when.body(&login_request());
-        then.ok(&LoginResponse::builder()
-            .token(JWT)
-            .username("me")
-            .try_into()
-            .unwrap());
-    });
+    mock_login(&server);
     // The code under test presents the JWT as a Bearer header, not as `?accesskey=`.
     let create = server.accesskeys_create(|when, then| {
         when.accesskey_query(JWT);

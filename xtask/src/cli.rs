@@ -40,14 +40,8 @@ enum Command {
     /// Compare each spec with its last release: one line per crate, `compatible` or
     /// `breaking` with each change and the next version; fail while a version is behind it.
     Audit {
-        /// Compare with the last versions in this registry (configured in .cargo/config.toml
-        /// or by CARGO_REGISTRIES_<NAME>_INDEX) instead of crates.io.
-        #[arg(long, value_name = "NAME")]
-        registry: Option<String>,
-        /// Take a copy of the workspace at this root as released, instead of a registry
-        /// (for tests).
-        #[arg(long, hide = true, conflicts_with = "registry")]
-        baseline_root: Option<PathBuf>,
+        #[command(flatten)]
+        baseline: BaselineArgs,
         /// The workspace root (by default, the one this tool was built in).
         #[arg(long, hide = true)]
         root: Option<PathBuf>,
@@ -59,13 +53,8 @@ enum Command {
         /// Write the plan.
         #[arg(long)]
         write: bool,
-        /// Take the last versions from this registry instead of crates.io.
-        #[arg(long, value_name = "NAME")]
-        registry: Option<String>,
-        /// Take a copy of the workspace at this root as released, instead of a registry
-        /// (for tests).
-        #[arg(long, hide = true, conflicts_with = "registry")]
-        baseline_root: Option<PathBuf>,
+        #[command(flatten)]
+        baseline: BaselineArgs,
         /// The workspace root (by default, the one this tool was built in).
         #[arg(long, hide = true)]
         root: Option<PathBuf>,
@@ -192,24 +181,19 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             let generation = crate::generate(&root, provider.as_deref(), mode)?;
             Ok(report(&generation.reports, started, out, err))
         }
-        Command::Audit {
-            registry,
-            baseline_root,
-            root,
-        } => audit(
+        Command::Audit { baseline, root } => audit(
             &root.unwrap_or_else(crate::workspace_root),
-            &baseline(registry, baseline_root),
+            &baseline.baseline(),
             out,
             err,
         ),
         Command::Release {
             write,
-            registry,
-            baseline_root,
+            baseline,
             root,
         } => {
             let root = root.unwrap_or_else(crate::workspace_root);
-            let baseline = baseline(registry, baseline_root);
+            let baseline = baseline.baseline();
             crate::release::plan::run(&root, &baseline, write, out)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -292,17 +276,29 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
     }
 }
 
-/// The baseline in the registry `--registry` names, crates.io without one (or the released
-/// copy `--baseline-root` names).
-fn baseline(
+/// Where `audit` and `release` read the last released versions.
+#[derive(clap::Args)]
+struct BaselineArgs {
+    /// Compare with the last versions in this registry (configured in .cargo/config.toml or
+    /// by CARGO_REGISTRIES_<NAME>_INDEX) instead of crates.io.
+    #[arg(long, value_name = "NAME")]
     registry: Option<String>,
-    released: Option<PathBuf>,
-) -> crate::release::baseline::Baseline {
-    use crate::release::baseline::Baseline;
-    match (registry, released) {
-        (_, Some(released)) => Baseline::Workspace(released),
-        (Some(name), None) => Baseline::of(Registry::named(name)),
-        (None, None) => Baseline::crates_io(),
+    /// Take a copy of the workspace at this root as released, instead of a registry (for
+    /// tests).
+    #[arg(long, hide = true, conflicts_with = "registry")]
+    baseline_root: Option<PathBuf>,
+}
+
+impl BaselineArgs {
+    /// The baseline in the registry `--registry` names, crates.io without one (or the
+    /// released copy `--baseline-root` names).
+    fn baseline(self) -> crate::release::baseline::Baseline {
+        use crate::release::baseline::Baseline;
+        match (self.registry, self.baseline_root) {
+            (_, Some(released)) => Baseline::Workspace(released),
+            (Some(name), None) => Baseline::of(Registry::named(name)),
+            (None, None) => Baseline::crates_io(),
+        }
     }
 }
 
