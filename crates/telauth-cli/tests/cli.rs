@@ -38,6 +38,21 @@ fn telauth(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
     output
 }
 
+/// `telauth [ARGS] --origin ORIGIN smsbeta login --mail a@example.com`, with `password` in
+/// `SMSBETA_PASSWORD`.
+fn smsbeta_login(origin: &str, args: &[&str], password: &str) -> Output {
+    let mut argv = args.to_vec();
+    argv.extend([
+        "--origin",
+        origin,
+        "smsbeta",
+        "login",
+        "--mail",
+        "a@example.com",
+    ]);
+    telauth(&argv, &[("SMSBETA_PASSWORD", password)], "")
+}
+
 fn stdout_json(output: &Output) -> Value {
     assert_eq!(
         output.status.code(),
@@ -93,18 +108,7 @@ fn smsbeta_login_sends_the_md5_digest_and_prints_the_token() {
             "code": 200, "Msg": "success!", "data": { "token": "tok", "mail": "a@example.com" }
         }));
     });
-    let output = telauth(
-        &[
-            "--origin",
-            &server.base_url(),
-            "smsbeta",
-            "login",
-            "--mail",
-            "a@example.com",
-        ],
-        &[("SMSBETA_PASSWORD", SENTINEL)],
-        "",
-    );
+    let output = smsbeta_login(&server.base_url(), &[], SENTINEL);
     mock.assert();
     assert_eq!(
         stdout_json(&output),
@@ -814,20 +818,7 @@ fn env_refuses_a_credential_with_a_nul_instead_of_exporting_another_value() {
             "code": 200, "Msg": "success!", "data": { "token": "tok\u{0}en", "mail": "a@example.com" }
         }));
     });
-    let output = telauth(
-        &[
-            "--origin",
-            &server.base_url(),
-            "--format",
-            "env",
-            "smsbeta",
-            "login",
-            "--mail",
-            "a@example.com",
-        ],
-        &[("SMSBETA_PASSWORD", SENTINEL)],
-        "",
-    );
+    let output = smsbeta_login(&server.base_url(), &["--format", "env"], SENTINEL);
     assert_eq!(output.status.code(), Some(1));
     let line = stderr_line(&output);
     assert!(
@@ -953,18 +944,7 @@ fn no_secret_the_command_sent_shows_in_the_providers_words() {
             json!({ "code": 401, "Msg": format!("wrong password {digest}"), "data": null }),
         );
     });
-    let output = telauth(
-        &[
-            "--origin",
-            &base,
-            "smsbeta",
-            "login",
-            "--mail",
-            "a@example.com",
-        ],
-        &[("SMSBETA_PASSWORD", PASSWORD)],
-        "",
-    );
+    let output = smsbeta_login(&base, &[], PASSWORD);
     assert_eq!(output.status.code(), Some(1));
     assert_scrubbed(&output, &["S3NTINEL", digest]);
 
