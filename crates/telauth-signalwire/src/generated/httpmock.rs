@@ -311,7 +311,7 @@ pub mod operations {
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
-pub trait MockServerExt {
+pub trait MockServerExt: sealed::Sealed {
     fn create_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateTokenWhen, operations::CreateTokenThen);
@@ -356,6 +356,12 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+}
+/// Keeps [`MockServerExt`] to `httpmock::MockServer`, so that it can gain a method per
+/// new operation in a compatible release.
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for ::httpmock::MockServer {}
 }
 /// `text` as a pattern that matches exactly it (as the regex crate's `escape` does).
 fn literal(text: &str) -> String {

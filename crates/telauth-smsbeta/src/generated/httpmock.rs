@@ -55,7 +55,7 @@ pub mod operations {
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
-pub trait MockServerExt {
+pub trait MockServerExt: sealed::Sealed {
     fn login<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::LoginWhen, operations::LoginThen);
@@ -69,4 +69,10 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(operations::LoginWhen::new(when), operations::LoginThen::new(then))
         })
     }
+}
+/// Keeps [`MockServerExt`] to `httpmock::MockServer`, so that it can gain a method per
+/// new operation in a compatible release.
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for ::httpmock::MockServer {}
 }

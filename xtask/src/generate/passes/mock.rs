@@ -42,6 +42,7 @@ pub(crate) fn apply(
     with_exposed_secrets(file, cx)?;
     let forms = with_form_bodies(file, cx)?;
     let basic = with_credential_matchers(file, cx, schemes)?;
+    sealed(file, cx)?;
     let helpers = [
         literals.then(|| {
             quote! {
@@ -104,6 +105,36 @@ pub(crate) fn apply(
                 cx.failed(format!("the mock's helper does not parse: {error}"))
             })?);
     }
+    Ok(())
+}
+
+/// Seals `MockServerExt` (a supertrait no one outside the crate can name), so that an
+/// operation added to the spec, which adds a method to the trait, is a compatible release:
+/// only `httpmock::MockServer` can implement it.
+fn sealed(file: &mut syn::File, cx: &Context) -> Result<(), Error> {
+    let mut found = 0;
+    for item in &mut file.items {
+        if let syn::Item::Trait(item) = item
+            && item.ident == "MockServerExt"
+        {
+            found += 1;
+            item.supertraits.push(syn::parse_quote! { sealed::Sealed });
+        }
+    }
+    if found != 1 {
+        return Err(cx.failed(format!(
+            "progenitor's httpmock output has {found} `MockServerExt` traits, not one; update \
+             `sealed` in xtask/src/generate/passes/mock.rs"
+        )));
+    }
+    file.items.push(syn::parse_quote! {
+        /// Keeps [`MockServerExt`] to `httpmock::MockServer`, so that it can gain a method per
+        /// new operation in a compatible release.
+        mod sealed {
+            pub trait Sealed {}
+            impl Sealed for ::httpmock::MockServer {}
+        }
+    });
     Ok(())
 }
 
