@@ -83,9 +83,10 @@ fn assert_no_doctest_but_ours(code: &str) {
 }
 
 /// The corpus, each spec with the provider name it is added as.
-const CORPUS: [(&str, &str); 3] = [
+const CORPUS: [(&str, &str); 4] = [
     ("shapes", "specs/shapes.yaml"),
     ("hostile", "specs/hostile.yaml"),
+    ("bare", "specs/bare.yaml"),
     ("vonage", "fifth-provider/vonage.yaml"),
 ];
 
@@ -116,8 +117,11 @@ fn the_corpus_generates_through_new_provider() {
         "{workspace}"
     );
     assert!(workspace.contains("telauth-vonage = { path = \"crates/telauth-vonage\""));
-    assert_eq!(xtask::providers::load(copy.path()).unwrap().len(), 7);
-    for name in ["shapes", "hostile", "vonage"] {
+    assert_eq!(
+        xtask::providers::load(copy.path()).unwrap().len(),
+        4 + CORPUS.len()
+    );
+    for (name, _) in CORPUS {
         let (code, out, _) = xtask(&["generate", "--check", "--provider", name], copy.path());
         assert_eq!(code, ExitCode::SUCCESS, "{out}");
     }
@@ -356,22 +360,26 @@ fn the_corpus_builds_lints_and_the_fifth_provider_works_on_the_wire() {
     .unwrap();
     fs::create_dir_all(vonage.join("tests")).unwrap();
     fs::write(vonage.join("tests/flow.rs"), VONAGE_FLOW).unwrap();
-    let crates = [
-        "-p",
-        "telauth-shapes",
-        "-p",
-        "telauth-hostile",
-        "-p",
-        "telauth-vonage",
+    let packages: Vec<String> = CORPUS
+        .iter()
+        .map(|(name, _)| format!("telauth-{name}"))
+        .collect();
+    let crates: Vec<&str> = packages.iter().flat_map(|p| ["-p", p.as_str()]).collect();
+    // The typed mocks too: they are generated for every spec.
+    let mut clippy = vec![
+        "clippy",
+        "--no-default-features",
+        "--features",
+        "httpmock",
+        "--all-targets",
     ];
-    let mut clippy = vec!["clippy", "--no-default-features", "--all-targets"];
-    clippy.extend(crates);
+    clippy.extend(&crates);
     clippy.extend(["--", "-D", "warnings"]);
     let (ok, log) = cargo(copy.path(), &clippy);
     assert!(ok, "clippy: {log}");
     // Doctests included: the hostile spec's descriptions opened none; only our examples run.
     let mut test = vec!["test", "--no-default-features"];
-    test.extend(crates);
+    test.extend(&crates);
     let (ok, log) = cargo(copy.path(), &test);
     assert!(ok, "test: {log}");
     assert!(

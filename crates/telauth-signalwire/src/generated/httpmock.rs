@@ -7,6 +7,7 @@ pub mod operations {
     //! wrappers for each operation. Each can be converted to
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
+    #[allow(unused_imports)]
     use crate::*;
     pub struct CreateTokenWhen(::httpmock::When);
     impl CreateTokenWhen {
@@ -21,9 +22,7 @@ pub mod operations {
             self.0
         }
         pub fn account_sid(self, value: &::uuid::Uuid) -> Self {
-            let re = format!(
-                "/Accounts/{}/tokens$", super::literal(& value.to_string())
-            );
+            let re = format!("/Accounts/{}/tokens$", super::literal(& value));
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::CreateTokenRequest) -> Self {
@@ -120,15 +119,11 @@ pub mod operations {
             self.0
         }
         pub fn account_sid(self, value: &::uuid::Uuid) -> Self {
-            let re = format!(
-                "/Accounts/{}/tokens/.*$", super::literal(& value.to_string())
-            );
+            let re = format!("/Accounts/{}/tokens/.*$", super::literal(& value));
             Self(self.0.path_matches(re))
         }
         pub fn token_id(self, value: &::uuid::Uuid) -> Self {
-            let re = format!(
-                "/Accounts/.*/tokens/{}$", super::literal(& value.to_string())
-            );
+            let re = format!("/Accounts/.*/tokens/{}$", super::literal(& value));
             Self(self.0.path_matches(re))
         }
         /// Matches the credential of the `SignalWireBasicAuth` scheme (HTTP Basic auth: `Authorization: Basic base64(project_id:api_token)`. The project id is the username and the API token the password.): an `Authorization: Basic` header with `username` and `password`.
@@ -209,15 +204,11 @@ pub mod operations {
             self.0
         }
         pub fn account_sid(self, value: &::uuid::Uuid) -> Self {
-            let re = format!(
-                "/Accounts/{}/tokens/.*$", super::literal(& value.to_string())
-            );
+            let re = format!("/Accounts/{}/tokens/.*$", super::literal(& value));
             Self(self.0.path_matches(re))
         }
         pub fn token_id(self, value: &::uuid::Uuid) -> Self {
-            let re = format!(
-                "/Accounts/.*/tokens/{}$", super::literal(& value.to_string())
-            );
+            let re = format!("/Accounts/.*/tokens/{}$", super::literal(& value));
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::UpdateTokenRequest) -> Self {
@@ -364,7 +355,8 @@ mod sealed {
     impl Sealed for ::httpmock::MockServer {}
 }
 /// `text` as a pattern that matches exactly it (as the regex crate's `escape` does).
-fn literal(text: &str) -> String {
+fn literal(text: &dyn std::fmt::Display) -> String {
+    let text = text.to_string();
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         if "\\.+*?()|[]{}^$#&-~".contains(c) {

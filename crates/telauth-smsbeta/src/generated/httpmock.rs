@@ -7,6 +7,7 @@ pub mod operations {
     //! wrappers for each operation. Each can be converted to
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
+    #[allow(unused_imports)]
     use crate::*;
     pub struct LoginWhen(::httpmock::When);
     impl LoginWhen {

@@ -7,6 +7,7 @@ pub mod operations {
     //! wrappers for each operation. Each can be converted to
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
+    #[allow(unused_imports)]
     use crate::*;
     pub struct AuthLoginWhen(::httpmock::When);
     impl AuthLoginWhen {
@@ -343,9 +344,7 @@ pub mod operations {
             self.0
         }
         pub fn id(self, value: &::uuid::Uuid) -> Self {
-            let re = format!(
-                "/v1.0/accesskeys/{}$", super::literal(& value.to_string())
-            );
+            let re = format!("/v1.0/accesskeys/{}$", super::literal(& value));
             Self(self.0.path_matches(re))
         }
         /// Matches the credential of the `BearerAuth` scheme (The JWT from `/auth/login`, as `Authorization: Bearer <jwt>`.): an `Authorization: Bearer` header with `token`.
@@ -498,9 +497,7 @@ pub mod operations {
             self.0
         }
         pub fn id(self, value: &::uuid::Uuid) -> Self {
-            let re = format!(
-                "/v1.0/accesskeys/{}$", super::literal(& value.to_string())
-            );
+            let re = format!("/v1.0/accesskeys/{}$", super::literal(& value));
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::AccesskeyUpdate) -> Self {
@@ -656,9 +653,7 @@ pub mod operations {
             self.0
         }
         pub fn id(self, value: &::uuid::Uuid) -> Self {
-            let re = format!(
-                "/v1.0/accesskeys/{}$", super::literal(& value.to_string())
-            );
+            let re = format!("/v1.0/accesskeys/{}$", super::literal(& value));
             Self(self.0.path_matches(re))
         }
         /// Matches the credential of the `BearerAuth` scheme (The JWT from `/auth/login`, as `Authorization: Bearer <jwt>`.): an `Authorization: Bearer` header with `token`.
@@ -897,7 +892,8 @@ mod sealed {
     impl Sealed for ::httpmock::MockServer {}
 }
 /// `text` as a pattern that matches exactly it (as the regex crate's `escape` does).
-fn literal(text: &str) -> String {
+fn literal(text: &dyn std::fmt::Display) -> String {
+    let text = text.to_string();
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         if "\\.+*?()|[]{}^$#&-~".contains(c) {

@@ -48,7 +48,7 @@ pub(crate) fn with_runtime_decoding(file: &mut syn::File, cx: &Context) -> Resul
 }
 
 /// Whether some operation of `api` has an answer progenitor decodes as JSON.
-fn answers_json(api: &openapiv3::OpenAPI) -> bool {
+pub(super) fn answers_json(api: &openapiv3::OpenAPI) -> bool {
     crate::openapi::operations(api).iter().any(|(_, op)| {
         let responses = &op.operation.responses;
         responses

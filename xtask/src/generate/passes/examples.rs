@@ -253,16 +253,18 @@ impl Example<'_> {
                 lines.push("    })".into());
             }
         }
-        // A body progenitor does not decode (text, binary) is a `ByteStream`, which has no
-        // `Debug`.
-        let raw = op
+        // A body progenitor does not decode (text, binary), and the answer of an operation
+        // that documents no success, is a `ByteStream`, which has no `Debug`.
+        let successes: Vec<_> = op
             .operation
             .responses
             .responses
             .iter()
             .filter(|(status, _)| status.to_string().starts_with('2'))
             .filter_map(|(_, response)| crate::openapi::resolve_response(api, response))
-            .any(|response| {
+            .collect();
+        let raw = successes.is_empty()
+            || successes.iter().any(|response| {
                 !response.content.is_empty()
                     && !response.content.keys().any(|media| {
                         media == "application/json" || media.starts_with("application/json;")

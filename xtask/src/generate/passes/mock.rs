@@ -22,11 +22,12 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::{self, VisitMut};
 
 use super::Context;
 use crate::Error;
+
 use crate::generate::credentials::{AcceptedScheme, Place};
 use crate::openapi::names::{method_name, type_name};
 use crate::openapi::operations;
@@ -43,11 +44,14 @@ pub(crate) fn apply(
     let forms = with_form_bodies(file, cx)?;
     let basic = with_credential_matchers(file, cx, schemes)?;
     sealed(file, cx)?;
+    glob_import_allowed(file);
+    with_array_query_params(file);
     let helpers = [
         literals.then(|| {
             quote! {
                 /// `text` as a pattern that matches exactly it (as the regex crate's `escape` does).
-                fn literal(text: &str) -> String {
+                fn literal(text: &dyn std::fmt::Display) -> String {
+                    let text = text.to_string();
                     let mut escaped = String::with_capacity(text.len());
                     for c in text.chars() {
                         if "\\.+*?()|[]{}^$#&-~".contains(c) {
@@ -138,6 +142,66 @@ fn sealed(file: &mut syn::File, cx: &Context) -> Result<(), Error> {
     Ok(())
 }
 
+/// A query parameter that is an array matches each of its values, as the client sends it
+/// (`name=a&name=b`): progenitor would call `to_string` on the `Vec`, which has none.
+fn with_array_query_params(file: &mut syn::File) {
+    struct Arrays;
+    impl VisitMut for Arrays {
+        fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+            let sig = &function.sig;
+            if quote!(#sig).to_string().contains(":: vec :: Vec <") {
+                struct Each;
+                impl VisitMut for Each {
+                    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+                        visit_mut::visit_expr_mut(self, expr);
+                        let syn::Expr::MethodCall(call) = expr else {
+                            return;
+                        };
+                        let receiver = &call.receiver;
+                        if call.method != "query_param"
+                            || call.args.len() != 2
+                            || quote!(#receiver).to_string() != "self . 0"
+                        {
+                            return;
+                        }
+                        let name = &call.args[0];
+                        *expr = syn::parse_quote! {
+                            value.iter().fold(self.0, |when, value| {
+                                when.query_param(#name, value.to_string())
+                            })
+                        };
+                    }
+                }
+                Each.visit_block_mut(&mut function.block);
+            }
+            visit_mut::visit_impl_item_fn_mut(self, function);
+        }
+    }
+    Arrays.visit_file_mut(file);
+}
+
+/// Allows the `use crate::*;` progenitor puts in `mod operations` to go unused: a spec whose
+/// operations take and answer no schema names nothing from the crate there.
+fn glob_import_allowed(file: &mut syn::File) {
+    for item in &mut file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        let Some((_, items)) = &mut module.content else {
+            continue;
+        };
+        for item in items {
+            if let syn::Item::Use(import) = item
+                && import.tree.to_token_stream().to_string() == "crate :: *"
+            {
+                import
+                    .attrs
+                    .push(syn::parse_quote! { #[allow(unused_imports)] });
+            }
+        }
+    }
+}
+
 /// `regex::Regex::new(pattern).unwrap()` becomes `pattern` (a `&format!(..)` its `String`, each
 /// value in it escaped by the helper `literal`); answers whether a value is.
 fn without_regex(file: &mut syn::File, cx: &Context) -> Result<bool, Error> {
@@ -178,7 +242,16 @@ fn without_regex(file: &mut syn::File, cx: &Context) -> Result<bool, Error> {
                     return;
                 };
                 for arg in args.iter_mut().skip(1) {
-                    *arg = syn::parse_quote! { super::literal(&#arg) };
+                    // progenitor writes `value.to_string()`; the helper takes any `Display`.
+                    let value = match &*arg {
+                        syn::Expr::MethodCall(call)
+                            if call.method == "to_string" && call.args.is_empty() =>
+                        {
+                            (*call.receiver).clone()
+                        }
+                        other => other.clone(),
+                    };
+                    *arg = syn::parse_quote! { super::literal(&#value) };
                     self.1 = true;
                 }
                 format.mac.tokens = quote!(#args);
@@ -243,13 +316,29 @@ fn with_exposed_secrets(file: &mut syn::File, cx: &Context) -> Result<(), Error>
     }
     let mut exposed = Exposed(0);
     exposed.visit_file_mut(file);
-    if exposed.0 == 0 && quote!(#file).to_string().contains("json_body") {
+    // A spec with no JSON body, asked or answered, has no typed body to expose.
+    if exposed.0 == 0 && (super::decoding::answers_json(cx.api) || takes_json(cx.api)) {
         return Err(cx.failed(
             "progenitor's httpmock extension no longer serializes bodies with `json_body_obj` \
              (xtask/src/generate/passes/mock.rs)",
         ));
     }
     Ok(())
+}
+
+/// Whether an operation of `api` takes a JSON request body.
+fn takes_json(api: &openapiv3::OpenAPI) -> bool {
+    operations(api).iter().any(|(_, op)| {
+        op.operation
+            .request_body
+            .as_ref()
+            .and_then(|body| crate::openapi::resolve_body(api, body))
+            .is_some_and(|body| {
+                body.content.keys().any(|media| {
+                    media == "application/json" || media.starts_with("application/json;")
+                })
+            })
+    })
 }
 
 /// The `When` of each operation whose request body is a form matches that body as the client

@@ -3,6 +3,7 @@
 
 mod api_version;
 mod bodies;
+mod builder_imports;
 mod decoding;
 mod examples;
 pub(crate) mod mock;
@@ -61,5 +62,6 @@ pub(crate) fn apply(file: &mut syn::File, cx: &Context) -> Result<BTreeSet<Strin
     decoding::with_runtime_decoding(file, cx)?;
     let string_enums = open_types::open_types(file, cx)?;
     examples::with_examples(file, cx)?;
+    builder_imports::without_unused_types_import(file);
     Ok(string_enums)
 }
