@@ -1,9 +1,9 @@
 //! The maintainer tasks of the telauth workspace, as a library so that tests can run them on a
 //! copy of the workspace. `cargo xtask generate` is the command line over [`generate()`].
 //!
-//! By concern: [`openapi`] loads a spec and walks it; [`generate`] turns it into a provider
+//! By concern: [`openapi`] loads a spec and walks it; [`mod@generate`] turns it into a provider
 //! crate's `src/generated/`; [`release`] audits, checks, publishes and rehearses the release;
-//! [`bench`] measures; [`support`] runs programs and edits manifests and files; [`cli`] only
+//! [`mod@bench`] measures; `support` runs programs and edits manifests and files; [`cli`] only
 //! parses the command line and dispatches.
 
 pub mod bench;

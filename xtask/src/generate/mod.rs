@@ -146,7 +146,7 @@ pub fn ours(root: &Path, spec: &str, runtime: &Path) -> Result<Standalone, Error
 
 /// progenitor's own output for the spec `spec`, given the document ours is generated from (the
 /// spec normalized, without our extensions: progenitor cannot take every spec as written), as
-/// the `lib.rs` of a crate; see [`progenitor::plain`].
+/// the `lib.rs` of a crate; see `progenitor::plain`.
 pub fn progenitor_plain(root: &Path, spec: &str) -> Result<Standalone, Error> {
     let loaded = openapi::load(root, spec)?;
     let mut api = without_our_extensions(&loaded.path, &loaded.api)?;

@@ -1,5 +1,5 @@
 //! The OpenAPI model every job shares: a spec loaded and checked ([`load`]), and the one walk
-//! over its operations, parameters, answers and schemas ([`walk`]).
+//! over its operations, parameters, answers and schemas (`walk`).
 
 mod inert;
 mod load;
