@@ -31,11 +31,18 @@ pub(crate) fn run(api: &OpenAPI, path: &Path) -> Result<Generated, Error> {
     let client = catch_panic(path, || generator.generate_tokens(api))?;
     let mock = catch_panic(path, || generator.httpmock(api, "crate"))?;
     if generator.uses_websockets() {
+        let websockets: Vec<String> = crate::openapi::operations(api)
+            .into_iter()
+            .filter(|(_, op)| op.operation.extensions.contains_key("x-dropshot-websocket"))
+            .map(|(_, op)| format!("paths.{}.{}", op.path, op.method))
+            .collect();
         return Err(Error::Generate {
             path: path.to_path_buf(),
-            message: "an operation is a websocket (`x-dropshot-websocket`), which the credential \
-                      layer does not cover; remove the extension"
-                .into(),
+            message: format!(
+                "{} is a websocket (`x-dropshot-websocket`), which the credential layer does not \
+                 cover; remove the extension or the operation",
+                websockets.join(", ")
+            ),
         });
     }
     let extra_dependencies = extra_dependencies(&generator);
