@@ -22,7 +22,7 @@ use super::version;
 use crate::Error;
 use crate::generate::{GENERATED, body};
 use crate::openapi::sha256;
-use crate::providers::{PROVIDERS, Provider};
+use crate::providers::Provider;
 use crate::support::fs::read;
 
 /// The facade, which re-exports the provider crates' types.
@@ -265,9 +265,10 @@ fn provider_changes(
 /// One verdict per provider crate, then one for the facade, against the crates' last versions
 /// in `baseline`'s registry.
 pub fn audit(root: &Path, baseline: &Baseline) -> Result<Vec<Verdict>, Error> {
+    let providers = crate::providers::load(root)?;
     let mut verdicts = Vec::new();
     let mut releases = Vec::new();
-    for provider in PROVIDERS {
+    for provider in &providers {
         let (krate, version) = package(root, provider)?;
         let published = baseline.latest(root, &krate)?;
         let changes = match &published {
@@ -280,7 +281,7 @@ pub fn audit(root: &Path, baseline: &Baseline) -> Result<Vec<Verdict>, Error> {
     let facade = baseline.latest(root, FACADE)?;
     let mut changes = Vec::new();
     if let Some(facade) = &facade {
-        for ((provider, verdict), published) in PROVIDERS.iter().zip(&verdicts).zip(&releases) {
+        for ((provider, verdict), published) in providers.iter().zip(&verdicts).zip(&releases) {
             // The provider version the facade's release re-exports, which may be older than the
             // provider's last release (a publish that stopped between the two).
             let Some(requirement) = facade.requirement(&verdict.krate)? else {

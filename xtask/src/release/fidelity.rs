@@ -12,7 +12,6 @@ use serde_json::Value;
 
 use super::upstream::DIFFERS;
 use crate::Error;
-use crate::providers::PROVIDERS;
 
 /// The document, relative to the workspace root.
 pub const FIDELITY: &str = "specs/FIDELITY.md";
@@ -135,7 +134,7 @@ pub fn differences_table(root: &Path, spec: &str) -> Result<String, Error> {
 pub fn secrets_table(root: &Path) -> Result<String, Error> {
     let mut table = String::from("| spec | field | secret | reason |\n|---|---|---|---|\n");
     let mut any = false;
-    for provider in PROVIDERS {
+    for provider in crate::providers::load(root)? {
         let tree = spec_tree(root, provider.spec)?;
         walk(&tree, &mut Vec::new(), &mut |place, map| {
             if let Some(secret) = map.get(SECRET) {
@@ -177,7 +176,7 @@ fn replace(document: &str, start: &str, table: &str) -> Result<String, Error> {
 /// `specs/FIDELITY.md` as the specs give it.
 pub fn render(root: &Path) -> Result<String, Error> {
     let mut document = crate::support::fs::read(&root.join(FIDELITY))?;
-    for provider in PROVIDERS {
+    for provider in crate::providers::load(root)? {
         let start = start_differences(provider.spec);
         if document.contains(&start) {
             let table = differences_table(root, provider.spec)?;
