@@ -53,6 +53,30 @@ fn smsbeta_login(origin: &str, args: &[&str], password: &str) -> Output {
     telauth(&argv, &[("SMSBETA_PASSWORD", password)], "")
 }
 
+/// `telauth --origin ORIGIN signalwire tokens create --name ci --permission fax` in the space
+/// `space` of the project `PROJECT`, with `token` as its API token.
+fn signalwire_create(origin: &str, space: &str, token: &str) -> Output {
+    telauth(
+        &[
+            "--origin",
+            origin,
+            "signalwire",
+            "tokens",
+            "create",
+            "--name",
+            "ci",
+            "--permission",
+            "fax",
+        ],
+        &[
+            ("SIGNALWIRE_SPACE", space),
+            ("SIGNALWIRE_PROJECT_ID", PROJECT),
+            ("SIGNALWIRE_API_TOKEN", token),
+        ],
+        "",
+    )
+}
+
 fn stdout_json(output: &Output) -> Value {
     assert_eq!(
         output.status.code(),
@@ -839,25 +863,7 @@ fn a_multibyte_signalwire_space_is_bad_input_not_a_panic() {
     // `space_label` cuts ".signalwire.com" (15 bytes) off the end: in "üsignalwire.com" that cut
     // falls inside the two bytes of the ü.
     for space in ["ü.signalwire.com", "üsignalwire.com", "éxample", "ü"] {
-        let output = telauth(
-            &[
-                "--origin",
-                &base,
-                "signalwire",
-                "tokens",
-                "create",
-                "--name",
-                "ci",
-                "--permission",
-                "fax",
-            ],
-            &[
-                ("SIGNALWIRE_SPACE", space),
-                ("SIGNALWIRE_PROJECT_ID", PROJECT),
-                ("SIGNALWIRE_API_TOKEN", SENTINEL),
-            ],
-            "",
-        );
+        let output = signalwire_create(&base, space, SENTINEL);
         assert_eq!(
             output.status.code(),
             Some(2),
@@ -958,25 +964,7 @@ fn no_secret_the_command_sent_shows_in_the_providers_words() {
             "more_info": "https://signalwire.com", "status": 401
         }));
     });
-    let output = telauth(
-        &[
-            "--origin",
-            &base,
-            "signalwire",
-            "tokens",
-            "create",
-            "--name",
-            "ci",
-            "--permission",
-            "fax",
-        ],
-        &[
-            ("SIGNALWIRE_SPACE", "example"),
-            ("SIGNALWIRE_PROJECT_ID", PROJECT),
-            ("SIGNALWIRE_API_TOKEN", "S3NTINEL-tok"),
-        ],
-        "",
-    );
+    let output = signalwire_create(&base, "example", "S3NTINEL-tok");
     assert_eq!(output.status.code(), Some(1));
     assert_scrubbed(&output, &["S3NTINEL", basic.trim_start_matches("Basic ")]);
     server.mock(|when, then| {
