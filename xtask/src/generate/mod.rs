@@ -86,12 +86,14 @@ pub fn generate(root: &Path, provider: Option<&str>, mode: Mode) -> Result<Gener
             &sources.extra_dependencies,
             &mut workspace,
         )?);
+        let mut notes = spec.notes;
+        notes.extend(sources.notes);
         reports.push(ProviderReport {
             provider,
             sha256: spec.sha256,
             elapsed: started.elapsed(),
             files,
-            notes: sources.notes,
+            notes,
         });
     }
     if let (Some(file), Some(report)) = (workspace.plan(), reports.last_mut()) {

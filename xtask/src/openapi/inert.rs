@@ -3,31 +3,22 @@
 
 use serde_yaml_ng::Value;
 
-/// The keys whose text progenitor and typify (and the xtask) copy into doc comments.
-const DOC_KEYS: [&str; 3] = ["description", "summary", "title"];
+use super::shape;
 
-/// The keys below which text is data (examples, defaults, enum values), never documentation.
-const DATA_KEYS: [&str; 5] = ["example", "examples", "default", "enum", "const"];
-
-/// Makes every description, summary and title of `tree` inert, in place.
+/// Makes every description, summary and title of the document `tree` inert, in place. What is
+/// documentation is decided by position ([`shape`]): a property named `default` or a schema
+/// named `enum` is documented like any other, and data (examples, defaults, extensions) is
+/// never touched.
 pub(crate) fn make_inert(tree: &mut Value) {
-    match tree {
-        Value::Mapping(map) => {
-            for (key, value) in map.iter_mut() {
-                let key = key.as_str().unwrap_or_default();
-                if DATA_KEYS.contains(&key) || key.starts_with("x-") {
-                    continue;
-                }
-                match value {
-                    Value::String(text) if DOC_KEYS.contains(&key) => *text = inert(text),
-                    other => make_inert(other),
-                }
+    shape::visit(tree, &mut |kind, map, _| {
+        for (key, value) in map.iter_mut() {
+            if let (Some(key), Value::String(text)) = (key.as_str(), value)
+                && shape::is_doc_key(kind, key)
+            {
+                *text = inert(text);
             }
         }
-        Value::Sequence(items) => items.iter_mut().for_each(make_inert),
-        Value::Tagged(tagged) => make_inert(&mut tagged.value),
-        _ => {}
-    }
+    });
 }
 
 /// `text`, unchanged when no Markdown code block can start in it, else shown as plain text.

@@ -8,66 +8,75 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use serde_yaml_ng::Value;
 use sha2::{Digest, Sha256};
 
+use super::pointer::{self, render};
+use super::source::Source;
 use crate::Error;
-use crate::openapi::{inert, names, path_operations, secrets};
+use crate::openapi::{dialect, inert, names, path_operations, secrets};
 
-/// The largest spec the generator reads: the largest published spec we know of is a few MiB.
-pub const MAX_SPEC_BYTES: usize = 16 << 20;
-
-/// A spec that parsed and passed the checks.
+/// A spec that was read and passed the checks: every job that reads a spec reads it through
+/// [`load`].
 pub struct Spec {
     /// The spec's path: the workspace root joined with `rel_path`.
     pub path: PathBuf,
     /// The spec's path relative to the workspace root, with `/` separators.
     pub rel_path: String,
-    /// The sha256 of the file's bytes, in lowercase hex.
+    /// The sha256 of the main file's bytes, in lowercase hex.
     pub sha256: String,
-    /// The parsed document.
+    /// The parsed document: bundled into one, in OpenAPI 3.0, its text made inert.
     pub api: OpenAPI,
+    /// What was changed to make it that, one line each (3.1 read as 3.0, files bundled).
+    pub notes: Vec<String>,
 }
 
 /// Reads and checks the spec at `rel_path` under `root`.
 pub fn load(root: &Path, rel_path: &str) -> Result<Spec, Error> {
     let path = root.join(rel_path);
-    let text = crate::support::fs::read(&path)?;
-    if text.len() > MAX_SPEC_BYTES {
-        return Err(invalid(
-            &path,
-            "(top level)",
-            format!(
-                "the file holds {} bytes; the generator reads specs of at most {MAX_SPEC_BYTES}",
-                text.len()
-            ),
+    let source = Source::read(&path)?;
+    let mut notes = Vec::new();
+    if source.is_split() {
+        notes.push(format!(
+            "bundled: {} files into one document, every `$ref` local",
+            source.files().len()
         ));
     }
-    let parse_error = |message: String| Error::Parse {
-        path: path.clone(),
-        message,
-    };
-    let mut tree: Value = serde_yaml_ng::from_str(&text).map_err(|e| parse_error(e.to_string()))?;
-    check_version(&path, &tree)?;
-    check_refs(&path, &tree, &tree, &mut Vec::new())?;
-    check_text(&path, &tree, &mut Vec::new())?;
-
-    let _: OpenAPI = serde_path_to_error::deserialize(serde_yaml_ng::Deserializer::from_str(&text))
-        .map_err(|e| match locate_shape_error(&tree) {
-            Some((place, message)) => invalid(&path, place, message),
-            None => parse_error(format!("at `{}`: {}", e.path(), e.inner())),
-        })?;
-    // What the generator reads: the same document with its text made inert.
-    inert::make_inert(&mut tree);
-    let api: OpenAPI = serde_yaml_ng::from_value(tree).map_err(|e| parse_error(e.to_string()))?;
-    check_names(&path, &api)?;
-    check_servers(&path, &api)?;
-    check_operations(&path, &api)?;
-    secrets::check(&path, &api)?;
-
-    Ok(Spec {
+    let tree = source.bundle()?;
+    let sha256 = sha256(source.text.as_bytes());
+    check_tree(&path, tree, &mut notes).map(|api| Spec {
         path,
         rel_path: rel_path.to_string(),
-        sha256: sha256(text.as_bytes()),
+        sha256,
         api,
+        notes,
     })
+}
+
+/// Checks a document's tree (one file, or a bundle) and reads it as OpenAPI 3.0.
+pub(crate) fn check_tree(path: &Path, mut tree: Value, notes: &mut Vec<String>) -> Result<OpenAPI, Error> {
+    check_version(path, &tree)?;
+    check_text(path, &tree, &mut Vec::new())?;
+    notes.extend(dialect::to_30(path, &mut tree)?);
+    check_refs(path, &tree, &tree, &mut Vec::new())?;
+
+    let _: OpenAPI = serde_path_to_error::deserialize(tree.clone()).map_err(|e| {
+        match locate_shape_error(&tree) {
+            Some((place, message)) => invalid(path, place, message),
+            None => Error::Parse {
+                path: path.to_path_buf(),
+                message: format!("at `{}`: {}", e.path(), e.inner()),
+            },
+        }
+    })?;
+    // What the generator reads: the same document with its text made inert.
+    inert::make_inert(&mut tree);
+    let api: OpenAPI = serde_yaml_ng::from_value(tree).map_err(|e| Error::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    check_names(path, &api)?;
+    check_servers(path, &api)?;
+    check_operations(path, &api)?;
+    secrets::check(path, &api)?;
+    Ok(api)
 }
 
 /// The sha256 of `bytes`, in lowercase hex.
@@ -89,18 +98,19 @@ fn invalid(path: &Path, place: impl Into<String>, message: impl Into<String>) ->
 
 fn check_version(path: &Path, tree: &Value) -> Result<(), Error> {
     match tree.get("openapi").and_then(Value::as_str) {
-        Some(version) if version.starts_with("3.0.") => Ok(()),
+        Some(version) if version.starts_with("3.0.") || version.starts_with("3.1.") => Ok(()),
         Some(version) => Err(invalid(
             path,
-            "openapi",
+            "#/openapi",
             format!(
-                "OpenAPI {version} is not supported: the generator reads OpenAPI 3.0.x only \
-             (write `openapi: 3.0.3`)"
+                "OpenAPI {} is not supported: the generator reads OpenAPI 3.0.x and 3.1.x \
+                 (Swagger 2.0 converts to 3.0 with a converter such as swagger2openapi)",
+                pointer::escape_text(version)
             ),
         )),
         None => Err(invalid(
             path,
-            "openapi",
+            "#/openapi",
             "missing `openapi: 3.0.3` (a string) at the top of the document",
         )),
     }
@@ -123,8 +133,11 @@ fn check_refs(
                     if resolve(root, target).is_none() {
                         return Err(invalid(
                             path,
-                            place.join("."),
-                            format!("`$ref: {target}` points at nothing in this document"),
+                            render(place),
+                            format!(
+                                "`$ref: {}` points at nothing in this document",
+                                pointer::escape_text(target)
+                            ),
                         ));
                     }
                 } else {
@@ -157,9 +170,9 @@ fn is_forbidden(c: char) -> bool {
 fn check_text(path: &Path, node: &Value, place: &mut Vec<String>) -> Result<(), Error> {
     let here = |place: &[String]| {
         if place.is_empty() {
-            "(top level)".to_string()
+            "#".to_string()
         } else {
-            place.join(".")
+            render(place)
         }
     };
     let refuse = |place: String, text: &str| {
@@ -231,7 +244,7 @@ fn check_names(path: &Path, api: &OpenAPI) -> Result<(), Error> {
         if !is_identifier(name) {
             return Err(invalid(
                 path,
-                format!("components.securitySchemes.{name}"),
+                render(&["components", "securitySchemes", name]),
                 format!(
                     "the scheme name `{name}` cannot name generated code (a constant and a \
                      constructor); start it with a letter and use letters, digits and `_`"
@@ -254,7 +267,7 @@ fn check_servers(path: &Path, api: &OpenAPI) -> Result<(), Error> {
         let Some(end) = rest[start..].find('}') else {
             return Err(invalid(
                 path,
-                "servers.0.url",
+                "#/servers/0/url",
                 "a `{` opens a server variable that no `}` closes",
             ));
         };
@@ -262,14 +275,14 @@ fn check_servers(path: &Path, api: &OpenAPI) -> Result<(), Error> {
         if !declared.is_some_and(|variables| variables.contains_key(name)) {
             return Err(invalid(
                 path,
-                "servers.0.url",
+                "#/servers/0/url",
                 format!("the URL uses `{{{name}}}`, which `servers.0.variables` does not declare"),
             ));
         }
         if !is_identifier(name) {
             return Err(invalid(
                 path,
-                format!("servers.0.variables.{name}"),
+                render(&["servers", "0", "variables", name]),
                 format!("the variable name `{name}` cannot name an argument of `base_url`"),
             ));
         }
@@ -278,26 +291,12 @@ fn check_servers(path: &Path, api: &OpenAPI) -> Result<(), Error> {
     Ok(())
 }
 
-fn key_text(key: &Value) -> String {
-    match key {
-        Value::String(s) => s.clone(),
-        other => serde_yaml_ng::to_string(other)
-            .unwrap_or_default()
-            .trim()
-            .to_string(),
-    }
-}
+use pointer::key_text;
 
 /// Follows a local JSON pointer such as `#/components/schemas/Accesskey`.
-fn resolve<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
-    let path = pointer.strip_prefix("#/")?;
-    path.split('/').try_fold(root, |node, token| {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        node.as_mapping()?
-            .iter()
-            .find(|(key, _)| key_text(key) == token)
-            .map(|(_, value)| value)
-    })
+fn resolve<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
+    reference.strip_prefix('#')?;
+    pointer::find(root, &pointer::parse(reference))
 }
 
 /// Finds the innermost part of the document that is not shaped as OpenAPI says.
@@ -318,7 +317,8 @@ fn locate_shape_error(tree: &Value) -> Option<(String, String)> {
                 let place = if inner == "." {
                     place
                 } else {
-                    format!("{place}.{inner}")
+                    let inner: Vec<&str> = inner.split('.').collect();
+                    format!("{place}{}", &render(&inner)[1..])
                 };
                 (place, e.inner().to_string())
             })
@@ -339,18 +339,18 @@ fn locate_shape_error(tree: &Value) -> Option<(String, String)> {
             if !METHODS.contains(&method.as_str()) {
                 continue;
             }
-            let place = format!("paths.{path}.{method}");
+            let place = render(&["paths", &path, &method]);
             for (status, response) in entries(operation.get("responses")) {
                 found = found.or_else(|| {
                     attempt::<ReferenceOr<Response>>(
-                        format!("{place}.responses.{status}"),
+                        render(&["paths", &path, &method, "responses", &status]),
                         response,
                     )
                 });
             }
             if let Some(body) = operation.get("requestBody") {
                 found = found.or_else(|| {
-                    attempt::<ReferenceOr<RequestBody>>(format!("{place}.requestBody"), body)
+                    attempt::<ReferenceOr<RequestBody>>(pointer::child(&place, "requestBody"), body)
                 });
             }
             found = found.or_else(|| attempt::<Operation>(place, operation));
@@ -360,23 +360,23 @@ fn locate_shape_error(tree: &Value) -> Option<(String, String)> {
     let part = |name: &str| entries(components.and_then(|c| c.get(name)));
     for (name, value) in part("schemas") {
         found = found.or_else(|| {
-            attempt::<ReferenceOr<Schema>>(format!("components.schemas.{name}"), value)
+            attempt::<ReferenceOr<Schema>>(render(&["components", "schemas", &name]), value)
         });
     }
     for (name, value) in part("responses") {
         found = found.or_else(|| {
-            attempt::<ReferenceOr<Response>>(format!("components.responses.{name}"), value)
+            attempt::<ReferenceOr<Response>>(render(&["components", "responses", &name]), value)
         });
     }
     for (name, value) in part("parameters") {
         found = found.or_else(|| {
-            attempt::<ReferenceOr<Parameter>>(format!("components.parameters.{name}"), value)
+            attempt::<ReferenceOr<Parameter>>(render(&["components", "parameters", &name]), value)
         });
     }
     for (name, value) in part("securitySchemes") {
         found = found.or_else(|| {
             attempt::<ReferenceOr<SecurityScheme>>(
-                format!("components.securitySchemes.{name}"),
+                render(&["components", "securitySchemes", &name]),
                 value,
             )
         });
@@ -399,7 +399,7 @@ fn check_operations(path: &Path, api: &OpenAPI) -> Result<(), Error> {
                 if !declared.contains(name.as_str()) {
                     return Err(invalid(
                         path,
-                        format!("{place}.security"),
+                        pointer::child(&place, "security"),
                         format!(
                             "security scheme `{name}` is not declared in components.securitySchemes"
                         ),
@@ -410,7 +410,7 @@ fn check_operations(path: &Path, api: &OpenAPI) -> Result<(), Error> {
         Ok(())
     };
     check_security(
-        "(top level)".into(),
+        "#".into(),
         api.security.as_deref().unwrap_or_default(),
     )?;
 
@@ -420,19 +420,19 @@ fn check_operations(path: &Path, api: &OpenAPI) -> Result<(), Error> {
         let ReferenceOr::Item(item) = item else {
             return Err(invalid(
                 path,
-                format!("paths.{at}"),
+                render(&["paths", at]),
                 "a path item given by `$ref` is not supported",
             ));
         };
         for op in path_operations(at, item) {
-            let place = format!("paths.{}.{}", op.path, op.method);
+            let place = render(&["paths", op.path, op.method]);
             let Some(id) = &op.operation.operation_id else {
                 return Err(invalid(path, place, "the operation has no `operationId`"));
             };
             if !seen.insert(id.clone()) {
                 return Err(invalid(
                     path,
-                    format!("{place}.operationId"),
+                    pointer::child(&place, "operationId"),
                     format!("`{id}` is the operationId of another operation too"),
                 ));
             }
@@ -440,7 +440,7 @@ fn check_operations(path: &Path, api: &OpenAPI) -> Result<(), Error> {
             if let Some(other) = methods.insert(method.clone(), id.clone()) {
                 return Err(invalid(
                     path,
-                    format!("{place}.operationId"),
+                    pointer::child(&place, "operationId"),
                     format!(
                         "`{id}` and `{other}` both become the method `{method}` (and the \
                          credential layer's key); rename one"
@@ -464,7 +464,7 @@ fn check_operations(path: &Path, api: &OpenAPI) -> Result<(), Error> {
                 if array {
                     return Err(invalid(
                         path,
-                        format!("{place}.parameters.{key}"),
+                        pointer::child(&pointer::child(&place, "parameters"), &key),
                         "a header parameter that is an array: progenitor 0.15 writes a client \
                          that does not compile for it (it formats the list with `Display`); \
                          declare it `type: string` holding the comma-separated values",

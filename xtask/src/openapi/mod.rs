@@ -1,13 +1,19 @@
 //! The OpenAPI model every job shares: a spec loaded and checked ([`load`]), and the one walk
 //! over its operations, parameters, answers and schemas (`walk`).
 
+mod dialect;
 mod inert;
 mod load;
 pub(crate) mod names;
+pub mod pointer;
+pub mod read;
 mod secrets;
+pub(crate) mod shape;
+pub mod source;
 mod walk;
 
 pub use load::{Spec, load, sha256};
+pub use source::Source;
 pub(crate) use walk::{
     Answer, AsSchema, Op, answers, component, operations, operations_mut, parameters,
     path_operations, reference_name, resolve_body, resolve_response, resolve_schema,
