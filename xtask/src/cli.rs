@@ -121,9 +121,14 @@ enum Command {
     NewProvider {
         /// The provider's short name (the crate is telauth-NAME).
         name: String,
-        /// The provider's OpenAPI 3.0 spec.
+        /// The provider's OpenAPI 3.0 or 3.1 document (its main file, when it is split over
+        /// files by relative `$ref`s).
         #[arg(long, value_name = "FILE")]
         spec: PathBuf,
+        /// Take only these operations and what they reach: `tag:NAME`, `op:OPERATION_ID` or
+        /// `path:GLOB` (repeatable; an operation any of them selects is taken).
+        #[arg(long, value_name = "SELECTOR")]
+        only: Vec<crate::generate::Selector>,
         /// The workspace root (by default, the one this tool was built in).
         #[arg(long, hide = true)]
         root: Option<PathBuf>,
@@ -242,9 +247,14 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         Command::Semver { package } => {
             crate::release::semver::run(&crate::workspace_root(), package, out)
         }
-        Command::NewProvider { name, spec, root } => {
+        Command::NewProvider {
+            name,
+            spec,
+            only,
+            root,
+        } => {
             let root = root.unwrap_or_else(crate::workspace_root);
-            let added = crate::generate::new_provider(&root, &name, &spec)?;
+            let added = crate::generate::new_provider(&root, &name, &spec, &only)?;
             for file in &added.files {
                 let _ = writeln!(out, "wrote {file}");
             }

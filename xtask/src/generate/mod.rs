@@ -10,6 +10,7 @@ mod normalize;
 mod passes;
 mod progenitor;
 mod scaffold;
+pub mod selection;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -21,6 +22,7 @@ pub(crate) use files::body;
 pub use files::{FileState, GENERATED, GeneratedFile, MOCK};
 
 pub use scaffold::{NewProvider, new_provider};
+pub use selection::Selector;
 
 use crate::Error;
 use crate::openapi::{self, Spec};

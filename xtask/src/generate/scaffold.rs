@@ -2,14 +2,16 @@
 //! `specs/NAME.yaml`, the crate `crates/telauth-NAME` scaffolded (manifest with the same TLS
 //! features as the others and the `[package.metadata.telauth]` that makes it a provider,
 //! README, `lib.rs`), the crate added to the workspace's members and `[workspace.dependencies]`,
-//! and its sources generated, with the dependencies the generated code needs. All or nothing:
-//! a spec that does not generate leaves the workspace as it was.
+//! and its sources generated, with the dependencies the generated code needs, and the crate
+//! checked to compile. All or nothing: a spec that is refused, a generation that fails or
+//! panics, and a crate that does not compile leave the workspace exactly as it was.
 
 use std::fs;
 use std::path::Path;
 
 use toml_edit::DocumentMut;
 
+use super::selection::{self, Selector};
 use crate::Error;
 
 /// What `new-provider` wrote, relative to the workspace root.
@@ -19,8 +21,14 @@ pub struct NewProvider {
     pub files: Vec<String>,
 }
 
-/// Adds the provider `name`, whose spec is the file `spec`, to the workspace at `root`.
-pub fn new_provider(root: &Path, name: &str, spec: &Path) -> Result<NewProvider, Error> {
+/// Adds the provider `name`, whose spec is the file `spec` (its main file, when split), to the
+/// workspace at `root`; `only` selects part of the document (all of it when empty).
+pub fn new_provider(
+    root: &Path,
+    name: &str,
+    spec: &Path,
+    only: &[Selector],
+) -> Result<NewProvider, Error> {
     let invalid = |message: String| Error::Invalid {
         path: spec.to_path_buf(),
         place: "(new-provider)".into(),
@@ -39,6 +47,7 @@ pub fn new_provider(root: &Path, name: &str, spec: &Path) -> Result<NewProvider,
     }
     let spec_rel = format!("specs/{name}.yaml");
     let crate_dir = format!("crates/telauth-{name}");
+    let package = format!("telauth-{name}");
     if crate::providers::load(root)?.iter().any(|p| p.name == name)
         || root.join(&spec_rel).exists()
         || root.join(&crate_dir).exists()
@@ -47,9 +56,18 @@ pub fn new_provider(root: &Path, name: &str, spec: &Path) -> Result<NewProvider,
             "the provider `{name}` exists already ({spec_rel} or {crate_dir})"
         )));
     }
-    let text = crate::support::fs::read(spec)?;
-    // Checked where it is, before anything is written.
-    crate::openapi::load(Path::new(""), &spec.display().to_string())?;
+    if let Some(member) = crate::support::manifest::workspace_packages(root)?
+        .into_iter()
+        .find(|(package_name, _)| *package_name == package)
+    {
+        return Err(invalid(format!(
+            "`{package}` is the name of the workspace package in `{}`; choose another name",
+            member.1
+        )));
+    }
+    // Read (bundled when split, the selection taken) and checked before anything is written.
+    let text = selection::spec_text(spec, only)?;
+    crate::openapi::check_document(spec, &text)?;
 
     let workspace_path = root.join("Cargo.toml");
     let workspace_before = crate::support::fs::read(&workspace_path)?;
@@ -80,18 +98,37 @@ pub fn new_provider(root: &Path, name: &str, spec: &Path) -> Result<NewProvider,
         (format!("{crate_dir}/README.md"), readme(name, &spec_rel)),
         (format!("{crate_dir}/src/lib.rs"), lib(name, &spec_rel)),
     ];
+    let lock_path = root.join("Cargo.lock");
+    let lock_before = fs::read(&lock_path).ok();
     let undo = |root: &Path| {
         let _ = fs::remove_dir_all(root.join(&crate_dir));
         let _ = fs::remove_file(root.join(&spec_rel));
         let _ = fs::write(root.join("Cargo.toml"), &workspace_before);
+        match &lock_before {
+            Some(lock) => drop(fs::write(&lock_path, lock)),
+            None => drop(fs::remove_file(&lock_path)),
+        }
     };
-    let written = (|| {
+    let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         for (path, contents) in &files {
             crate::support::fs::write(&root.join(path), contents)?;
         }
         crate::support::fs::write_atomically(&workspace_path, &workspace)?;
-        crate::generate(root, Some(name), crate::Mode::Write)
-    })();
+        let generation = crate::generate(root, Some(name), crate::Mode::Write)?;
+        compiles(root, &package, spec)?;
+        Ok(generation)
+    }))
+    .unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("a panic without a message");
+        Err(Error::Generate {
+            path: spec.to_path_buf(),
+            message: format!("the generator panicked: {message}"),
+        })
+    });
     match written {
         Ok(generation) => {
             let mut paths: Vec<String> = files.into_iter().map(|(path, _)| path).collect();
@@ -108,6 +145,28 @@ pub fn new_provider(root: &Path, name: &str, spec: &Path) -> Result<NewProvider,
             Err(error)
         }
     }
+}
+
+/// Checks that the new crate compiles (`cargo check`), naming the first error when it does not.
+fn compiles(root: &Path, package: &str, spec: &Path) -> Result<(), Error> {
+    let output = std::process::Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()))
+        .args(["check", "--quiet", "--package", package, "--message-format", "short"])
+        .current_dir(root)
+        .output()
+        .map_err(|error| Error::command("cargo check", error))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|line| line.contains("error")).collect();
+    Err(Error::Generate {
+        path: spec.to_path_buf(),
+        message: format!(
+            "the generated crate `{package}` does not compile ({} error line(s)); the first: {}",
+            errors.len(),
+            crate::openapi::pointer::escape_text(errors.first().copied().unwrap_or("(none shown)"))
+        ),
+    })
 }
 
 /// The root manifest `text` with `dir` among `[workspace] members` and `telauth-NAME` in

@@ -50,6 +50,16 @@ pub fn load(root: &Path, rel_path: &str) -> Result<Spec, Error> {
     })
 }
 
+/// Checks the document `text` (one file, or a bundle), shown as `path` in errors, as [`load`]
+/// would.
+pub fn check_document(path: &Path, text: &str) -> Result<(), Error> {
+    let tree = super::read::text_tree(text).map_err(|message| Error::Parse {
+        path: path.to_path_buf(),
+        message,
+    })?;
+    check_tree(path, tree, &mut Vec::new()).map(drop)
+}
+
 /// Checks a document's tree (one file, or a bundle) and reads it as OpenAPI 3.0.
 pub(crate) fn check_tree(path: &Path, mut tree: Value, notes: &mut Vec<String>) -> Result<OpenAPI, Error> {
     check_version(path, &tree)?;
@@ -262,6 +272,19 @@ fn check_servers(path: &Path, api: &OpenAPI) -> Result<(), Error> {
         return Ok(());
     };
     let declared = server.variables.as_ref();
+    // Every declared variable names an argument of `base_url`, used in the URL or not.
+    for name in declared.into_iter().flat_map(|variables| variables.keys()) {
+        if !is_identifier(name) {
+            return Err(invalid(
+                path,
+                render(&["servers", "0", "variables", name]),
+                format!(
+                    "the variable name `{}` cannot name an argument of `base_url`",
+                    pointer::escape_text(name)
+                ),
+            ));
+        }
+    }
     let mut rest = server.url.as_str();
     while let Some(start) = rest.find('{') {
         let Some(end) = rest[start..].find('}') else {

@@ -12,7 +12,7 @@ pub(crate) mod shape;
 pub mod source;
 mod walk;
 
-pub use load::{Spec, load, sha256};
+pub use load::{Spec, check_document, load, sha256};
 pub use source::Source;
 pub(crate) use walk::{
     Answer, AsSchema, Op, answers, component, operations, operations_mut, parameters,

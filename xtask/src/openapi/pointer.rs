@@ -59,14 +59,10 @@ pub fn key_text(key: &Value) -> String {
 }
 
 /// `text` safe to print on a terminal: control and text-direction characters as `\u{..}`
-/// escapes, and at most 200 characters.
+/// escapes.
 pub fn escape_text(text: &str) -> String {
     let mut out = String::new();
-    for (index, c) in text.chars().enumerate() {
-        if index == 200 {
-            out.push('…');
-            break;
-        }
+    for c in text.chars() {
         if c.is_control()
             || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{061c}')
         {

@@ -104,11 +104,63 @@ pub fn text_tree(text: &str) -> Result<Value, String> {
         de.end().map_err(|e| e.to_string())?;
         value
     } else {
+        // libyaml's parser takes time quadratic in the nesting of flow collections (`[[[...`):
+        // the nesting is bounded before it parses.
+        if flow_depth(text) > MAX_DEPTH {
+            return Err(format!(
+                "the document nests more than {MAX_DEPTH} levels deep (`[` or `{{`)"
+            ));
+        }
         // An empty file is an empty document: the checks after reading say what it lacks.
         let de = serde_yaml_ng::Deserializer::from_str(text);
         seed.deserialize(de).map_err(|e| e.to_string())?
     };
     Ok(value)
+}
+
+/// The deepest nesting of YAML flow collections in `text`, in one linear pass: a `[` or `{`
+/// counts where a flow collection can open (at the start of a line's content, or after `:`,
+/// `-`, `?`, `,`, `[` or `{` and a space), never inside quotes or comments.
+fn flow_depth(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut previous = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some('"') if c == '\\' => {
+                chars.next();
+                continue;
+            }
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' if matches!(previous, ' ' | '\n' | '[' | '{' | ',' | ':') => {
+                    quote = Some(c)
+                }
+                '#' if matches!(previous, ' ' | '\n' | '\t') => {
+                    for c in chars.by_ref() {
+                        if c == '\n' {
+                            break;
+                        }
+                    }
+                    previous = '\n';
+                    continue;
+                }
+                '[' | '{' if matches!(previous, '\n' | ':' | '-' | '?' | ',' | '[' | '{') => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        // What counts as "before" skips spaces, except that a line starts anew.
+        if c == '\n' || !c.is_whitespace() || quote.is_some() {
+            previous = c;
+        }
+    }
+    deepest
 }
 
 /// What is left of the budget while one tree is read.
@@ -266,11 +318,22 @@ mod tests {
     }
 
     #[test]
+    fn brackets_in_text_are_no_nesting() {
+        let text = "a: see [this] and [that\nb: '[[[[['\nc: \"{{{{\"\n# [[[[[\nd: [1, [2, {e: 3}]]\n";
+        assert_eq!(super::flow_depth(text), 3);
+    }
+
+    #[test]
     fn deep_nesting_is_refused() {
         let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
         let error = text_tree(&deep).unwrap_err();
         assert!(error.contains("nests more than") || error.contains("recursion"), "{error}");
         let deep = format!("{}{}", "{\"a\":".repeat(5000), "1".to_string() + &"}".repeat(5000));
         assert!(text_tree(&deep).is_err());
+        // A million levels of YAML flow collections are refused before libyaml parses them.
+        let deep = format!("a: {}{}", "{a: ".repeat(1 << 20), "}".repeat(1 << 20));
+        let started = std::time::Instant::now();
+        assert!(text_tree(&deep).unwrap_err().contains("nests more than"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
     }
 }

@@ -44,6 +44,8 @@ const SECTIONS: [&str; 10] = [
 pub struct Source {
     /// The folder every file of the document is in (canonical).
     folder: PathBuf,
+    /// That folder as the main file's path was given, for errors.
+    given: PathBuf,
     /// The main file, relative to `folder`.
     main: PathBuf,
     /// The main file's text, exactly as read.
@@ -64,6 +66,7 @@ impl Source {
         let (tree, text) = read::file(&canonical, path)?;
         let mut source = Self {
             folder,
+            given: path.parent().unwrap_or(Path::new("")).to_path_buf(),
             main: main.clone(),
             text,
             files: BTreeMap::new(),
@@ -115,6 +118,11 @@ impl Source {
     /// [`Source::main_path`].
     pub fn files(&self) -> &BTreeMap<PathBuf, Value> {
         &self.files
+    }
+
+    /// The folder of the main file (canonical); every file of the document is in it.
+    pub fn folder(&self) -> &Path {
+        &self.folder
     }
 
     /// The main file, relative to its folder.
@@ -186,7 +194,7 @@ impl Source {
 
     /// `file` as errors show it: relative to the folder the main file was given in.
     pub fn shown(&self, file: &Path) -> PathBuf {
-        file.to_path_buf()
+        self.given.join(file)
     }
 
     fn refuse(&self, file: &Path, place: &[String], message: String) -> Error {

@@ -46,10 +46,15 @@ pub struct Difference {
 
 impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A provider's names reach a terminal inert.
+        use crate::openapi::pointer::escape_text;
         write!(
             f,
             "{}: {}: ours {} | provider {}",
-            self.kind, self.what, self.ours, self.theirs
+            self.kind,
+            escape_text(&self.what),
+            escape_text(&self.ours),
+            escape_text(&self.theirs)
         )
     }
 }
@@ -88,15 +93,9 @@ struct At<'a> {
     differs: Vec<&'a Value>,
 }
 
-/// Reads a YAML or JSON file as JSON values, mapping keys to strings.
+/// Reads a document's main file through the spec front end, as JSON values.
 pub(crate) fn read_tree(path: &Path) -> Result<Value, Error> {
-    let text = crate::support::fs::read(path)?;
-    let yaml: serde_yaml_ng::Value =
-        serde_yaml_ng::from_str(&text).map_err(|error| Error::Parse {
-            path: path.to_path_buf(),
-            message: error.to_string(),
-        })?;
-    Ok(to_json(yaml))
+    Ok(to_json(crate::openapi::Source::read(path)?.main_tree().clone()))
 }
 
 fn to_json(value: serde_yaml_ng::Value) -> Value {
@@ -126,36 +125,19 @@ fn to_json(value: serde_yaml_ng::Value) -> Value {
 }
 
 impl Doc {
-    /// Reads `main` and every file its relative `$ref`s reach.
+    /// Reads `main` and every file its relative `$ref`s reach, through the spec front end:
+    /// within bounds, and confined to `main`'s folder.
     fn load(main: &Path) -> Result<Self, Error> {
-        let main = main.canonicalize().map_err(|source| Error::Read {
-            path: main.to_path_buf(),
-            source,
-        })?;
-        let mut files = BTreeMap::new();
-        let mut pending = vec![main.clone()];
-        while let Some(file) = pending.pop() {
-            if files.contains_key(&file) {
-                continue;
-            }
-            let tree = read_tree(&file)?;
-            let mut refs = Vec::new();
-            collect_refs(&tree, &mut refs);
-            for reference in refs {
-                let (target, _) = reference.split_once('#').unwrap_or((&reference, ""));
-                if target.is_empty() || target.contains("://") {
-                    continue;
-                }
-                let dir = file.parent().unwrap_or(Path::new("/"));
-                if let Ok(path) = dir.join(target).canonicalize()
-                    && !files.contains_key(&path)
-                {
-                    pending.push(path);
-                }
-            }
-            files.insert(file, tree);
-        }
-        Ok(Self { main, files })
+        let source = crate::openapi::Source::read(main)?;
+        let files = source
+            .files()
+            .iter()
+            .map(|(file, tree)| (source.folder().join(file), to_json(tree.clone())))
+            .collect();
+        Ok(Self {
+            main: source.folder().join(source.main_path()),
+            files,
+        })
     }
 
     fn root(&self) -> At<'_> {
@@ -281,19 +263,6 @@ impl Doc {
             value,
             differs: Vec::new(),
         }))
-    }
-}
-
-fn collect_refs(value: &Value, refs: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-                refs.push(reference.to_string());
-            }
-            map.values().for_each(|value| collect_refs(value, refs));
-        }
-        Value::Array(items) => items.iter().for_each(|value| collect_refs(value, refs)),
-        _ => {}
     }
 }
 
@@ -1108,7 +1077,7 @@ pub fn run(
         provider.name,
         provider.spec,
         file.display(),
-        report.version
+        crate::openapi::pointer::escape_text(&report.version)
     );
     let mut unrecorded = 0;
     for difference in report.unrecorded() {
@@ -1116,7 +1085,11 @@ pub fn run(
         let _ = writeln!(out, "{difference}");
     }
     for operation in &report.uncovered {
-        let _ = writeln!(out, "not covered: {operation}");
+        let _ = writeln!(
+            out,
+            "not covered: {}",
+            crate::openapi::pointer::escape_text(operation)
+        );
     }
     let deliberate = report.differences.len() - unrecorded;
     let _ = writeln!(

@@ -34,6 +34,30 @@ pub(crate) fn package(path: &Path) -> Result<Option<(String, String)>, Error> {
     Ok(field("name").zip(field("version")))
 }
 
+/// Every package of the workspace at `root`: its name and its member folder, from the root
+/// manifest's `[workspace] members` (paths, as this workspace writes them, no globs).
+pub(crate) fn workspace_packages(root: &Path) -> Result<Vec<(String, String)>, Error> {
+    let workspace = read(&root.join("Cargo.toml"))?;
+    let members = workspace
+        .get("workspace")
+        .and_then(|w| w.get("members"))
+        .and_then(|m| m.as_array())
+        .map(|members| members.iter().filter_map(|m| m.as_str()).map(str::to_string).collect())
+        .unwrap_or_else(Vec::<String>::new);
+    let mut packages = Vec::new();
+    for member in members {
+        let manifest = read(&root.join(&member).join("Cargo.toml"))?;
+        if let Some(name) = manifest
+            .get("package")
+            .and_then(|package| package.get("name"))
+            .and_then(|name| name.as_str())
+        {
+            packages.push((name.to_string(), member));
+        }
+    }
+    Ok(packages)
+}
+
 /// Sets the `[package]` version in the manifest at `manifest` (relative to the workspace `root`)
 /// and the version of the crate's entry in the workspace's `[workspace.dependencies]`, when it
 /// has one, to `version`.
