@@ -150,7 +150,14 @@ pub fn new_provider(
 /// Checks that the new crate compiles (`cargo check`), naming the first error when it does not.
 fn compiles(root: &Path, package: &str, spec: &Path) -> Result<(), Error> {
     let output = std::process::Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()))
-        .args(["check", "--quiet", "--package", package, "--message-format", "short"])
+        .args([
+            "check",
+            "--quiet",
+            "--package",
+            package,
+            "--message-format",
+            "short",
+        ])
         .current_dir(root)
         .output()
         .map_err(|error| Error::command("cargo check", error))?;
@@ -158,7 +165,10 @@ fn compiles(root: &Path, package: &str, spec: &Path) -> Result<(), Error> {
         return Ok(());
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let errors: Vec<&str> = stderr.lines().filter(|line| line.contains("error")).collect();
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains("error"))
+        .collect();
     Err(Error::Generate {
         path: spec.to_path_buf(),
         message: format!(

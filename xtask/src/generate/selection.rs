@@ -64,9 +64,7 @@ impl Selector {
                 .get("tags")
                 .and_then(Value::as_sequence)
                 .is_some_and(|tags| tags.iter().any(|t| t.as_str() == Some(tag))),
-            Self::Operation(id) => {
-                operation.get("operationId").and_then(Value::as_str) == Some(id)
-            }
+            Self::Operation(id) => operation.get("operationId").and_then(Value::as_str) == Some(id),
             Self::Path(glob) => glob_matches(glob, path),
         }
     }
@@ -148,15 +146,18 @@ fn prune(tree: &mut Value) {
     let mut pending: Vec<Value> = Vec::new();
     let mut used_tags = BTreeSet::new();
     if let Value::Mapping(root) = &*tree {
-        for (key, value) in root {
-            if key.as_str() != Some("components") {
-                pending.push(value.clone());
-            }
-        }
+        let mut outside = root.clone();
+        outside.remove("components");
+        pending.push(Value::Mapping(outside));
         if let Some(Value::Mapping(paths)) = root.get("paths") {
             for item in paths.values().filter_map(Value::as_mapping) {
                 for operation in item.values() {
-                    for tag in operation.get("tags").and_then(Value::as_sequence).into_iter().flatten() {
+                    for tag in operation
+                        .get("tags")
+                        .and_then(Value::as_sequence)
+                        .into_iter()
+                        .flatten()
+                    {
                         used_tags.insert(key_text(tag));
                     }
                 }
@@ -203,8 +204,7 @@ fn references(node: &Value, found: &mut Vec<(String, String)>) {
             for (key, value) in map {
                 match (key.as_str(), value) {
                     (Some("$ref"), Value::String(reference)) => {
-                        if let [components, section, name] =
-                            pointer::parse(reference).as_slice()
+                        if let [components, section, name] = pointer::parse(reference).as_slice()
                             && components == "components"
                         {
                             found.push((section.clone(), name.clone()));
@@ -278,6 +278,7 @@ mod tests {
         let mut tree: serde_yaml_ng::Value = serde_yaml_ng::from_str(
             r##"
 openapi: 3.0.3
+security: [{key: []}]
 tags: [{name: keys}, {name: calls}]
 paths:
   /keys:
@@ -285,7 +286,6 @@ paths:
     get:
       tags: [keys]
       operationId: listKeys
-      security: [{key: []}]
       responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Keys'}}}}}
     post:
       tags: [calls]
@@ -308,15 +308,35 @@ components:
 "##,
         )
         .unwrap();
-        select(Path::new("x.yaml"), &mut tree, &[Selector::Tag("keys".into())]).unwrap();
+        select(
+            Path::new("x.yaml"),
+            &mut tree,
+            &[Selector::Tag("keys".into())],
+        )
+        .unwrap();
         let text = serde_yaml_ng::to_string(&tree).unwrap();
         for kept in ["listKeys", "Page:", "Keys:", "Key:", "key:", "name: keys"] {
             assert!(text.contains(kept), "{kept} missing in {text}");
         }
-        for dropped in ["operationId: other", "/calls", "Call:", "unused:", "name: calls"] {
+        for dropped in [
+            "operationId: other",
+            "/calls",
+            "Call:",
+            "unused:",
+            "name: calls",
+        ] {
             assert!(!text.contains(dropped), "{dropped} kept in {text}");
         }
-        let error = select(Path::new("x.yaml"), &mut tree, &[Selector::Operation("no".into())]);
-        assert!(error.unwrap_err().to_string().contains("no operation is selected by op:no"));
+        let error = select(
+            Path::new("x.yaml"),
+            &mut tree,
+            &[Selector::Operation("no".into())],
+        );
+        assert!(
+            error
+                .unwrap_err()
+                .to_string()
+                .contains("no operation is selected by op:no")
+        );
     }
 }

@@ -39,17 +39,26 @@ pub fn to_30(path: &Path, tree: &mut Value) -> Result<Vec<String>, Error> {
     root.insert(Value::from("openapi"), Value::from("3.0.3"));
     for key in ["webhooks", "jsonSchemaDialect"] {
         if root.remove(key).is_some() {
-            note("top-level `webhooks` and `jsonSchemaDialect` set aside (3.0 has neither)", &[key.to_string()]);
+            note(
+                "top-level `webhooks` and `jsonSchemaDialect` set aside (3.0 has neither)",
+                &[key.to_string()],
+            );
         }
     }
     if let Some(Value::Mapping(info)) = root.get_mut("info") {
         if info.remove("summary").is_some() {
-            note("`info.summary` set aside", &["info".into(), "summary".into()]);
+            note(
+                "`info.summary` set aside",
+                &["info".into(), "summary".into()],
+            );
         }
         if let Some(Value::Mapping(license)) = info.get_mut("license")
             && license.remove("identifier").is_some()
         {
-            note("`info.license.identifier` set aside", &["info".into(), "license".into()]);
+            note(
+                "`info.license.identifier` set aside",
+                &["info".into(), "license".into()],
+            );
         }
     }
     if let Some(Value::Mapping(components)) = root.get_mut("components")
@@ -86,7 +95,10 @@ fn schema(map: &mut Mapping, place: &[String], note: &mut impl FnMut(&'static st
         match others.as_slice() {
             [one] => {
                 map.insert(Value::from("type"), one.clone());
-                note("a list of types with `null` read as the type and `nullable: true`", place);
+                note(
+                    "a list of types with `null` read as the type and `nullable: true`",
+                    place,
+                );
             }
             _ => {
                 map.remove("type");
@@ -100,7 +112,10 @@ fn schema(map: &mut Mapping, place: &[String], note: &mut impl FnMut(&'static st
         map.remove("type");
         map.insert(Value::from("nullable"), Value::from(true));
         map.insert(Value::from("enum"), Value::Sequence(vec![Value::Null]));
-        note("`type: null` read as a nullable schema whose only value is null", place);
+        note(
+            "`type: null` read as a nullable schema whose only value is null",
+            place,
+        );
     }
     // `anyOf`/`oneOf` with a `{type: null}` member → the others, `nullable: true`.
     for key in ["anyOf", "oneOf"] {
@@ -124,7 +139,10 @@ fn schema(map: &mut Mapping, place: &[String], note: &mut impl FnMut(&'static st
         } else {
             map.insert(Value::from(key), Value::Sequence(rest));
         }
-        note("a `null` member of `anyOf`/`oneOf` read as `nullable: true`", place);
+        note(
+            "a `null` member of `anyOf`/`oneOf` read as `nullable: true`",
+            place,
+        );
     }
     if let Some(value) = map.remove("const") {
         map.insert(Value::from("enum"), Value::Sequence(vec![value]));
@@ -137,13 +155,22 @@ fn schema(map: &mut Mapping, place: &[String], note: &mut impl FnMut(&'static st
         {
             map.insert(Value::from("example"), first);
         }
-        note("a schema's `examples` list read as its first `example`", place);
+        note(
+            "a schema's `examples` list read as its first `example`",
+            place,
+        );
     }
-    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if let Some(value @ Value::Number(_)) = map.get(exclusive).cloned() {
             map.insert(Value::from(bound), value);
             map.insert(Value::from(exclusive), Value::from(true));
-            note("a numeric exclusive bound read as a bound and `exclusive…: true`", place);
+            note(
+                "a numeric exclusive bound read as a bound and `exclusive…: true`",
+                place,
+            );
         }
     }
     for key in ["contentMediaType", "contentEncoding"] {
@@ -153,7 +180,10 @@ fn schema(map: &mut Mapping, place: &[String], note: &mut impl FnMut(&'static st
             {
                 map.insert(Value::from("format"), Value::from("binary"));
             }
-            note("`contentMediaType`/`contentEncoding` read as `format: binary`", place);
+            note(
+                "`contentMediaType`/`contentEncoding` read as `format: binary`",
+                place,
+            );
         }
     }
     for key in [
@@ -204,6 +234,9 @@ mod tests {
         .unwrap();
         assert_eq!(tree, expected);
         assert!(notes[0].contains("3.1.0"), "{notes:?}");
-        assert!(notes.iter().any(|n| n.contains("#/components/schemas/A")), "{notes:?}");
+        assert!(
+            notes.iter().any(|n| n.contains("#/components/schemas/A")),
+            "{notes:?}"
+        );
     }
 }

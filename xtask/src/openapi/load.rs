@@ -60,11 +60,72 @@ pub fn check_document(path: &Path, text: &str) -> Result<(), Error> {
     check_tree(path, tree, &mut Vec::new()).map(drop)
 }
 
+/// Gives each operation without an `operationId` one, by a stated rule: its method and its
+/// path's segments in snake_case, a parameter `{id}` as `by_id` (`GET /accesskeys/{id}` is
+/// `get_accesskeys_by_id`), with `_2`, `_3`, ... where that is taken. One note says how many.
+fn name_operations(tree: &mut Value) -> Vec<String> {
+    use heck::ToSnakeCase;
+    let Some(Value::Mapping(paths)) = tree.get_mut("paths") else {
+        return Vec::new();
+    };
+    let mut taken: BTreeSet<String> = paths
+        .values()
+        .filter_map(Value::as_mapping)
+        .flat_map(|item| item.values())
+        .filter_map(|operation| operation.get("operationId")?.as_str())
+        .map(str::to_string)
+        .collect();
+    let (mut named, mut first) = (0, None);
+    for (route, item) in paths.iter_mut() {
+        let route = key_text(route);
+        let Value::Mapping(item) = item else { continue };
+        for (method, operation) in item.iter_mut() {
+            let method = key_text(method);
+            let Value::Mapping(operation) = operation else {
+                continue;
+            };
+            if !super::shape::METHODS.contains(&method.as_str())
+                || operation.contains_key("operationId")
+            {
+                continue;
+            }
+            let mut words = vec![method.clone()];
+            for segment in route.split('/').filter(|s| !s.is_empty()) {
+                match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(parameter) => words.push(format!("by_{parameter}")),
+                    None => words.push(segment.to_string()),
+                }
+            }
+            let wanted = words.join("_").to_snake_case();
+            let id = std::iter::once(wanted.clone())
+                .chain((2..).map(|n| format!("{wanted}_{n}")))
+                .find(|id| !taken.contains(id))
+                .unwrap_or(wanted);
+            taken.insert(id.clone());
+            first.get_or_insert_with(|| format!("{} {route} as `{id}`", method.to_uppercase()));
+            operation.insert(Value::from("operationId"), Value::from(id));
+            named += 1;
+        }
+    }
+    match first {
+        Some(first) => vec![format!(
+            "named {named} operation(s) without an operationId by method and path (first: {})",
+            pointer::escape_text(&first)
+        )],
+        None => Vec::new(),
+    }
+}
+
 /// Checks a document's tree (one file, or a bundle) and reads it as OpenAPI 3.0.
-pub(crate) fn check_tree(path: &Path, mut tree: Value, notes: &mut Vec<String>) -> Result<OpenAPI, Error> {
+pub(crate) fn check_tree(
+    path: &Path,
+    mut tree: Value,
+    notes: &mut Vec<String>,
+) -> Result<OpenAPI, Error> {
     check_version(path, &tree)?;
     check_text(path, &tree, &mut Vec::new())?;
     notes.extend(dialect::to_30(path, &mut tree)?);
+    notes.extend(name_operations(&mut tree));
     check_refs(path, &tree, &tree, &mut Vec::new())?;
 
     let _: OpenAPI = serde_path_to_error::deserialize(tree.clone()).map_err(|e| {
@@ -432,10 +493,7 @@ fn check_operations(path: &Path, api: &OpenAPI) -> Result<(), Error> {
         }
         Ok(())
     };
-    check_security(
-        "#".into(),
-        api.security.as_deref().unwrap_or_default(),
-    )?;
+    check_security("#".into(), api.security.as_deref().unwrap_or_default())?;
 
     let mut seen = BTreeSet::new();
     let mut methods = std::collections::BTreeMap::new();

@@ -103,14 +103,23 @@ mod tests {
 
     #[test]
     fn pointers_name_keys_with_dots_and_slashes_exactly() {
-        let keys = ["components", "schemas", "api.v2010.account", "properties", "a/b~c"];
+        let keys = [
+            "components",
+            "schemas",
+            "api.v2010.account",
+            "properties",
+            "a/b~c",
+        ];
         let rendered = render(&keys);
         assert_eq!(
             rendered,
             "#/components/schemas/api.v2010.account/properties/a~1b~0c"
         );
         assert_eq!(parse(&rendered), keys);
-        assert_eq!(parse("#/paths/~1v1~1keys%7Bid%7D"), ["paths", "/v1/keys{id}"]);
+        assert_eq!(
+            parse("#/paths/~1v1~1keys%7Bid%7D"),
+            ["paths", "/v1/keys{id}"]
+        );
         assert_eq!(render::<&str>(&[]), "#");
         assert_eq!(render(&["\u{1b}]0;x"]), "#/\\u{1b}]0;x");
     }

@@ -319,7 +319,8 @@ mod tests {
 
     #[test]
     fn brackets_in_text_are_no_nesting() {
-        let text = "a: see [this] and [that\nb: '[[[[['\nc: \"{{{{\"\n# [[[[[\nd: [1, [2, {e: 3}]]\n";
+        let text =
+            "a: see [this] and [that\nb: '[[[[['\nc: \"{{{{\"\n# [[[[[\nd: [1, [2, {e: 3}]]\n";
         assert_eq!(super::flow_depth(text), 3);
     }
 
@@ -327,8 +328,15 @@ mod tests {
     fn deep_nesting_is_refused() {
         let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
         let error = text_tree(&deep).unwrap_err();
-        assert!(error.contains("nests more than") || error.contains("recursion"), "{error}");
-        let deep = format!("{}{}", "{\"a\":".repeat(5000), "1".to_string() + &"}".repeat(5000));
+        assert!(
+            error.contains("nests more than") || error.contains("recursion"),
+            "{error}"
+        );
+        let deep = format!(
+            "{}{}",
+            "{\"a\":".repeat(5000),
+            "1".to_string() + &"}".repeat(5000)
+        );
         assert!(text_tree(&deep).is_err());
         // A million levels of YAML flow collections are refused before libyaml parses them.
         let deep = format!("a: {}{}", "{a: ".repeat(1 << 20), "}".repeat(1 << 20));

@@ -9,6 +9,7 @@ use openapiv3::{
     OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
+use super::pointer;
 use crate::Error;
 use crate::openapi::{operations, resolve_body, resolve_response, resolve_schema};
 
@@ -39,6 +40,83 @@ pub(crate) fn looks_like_credential(name: &str) -> bool {
     CREDENTIAL_WORDS.iter().any(|word| plain.contains(word))
 }
 
+/// The last words of a field's name that say it holds no credential, however credential-like
+/// the rest: an identifier (`credential_list_sid`), a kind or method (`token_type`,
+/// `token_endpoint_auth_method`), a duration or time (`refresh_token_lifespan`,
+/// `secret_expires_at`), an address (`token_url`), a count or size, a name or label.
+const PUBLIC_LAST_WORDS: [&str; 31] = [
+    "id",
+    "ids",
+    "sid",
+    "sids",
+    "uuid",
+    "type",
+    "types",
+    "method",
+    "methods",
+    "lifespan",
+    "ttl",
+    "duration",
+    "expiry",
+    "expires",
+    "expiration",
+    "at",
+    "seconds",
+    "minutes",
+    "hours",
+    "days",
+    "url",
+    "uri",
+    "count",
+    "length",
+    "size",
+    "name",
+    "label",
+    "status",
+    "enabled",
+    "hint",
+    "location",
+];
+
+/// Whether the field `name` holds no credential by its name's shape: its last word is one of
+/// [`PUBLIC_LAST_WORDS`], or it is a paging cursor (`page_token`, `next_page_token`,
+/// `pageToken`, `*_cursor`).
+pub(crate) fn names_no_credential(name: &str) -> bool {
+    use heck::ToSnakeCase;
+    let snake = name.to_snake_case();
+    let words: Vec<&str> = snake.split('_').filter(|w| !w.is_empty()).collect();
+    let last = words.last().copied().unwrap_or_default();
+    PUBLIC_LAST_WORDS.contains(&last)
+        || last == "cursor"
+        || words.windows(2).any(|pair| pair == ["page", "token"])
+}
+
+/// Whether a string's `format` says what it holds, and that is no credential (a date, a URI,
+/// an email address, a UUID, ...).
+fn has_public_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> bool {
+    match format {
+        VariantOrUnknownOrEmpty::Item(format) => {
+            matches!(format, StringFormat::Date | StringFormat::DateTime)
+        }
+        VariantOrUnknownOrEmpty::Unknown(format) => matches!(
+            format.as_str(),
+            "uri"
+                | "url"
+                | "uri-reference"
+                | "email"
+                | "uuid"
+                | "hostname"
+                | "ipv4"
+                | "ipv6"
+                | "duration"
+                | "time"
+                | "phone-number"
+                | "e164"
+        ),
+        VariantOrUnknownOrEmpty::Empty => false,
+    }
+}
+
 /// A field that must be decided, or whose decision is malformed.
 struct Finding {
     place: String,
@@ -60,10 +138,11 @@ pub(crate) fn check(path: &Path, api: &OpenAPI) -> Result<(), Error> {
         .flat_map(|components| components.schemas.iter())
     {
         let owner = format!("schema `{name}`");
-        walk.schema(schema, &format!("components.schemas.{name}"), &owner, name);
+        let at = pointer::render(&["components", "schemas", name]);
+        walk.schema(schema, &at, &owner, name);
     }
     for (id, op) in operations(api) {
-        let place = format!("paths.{}.{}", op.path, op.method);
+        let place = pointer::render(&["paths", op.path, op.method]);
         if let Some(body) = op
             .operation
             .request_body
@@ -73,7 +152,10 @@ pub(crate) fn check(path: &Path, api: &OpenAPI) -> Result<(), Error> {
             for (media, content) in &body.content {
                 if let Some(schema) = &content.schema {
                     let owner = format!("the request body of `{id}`");
-                    let at = format!("{place}.requestBody.content.{media}.schema");
+                    let at = format!(
+                        "{place}/requestBody/content/{}/schema",
+                        pointer::escape_token(media)
+                    );
                     walk.schema(schema, &at, &owner, "body");
                 }
             }
@@ -85,7 +167,10 @@ pub(crate) fn check(path: &Path, api: &OpenAPI) -> Result<(), Error> {
             for (media, content) in &response.content {
                 if let Some(schema) = &content.schema {
                     let owner = format!("the {status} answer of `{id}`");
-                    let at = format!("{place}.responses.{status}.content.{media}.schema");
+                    let at = format!(
+                        "{place}/responses/{status}/content/{}/schema",
+                        pointer::escape_token(media)
+                    );
                     walk.schema(schema, &at, &owner, "body");
                 }
             }
@@ -100,8 +185,11 @@ pub(crate) fn check(path: &Path, api: &OpenAPI) -> Result<(), Error> {
     );
     for finding in &walk.findings {
         message.push_str(&format!(
-            "  - {}, field `{}`: {} (at `{}`)\n",
-            finding.owner, finding.field, finding.problem, finding.place
+            "  {}\t{}, field `{}`: {}\n",
+            finding.place,
+            finding.owner,
+            pointer::escape_text(&finding.field),
+            finding.problem
         ));
     }
     message.push_str(
@@ -138,13 +226,8 @@ impl<'a> Walk<'a> {
         let place = match schema {
             // A referenced schema is decided where it is declared, and walked there.
             ReferenceOr::Reference { reference } => {
-                let name = reference.rsplit('/').next().unwrap_or_default();
-                self.decide(
-                    resolved,
-                    &format!("components.schemas.{name}"),
-                    owner,
-                    field,
-                );
+                let at = pointer::render(&pointer::parse(reference));
+                self.decide(resolved, &at, owner, field);
                 return;
             }
             ReferenceOr::Item(_) => place.to_string(),
@@ -153,7 +236,7 @@ impl<'a> Walk<'a> {
         match &resolved.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
                 for (name, property) in &object.properties {
-                    let at = format!("{place}.properties.{name}");
+                    let at = pointer::child(&pointer::child(&place, "properties"), name);
                     self.schema(property, &at, owner, name);
                 }
                 if let Some(openapiv3::AdditionalProperties::Schema(extra)) =
@@ -161,15 +244,36 @@ impl<'a> Walk<'a> {
                 {
                     self.schema(
                         extra,
-                        &format!("{place}.additionalProperties"),
+                        &pointer::child(&place, "additionalProperties"),
                         owner,
                         field,
                     );
                 }
             }
+            // `type: object` with a `format`, or no type: openapiv3 reads it as `Any`; its
+            // fields are looked at all the same.
+            SchemaKind::Any(any) => {
+                for (name, property) in &any.properties {
+                    let at = pointer::child(&pointer::child(&place, "properties"), name);
+                    self.schema(property, &at, owner, name);
+                }
+                if let Some(items) = &any.items {
+                    self.schema(items, &pointer::child(&place, "items"), owner, field);
+                }
+                for (key, parts) in [
+                    ("allOf", &any.all_of),
+                    ("oneOf", &any.one_of),
+                    ("anyOf", &any.any_of),
+                ] {
+                    for (index, part) in parts.iter().enumerate() {
+                        let at = pointer::child(&pointer::child(&place, key), &index.to_string());
+                        self.schema(part, &at, owner, field);
+                    }
+                }
+            }
             SchemaKind::Type(Type::Array(array)) => {
                 if let Some(items) = &array.items {
-                    self.schema(items, &format!("{place}.items"), owner, field);
+                    self.schema(items, &pointer::child(&place, "items"), owner, field);
                 }
             }
             SchemaKind::AllOf { all_of: parts }
@@ -181,7 +285,8 @@ impl<'a> Walk<'a> {
                     _ => "anyOf",
                 };
                 for (index, part) in parts.iter().enumerate() {
-                    self.schema(part, &format!("{place}.{key}.{index}"), owner, field);
+                    let at = pointer::child(&pointer::child(&place, key), &index.to_string());
+                    self.schema(part, &at, owner, field);
                 }
             }
             _ => {}
@@ -204,7 +309,10 @@ impl<'a> Walk<'a> {
             .get(SECRET_REASON)
             .and_then(serde_json::Value::as_str)
             .is_some_and(|reason| !reason.trim().is_empty());
-        let suspect = looks_like_credential(field) || schema.schema_data.write_only;
+        let suspect = (looks_like_credential(field) || schema.schema_data.write_only)
+            && !names_no_credential(field)
+            && string.enumeration.is_empty()
+            && !has_public_format(&string.format);
         let problem = match (password, flag) {
             (true, None) => return,
             (true, Some(_)) => {
@@ -251,6 +359,30 @@ mod tests {
         }
         for name in ["id", "name", "expires_at", "username", "scopes"] {
             assert!(!looks_like_credential(name), "{name}");
+        }
+        for name in [
+            "credential_list_sid",
+            "payments_enum_token_type",
+            "token_type",
+            "token_endpoint_auth_method",
+            "refresh_token_lifespan",
+            "secret_expires_at",
+            "page_token",
+            "nextPageToken",
+            "token_url",
+            "AuthTokenSid",
+            "api_key_name",
+        ] {
+            assert!(super::names_no_credential(name), "{name}");
+        }
+        for name in [
+            "secret",
+            "access_token",
+            "client_secret",
+            "private_key",
+            "apiKey",
+        ] {
+            assert!(!super::names_no_credential(name), "{name}");
         }
     }
 }

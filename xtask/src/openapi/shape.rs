@@ -156,9 +156,21 @@ pub fn child(kind: Kind, key: &str) -> Kind {
             "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => {
                 Kind::Names(Holds::Schemas)
             }
-            "items" | "additionalProperties" | "not" | "allOf" | "oneOf" | "anyOf"
-            | "prefixItems" | "if" | "then" | "else" | "contains" | "propertyNames"
-            | "unevaluatedProperties" | "unevaluatedItems" | "additionalItems" => Kind::Schema,
+            "items"
+            | "additionalProperties"
+            | "not"
+            | "allOf"
+            | "oneOf"
+            | "anyOf"
+            | "prefixItems"
+            | "if"
+            | "then"
+            | "else"
+            | "contains"
+            | "propertyNames"
+            | "unevaluatedProperties"
+            | "unevaluatedItems"
+            | "additionalItems" => Kind::Schema,
             "externalDocs" => Kind::Described,
             _ => Kind::Data,
         },

@@ -181,7 +181,10 @@ impl Source {
             self.refuse(
                 file,
                 place,
-                format!("the file the `$ref` names cannot be opened: {}", source.kind()),
+                format!(
+                    "the file the `$ref` names cannot be opened: {}",
+                    source.kind()
+                ),
             )
         })?;
         match canonical.strip_prefix(&self.folder) {
@@ -392,9 +395,9 @@ impl Bundler<'_> {
         };
         let mut found = found.clone();
         let section = match tokens.as_slice() {
-            [components, section, _] if components == "components" => {
-                SECTIONS.contains(&section.as_str()).then(|| section.clone())
-            }
+            [components, section, _] if components == "components" => SECTIONS
+                .contains(&section.as_str())
+                .then(|| section.clone()),
             _ if schema => Some("schemas".to_string()),
             _ => None,
         };
@@ -424,10 +427,7 @@ impl Bundler<'_> {
                 .unwrap_or_else(|| "Document".into()),
         };
         let name = self.free_name(&section, &wanted, &found);
-        let local = format!(
-            "#/components/{section}/{}",
-            pointer::escape_token(&name)
-        );
+        let local = format!("#/components/{section}/{}", pointer::escape_token(&name));
         self.hoisted.insert(key, local.clone());
         self.count(&found, file, place)?;
         self.walk(&mut found, &target, &mut here.clone(), section == "schemas")?;

@@ -95,7 +95,9 @@ struct At<'a> {
 
 /// Reads a document's main file through the spec front end, as JSON values.
 pub(crate) fn read_tree(path: &Path) -> Result<Value, Error> {
-    Ok(to_json(crate::openapi::Source::read(path)?.main_tree().clone()))
+    Ok(to_json(
+        crate::openapi::Source::read(path)?.main_tree().clone(),
+    ))
 }
 
 fn to_json(value: serde_yaml_ng::Value) -> Value {

@@ -42,7 +42,13 @@ pub(crate) fn workspace_packages(root: &Path) -> Result<Vec<(String, String)>, E
         .get("workspace")
         .and_then(|w| w.get("members"))
         .and_then(|m| m.as_array())
-        .map(|members| members.iter().filter_map(|m| m.as_str()).map(str::to_string).collect())
+        .map(|members| {
+            members
+                .iter()
+                .filter_map(|m| m.as_str())
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_else(Vec::<String>::new);
     let mut packages = Vec::new();
     for member in members {
