@@ -158,17 +158,21 @@ const BREAKAGES: &[(&str, &str, &str, &[&str])] = &[
     (
         "OpenAPI 3.1",
         "openapi: 3.0.3",
-        "openapi: 3.1.0",
-        &["signalwire.yaml", "at `openapi`", "3.1.0 is not supported"],
-    ),
-    (
-        "missing operationId",
-        "      operationId: delete_token\n",
-        "",
+        "openapi: 2.0.0",
         &[
             "signalwire.yaml",
-            "paths./Accounts/{AccountSid}/tokens/{token_id}.delete",
-            "no `operationId`",
+            "at `#/openapi`",
+            "2.0.0 is not supported",
+        ],
+    ),
+    (
+        "a $ref to a file outside the spec's folder",
+        "$ref: \"#/components/responses/NotFound\"",
+        "$ref: \"../../etc/passwd\"",
+        &[
+            "signalwire.yaml",
+            "responses/404",
+            "leads out of the document's folder",
         ],
     ),
     (
@@ -177,7 +181,7 @@ const BREAKAGES: &[(&str, &str, &str, &[&str])] = &[
         "      operationId: DeleteToken\n",
         &[
             "signalwire.yaml",
-            "tokens/{token_id}.patch.operationId",
+            "tokens~1{token_id}/patch/operationId",
             "`DeleteToken` and `delete_token` both become the method `delete_token`",
         ],
     ),
@@ -187,7 +191,7 @@ const BREAKAGES: &[(&str, &str, &str, &[&str])] = &[
         "$ref: \"#/components/responses/Gone\"",
         &[
             "signalwire.yaml",
-            "responses.404.$ref",
+            "responses/404",
             "#/components/responses/Gone` points at nothing",
         ],
     ),
@@ -197,7 +201,7 @@ const BREAKAGES: &[(&str, &str, &str, &[&str])] = &[
         "security:\n  - ApiKeyAuth: []",
         &[
             "signalwire.yaml",
-            "(top level).security",
+            "`#/security`",
             "`ApiKeyAuth` is not declared",
         ],
     ),
@@ -217,7 +221,7 @@ const BREAKAGES: &[(&str, &str, &str, &[&str])] = &[
         "          descriptio: The token was deleted. No body.",
         &[
             "signalwire.yaml",
-            "at `paths./Accounts/{AccountSid}/tokens/{token_id}.delete.responses.204`",
+            "at `#/paths/~1Accounts~1{AccountSid}~1tokens~1{token_id}/delete/responses/204`",
             "missing field `description`",
         ],
     ),
@@ -227,7 +231,7 @@ const BREAKAGES: &[(&str, &str, &str, &[&str])] = &[
         "        more_info:\n          type: [string]",
         &[
             "signalwire.yaml",
-            "at `components.schemas.CompatibilityErrorResponse`",
+            "at `#/components/schemas/CompatibilityErrorResponse`",
         ],
     ),
     (
@@ -236,7 +240,7 @@ const BREAKAGES: &[(&str, &str, &str, &[&str])] = &[
         "  securitySchemes:\n    1Bearer:\n      type: http\n      scheme: bearer\n",
         &[
             "signalwire.yaml",
-            "at `components.securitySchemes.1Bearer`",
+            "at `#/components/securitySchemes/1Bearer`",
             "cannot name generated code",
         ],
     ),
@@ -246,7 +250,7 @@ const BREAKAGES: &[(&str, &str, &str, &[&str])] = &[
         "      summary: \"Delete\\r a token\"\n",
         &[
             "signalwire.yaml",
-            "at `paths./Accounts/{AccountSid}/tokens/{token_id}.delete.summary`",
+            "at `#/paths/~1Accounts~1{AccountSid}~1tokens~1{token_id}/delete/summary`",
             "carriage return",
         ],
     ),
@@ -256,7 +260,7 @@ const BREAKAGES: &[(&str, &str, &str, &[&str])] = &[
         "https://{space}.{region}.signalwire.com",
         &[
             "signalwire.yaml",
-            "at `servers.0.url`",
+            "at `#/servers/0/url`",
             "`{region}`, which `servers.0.variables` does not declare",
         ],
     ),

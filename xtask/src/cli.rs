@@ -129,6 +129,10 @@ enum Command {
         /// `path:GLOB` (repeatable; an operation any of them selects is taken).
         #[arg(long, value_name = "SELECTOR")]
         only: Vec<crate::generate::Selector>,
+        /// Keep the crate without `cargo check`ing it: for scratch copies of the workspace
+        /// that cargo cannot build, whose tests check the crate themselves.
+        #[arg(long, hide = true)]
+        no_compile_check: bool,
         /// The workspace root (by default, the one this tool was built in).
         #[arg(long, hide = true)]
         root: Option<PathBuf>,
@@ -251,10 +255,12 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             name,
             spec,
             only,
+            no_compile_check,
             root,
         } => {
             let root = root.unwrap_or_else(crate::workspace_root);
-            let added = crate::generate::new_provider(&root, &name, &spec, &only)?;
+            let added =
+                crate::generate::new_provider(&root, &name, &spec, &only, !no_compile_check)?;
             for file in &added.files {
                 let _ = writeln!(out, "wrote {file}");
             }

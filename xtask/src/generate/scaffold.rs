@@ -22,12 +22,14 @@ pub struct NewProvider {
 }
 
 /// Adds the provider `name`, whose spec is the file `spec` (its main file, when split), to the
-/// workspace at `root`; `only` selects part of the document (all of it when empty).
+/// workspace at `root`; `only` selects part of the document (all of it when empty), and
+/// `compile_check` keeps the crate only once `cargo check` passes on it.
 pub fn new_provider(
     root: &Path,
     name: &str,
     spec: &Path,
     only: &[Selector],
+    compile_check: bool,
 ) -> Result<NewProvider, Error> {
     let invalid = |message: String| Error::Invalid {
         path: spec.to_path_buf(),
@@ -115,7 +117,9 @@ pub fn new_provider(
         }
         crate::support::fs::write_atomically(&workspace_path, &workspace)?;
         let generation = crate::generate(root, Some(name), crate::Mode::Write)?;
-        compiles(root, &package, spec)?;
+        if compile_check {
+            compiles(root, &package, spec)?;
+        }
         Ok(generation)
     }))
     .unwrap_or_else(|panic| {

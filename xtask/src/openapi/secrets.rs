@@ -309,8 +309,9 @@ impl<'a> Walk<'a> {
             .get(SECRET_REASON)
             .and_then(serde_json::Value::as_str)
             .is_some_and(|reason| !reason.trim().is_empty());
-        let suspect = (looks_like_credential(field) || schema.schema_data.write_only)
-            && !names_no_credential(field)
+        // `writeOnly` is the API's own word that the value is only ever sent: whatever its name.
+        let suspect = (schema.schema_data.write_only
+            || (looks_like_credential(field) && !names_no_credential(field)))
             && string.enumeration.is_empty()
             && !has_public_format(&string.format);
         let problem = match (password, flag) {

@@ -113,7 +113,8 @@ pub fn child(kind: Kind, key: &str) -> Kind {
             _ => Kind::Data,
         },
         Kind::Described => match key {
-            "externalDocs" | "contact" | "license" | "variables" => Kind::Described,
+            "externalDocs" | "contact" | "license" => Kind::Described,
+            "variables" => Kind::Names(Holds::Described),
             _ => Kind::Data,
         },
         Kind::PathItem => match key {

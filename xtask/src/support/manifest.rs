@@ -52,7 +52,12 @@ pub(crate) fn workspace_packages(root: &Path) -> Result<Vec<(String, String)>, E
         .unwrap_or_else(Vec::<String>::new);
     let mut packages = Vec::new();
     for member in members {
-        let manifest = read(&root.join(&member).join("Cargo.toml"))?;
+        // A scratch copy of the workspace may leave members out.
+        let path = root.join(&member).join("Cargo.toml");
+        if !path.is_file() {
+            continue;
+        }
+        let manifest = read(&path)?;
         if let Some(name) = manifest
             .get("package")
             .and_then(|package| package.get("name"))
