@@ -165,6 +165,8 @@ pub mod signalwire;
 pub mod smsbeta;
 #[cfg(feature = "voipbin")]
 pub mod voipbin;
+#[cfg(any(feature = "signalwire", feature = "voipbin"))]
+pub mod webhook;
 
 pub use config::{Config, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT};
 pub use env::Vars;
