@@ -85,7 +85,7 @@ use record::Record;
 pub use record::{EXCHANGE_BYTES_KEPT, EXCHANGES_KEPT, Exchange};
 pub use signalwire::SignalWireInfo;
 pub use smsbeta::SmsBetaInfo;
-pub use webhook::{DeliveryError, Webhook, WebhookInfo};
+pub use webhook::{DeliveryError, SignedWebhook, Webhook, WebhookInfo};
 
 /// A running sandbox: its shared port and each provider's own port. It stops when
 /// [`Sandbox::stop`] is called or when it is dropped.

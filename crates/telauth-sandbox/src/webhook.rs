@@ -99,8 +99,33 @@ impl fmt::Display for DeliveryError {
 
 impl std::error::Error for DeliveryError {}
 
+/// A webhook signed for one URL: what [`crate::Sandbox::deliver_webhook`] sends, for a test that
+/// hands it to a handler without a server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedWebhook {
+    /// The raw body.
+    pub body: Vec<u8>,
+    /// Its `Content-Type`.
+    pub content_type: &'static str,
+    /// The signature headers, `(name, value)`.
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl Webhook {
+    /// This webhook signed as its provider signs it for `url` (the URL exactly as given) with
+    /// `keys` ([`crate::SandboxInfo::webhooks`]).
+    pub fn sign(&self, url: &str, keys: &WebhookInfo) -> SignedWebhook {
+        let (body, content_type, headers) = sign(self, url, keys);
+        SignedWebhook {
+            body,
+            content_type,
+            headers,
+        }
+    }
+}
+
 /// The body, its content type and its signature headers, for `url` with `keys`.
-pub(crate) fn sign(
+fn sign(
     webhook: &Webhook,
     url: &str,
     keys: &WebhookInfo,
@@ -173,12 +198,12 @@ pub(crate) async fn deliver(
         .timeout(DELIVERY_TIMEOUT)
         .build()
         .map_err(failed)?;
-    let (body, content_type, headers) = sign(webhook, url, keys);
+    let signed = webhook.sign(url, keys);
     let mut request = client
         .post(parsed)
-        .header("Content-Type", content_type)
-        .body(body);
-    for (name, value) in headers {
+        .header("Content-Type", signed.content_type)
+        .body(signed.body);
+    for (name, value) in signed.headers {
         request = request.header(name, value);
     }
     let response = request.send().await.map_err(failed)?;
