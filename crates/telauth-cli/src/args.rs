@@ -73,7 +73,8 @@ pub enum ProviderCommand {
         #[command(subcommand)]
         command: SmsBetaCommand,
     },
-    /// VoIPBIN (VOIPBIN_USERNAME, VOIPBIN_PASSWORD; VOIPBIN_ACCESSKEY or VOIPBIN_TOKEN).
+    /// VoIPBIN (VOIPBIN_USERNAME, VOIPBIN_PASSWORD; VOIPBIN_ACCESSKEY or VOIPBIN_TOKEN;
+    /// VOIPBIN_WEBHOOK_SECRET).
     Voipbin {
         /// What to do.
         #[command(subcommand)]
@@ -85,7 +86,8 @@ pub enum ProviderCommand {
         #[command(subcommand)]
         command: MobivateCommand,
     },
-    /// SignalWire (SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN).
+    /// SignalWire (SIGNALWIRE_SPACE, SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN;
+    /// SIGNALWIRE_SIGNING_KEY).
     Signalwire {
         /// What to do.
         #[command(subcommand)]
@@ -195,6 +197,14 @@ pub enum VoipBinCommand {
         #[command(subcommand)]
         command: AccesskeysCommand,
     },
+    /// Check a webhook's X-VoIPBIN-Signature against the raw body on standard input, with the
+    /// secret in VOIPBIN_WEBHOOK_SECRET. Exit status: 0 valid, 1 not valid (the reason on
+    /// stderr), 2 bad usage or no secret.
+    WebhookVerify {
+        /// The X-VoIPBIN-Signature header's value (`sha256=<hex>`).
+        #[arg(long, value_name = "SIG")]
+        signature: String,
+    },
 }
 
 /// VoIPBIN's access key commands.
@@ -281,6 +291,20 @@ pub enum SignalWireCommand {
         /// What to do.
         #[command(subcommand)]
         command: TokensCommand,
+    },
+    /// Check a webhook's signatures against the URL SignalWire called and the raw body on
+    /// standard input, with the Signing Key in SIGNALWIRE_SIGNING_KEY. Exit status: 0 valid, 1
+    /// not valid (the reason on stderr), 2 bad usage or no key.
+    WebhookVerify {
+        /// The public URL SignalWire called, query included, exactly as it called it.
+        #[arg(long, value_name = "URL")]
+        url: String,
+        /// The X-SignalWire-Signature (or X-Twilio-Signature) header's value.
+        #[arg(long, value_name = "SIG", required_unless_present = "sha256_signature")]
+        signature: Option<String>,
+        /// The X-SignalWire-Sha256-Signature header's value.
+        #[arg(long, value_name = "SIG")]
+        sha256_signature: Option<String>,
     },
 }
 

@@ -6,6 +6,7 @@ mod debug_log;
 mod output;
 mod run;
 mod secrets;
+mod webhook_verify;
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -38,6 +39,9 @@ fn main() -> ExitCode {
     let credential = cli.provider.credential();
     if cli.format != Format::Json && credential.is_none() {
         return usage("--format env and --format raw need a command that obtains a credential");
+    }
+    if let Some(status) = webhook_verify::run(&cli.provider) {
+        return status;
     }
     if let Some(what) = cli.provider.destroys()
         && !cli.yes

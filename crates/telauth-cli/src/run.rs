@@ -173,6 +173,8 @@ async fn voipbin(
             return to_json(VoipBin::login_only(config)?.login(&credentials).await?);
         }
         VoipBinCommand::Accesskeys { command } => command,
+        // Answered before anything runs (see main).
+        VoipBinCommand::WebhookVerify { .. } => return Ok(Value::Null),
     };
     let auth = VoipBinAuth::from_env()?;
     match &auth {
@@ -261,7 +263,11 @@ async fn signalwire(
     command: &SignalWireCommand,
     secrets: &Secrets,
 ) -> Result<Value, Error> {
-    let SignalWireCommand::Tokens { command } = command;
+    let command = match command {
+        SignalWireCommand::Tokens { command } => command,
+        // Answered before anything runs (see main).
+        SignalWireCommand::WebhookVerify { .. } => return Ok(Value::Null),
+    };
     let credentials = SignalWireCredentials::from_env()?;
     let token = credentials.api_token.expose();
     secrets.add(token);

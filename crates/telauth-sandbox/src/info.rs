@@ -7,6 +7,7 @@ use crate::mobivate;
 use crate::signalwire::{self, SignalWireInfo};
 use crate::smsbeta::{self, SmsBetaInfo};
 use crate::voipbin;
+use crate::webhook::WebhookInfo;
 
 /// Where each provider is served and the demo credentials it accepts.
 #[derive(Clone, Debug, Serialize)]
@@ -19,6 +20,8 @@ pub struct SandboxInfo {
     pub mobivate: AccountInfo,
     /// SignalWire.
     pub signalwire: SignalWireInfo,
+    /// The keys the sandbox signs the webhooks it delivers with.
+    pub webhooks: WebhookInfo,
 }
 
 /// A provider's base URL and demo username and password (VoIPBIN's and Mobivate's).
@@ -70,7 +73,8 @@ impl SandboxInfo {
     /// provider, `TELAUTH_<PROVIDER>_ORIGIN` (its [`origin`](AccountInfo::origin)), then its
     /// demo credentials — `SMSBETA_MAIL`, `SMSBETA_PASSWORD`, `VOIPBIN_USERNAME`,
     /// `VOIPBIN_PASSWORD`, `MOBIVATE_USERNAME`, `MOBIVATE_PASSWORD`, `SIGNALWIRE_SPACE`,
-    /// `SIGNALWIRE_PROJECT_ID`, `SIGNALWIRE_API_TOKEN`. Give them to a child process with
+    /// `SIGNALWIRE_PROJECT_ID`, `SIGNALWIRE_API_TOKEN`; last, the keys its webhooks are signed
+    /// with, `SIGNALWIRE_SIGNING_KEY` and `VOIPBIN_WEBHOOK_SECRET`. Give them to a child process with
     /// `Command::envs`.
     ///
     /// ```
@@ -82,11 +86,12 @@ impl SandboxInfo {
     /// # Ok(()) }
     /// ```
     pub fn env_vars(&self) -> Vec<(&'static str, String)> {
-        let mut vars = Vec::with_capacity(13);
+        let mut vars = Vec::with_capacity(15);
         vars.extend(smsbeta::env_vars(&self.smsbeta));
         vars.extend(voipbin::env_vars(&self.voipbin));
         vars.extend(mobivate::env_vars(&self.mobivate));
         vars.extend(signalwire::env_vars(&self.signalwire));
+        vars.extend(self.webhooks.env_vars());
         vars
     }
 }

@@ -62,6 +62,7 @@ mod serve;
 mod signalwire;
 mod smsbeta;
 mod voipbin;
+mod webhook;
 
 use std::io;
 use std::net::SocketAddr;
@@ -84,6 +85,7 @@ use record::Record;
 pub use record::{EXCHANGE_BYTES_KEPT, EXCHANGES_KEPT, Exchange};
 pub use signalwire::SignalWireInfo;
 pub use smsbeta::SmsBetaInfo;
+pub use webhook::{DeliveryError, SignedWebhook, Webhook, WebhookInfo};
 
 /// A running sandbox: its shared port and each provider's own port. It stops when
 /// [`Sandbox::stop`] is called or when it is dropped.
@@ -136,6 +138,7 @@ impl Sandbox {
             voipbin: voipbin::info(&origin, voipbin_host?),
             mobivate: mobivate::info(&origin, mobivate_host?),
             signalwire: signalwire::info(&origin, signalwire_host?),
+            webhooks: WebhookInfo::demo(),
         };
 
         let clock = Arc::new(Clock::default());
@@ -229,6 +232,32 @@ impl Sandbox {
     /// long-running sandbox keeps flat memory.
     pub fn exchanges(&self) -> Vec<Exchange> {
         self.record.exchanges()
+    }
+
+    /// POSTs `webhook` to `url`, signed as its provider signs it with the keys in
+    /// [`SandboxInfo::webhooks`], and answers the status the receiver gave: an application's
+    /// webhook handler, tested end to end offline. `url` must be `http` on a loopback address
+    /// (`127.0.0.0/8`, `[::1]`, `localhost`); no proxy and no redirect is followed. The signed
+    /// URL is `url` exactly as given.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use telauth_sandbox::{DeliveryError, Sandbox, Webhook};
+    ///
+    /// let sandbox = Sandbox::start("127.0.0.1:0".parse()?).await?;
+    /// let event = Webhook::VoipBin(r#"{"type":"call_updated","data":{}}"#.into());
+    /// let refused = sandbox.deliver_webhook("http://example.com/hook", &event).await;
+    /// assert!(matches!(refused, Err(DeliveryError::NotLoopback(_))));
+    /// # sandbox.stop().await;
+    /// # Ok(()) }
+    /// ```
+    pub async fn deliver_webhook(
+        &self,
+        url: &str,
+        webhook: &Webhook,
+    ) -> Result<u16, DeliveryError> {
+        webhook::deliver(webhook, url, &self.info.webhooks).await
     }
 
     /// Stops accepting requests on every port, lets those under way finish, and waits for the

@@ -29,6 +29,8 @@ fn env_vars_name_what_the_telauth_sdk_and_command_read_in_a_fixed_order() {
             "SIGNALWIRE_SPACE",
             "SIGNALWIRE_PROJECT_ID",
             "SIGNALWIRE_API_TOKEN",
+            "SIGNALWIRE_SIGNING_KEY",
+            "VOIPBIN_WEBHOOK_SECRET",
         ]
     );
     let value = |name: &str| {

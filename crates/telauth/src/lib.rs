@@ -134,6 +134,13 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Webhooks
+//!
+//! [`webhook`] checks that a webhook your server received was signed by the provider:
+//! [`webhook::SignalWireVerifier`] (`SIGNALWIRE_SIGNING_KEY`) and [`webhook::VoipBinVerifier`]
+//! (`VOIPBIN_WEBHOOK_SECRET`), read from [`Vars`] like every credential. Mobivate and SMSBeta
+//! document no webhook signature.
+//!
 //! # Errors
 //!
 //! Every failure is an [`Error`] naming the provider, the operation, and what happened: the
@@ -165,6 +172,8 @@ pub mod signalwire;
 pub mod smsbeta;
 #[cfg(feature = "voipbin")]
 pub mod voipbin;
+#[cfg(any(feature = "signalwire", feature = "voipbin"))]
+pub mod webhook;
 
 pub use config::{Config, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT};
 pub use env::Vars;
