@@ -7,6 +7,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod activity;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use telauth::mobivate::{Mobivate, MobivateCredentials};
