@@ -168,7 +168,10 @@ mod config;
 mod connection;
 mod env;
 mod error;
-#[cfg(feature = "reqwest-middleware")]
+#[cfg(all(
+    feature = "reqwest-middleware",
+    any(feature = "voipbin", feature = "signalwire")
+))]
 mod middleware;
 mod provider;
 mod retry;
