@@ -106,6 +106,21 @@ impl Connection {
         })
     }
 
+    /// The provider this connection is for.
+    pub(crate) fn provider(&self) -> Provider {
+        self.provider
+    }
+
+    /// The base URL its calls go to (its origin was checked when the connection was made).
+    pub(crate) fn base_url(&self) -> Option<reqwest::Url> {
+        reqwest::Url::parse(&self.base_url).ok()
+    }
+
+    /// Whether [`Config::allow_insecure_http`] was set.
+    pub(crate) fn allows_insecure_http(&self) -> bool {
+        self.allow_insecure_http
+    }
+
     /// A generated client presenting `credentials`; every client of this connection shares its
     /// connection pool.
     pub(crate) fn client<C: Generated>(&self, credentials: C::Credentials) -> C {

@@ -141,6 +141,19 @@
 //! (`VOIPBIN_WEBHOOK_SECRET`), read from [`Vars`] like every credential. Mobivate and SMSBeta
 //! document no webhook signature.
 //!
+//! # Credentials for the rest of an API
+//!
+//! For a call this crate does not wrap, made with another HTTP client (your own, or one
+//! generated from the provider's full document), a client lends its credential:
+//! `authorize(reqwest::RequestBuilder)` and `authorize_request(&mut reqwest::Request)` on
+//! [`voipbin::VoipBin`] (the access key as the `accesskey` cookie, a JWT as Bearer),
+//! [`voipbin::TokenSource`] (a JWT renewed before its expiry) and [`signalwire::SignalWire`]
+//! (HTTP Basic). They put it where the provider reads it, for the client's origin only, and
+//! refuse plain `http` to a host that is not loopback as the client's own calls do. The client
+//! that sends the request must follow no redirect and send no plain-`http` request through a
+//! proxy: [`secure_client`] makes one. With the `reqwest-middleware` feature, the three are
+//! middlewares of `reqwest_middleware::ClientWithMiddleware`.
+//!
 //! # Errors
 //!
 //! Every failure is an [`Error`] naming the provider, the operation, and what happened: the
@@ -157,10 +170,16 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod authorize;
 mod config;
 mod connection;
 mod env;
 mod error;
+#[cfg(all(
+    feature = "reqwest-middleware",
+    any(feature = "voipbin", feature = "signalwire")
+))]
+mod middleware;
 mod provider;
 mod retry;
 
@@ -180,7 +199,7 @@ pub use env::Vars;
 pub use error::{Error, ErrorKind};
 pub use provider::Provider;
 pub use retry::RetryPolicy;
-pub use telauth_runtime::{BodyTooLarge, MAX_BODY_BYTES, Secret, expose_secrets};
+pub use telauth_runtime::{BodyTooLarge, MAX_BODY_BYTES, Secret, expose_secrets, secure_client};
 
 // The README's examples are compiled and run as doctests.
 #[cfg(doctest)]

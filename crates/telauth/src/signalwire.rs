@@ -1,6 +1,8 @@
 //! SignalWire: create, update and delete a project's API tokens, with HTTP Basic auth (the
 //! project id and an API token that has the `management` permission).
 
+mod authorize;
+
 use telauth_runtime::Secret;
 use telauth_signalwire::types::{
     CompatibilityErrorResponse, CompatibilityTokenValidationError, CreateTokenError,
@@ -192,6 +194,7 @@ pub struct SignalWire {
     connection: Connection,
     client: Client,
     project_id: Uuid,
+    api_token: Secret,
 }
 
 impl SignalWire {
@@ -227,6 +230,7 @@ impl SignalWire {
             )),
             connection,
             project_id: credentials.project_id,
+            api_token: credentials.api_token.clone(),
         })
     }
 

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod webhooks;
+pub mod activity;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

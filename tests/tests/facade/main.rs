@@ -7,6 +7,7 @@
 //! may be reading: `from_env` (`tests/from_env.rs`) and proxies named in the environment
 //! (`tests/proxy_from_env.rs`).
 
+mod authorize;
 mod connection;
 mod env;
 mod error;

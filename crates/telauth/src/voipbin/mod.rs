@@ -5,6 +5,7 @@
 //! `accesskey` — a cookie, unlike `?accesskey=`, stays out of proxy and server logs, and VoIPBIN
 //! never accepts an access key as a Bearer header.
 
+mod authorize;
 mod jwt;
 mod paging;
 mod times;
@@ -201,6 +202,7 @@ pub struct VoipBin {
     connection: Connection,
     public: Client,
     authorized: Option<Client>,
+    auth: Option<VoipBinAuth>,
 }
 
 impl VoipBin {
@@ -248,6 +250,7 @@ impl VoipBin {
         Ok(Self {
             public: connection.client(Credentials::none()),
             authorized: None,
+            auth: None,
             connection,
         })
     }
@@ -286,12 +289,13 @@ impl VoipBin {
 
     /// The same client, authenticating with `auth` instead; the connection pool is shared.
     pub fn with_auth(&self, auth: VoipBinAuth) -> Self {
-        let credentials = match auth {
+        let credentials = match auth.clone() {
             VoipBinAuth::Jwt(jwt) => Credentials::bearer_auth(jwt),
             VoipBinAuth::AccessKey(key) => Credentials::accesskey_cookie(key),
         };
         Self {
             authorized: Some(self.connection.client(credentials)),
+            auth: Some(auth),
             ..self.clone()
         }
     }
