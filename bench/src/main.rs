@@ -311,8 +311,8 @@ async fn main() {
         VoipBin::login_only(&own_config).unwrap(),
         credentials.clone(),
     ));
-    source.token().await.unwrap();
-    source.invalidate();
+    let jwt = source.token().await.unwrap();
+    source.invalidate(&jwt.token);
     let callers: Vec<_> = (0..1000)
         .map(|_| {
             let source = Arc::clone(&source);

@@ -180,3 +180,59 @@ fn signalwire_basic_auth_and_a_form_body_with_an_array() {
     assert_eq!(token.token.expose(), "sw_new_token");
     create.assert();
 }
+
+#[test]
+fn voipbin_a_cookie_matcher_matches_the_cookie_exactly() {
+    let server = MockServer::start();
+    let get = server.accesskeys_get(|when, then| {
+        when.id(&KEY_ID.parse().unwrap()).accesskey_cookie("abc");
+        then.ok(&accesskey(None));
+    });
+    let url = server.url(format!("/v1.0/accesskeys/{KEY_ID}"));
+    let status = |cookie: &str| {
+        runtime()
+            .block_on(
+                reqwest::Client::new()
+                    .get(&url)
+                    .header("cookie", cookie)
+                    .send(),
+            )
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    // Another key that starts with it, another cookie that ends with its name, the key as a
+    // prefix of another cookie's value: none is the credential.
+    for wrong in [
+        "accesskey=abcdef",
+        "xaccesskey=abc",
+        "accesskey=ab",
+        "other=accesskey=abc",
+        "accesskey=abc=",
+    ] {
+        assert_ne!(status(wrong), 200, "{wrong}");
+    }
+    get.assert_calls(0);
+    for right in [
+        "accesskey=abc",
+        "lang=en; accesskey=abc",
+        "accesskey=abc;theme=dark",
+    ] {
+        assert_eq!(status(right), 200, "{right}");
+    }
+    get.assert_calls(3);
+    // As the credential layer sends it.
+    let client = telauth_voipbin::Client::new(
+        &server.base_url(),
+        telauth_voipbin::Credentials::accesskey_cookie("abc"),
+    );
+    runtime()
+        .block_on(
+            client
+                .accesskeys_get()
+                .id(KEY_ID.parse::<uuid::Uuid>().unwrap())
+                .send(),
+        )
+        .unwrap();
+    get.assert_calls(4);
+}

@@ -10,8 +10,10 @@ use uuid::Uuid;
 /// Passwords and credentials come from environment variables (or standard input with
 /// --password-stdin), never from arguments. Success prints one JSON document on stdout (see
 /// --format and --field). Exit status: 0 success, 1 the provider answered an error (or a value
-/// to print as it is with a control character in it), 2 bad usage, a missing credential or an
-/// unconfirmed destructive call (nothing was sent), 3 network failure or timeout.
+/// to print as it is with a control character in it, or stdout closed), 2 bad usage, a missing
+/// credential or an unconfirmed destructive call (nothing was sent), 3 network failure or
+/// timeout, 4 a credential was issued (createkey, accesskeys create, tokens create) but could
+/// not be printed as asked: the answer is on stderr, as JSON, instead.
 #[derive(Parser, Debug)]
 #[command(name = "telauth", version)]
 pub struct Cli {
@@ -130,6 +132,27 @@ impl ProviderCommand {
             } => Some(("SIGNALWIRE_API_TOKEN", "token")),
             _ => None,
         }
+    }
+
+    /// Whether this command has the provider issue a new credential that no other call shows
+    /// again (`mobivate createkey`, which also revokes the old key, `voipbin accesskeys
+    /// create`, `signalwire tokens create`): its answer must reach the user whatever happens
+    /// to the format asked for.
+    pub fn issues(&self) -> bool {
+        matches!(
+            self,
+            Self::Mobivate {
+                command: MobivateCommand::Createkey { .. },
+            } | Self::Voipbin {
+                command: VoipBinCommand::Accesskeys {
+                    command: AccesskeysCommand::Create { .. },
+                },
+            } | Self::Signalwire {
+                command: SignalWireCommand::Tokens {
+                    command: TokensCommand::Create { .. },
+                },
+            }
+        )
     }
 
     /// What a destructive command destroys, for its confirmation; `None` for the others.

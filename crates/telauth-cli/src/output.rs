@@ -63,10 +63,27 @@ pub fn render(
     match format {
         Format::Json => Ok(control_chars::json(document)),
         Format::Raw => secret().map(|(_, value)| value),
-        Format::Env => {
-            secret().map(|(variable, value)| format!("export {variable}={}", quoted(&value)))
-        }
+        Format::Env => secret().and_then(|(variable, value)| {
+            match value.chars().find(|&c| quotes_in_a_shell(c)) {
+                None => Ok(format!("export {variable}='{value}'")),
+                Some(c) => Err(Unprinted::Unprintable(format!(
+                    "the credential for {variable} holds `{c}` (U+{:04X}), which ends or escapes \
+                     a single-quoted string in a shell the command has completions for (bash, \
+                     zsh, fish, elvish, PowerShell): not printed as --format env; --format raw \
+                     prints it as it is, --format json escaped",
+                    u32::from(c)
+                ))),
+            }
+        }),
     }
+}
+
+/// Whether `c` ends or escapes a single-quoted string in a shell the command has completions
+/// for: `'` in all of them, `\` in fish (`\'` and `\\` are escapes there), and U+2018–U+201B,
+/// which PowerShell reads as `'`. A value without any of them (and without a control character)
+/// is the same literal text between single quotes in bash, zsh, fish, elvish and PowerShell.
+fn quotes_in_a_shell(c: char) -> bool {
+    matches!(c, '\'' | '\\' | '\u{2018}'..='\u{201b}')
 }
 
 /// `text` to print as it is, refused when it holds a character that acts on a terminal: `what`
@@ -83,11 +100,6 @@ fn verbatim(text: &str, what: impl FnOnce() -> String) -> Result<String, Unprint
     }
 }
 
-/// `text` in single quotes for a POSIX shell, each `'` written as `'\''`.
-fn quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -96,15 +108,15 @@ mod tests {
 
     #[test]
     fn env_lines_are_shell_quoted_and_raw_is_the_secret_alone() {
-        let answer = json!({ "token": "it's $HOME `x`", "username": "alice" });
+        let answer = json!({ "token": "it is $HOME `x` $(y) \"z\"", "username": "alice" });
         let credential = Some(("VOIPBIN_TOKEN", "token"));
         assert_eq!(
             render(&answer, Format::Env, None, credential).unwrap(),
-            r"export VOIPBIN_TOKEN='it'\''s $HOME `x`'"
+            r#"export VOIPBIN_TOKEN='it is $HOME `x` $(y) "z"'"#
         );
         assert_eq!(
             render(&answer, Format::Raw, None, credential).unwrap(),
-            "it's $HOME `x`"
+            r#"it is $HOME `x` $(y) "z""#
         );
         assert_eq!(
             render(&answer, Format::Json, Some("username"), None).unwrap(),
@@ -138,8 +150,31 @@ mod tests {
         }
     }
 
+    /// A value with a character that ends or escapes single quotes in one of the shells is
+    /// refused by `env` (fish reads `\'` inside single quotes as a quote: the key
+    /// `\';touch …;#` ran `touch`), and printed as it is by `raw`.
+    #[test]
+    fn env_refuses_a_value_with_a_quote_or_backslash_of_any_shell() {
+        let credential = Some(("MOBIVATE_API_KEY", "apiKey"));
+        for bad in [
+            r"\';touch pwned;#",
+            "it's",
+            r"a\b",
+            "a\u{2019}b",
+            "\u{201b}",
+        ] {
+            let answer = json!({ "apiKey": bad });
+            let refused = render(&answer, Format::Env, None, credential).unwrap_err();
+            assert_eq!(refused.status(), 1);
+            assert!(refused.reason().contains("MOBIVATE_API_KEY"), "{refused:?}");
+            assert!(refused.reason().contains("fish"), "{refused:?}");
+            assert_eq!(render(&answer, Format::Raw, None, credential).unwrap(), bad);
+        }
+    }
+
     /// A deterministic run of hostile, printable values, each exported with `--format env` and
-    /// read back through `eval` in `sh`: the same value, and nothing else run.
+    /// read back through `eval` in `sh`: the same value, and nothing else run, or refused when
+    /// the value holds a quote or a backslash (`tests/shells.rs` runs every shell).
     #[test]
     fn env_lines_survive_eval_of_hostile_values() {
         const PIECES: [&str; 16] = [
@@ -170,7 +205,12 @@ mod tests {
                 value.push_str(PIECES[(state % 16) as usize]);
             }
             let answer = json!({ "apiKey": value });
-            let line = render(&answer, Format::Env, None, Some(("KEY", "apiKey"))).unwrap();
+            let rendered = render(&answer, Format::Env, None, Some(("KEY", "apiKey")));
+            if value.contains(['\'', '\\']) {
+                assert!(rendered.is_err(), "{value}");
+                continue;
+            }
+            let line = rendered.unwrap();
             let output = std::process::Command::new("sh")
                 .args(["-c", r#"eval "$1" && printf %s "$KEY""#, "sh", &line])
                 .output()

@@ -10,6 +10,10 @@ use zeroize::Zeroizing;
 /// What replaces a secret in provider text.
 pub const MARKER: &str = "[REDACTED]";
 
+/// The length (in characters) from which a secret is scrubbed wherever it occurs in provider
+/// text; a shorter one only as a word of its own (see [`Secrets::scrub`]).
+pub const SCRUBBED_ANYWHERE: usize = 8;
+
 /// Every secret the command sent (passwords, SMSBeta's md5 digest, keys, tokens), each in the
 /// spellings a provider may echo it in. Clones share the list, wiped when the last one drops.
 #[derive(Clone, Default)]
@@ -42,19 +46,35 @@ impl Secrets {
         self.add(&STANDARD.encode(pair.as_bytes()));
     }
 
-    /// `text` with every secret replaced by [`MARKER`].
+    /// `text` with every secret replaced by [`MARKER`]: one of [`SCRUBBED_ANYWHERE`] characters
+    /// or more wherever it occurs; a shorter one only as a word of its own (with no letter or
+    /// digit right before or after it), since inside words it is most likely a coincidence, and
+    /// scrubbing it there would spell it out (the password `e` made "invalid response" read
+    /// `invalid r[REDACTED]spons[REDACTED]`).
     pub fn scrub(&self, text: &str) -> String {
         let list = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
+        let mut before: Option<char> = None;
         while let Some(c) = rest.chars().next() {
-            match list.iter().find(|known| rest.starts_with(known.as_str())) {
+            let found = list.iter().find(|known| {
+                rest.starts_with(known.as_str())
+                    && (known.chars().count() >= SCRUBBED_ANYWHERE
+                        || (!before.is_some_and(char::is_alphanumeric)
+                            && !rest[known.len()..]
+                                .chars()
+                                .next()
+                                .is_some_and(char::is_alphanumeric)))
+            });
+            match found {
                 Some(known) => {
                     out.push_str(MARKER);
+                    before = known.chars().next_back();
                     rest = &rest[known.len()..];
                 }
                 None => {
                     out.push(c);
+                    before = Some(c);
                     rest = &rest[c.len_utf8()..];
                 }
             }
@@ -124,5 +144,21 @@ mod tests {
             secrets.scrub_answer(&answer, Some("token")),
             json!({ "token": "p\"w d+", "name": [MARKER], MARKER: 1 })
         );
+    }
+
+    #[test]
+    fn a_short_secret_is_scrubbed_only_as_a_word_of_its_own() {
+        let secrets = Secrets::default();
+        secrets.add("e");
+        secrets.add("hunter");
+        secrets.add("longer-secret");
+        let message = "invalid response from the account service";
+        assert_eq!(secrets.scrub(message), message);
+        assert_eq!(
+            secrets.scrub("password 'e' refused; e, hunter=hunter; hunter2 xlonger-secretx"),
+            "password '[REDACTED]' refused; [REDACTED], [REDACTED]=[REDACTED]; hunter2 \
+             x[REDACTED]x"
+        );
+        assert_eq!(secrets.scrub("e"), MARKER);
     }
 }

@@ -988,3 +988,110 @@ fn no_secret_the_command_sent_shows_in_the_providers_words() {
     assert_eq!(output.status.code(), Some(0));
     assert_scrubbed(&output, &["S3NTINEL"]);
 }
+
+/// Runs `telauth` with only `env` set and its stdout a pipe whose reading end is already closed.
+fn telauth_into_a_closed_pipe(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = Command::new(env!("CARGO_BIN_EXE_telauth"))
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains(SENTINEL), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    output
+}
+
+#[test]
+fn a_closed_stdout_is_one_line_and_exit_1_not_a_panic() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(POST).path("/auth/login");
+        then.status(200)
+            .json_body(json!({ "username": "alice", "token": jwt_expiring_in(3600) }));
+    });
+    let base = server.base_url();
+    let login = telauth_into_a_closed_pipe(
+        &["--origin", &base, "voipbin", "login"],
+        &[
+            ("VOIPBIN_USERNAME", "alice"),
+            ("VOIPBIN_PASSWORD", SENTINEL),
+        ],
+    );
+    let completions = telauth_into_a_closed_pipe(&["completions", "bash"], &[]);
+    let man = telauth_into_a_closed_pipe(&["man"], &[]);
+    for output in [login, completions, man] {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("cannot write"), "{stderr}");
+    }
+}
+
+/// The first line of `output`'s stderr, and the JSON document that follows it.
+fn refusal_and_answer(output: &Output) -> (String, Value) {
+    let stderr = String::from_utf8(output.stderr.clone()).unwrap();
+    assert_inert(stderr.replace('\n', "").as_bytes());
+    let (line, answer) = stderr.split_once('\n').unwrap();
+    (line.to_string(), serde_json::from_str(answer).unwrap())
+}
+
+#[test]
+fn a_rotated_key_that_cannot_be_printed_as_asked_is_on_stderr_with_exit_4() {
+    let env = [
+        ("MOBIVATE_USERNAME", "alice"),
+        ("MOBIVATE_PASSWORD", SENTINEL),
+    ];
+    for key in ["key\u{1b}]0;owned\u{7}", r"\';touch pwned;#"] {
+        let server = MockServer::start();
+        let createkey = server.mock(|when, then| {
+            when.method(POST).path("/auth/createkey");
+            then.status(200).json_body(json!({ "apiKey": key }));
+        });
+        let base = server.base_url();
+        let createkey_with = |extra: &[&str]| {
+            let args = [
+                &["--origin", base.as_str(), "--yes"][..],
+                extra,
+                &["mobivate", "createkey"],
+            ]
+            .concat();
+            telauth(&args, &env, "")
+        };
+        let mut outputs = vec![
+            createkey_with(&["--format", "env"]),
+            createkey_with(&["--field", "nope"]),
+        ];
+        if key.contains('\u{1b}') {
+            outputs.push(createkey_with(&["--format", "raw"]));
+        }
+        for output in outputs {
+            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            assert_eq!(output.status.code(), Some(4), "{key:?}: {stderr}");
+            assert!(output.stdout.is_empty(), "{key:?}");
+            let (line, answer) = refusal_and_answer(&output);
+            assert!(
+                line.starts_with("telauth: ") && line.contains("exit 4"),
+                "{line}"
+            );
+            assert_eq!(answer, json!({ "apiKey": key }), "{stderr}");
+        }
+        // Stdout closed: the key is not lost either.
+        let closed = telauth_into_a_closed_pipe(
+            &["--origin", &base, "--yes", "mobivate", "createkey"],
+            &env,
+        );
+        assert_eq!(closed.status.code(), Some(4));
+        assert_eq!(refusal_and_answer(&closed).1, json!({ "apiKey": key }));
+        assert_eq!(
+            createkey.calls(),
+            if key.contains('\u{1b}') { 4 } else { 3 }
+        );
+    }
+}

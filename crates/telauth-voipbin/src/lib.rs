@@ -35,6 +35,10 @@
 //!
 //! TLS comes from rustls by default; turn off default features and enable `native-tls` for the
 //! platform's library instead.
+//!
+//! Native targets only: reqwest's wasm32 client cannot refuse a redirect or drop `Referer`, and
+//! a browser will not send a `Cookie` header it is given, so the credential rules could not hold
+//! there; the generated `Client::new` has no wasm32 branch.
 
 // Everything under `src/generated/` is written by `cargo xtask generate`.
 #[rustfmt::skip]

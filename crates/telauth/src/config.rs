@@ -42,7 +42,7 @@ pub struct Config {
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
-            .field("origin", &self.origin)
+            .field("origin", &self.origin.as_deref().map(without_userinfo))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("deadline", &self.deadline)
@@ -51,6 +51,20 @@ impl fmt::Debug for Config {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("retry", &self.retry)
             .finish()
+    }
+}
+
+/// `origin` with the user name and password of its authority, if any, replaced by
+/// `[REDACTED]`: `http://user:pw@host` shows as `http://[REDACTED]@host`. Works on any text, a
+/// URL or not, so that an origin is never shown with them.
+pub(crate) fn without_userinfo(origin: &str) -> String {
+    let start = origin.find("://").map_or(0, |scheme| scheme + 3);
+    let authority_end = origin[start..]
+        .find(['/', '?', '#'])
+        .map_or(origin.len(), |end| start + end);
+    match origin[start..authority_end].rfind('@') {
+        Some(at) => format!("{}[REDACTED]{}", &origin[..start], &origin[start + at..]),
+        None => origin.to_string(),
     }
 }
 
@@ -89,7 +103,8 @@ impl Config {
 
     /// Replaces the provider's origin — scheme, host, port and an optional path prefix, such as
     /// `http://127.0.0.1:8080/voipbin` — for a sandbox, a mock or a proxy. The API's own path
-    /// (SignalWire's `/api/laml/2010-04-01`) is appended to it.
+    /// (SignalWire's `/api/laml/2010-04-01`) is appended to it. An origin with a user name or
+    /// password (`https://user:pw@host`) is refused when a client is built, and never shown.
     ///
     /// # Examples
     ///
@@ -334,5 +349,24 @@ impl Config {
             .timeout(timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(self.user_agent.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_userinfo;
+
+    #[test]
+    fn userinfo_is_redacted_from_the_authority_only() {
+        for (origin, shown) in [
+            ("http://u:p@h:1/x", "http://[REDACTED]@h:1/x"),
+            ("https://a@b:c@h", "https://[REDACTED]@h"),
+            ("u:p@h", "[REDACTED]@h"),
+            ("https://h/a@b", "https://h/a@b"),
+            ("https://h?q=a@b", "https://h?q=a@b"),
+            ("https://h", "https://h"),
+        ] {
+            assert_eq!(without_userinfo(origin), shown, "{origin}");
+        }
     }
 }

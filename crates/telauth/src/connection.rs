@@ -16,6 +16,7 @@ use std::future::Future;
 
 use progenitor_client::ResponseValue;
 
+use crate::config::without_userinfo;
 use crate::error::{ErrorBody, from_client};
 use crate::retry::retrying;
 use crate::{Config, Error, ErrorKind, Provider, RetryPolicy};
@@ -196,11 +197,24 @@ impl Connection {
     }
 }
 
-/// Refuses, when the client is built, an origin that is not an `http` or `https` URL with a
+/// Refuses, when the client is built, an origin with a user name or password (never shown), an
+/// origin that is not an `http` or `https` URL with a
 /// host (as a request it would only fail later, looking like a network error), and one over
 /// plain `http` to a host that is not loopback unless `allow_insecure_http` (the credential
 /// layer would refuse every call to it).
 fn check_origin(provider: Provider, origin: &str, allow_insecure_http: bool) -> Result<(), Error> {
+    let shown = without_userinfo(origin);
+    if shown != origin {
+        return Err(Error::invalid_input(
+            provider,
+            "config",
+            format!(
+                "the origin `{shown}` holds a user name or password, which would be sent as an \
+                 Authorization header beside the provider's credentials; give the origin \
+                 without them"
+            ),
+        ));
+    }
     let url = reqwest::Url::parse(origin).ok();
     let usable = url
         .as_ref()

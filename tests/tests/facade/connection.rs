@@ -34,6 +34,33 @@ fn an_origin_that_is_not_a_url_is_refused_when_the_client_is_built() {
 }
 
 #[test]
+fn an_origin_with_a_user_or_password_is_refused_and_never_shown() {
+    use telauth::{Provider, Vars};
+    for origin in [
+        format!("http://user:{SENTINEL}@127.0.0.1:9"),
+        format!("https://{SENTINEL}@api.example.com/prefix"),
+        format!("https://user:{SENTINEL}@"),
+        format!("http://user:{SENTINEL}@10.0.0.5:8080"),
+        format!("https://a@b:{SENTINEL}@api.example.com"),
+    ] {
+        let config = Config::new().origin(origin.as_str());
+        let shown = format!("{config:?}");
+        assert!(!shown.contains(SENTINEL), "{shown}");
+        assert!(shown.contains("[REDACTED]@"), "{shown}");
+        let error = checked(VoipBin::login_only(&config).unwrap_err());
+        assert!(error.is_local(), "{error}");
+        let vars = Vars::from_iter([("TELAUTH_VOIPBIN_ORIGIN", origin.as_str())]);
+        let from_vars = Config::from_vars(Provider::VoipBin, &vars);
+        assert!(!format!("{from_vars:?}").contains(SENTINEL));
+        checked(VoipBin::login_only(&from_vars).unwrap_err());
+    }
+    let error = VoipBin::login_only(&Config::new().origin("https://me@api.example.com"))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("user name or password"), "{error}");
+}
+
+#[test]
 fn plain_http_to_a_remote_origin_is_refused_when_built_naming_allow_insecure_http() {
     let remote = Config::new().origin("http://10.0.0.5:8080");
     let error = checked(SmsBeta::new(&remote).unwrap_err());

@@ -3,9 +3,10 @@
 //! flows, the renewing token source, the rules every connection keeps, retries, spans, every way
 //! a server can fail, and errors that carry the provider's words but never a secret.
 //!
-//! Two things have binaries of their own, because they set process variables that other threads
-//! may be reading: `from_env` (`tests/from_env.rs`) and proxies named in the environment
-//! (`tests/proxy_from_env.rs`).
+//! Three things have binaries of their own, because they use state of the whole process that
+//! other tests' threads share: `from_env` (`tests/from_env.rs`) and proxies named in the
+//! environment (`tests/proxy_from_env.rs`) set process variables other threads may be reading,
+//! and spans (`tests/tracing.rs`) depend on `tracing`'s per-callsite interest cache.
 
 mod authorize;
 mod connection;
@@ -17,7 +18,6 @@ mod retry;
 mod signalwire;
 mod smsbeta;
 mod token_source;
-mod tracing;
 mod voipbin;
 
 use httpmock::Method::GET;

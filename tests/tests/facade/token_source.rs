@@ -163,8 +163,12 @@ async fn a_rejected_token_is_renewed_once_for_an_idempotent_call() {
     relogin.assert_calls_async(1).await;
     accepted.assert_calls_async(1).await;
 
-    // Without the opt-in, the cached token stays until `invalidate`.
-    source.invalidate();
+    // Without the opt-in, the cached token stays until `invalidate` names it: another token
+    // leaves it cached.
+    source.invalidate(&telauth::Secret::from(first.as_str()));
+    source.token().await.unwrap();
+    relogin.assert_calls_async(1).await;
+    source.invalidate(&telauth::Secret::from(second.as_str()));
     source.token().await.unwrap();
     relogin.assert_calls_async(2).await;
 }
@@ -275,4 +279,119 @@ async fn a_reuse_window_too_long_for_the_clock_is_served_not_a_panic() {
         assert_eq!(source.token().await.unwrap().token.expose(), token);
     }
     assert_eq!(mock.calls_async().await, 1);
+}
+
+/// Server-side expiry with many concurrent callers: the token `first` is rejected by the
+/// provider while the source still finds it fresh. Fifty callers take a client holding `first`
+/// and hold on to it until fifty others have seen `401`, logged in again and got through with
+/// `second`; only then do they send, and their `401` for `first` (a late one) must not throw
+/// `second` away. The mock, not the clock, orders the calls: two logins, whatever the timing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_401_for_an_old_token_keeps_the_fresh_one() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let server = MockServer::start_async().await;
+    let (first, second) = (jwt_expiring_in(86_400), jwt_expiring_in(2 * 86_400));
+    let first_login = answer(
+        &server,
+        POST,
+        "/auth/login",
+        Reply::Json(200, json!({ "username": "alice", "token": first })),
+    )
+    .await;
+    let rejected = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v1.0/accesskeys")
+                .header("authorization", format!("Bearer {first}"));
+            then.status(401).json_body(json!({ "error": {
+                "status": "UNAUTHENTICATED", "reason": "INVALID_CREDENTIALS",
+                "message": "The provided credentials are invalid.", "request_id": "req_4"
+            }}));
+        })
+        .await;
+    let accepted = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v1.0/accesskeys")
+                .header("authorization", format!("Bearer {second}"));
+            then.status(200).json_body(json!({ "result": [] }));
+        })
+        .await;
+    let source = Arc::new(TokenSource::new(
+        VoipBin::login_only(&config(&server)).unwrap(),
+        voipbin_credentials(),
+    ));
+    source.token().await.unwrap();
+    first_login.delete_async().await;
+    let relogin = answer(
+        &server,
+        POST,
+        "/auth/login",
+        Reply::Json(200, json!({ "username": "alice", "token": second })),
+    )
+    .await;
+
+    // The late callers: each takes its client (holding `first`), says so, and waits for `go`
+    // before its first attempt.
+    let (holding, mut held) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let (go, wait) = tokio::sync::watch::channel(false);
+    let late: Vec<_> = (0..50)
+        .map(|_| {
+            let source = Arc::clone(&source);
+            let (holding, wait) = (holding.clone(), wait.clone());
+            let first_attempt = Arc::new(AtomicBool::new(true));
+            tokio::spawn(async move {
+                source
+                    .renewing_on_401(|api| {
+                        let (holding, mut wait) = (holding.clone(), wait.clone());
+                        let first_attempt = first_attempt.swap(false, Ordering::SeqCst);
+                        async move {
+                            if first_attempt {
+                                holding.send(()).unwrap();
+                                wait.wait_for(|go| *go).await.unwrap();
+                            }
+                            api.list_access_keys(None, None).await
+                        }
+                    })
+                    .await
+            })
+        })
+        .collect();
+    for _ in 0..50 {
+        held.recv().await.unwrap();
+    }
+    // The early callers: 401 with `first`, one login, through with `second`.
+    let early: Vec<_> = (0..50)
+        .map(|_| {
+            let source = Arc::clone(&source);
+            tokio::spawn(async move {
+                source
+                    .renewing_on_401(|api| async move { api.list_access_keys(None, None).await })
+                    .await
+            })
+        })
+        .collect();
+    for caller in early {
+        caller.await.unwrap().unwrap();
+    }
+    assert_eq!(
+        relogin.calls_async().await,
+        1,
+        "a 401 for the old token threw the fresh one away"
+    );
+    go.send(true).unwrap();
+    for caller in late {
+        caller.await.unwrap().unwrap();
+    }
+    // Every late caller, and at least the first early one, sent `first`; each caller got through
+    // once with `second`.
+    let rejections = rejected.calls_async().await;
+    assert!((51..=100).contains(&rejections), "{rejections}");
+    accepted.assert_calls_async(100).await;
+    assert_eq!(
+        relogin.calls_async().await,
+        1,
+        "a late 401 for the old token threw the fresh one away"
+    );
 }

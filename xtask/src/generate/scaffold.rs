@@ -277,7 +277,8 @@ fn readme(name: &str, spec: &str) -> String {
 fn lib(name: &str, spec: &str) -> String {
     format!(
         "//! A client for the {name} credential API, generated from `{spec}`: the operations \
-         are\n//! methods of [`Client`], each credential a constructor of [`Credentials`].\n\n\
+         are\n//! methods of [`Client`], each credential a constructor of [`Credentials`].\n//!\n//! \
+         Native targets only: the credential rules cannot hold on wasm32.\n\n\
          // Everything under `src/generated/` is written by `cargo xtask generate`.\n\
          #[rustfmt::skip]\nmod generated;\n\n\
          pub use generated::*;\npub use telauth_runtime::Secret;\n"

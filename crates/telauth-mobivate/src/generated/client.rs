@@ -315,15 +315,12 @@ impl Client {
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
     pub fn new(baseurl: &str, inner: crate::Credentials) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
             telauth_runtime::secure_client(
                 reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur),
             )
         };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// A client over `client`, used as it is: prefer [`Client::new`] or

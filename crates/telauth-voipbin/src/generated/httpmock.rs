@@ -98,11 +98,25 @@ pub mod operations {
         }
         /// Matches the credential of the `TokenCookie` scheme (The JWT from `/auth/login`, as the cookie `token`.): the cookie `token` with `secret`.
         pub fn token_cookie(self, secret: &str) -> Self {
-            Self(self.0.header_includes("cookie", format!("{}{secret}", "token=")))
+            let secret = secret.to_string();
+            Self(
+                self
+                    .0
+                    .is_true(move |request| super::has_cookie(request, "token", &secret)),
+            )
         }
         /// Matches the credential of the `AccesskeyCookie` scheme (An access key, as the cookie `accesskey` (kept out of URL logs). Never as a Bearer header.): the cookie `accesskey` with `secret`.
         pub fn accesskey_cookie(self, secret: &str) -> Self {
-            Self(self.0.header_includes("cookie", format!("{}{secret}", "accesskey=")))
+            let secret = secret.to_string();
+            Self(
+                self
+                    .0
+                    .is_true(move |request| super::has_cookie(
+                        request,
+                        "accesskey",
+                        &secret,
+                    )),
+            )
         }
         /// Matches the credential of the `AccesskeyQuery` scheme (An access key, as the `accesskey` query parameter. Never as a Bearer header.): the query parameter `accesskey` with `secret`.
         pub fn accesskey_query(self, secret: &str) -> Self {
@@ -226,11 +240,25 @@ pub mod operations {
         }
         /// Matches the credential of the `TokenCookie` scheme (The JWT from `/auth/login`, as the cookie `token`.): the cookie `token` with `secret`.
         pub fn token_cookie(self, secret: &str) -> Self {
-            Self(self.0.header_includes("cookie", format!("{}{secret}", "token=")))
+            let secret = secret.to_string();
+            Self(
+                self
+                    .0
+                    .is_true(move |request| super::has_cookie(request, "token", &secret)),
+            )
         }
         /// Matches the credential of the `AccesskeyCookie` scheme (An access key, as the cookie `accesskey` (kept out of URL logs). Never as a Bearer header.): the cookie `accesskey` with `secret`.
         pub fn accesskey_cookie(self, secret: &str) -> Self {
-            Self(self.0.header_includes("cookie", format!("{}{secret}", "accesskey=")))
+            let secret = secret.to_string();
+            Self(
+                self
+                    .0
+                    .is_true(move |request| super::has_cookie(
+                        request,
+                        "accesskey",
+                        &secret,
+                    )),
+            )
         }
         /// Matches the credential of the `AccesskeyQuery` scheme (An access key, as the `accesskey` query parameter. Never as a Bearer header.): the query parameter `accesskey` with `secret`.
         pub fn accesskey_query(self, secret: &str) -> Self {
@@ -357,11 +385,25 @@ pub mod operations {
         }
         /// Matches the credential of the `TokenCookie` scheme (The JWT from `/auth/login`, as the cookie `token`.): the cookie `token` with `secret`.
         pub fn token_cookie(self, secret: &str) -> Self {
-            Self(self.0.header_includes("cookie", format!("{}{secret}", "token=")))
+            let secret = secret.to_string();
+            Self(
+                self
+                    .0
+                    .is_true(move |request| super::has_cookie(request, "token", &secret)),
+            )
         }
         /// Matches the credential of the `AccesskeyCookie` scheme (An access key, as the cookie `accesskey` (kept out of URL logs). Never as a Bearer header.): the cookie `accesskey` with `secret`.
         pub fn accesskey_cookie(self, secret: &str) -> Self {
-            Self(self.0.header_includes("cookie", format!("{}{secret}", "accesskey=")))
+            let secret = secret.to_string();
+            Self(
+                self
+                    .0
+                    .is_true(move |request| super::has_cookie(
+                        request,
+                        "accesskey",
+                        &secret,
+                    )),
+            )
         }
         /// Matches the credential of the `AccesskeyQuery` scheme (An access key, as the `accesskey` query parameter. Never as a Bearer header.): the query parameter `accesskey` with `secret`.
         pub fn accesskey_query(self, secret: &str) -> Self {
@@ -513,11 +555,25 @@ pub mod operations {
         }
         /// Matches the credential of the `TokenCookie` scheme (The JWT from `/auth/login`, as the cookie `token`.): the cookie `token` with `secret`.
         pub fn token_cookie(self, secret: &str) -> Self {
-            Self(self.0.header_includes("cookie", format!("{}{secret}", "token=")))
+            let secret = secret.to_string();
+            Self(
+                self
+                    .0
+                    .is_true(move |request| super::has_cookie(request, "token", &secret)),
+            )
         }
         /// Matches the credential of the `AccesskeyCookie` scheme (An access key, as the cookie `accesskey` (kept out of URL logs). Never as a Bearer header.): the cookie `accesskey` with `secret`.
         pub fn accesskey_cookie(self, secret: &str) -> Self {
-            Self(self.0.header_includes("cookie", format!("{}{secret}", "accesskey=")))
+            let secret = secret.to_string();
+            Self(
+                self
+                    .0
+                    .is_true(move |request| super::has_cookie(
+                        request,
+                        "accesskey",
+                        &secret,
+                    )),
+            )
         }
         /// Matches the credential of the `AccesskeyQuery` scheme (An access key, as the `accesskey` query parameter. Never as a Bearer header.): the query parameter `accesskey` with `secret`.
         pub fn accesskey_query(self, secret: &str) -> Self {
@@ -666,11 +722,25 @@ pub mod operations {
         }
         /// Matches the credential of the `TokenCookie` scheme (The JWT from `/auth/login`, as the cookie `token`.): the cookie `token` with `secret`.
         pub fn token_cookie(self, secret: &str) -> Self {
-            Self(self.0.header_includes("cookie", format!("{}{secret}", "token=")))
+            let secret = secret.to_string();
+            Self(
+                self
+                    .0
+                    .is_true(move |request| super::has_cookie(request, "token", &secret)),
+            )
         }
         /// Matches the credential of the `AccesskeyCookie` scheme (An access key, as the cookie `accesskey` (kept out of URL logs). Never as a Bearer header.): the cookie `accesskey` with `secret`.
         pub fn accesskey_cookie(self, secret: &str) -> Self {
-            Self(self.0.header_includes("cookie", format!("{}{secret}", "accesskey=")))
+            let secret = secret.to_string();
+            Self(
+                self
+                    .0
+                    .is_true(move |request| super::has_cookie(
+                        request,
+                        "accesskey",
+                        &secret,
+                    )),
+            )
         }
         /// Matches the credential of the `AccesskeyQuery` scheme (An access key, as the `accesskey` query parameter. Never as a Bearer header.): the query parameter `accesskey` with `secret`.
         pub fn accesskey_query(self, secret: &str) -> Self {
@@ -902,4 +972,14 @@ fn literal(text: &dyn std::fmt::Display) -> String {
         escaped.push(c);
     }
     escaped
+}
+/// Whether `request` sends the cookie `name` with exactly `value`: a
+/// `name=value` pair of a `Cookie` header, whole, not a substring of one.
+fn has_cookie(request: &::httpmock::HttpMockRequest, name: &str, value: &str) -> bool {
+    request
+        .headers_vec()
+        .iter()
+        .filter(|(header, _)| header.eq_ignore_ascii_case("cookie"))
+        .flat_map(|(_, cookies)| cookies.split(';'))
+        .any(|pair| pair.trim_matches(' ').split_once('=') == Some((name, value)))
 }

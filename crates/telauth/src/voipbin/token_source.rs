@@ -5,7 +5,7 @@ use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
 use super::{Jwt, PROVIDER, VoipBin, VoipBinAuth, VoipBinCredentials};
-use crate::{Config, Error, Vars};
+use crate::{Config, Error, Secret, Vars};
 
 /// How long before a JWT's expiry [`TokenSource`] logs in again, unless told otherwise.
 pub const DEFAULT_RENEW_MARGIN: Duration = Duration::from_secs(60);
@@ -240,27 +240,43 @@ impl TokenSource {
         }
     }
 
-    /// Forgets the cached token, so that the next call logs in: for a token the provider
-    /// rejected (revoked, or expired by its clock). A failed login's backoff still holds.
+    /// Forgets the cached token when it is `rejected`, the token a call the provider answered
+    /// `401` was made with (revoked, or expired by its clock), so that the next call logs in. A
+    /// token cached since, by another caller's new login, is kept: under server-side expiry,
+    /// the late `401`s of calls made with the old token cost no login each. A failed login's
+    /// backoff still holds.
     ///
     /// # Examples
     ///
     /// ```no_run
-    /// # async fn run() -> Result<(), telauth::Error> {
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
     /// use telauth::Config;
     /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
     ///
     /// let voipbin = VoipBin::login_only(&Config::new())?;
     /// let tokens = TokenSource::new(voipbin, VoipBinCredentials::from_env()?);
-    /// match tokens.client().await?.all_access_keys(None).await {
+    /// let jwt = tokens.token().await?;
+    /// let client = telauth_voipbin::Client::new(
+    ///     telauth_voipbin::BASE_URL,
+    ///     telauth_voipbin::Credentials::bearer_auth(jwt.token.clone()),
+    /// );
+    /// match client.accesskeys_list().send().await {
     ///     // Revoked, or expired by VoIPBIN's clock: the next call logs in again.
-    ///     Err(error) if error.status() == Some(401) => tokens.invalidate(),
-    ///     keys => println!("{} keys", keys?.len()),
+    ///     Err(error) if error.status().map(|status| status.as_u16()) == Some(401) => {
+    ///         tokens.invalidate(&jwt.token)
+    ///     }
+    ///     page => println!("{} keys", page?.into_inner().result.len()),
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn invalidate(&self) {
-        *self.cached.write().unwrap_or_else(|e| e.into_inner()) = None;
+    pub fn invalidate(&self, rejected: &Secret) {
+        let mut cached = self.cached.write().unwrap_or_else(|e| e.into_inner());
+        if cached
+            .as_ref()
+            .is_some_and(|cached| cached.jwt.token.expose() == rejected.expose())
+        {
+            *cached = None;
+        }
     }
 
     /// A client authenticated with a valid JWT.
@@ -282,12 +298,18 @@ impl TokenSource {
     /// ```
     pub async fn client(&self) -> Result<VoipBin, Error> {
         let jwt = self.token().await?;
-        Ok(self.voipbin.with_auth(VoipBinAuth::Jwt(jwt.token)))
+        Ok(self.authenticated(&jwt))
+    }
+
+    /// A client authenticated with `jwt`.
+    fn authenticated(&self, jwt: &Jwt) -> VoipBin {
+        self.voipbin.with_auth(VoipBinAuth::Jwt(jwt.token.clone()))
     }
 
     /// Runs `call` with a client holding a valid JWT; when the provider answers `401` (a token
-    /// it revoked, or that its clock finds expired), forgets the token, logs in once more and
-    /// runs `call` again, once. Only for idempotent calls (reads, updates, deletes): the first
+    /// it revoked, or that its clock finds expired), forgets that token ([`TokenSource::invalidate`]:
+    /// not a newer one another caller got meanwhile), logs in once more unless another caller
+    /// already has, and runs `call` again, once. Only for idempotent calls (reads, updates, deletes): the first
     /// attempt reached the provider.
     ///
     /// # Examples
@@ -309,9 +331,10 @@ impl TokenSource {
     where
         Fut: Future<Output = Result<T, Error>>,
     {
-        match call(self.client().await?).await {
+        let jwt = self.token().await?;
+        match call(self.authenticated(&jwt)).await {
             Err(error) if error.status() == Some(401) => {
-                self.invalidate();
+                self.invalidate(&jwt.token);
                 call(self.client().await?).await
             }
             outcome => outcome,

@@ -14,7 +14,8 @@
 //!   `telauth_runtime::form_urlencoded`, arrays as repeated keys) instead of JSON;
 //! - each operation's `When` gains one matcher per security scheme the operation accepts, named
 //!   as the scheme's `Credentials` constructor (`bearer_auth(token)`, `basic_auth(username,
-//!   password)`, ...), which matches the credential where the credential layer puts it; and `and`,
+//!   password)`, ...), which matches the credential where the credential layer puts it (a cookie
+//!   exactly, by name and value); and `and`,
 //!   which hands the inner `httpmock::When` to a closure and keeps the typed wrapper, so that any
 //!   other header, cookie or query parameter can be matched. Nothing in the extension asserts the
 //!   absence of a credential.
@@ -42,7 +43,7 @@ pub(crate) fn apply(
     let literals = without_regex(file, cx)?;
     with_exposed_secrets(file, cx)?;
     let forms = with_form_bodies(file, cx)?;
-    let basic = with_credential_matchers(file, cx, schemes)?;
+    let (basic, cookie) = with_credential_matchers(file, cx, schemes)?;
     sealed(file, cx)?;
     glob_import_allowed(file);
     with_array_query_params(file);
@@ -78,6 +79,20 @@ pub(crate) fn apply(
                         .and_then(reqwest::Body::as_bytes)
                         .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
                         .unwrap_or_default()
+                }
+            }
+        }),
+        cookie.then(|| {
+            quote! {
+                /// Whether `request` sends the cookie `name` with exactly `value`: a
+                /// `name=value` pair of a `Cookie` header, whole, not a substring of one.
+                fn has_cookie(request: &::httpmock::HttpMockRequest, name: &str, value: &str) -> bool {
+                    request
+                        .headers_vec()
+                        .iter()
+                        .filter(|(header, _)| header.eq_ignore_ascii_case("cookie"))
+                        .flat_map(|(_, cookies)| cookies.split(';'))
+                        .any(|pair| pair.trim_matches(' ').split_once('=') == Some((name, value)))
                 }
             }
         }),
@@ -387,17 +402,17 @@ fn with_form_bodies(file: &mut syn::File, cx: &Context) -> Result<bool, Error> {
 }
 
 /// Each operation's `When` gains a matcher per scheme it accepts, and `and`; answers whether a
-/// Basic matcher was added.
+/// Basic matcher and whether a cookie matcher were added.
 fn with_credential_matchers(
     file: &mut syn::File,
     cx: &Context,
     schemes: &[(String, Vec<AcceptedScheme>)],
-) -> Result<bool, Error> {
+) -> Result<(bool, bool), Error> {
     let by_when: BTreeMap<String, &Vec<AcceptedScheme>> = schemes
         .iter()
         .map(|(operation, accepted)| (when_name(operation), accepted))
         .collect();
-    let mut basic = false;
+    let (mut basic, mut cookie) = (false, false);
     for (when, accepted) in by_when {
         let block = when_impl(file, &when).ok_or_else(|| {
             cx.failed(format!(
@@ -408,6 +423,7 @@ fn with_credential_matchers(
             .iter()
             .map(|scheme| {
                 basic |= scheme.place == Place::Basic;
+                cookie |= matches!(scheme.place, Place::Cookie(_));
                 matcher(scheme)
             })
             .collect();
@@ -433,7 +449,7 @@ fn with_credential_matchers(
             block.items.push(syn::ImplItem::Fn(method));
         }
     }
-    Ok(basic)
+    Ok((basic, cookie))
 }
 
 /// The matcher of one scheme, named as its `Credentials` constructor.
@@ -489,11 +505,11 @@ fn matcher(scheme: &AcceptedScheme) -> TokenStream {
         }
         Place::Cookie(name) => {
             let doc = doc(&format!("the cookie `{name}` with `secret`"));
-            let prefix = format!("{name}=");
             quote! {
                 #[doc = #doc]
                 pub fn #function(self, secret: &str) -> Self {
-                    Self(self.0.header_includes("cookie", format!("{}{secret}", #prefix)))
+                    let secret = secret.to_string();
+                    Self(self.0.is_true(move |request| super::has_cookie(request, #name, &secret)))
                 }
             }
         }

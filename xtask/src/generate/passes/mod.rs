@@ -7,6 +7,7 @@ mod builder_imports;
 mod decoding;
 mod examples;
 pub(crate) mod mock;
+mod native_only;
 mod open_types;
 mod secure_client;
 mod values;
@@ -57,6 +58,7 @@ pub(crate) fn apply(file: &mut syn::File, cx: &Context) -> Result<BTreeSet<Strin
     values::check_operation_names(file, cx)?;
     values::with_enum_values(file, cx)?;
     secure_client::with_secure_client(file, cx)?;
+    native_only::without_wasm_branch(file, cx)?;
     api_version::without_api_version(file, cx)?;
     bodies::with_runtime_bodies(file);
     decoding::with_runtime_decoding(file, cx)?;

@@ -1,5 +1,13 @@
 //! With the `tracing` feature, every request is a span with provider, operation, status and
 //! elapsed time, and no log line holds a secret.
+//!
+//! A test binary of its own, with one test: `tracing` caches each callsite's interest for the
+//! whole process, computed when the callsite is first hit. With a single subscriber registered
+//! (this test's `set_default`), tracing-core asks only the default of the thread that hits the
+//! callsite first; in a binary of many tests, another test's thread, with no subscriber, often
+//! hit the transport's callsites first, cached "never", and this test saw no
+//! `telauth_runtime::transport` line (one failure in two runs of the `facade` binary). Here no
+//! other thread emits from those callsites.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
