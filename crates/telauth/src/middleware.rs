@@ -81,12 +81,17 @@ impl Middleware for TokenSource {
         extensions: &mut Extensions,
         next: Next<'_>,
     ) -> reqwest_middleware::Result<Response> {
+        // The JWT this request carries: a 401 forgets that one, never a fresher one.
+        let jwt = self
+            .token()
+            .await
+            .map_err(reqwest_middleware::Error::middleware)?;
         self.authorize_request(&mut request)
             .await
             .map_err(reqwest_middleware::Error::middleware)?;
         let response = next.run(request, extensions).await?;
         if response.status() == reqwest::StatusCode::UNAUTHORIZED {
-            self.invalidate();
+            self.invalidate(&jwt.token);
         }
         Ok(response)
     }

@@ -7,8 +7,8 @@
 
 #![forbid(unsafe_code)]
 
-pub mod webhooks;
 pub mod activity;
+pub mod webhooks;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
