@@ -1,5 +1,5 @@
 //! A document as a provider publishes it: its main file and every file its relative `$ref`s
-//! reach, each read within bounds ([`read`](super::read)) and confined to the main file's
+//! reach, each read within bounds (`read`) and confined to the main file's
 //! folder, and [`Source::bundle`]: the same document as one tree whose every `$ref` is local.
 //!
 //! Confined means: a `$ref` names a file by a relative path that stays inside the main file's
