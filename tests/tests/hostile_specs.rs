@@ -34,7 +34,10 @@ fn a_ref_out_of_the_documents_folder_is_refused_and_nothing_of_it_printed() {
     let cases = [
         ("/etc/passwd", "absolute path"),
         ("/proc/self/environ", "absolute path"),
-        ("../../../../../../etc/passwd", "leads out of the document's folder"),
+        (
+            "../../../../../../etc/passwd",
+            "leads out of the document's folder",
+        ),
         ("https://example.com/spec.yaml", "a `$ref` to a URL"),
         ("file:///etc/passwd", "a `$ref` to a URL"),
     ];
@@ -45,7 +48,10 @@ fn a_ref_out_of_the_documents_folder_is_refused_and_nothing_of_it_printed() {
         assert!(err.contains(why), "{target}: {err}");
         assert!(err.contains("main.yaml"), "{target}: {err}");
         assert!(err.contains("#/components/schemas/A"), "{target}: {err}");
-        assert!(!leaks_outside_text(&out) && !leaks_outside_text(&err), "{target}: {out}{err}");
+        assert!(
+            !leaks_outside_text(&out) && !leaks_outside_text(&err),
+            "{target}: {out}{err}"
+        );
     }
 }
 
@@ -56,7 +62,10 @@ fn a_symbolic_link_out_or_a_special_file_is_refused_without_blocking() {
     let (code, out, err) = upstream(&folder.path().join("main.yaml"));
     assert_eq!(code, ExitCode::FAILURE);
     assert!(err.contains("symbolic link"), "{err}");
-    assert!(!leaks_outside_text(&out) && !leaks_outside_text(&err), "{out}{err}");
+    assert!(
+        !leaks_outside_text(&out) && !leaks_outside_text(&err),
+        "{out}{err}"
+    );
 
     // A link inside the folder to a device that never ends, and a FIFO nobody writes: both
     // are refused before they are opened (reading either would never end).
@@ -95,7 +104,11 @@ fn alias_bomb() -> String {
 
 #[test]
 fn an_alias_bomb_and_deep_nesting_are_refused_by_every_job() {
-    let deep = format!("{HEAD}x-deep: {}{}\n", "[".repeat(1 << 20), "]".repeat(1 << 20));
+    let deep = format!(
+        "{HEAD}x-deep: {}{}\n",
+        "[".repeat(1 << 20),
+        "]".repeat(1 << 20)
+    );
     for (name, text) in [("bomb", alias_bomb()), ("deep", deep)] {
         let folder = tempfile::tempdir().unwrap();
         let file = folder.path().join(format!("{name}.yaml"));
@@ -106,7 +119,10 @@ fn an_alias_bomb_and_deep_nesting_are_refused_by_every_job() {
         assert!(err.contains(&format!("{name}.yaml")), "{name}: {err}");
 
         let rel = file.file_name().unwrap().to_str().unwrap();
-        let error = xtask::openapi::load(folder.path(), rel).err().unwrap().to_string();
+        let error = xtask::openapi::load(folder.path(), rel)
+            .err()
+            .unwrap()
+            .to_string();
         assert!(
             error.contains("alias")
                 || error.contains("repetition limit")
@@ -127,8 +143,14 @@ fn a_providers_text_reaches_the_terminal_escaped() {
     let (_, out, err) = upstream(&file);
     assert!(out.contains("not covered"), "{out}{err}");
     for stream in [&out, &err] {
-        assert!(!stream.contains('\u{1b}'), "an escape reached the terminal: {stream:?}");
-        assert!(!stream.contains('\u{7}'), "a bell reached the terminal: {stream:?}");
+        assert!(
+            !stream.contains('\u{1b}'),
+            "an escape reached the terminal: {stream:?}"
+        );
+        assert!(
+            !stream.contains('\u{7}'),
+            "a bell reached the terminal: {stream:?}"
+        );
     }
 }
 
@@ -161,5 +183,9 @@ fn a_split_document_is_read_within_its_folder_and_bundled() {
         keys.get.as_ref().unwrap().operation_id.as_deref(),
         Some("listKeys")
     );
-    assert!(spec.notes.iter().any(|note| note.contains("bundled: 3 files")));
+    assert!(
+        spec.notes
+            .iter()
+            .any(|note| note.contains("bundled: 3 files"))
+    );
 }

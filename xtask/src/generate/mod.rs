@@ -7,6 +7,7 @@ mod credentials;
 mod files;
 mod manifest;
 mod normalize;
+pub(crate) mod parameter_names;
 mod passes;
 mod progenitor;
 mod scaffold;
@@ -199,7 +200,9 @@ pub(crate) struct Sources {
 /// through progenitor, the constants added, every pass applied, and the credential layer.
 fn sources(provider: &str, spec: &Spec) -> Result<Sources, Error> {
     let mut api = without_our_extensions(&spec.path, &spec.api)?;
-    let notes = normalize::error_responses(&mut api);
+    let mut notes = normalize::error_responses(&mut api);
+    let (renamed, renames) = parameter_names::rename_colliding(&mut api);
+    notes.extend(renamed);
     let generated = progenitor::run(&api, &spec.path)?;
     let client = generated.client;
     let base_url = constants::base_url(spec, &api)?;
@@ -213,6 +216,7 @@ fn sources(provider: &str, spec: &Spec) -> Result<Sources, Error> {
     };
     let mut client = parse(&cx, quote! { #client #base_url #operations })?;
     let string_enums = passes::apply(&mut client, &cx)?;
+    passes::wire_names::with_wire_names(&mut client, &renames);
     let mock = generated.mock;
     let doc = format!(
         " Typed [`httpmock`](::httpmock) mocks of each operation of `{}`, for testing code that \
@@ -225,6 +229,7 @@ fn sources(provider: &str, spec: &Spec) -> Result<Sources, Error> {
     );
     let mut mock = parse(&cx, quote! { #![doc = #doc] #mock })?;
     passes::mock::apply(&mut mock, &cx, &credentials::accepted_schemes(spec)?)?;
+    passes::wire_names::with_wire_names(&mut mock, &renames);
     let mock = prettyplease::unparse(&mock);
     let mut extra_dependencies = generated.extra_dependencies;
     // An operation without a typed body is mocked with `serde_json::Value`.

@@ -126,6 +126,7 @@ pub(crate) fn check_tree(
     check_text(path, &tree, &mut Vec::new())?;
     notes.extend(dialect::to_30(path, &mut tree)?);
     notes.extend(name_operations(&mut tree));
+    notes.extend(super::takeable::apply(&mut tree));
     check_refs(path, &tree, &tree, &mut Vec::new())?;
 
     let _: OpenAPI = serde_path_to_error::deserialize(tree.clone()).map_err(|e| {

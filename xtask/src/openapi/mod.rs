@@ -10,11 +10,13 @@ pub mod read;
 mod secrets;
 pub(crate) mod shape;
 pub mod source;
+mod takeable;
 mod walk;
 
 pub use load::{Spec, check_document, load, sha256};
 pub use source::Source;
 pub(crate) use walk::{
     Answer, AsSchema, Op, answers, component, operations, operations_mut, parameters,
-    path_operations, reference_name, resolve_body, resolve_response, resolve_schema,
+    path_operations, reference_name, resolve_body, resolve_parameter, resolve_response,
+    resolve_schema,
 };

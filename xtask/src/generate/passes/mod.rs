@@ -11,6 +11,7 @@ mod native_only;
 mod open_types;
 mod secure_client;
 mod values;
+pub(crate) mod wire_names;
 
 pub(crate) use values::constant_name;
 
