@@ -22,7 +22,9 @@ pub mod operations {
             self.0
         }
         pub fn account_sid(self, value: &::uuid::Uuid) -> Self {
-            let re = format!("/Accounts/{}/tokens$", super::literal(& value));
+            let re = format!(
+                "/Accounts/{}/tokens$", super::literal(& value.to_string())
+            );
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::CreateTokenRequest) -> Self {
@@ -119,11 +121,15 @@ pub mod operations {
             self.0
         }
         pub fn account_sid(self, value: &::uuid::Uuid) -> Self {
-            let re = format!("/Accounts/{}/tokens/.*$", super::literal(& value));
+            let re = format!(
+                "/Accounts/{}/tokens/.*$", super::literal(& value.to_string())
+            );
             Self(self.0.path_matches(re))
         }
         pub fn token_id(self, value: &::uuid::Uuid) -> Self {
-            let re = format!("/Accounts/.*/tokens/{}$", super::literal(& value));
+            let re = format!(
+                "/Accounts/.*/tokens/{}$", super::literal(& value.to_string())
+            );
             Self(self.0.path_matches(re))
         }
         /// Matches the credential of the `SignalWireBasicAuth` scheme (HTTP Basic auth: `Authorization: Basic base64(project_id:api_token)`. The project id is the username and the API token the password.): an `Authorization: Basic` header with `username` and `password`.
@@ -204,11 +210,15 @@ pub mod operations {
             self.0
         }
         pub fn account_sid(self, value: &::uuid::Uuid) -> Self {
-            let re = format!("/Accounts/{}/tokens/.*$", super::literal(& value));
+            let re = format!(
+                "/Accounts/{}/tokens/.*$", super::literal(& value.to_string())
+            );
             Self(self.0.path_matches(re))
         }
         pub fn token_id(self, value: &::uuid::Uuid) -> Self {
-            let re = format!("/Accounts/.*/tokens/{}$", super::literal(& value));
+            let re = format!(
+                "/Accounts/.*/tokens/{}$", super::literal(& value.to_string())
+            );
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::UpdateTokenRequest) -> Self {

@@ -372,7 +372,9 @@ pub mod operations {
             self.0
         }
         pub fn id(self, value: &::uuid::Uuid) -> Self {
-            let re = format!("/v1.0/accesskeys/{}$", super::literal(& value));
+            let re = format!(
+                "/v1.0/accesskeys/{}$", super::literal(& value.to_string())
+            );
             Self(self.0.path_matches(re))
         }
         /// Matches the credential of the `BearerAuth` scheme (The JWT from `/auth/login`, as `Authorization: Bearer <jwt>`.): an `Authorization: Bearer` header with `token`.
@@ -539,7 +541,9 @@ pub mod operations {
             self.0
         }
         pub fn id(self, value: &::uuid::Uuid) -> Self {
-            let re = format!("/v1.0/accesskeys/{}$", super::literal(& value));
+            let re = format!(
+                "/v1.0/accesskeys/{}$", super::literal(& value.to_string())
+            );
             Self(self.0.path_matches(re))
         }
         pub fn body(self, value: &types::AccesskeyUpdate) -> Self {
@@ -709,7 +713,9 @@ pub mod operations {
             self.0
         }
         pub fn id(self, value: &::uuid::Uuid) -> Self {
-            let re = format!("/v1.0/accesskeys/{}$", super::literal(& value));
+            let re = format!(
+                "/v1.0/accesskeys/{}$", super::literal(& value.to_string())
+            );
             Self(self.0.path_matches(re))
         }
         /// Matches the credential of the `BearerAuth` scheme (The JWT from `/auth/login`, as `Authorization: Bearer <jwt>`.): an `Authorization: Bearer` header with `token`.

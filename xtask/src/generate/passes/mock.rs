@@ -257,15 +257,9 @@ fn without_regex(file: &mut syn::File, cx: &Context) -> Result<bool, Error> {
                     return;
                 };
                 for arg in args.iter_mut().skip(1) {
-                    // progenitor writes `value.to_string()`; the helper takes any `Display`.
-                    let value = match &*arg {
-                        syn::Expr::MethodCall(call)
-                            if call.method == "to_string" && call.args.is_empty() =>
-                        {
-                            (*call.receiver).clone()
-                        }
-                        other => other.clone(),
-                    };
+                    // progenitor writes `value.to_string()`, as the client does: kept, since a
+                    // constrained string type has it only through `Deref<Target = String>`.
+                    let value = arg.clone();
                     *arg = syn::parse_quote! { super::literal(&#value) };
                     self.1 = true;
                 }
