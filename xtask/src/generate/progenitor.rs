@@ -28,7 +28,15 @@ pub(crate) struct Generated {
 /// Runs progenitor over `api`, the spec at `path`.
 pub(crate) fn run(api: &OpenAPI, path: &Path) -> Result<Generated, Error> {
     let mut generator = Generator::new(&settings());
-    let client = catch_panic(path, || generator.generate_tokens(api))?;
+    let client = catch_panic(path, || generator.generate_tokens(api)).map_err(|error| {
+        match (error, culprit(api)) {
+            (Error::Generate { path, message }, Some(operation)) => Error::Generate {
+                path,
+                message: format!("{message} (at {operation}, generated alone)"),
+            },
+            (error, _) => error,
+        }
+    })?;
     let mock = catch_panic(path, || generator.httpmock(api, "crate"))?;
     if generator.uses_websockets() {
         let websockets: Vec<String> = crate::openapi::operations(api)
@@ -110,6 +118,51 @@ thread_local! {
     static QUIET: Cell<bool> = const { Cell::new(false) };
 }
 
+/// The first operation of `api` that progenitor fails on when it generates it alone, as
+/// `METHOD /path (operationId)`: the place a panic names, which progenitor's message does not.
+fn culprit(api: &OpenAPI) -> Option<String> {
+    let routes: Vec<(String, String, String)> = crate::openapi::operations(api)
+        .into_iter()
+        .map(|(id, op)| (op.path.to_string(), op.method.to_string(), id))
+        .collect();
+    routes.into_iter().find_map(|(path, method, id)| {
+        let mut alone = api.clone();
+        alone.paths.paths.retain(|p, _| *p == path);
+        for item in alone.paths.paths.values_mut() {
+            if let openapiv3::ReferenceOr::Item(item) = item {
+                let keep = item
+                    .iter()
+                    .find(|(m, _)| *m == method)
+                    .map(|(_, op)| op.clone());
+                let parameters = std::mem::take(&mut item.parameters);
+                *item = openapiv3::PathItem {
+                    parameters,
+                    ..Default::default()
+                };
+                match method.as_str() {
+                    "get" => item.get = keep,
+                    "put" => item.put = keep,
+                    "post" => item.post = keep,
+                    "delete" => item.delete = keep,
+                    "options" => item.options = keep,
+                    "head" => item.head = keep,
+                    "patch" => item.patch = keep,
+                    _ => item.trace = keep,
+                }
+            }
+        }
+        let mut generator = Generator::new(&settings());
+        catch_panic(Path::new(""), || generator.generate_tokens(&alone))
+            .is_err()
+            .then(|| {
+                crate::openapi::pointer::escape_text(&format!(
+                    "{} {path} ({id})",
+                    method.to_uppercase()
+                ))
+            })
+    })
+}
+
 /// Runs progenitor, turning its panics (it asserts on shapes it does not support) into errors.
 fn catch_panic(
     path: &Path,
@@ -142,5 +195,19 @@ fn catch_panic(
                 .unwrap_or_else(|| "unknown reason".into());
             Err(failed(format!("progenitor panicked: {reason}")))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::culprit;
+
+    #[test]
+    fn a_failure_names_the_operation_that_fails_alone() {
+        let api: openapiv3::OpenAPI = serde_yaml_ng::from_str(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /ok:\n    get:\n      operationId: ok\n      responses: {'200': {description: ok}}\n  /bad:\n    parameters: [{name: session, in: cookie, schema: {type: string}}]\n    get:\n      operationId: bad\n      responses: {'200': {description: ok}}\n",
+        )
+        .unwrap();
+        assert_eq!(culprit(&api).as_deref(), Some("GET /bad (bad)"));
     }
 }

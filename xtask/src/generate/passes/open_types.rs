@@ -3,8 +3,9 @@
 //! - every struct with public fields and every enum in `mod types` is `#[non_exhaustive]`: code
 //!   outside the crate reads fields and matches with a wildcard arm, and builds values through
 //!   the builders typify writes (`Type::builder()`);
-//! - every string enum gains a last variant `Unknown(telauth_runtime::UnknownValue)`, into which
-//!   a value the spec did not list decodes (serde's `untagged` variant) instead of failing. Its
+//! - every string enum gains a last variant `Unknown(telauth_runtime::UnknownValue)` (named
+//!   `Unlisted` instead when the spec lists a value `Unknown`), into which a value the spec did
+//!   not list decodes (serde's `untagged` variant) instead of failing. Its
 //!   `Display` writes the text back; `FromStr` still refuses it, so a caller cannot send a value
 //!   the spec does not describe. The variant holds a `String`, so the enum loses `Copy`.
 //!
@@ -17,8 +18,9 @@ use syn::punctuated::Punctuated;
 use super::Context;
 use crate::Error;
 
-/// The name of the variant that keeps an unlisted value.
-pub(crate) const UNKNOWN: &str = "Unknown";
+/// The name of the variant that keeps an unlisted value, and the names it takes, in order, when
+/// the spec lists a value of that name.
+pub(crate) const UNKNOWN: [&str; 3] = ["Unknown", "Unlisted", "UnlistedValue"];
 
 /// Opens the types of `file` (progenitor's output); answers the string enums it opened.
 pub(crate) fn open_types(file: &mut syn::File, cx: &Context) -> Result<BTreeSet<String>, Error> {
@@ -31,7 +33,7 @@ pub(crate) fn open_types(file: &mut syn::File, cx: &Context) -> Result<BTreeSet<
         })
         .ok_or_else(|| cx.failed("progenitor's output has no `mod types`"))?;
     let items = &mut types.1;
-    let mut string_enums = BTreeSet::new();
+    let mut string_enums = std::collections::BTreeMap::new();
     for item in items.iter_mut() {
         match item {
             syn::Item::Struct(item) if matches!(item.fields, syn::Fields::Named(_)) => {
@@ -41,8 +43,8 @@ pub(crate) fn open_types(file: &mut syn::File, cx: &Context) -> Result<BTreeSet<
             syn::Item::Enum(item) => {
                 item.attrs.push(syn::parse_quote! { #[non_exhaustive] });
                 if is_string_enum(item) {
-                    open_string_enum(item, cx)?;
-                    string_enums.insert(item.ident.to_string());
+                    let unknown = open_string_enum(item, cx)?;
+                    string_enums.insert(item.ident.to_string(), unknown);
                 }
             }
             _ => {}
@@ -53,13 +55,15 @@ pub(crate) fn open_types(file: &mut syn::File, cx: &Context) -> Result<BTreeSet<
         let syn::Item::Impl(block) = item else {
             continue;
         };
-        let Some(name) = implemented_for(block, "Display").filter(|n| string_enums.contains(n))
+        let Some((name, unknown)) = implemented_for(block, "Display")
+            .and_then(|name| Some((name.clone(), string_enums.get(&name)?.clone())))
         else {
             continue;
         };
-        display_unknown(block, &name, cx)?;
+        display_unknown(block, &name, &unknown, cx)?;
         displays.insert(name);
     }
+    let string_enums: BTreeSet<String> = string_enums.into_keys().collect();
     if displays != string_enums {
         return Err(cx.failed(format!(
             "typify no longer writes `impl Display` for every string enum (found it for {displays:?} \
@@ -110,8 +114,9 @@ fn allow_unknown_fields(
     Ok(())
 }
 
-/// Drops `Copy` from the derives and adds the `Unknown` variant.
-fn open_string_enum(item: &mut syn::ItemEnum, cx: &Context) -> Result<(), Error> {
+/// Drops `Copy` from the derives and adds the variant that keeps unlisted values; answers its
+/// name.
+fn open_string_enum(item: &mut syn::ItemEnum, cx: &Context) -> Result<syn::Ident, Error> {
     let mut derives = 0;
     for attr in &mut item.attrs {
         if !attr.path().is_ident("derive") {
@@ -133,20 +138,24 @@ fn open_string_enum(item: &mut syn::ItemEnum, cx: &Context) -> Result<(), Error>
             item.ident
         )));
     }
-    let unknown = quote::format_ident!("{UNKNOWN}");
-    if item.variants.iter().any(|variant| variant.ident == unknown) {
+    let Some(unknown) = UNKNOWN
+        .iter()
+        .map(|name| quote::format_ident!("{name}"))
+        .find(|name| item.variants.iter().all(|variant| variant.ident != *name))
+    else {
         return Err(cx.failed(format!(
-            "enum `{}` already has a variant `{UNKNOWN}` (a value such as `unknown`), which the \
-             variant that keeps unlisted values needs; give the enum another value",
-            item.ident
+            "enum `{}` lists values named {}: none is left for the variant that keeps unlisted \
+             values",
+            item.ident,
+            UNKNOWN.join(", ")
         )));
-    }
+    };
     item.variants.push(syn::parse_quote! {
         /// A value the spec did not list when this crate was generated, as the server sent it.
         #[serde(untagged)]
         #unknown(telauth_runtime::UnknownValue)
     });
-    Ok(())
+    Ok(unknown)
 }
 
 /// The name of the type `block` implements `trait_name` for, when it does.
@@ -162,8 +171,12 @@ fn implemented_for(block: &syn::ItemImpl, trait_name: &str) -> Option<String> {
 }
 
 /// Adds `Self::Unknown(ref value) => f.write_str(value.as_str())` to the `match` in `fmt`.
-fn display_unknown(block: &mut syn::ItemImpl, name: &str, cx: &Context) -> Result<(), Error> {
-    let unknown = quote::format_ident!("{UNKNOWN}");
+fn display_unknown(
+    block: &mut syn::ItemImpl,
+    name: &str,
+    unknown: &syn::Ident,
+    cx: &Context,
+) -> Result<(), Error> {
     for item in &mut block.items {
         let syn::ImplItem::Fn(function) = item else {
             continue;
@@ -216,8 +229,8 @@ mod tests {
     }
 
     #[test]
-    fn an_enum_with_an_unknown_value_is_refused_by_name() {
-        let error = opened(
+    fn an_enum_with_an_unknown_value_keeps_unlisted_values_in_unlisted() {
+        let code = opened(
             "#[derive(Clone, Deserialize)] pub enum State { Known, Unknown }
              impl ::std::fmt::Display for State {
                  fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -225,10 +238,11 @@ mod tests {
                  }
              }",
         )
-        .unwrap_err();
+        .unwrap();
         assert!(
-            error.contains("enum `State` already has a variant `Unknown`"),
-            "{error}"
+            code.contains("Unlisted (telauth_runtime :: UnknownValue)"),
+            "{code}"
         );
+        assert!(code.contains("Self :: Unlisted (ref value)"), "{code}");
     }
 }
