@@ -49,7 +49,7 @@ pub(crate) const ALWAYS: [Dependency; 4] = [
 ];
 
 /// What generated code uses when its types or operations need it.
-pub(crate) const WHEN_USED: [Dependency; 5] = [
+pub(crate) const WHEN_USED: [Dependency; 7] = [
     Dependency {
         name: "uuid",
         workspace: "{ version = \"1.23.2\", features = [\"serde\"] }",
@@ -73,6 +73,17 @@ pub(crate) const WHEN_USED: [Dependency; 5] = [
     Dependency {
         name: "futures",
         workspace: "\"0.3.31\"",
+        features: &[],
+    },
+    // A websocket operation's `Sec-WebSocket-Key`: 16 random bytes, in base64.
+    Dependency {
+        name: "base64",
+        workspace: "\"0.23.1\"",
+        features: &[],
+    },
+    Dependency {
+        name: "rand",
+        workspace: "\"0.10.3\"",
         features: &[],
     },
 ];

@@ -38,21 +38,6 @@ pub(crate) fn run(api: &OpenAPI, path: &Path) -> Result<Generated, Error> {
         }
     })?;
     let mock = catch_panic(path, || generator.httpmock(api, "crate"))?;
-    if generator.uses_websockets() {
-        let websockets: Vec<String> = crate::openapi::operations(api)
-            .into_iter()
-            .filter(|(_, op)| op.operation.extensions.contains_key("x-dropshot-websocket"))
-            .map(|(_, op)| format!("paths.{}.{}", op.path, op.method))
-            .collect();
-        return Err(Error::Generate {
-            path: path.to_path_buf(),
-            message: format!(
-                "{} is a websocket (`x-dropshot-websocket`), which the credential layer does not \
-                 cover; remove the extension or the operation",
-                websockets.join(", ")
-            ),
-        });
-    }
     let extra_dependencies = extra_dependencies(&generator);
     Ok(Generated {
         client,
@@ -88,6 +73,8 @@ fn extra_dependencies(generator: &Generator) -> Vec<&'static str> {
         (types.uses_regress(), "regress"),
         (types.uses_serde_json(), "serde_json"),
         (generator.uses_futures(), "futures"),
+        (generator.uses_websockets(), "base64"),
+        (generator.uses_websockets(), "rand"),
     ]
     .into_iter()
     .filter_map(|(used, name)| used.then_some(name))
