@@ -4,6 +4,7 @@
 
 mod constants;
 mod credentials;
+mod doc_blocks;
 mod files;
 mod manifest;
 mod normalize;
@@ -236,14 +237,38 @@ fn sources(provider: &str, spec: &Spec) -> Result<Sources, Error> {
     if mock.contains("serde_json") && !extra_dependencies.contains(&"serde_json") {
         extra_dependencies.push("serde_json");
     }
-    Ok(Sources {
+    let sources = Sources {
         module: format(&cx, files::module(&spec.rel_path, !string_enums.is_empty()))?,
         client: prettyplease::unparse(&client),
         auth: format(&cx, auth)?,
         mock,
         extra_dependencies,
         notes,
-    })
+    };
+    only_our_doctests(&cx, &sources)?;
+    Ok(sources)
+}
+
+/// Refuses a generated file whose doc comments hold a code block rustdoc would compile that
+/// the generator did not write ([`doc_blocks`]).
+fn only_our_doctests(cx: &passes::Context, sources: &Sources) -> Result<(), Error> {
+    let files = [
+        ("mod.rs", &sources.module),
+        ("client.rs", &sources.client),
+        ("auth.rs", &sources.auth),
+        ("httpmock.rs", &sources.mock),
+    ];
+    for (name, code) in files {
+        if let Some(stray) = doc_blocks::strays(code).first() {
+            return Err(cx.failed(format!(
+                "the generated {name} would hold a doctest the generator did not write (a doc \
+                 comment at its line {}, a block starting `{}`); spec text must reach doc \
+                 comments inert: report this as a bug of the xtask",
+                stray.line, stray.first_line
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn parse(cx: &passes::Context, tokens: TokenStream) -> Result<syn::File, Error> {

@@ -62,7 +62,9 @@ fn without_lazy_lines(text: &str, in_list: bool) -> String {
         let digits = line.chars().take_while(char::is_ascii_digit).count();
         line.is_empty()
             || line.starts_with(['>', '#', '|', '<'])
-            || ["- ", "* ", "+ "].iter().any(|marker| line.starts_with(marker))
+            || ["- ", "* ", "+ "]
+                .iter()
+                .any(|marker| line.starts_with(marker))
             || matches!(line, "-" | "*" | "+")
             || (digits > 0
                 && matches!(line[digits..].chars().next(), Some('.' | ')'))
@@ -100,7 +102,10 @@ mod tests {
             inert("Lists:\n- one\ncontinued\n- two\n\nA paragraph\non two lines.\n> quote\nmore"),
             "Lists:\n- one continued\n- two\n\nA paragraph on two lines.\n> quote more"
         );
-        assert_eq!(inert("1. first\n2) second\n| a | b |\n|---|---|"), "1. first\n2) second\n| a | b |\n|---|---|");
+        assert_eq!(
+            inert("1. first\n2) second\n| a | b |\n|---|---|"),
+            "1. first\n2) second\n| a | b |\n|---|---|"
+        );
     }
 
     #[test]
