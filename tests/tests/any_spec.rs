@@ -91,13 +91,79 @@ fn assert_no_doctest_but_ours(code: &str) {
     }
 }
 
-/// The corpus, each spec with the provider name it is added as.
-const CORPUS: [(&str, &str); 4] = [
+/// The corpus, each spec with the provider name it is added as: specs nobody here would write
+/// as ours, then one document per shape that providers publish and progenitor cannot take as
+/// it is (`tests/fixtures/specs/published/README.md`).
+const CORPUS: [(&str, &str); 12] = [
     ("shapes", "specs/shapes.yaml"),
     ("hostile", "specs/hostile.yaml"),
     ("bare", "specs/bare.yaml"),
     ("vonage", "fifth-provider/vonage.yaml"),
+    ("openapi31", "specs/published/openapi31.yaml"),
+    ("split", "specs/published/split/main.yaml"),
+    ("collide", "specs/published/collide.yaml"),
+    ("callbacks", "specs/published/callbacks.yaml"),
+    ("objectformat", "specs/published/object-format.yaml"),
+    ("media", "specs/published/media.yaml"),
+    ("websocket", "specs/published/websocket.yaml"),
+    ("positions", "specs/published/positions.yaml"),
 ];
+
+/// A document of 600 operations in 60 tags, written at test time: what a provider with a
+/// large API publishes, of which a maintainer wants a few operations.
+fn large_document(folder: &Path) -> PathBuf {
+    let mut text = String::from(
+        "openapi: 3.0.3\ninfo: {title: A large API, version: '1'}\nsecurity: [{key: []}]\npaths:\n",
+    );
+    for n in 0..600 {
+        text.push_str(&format!(
+            "  /things{n}/{{id}}:\n    get:\n      operationId: get_thing_{n}\n      tags: [t{}]\n      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]\n      responses:\n        '200':\n          description: Thing {n}.\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Thing{n}'}}}}}}\n",
+            n / 10
+        ));
+    }
+    text.push_str("components:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: X-Key}\n    unused: {type: http, scheme: basic}\n  schemas:\n");
+    for n in 0..600 {
+        text.push_str(&format!(
+            "    Thing{n}: {{type: object, properties: {{name: {{type: string}}}}}}\n"
+        ));
+    }
+    let path = folder.join("large.yaml");
+    fs::write(&path, text).unwrap();
+    path
+}
+
+/// Takes three operations of [`large_document`] with `--only`.
+fn take_part_of_a_large_document(root: &Path) -> String {
+    let folder = tempfile::tempdir().unwrap();
+    let large = large_document(folder.path());
+    let (code, out, err) = xtask(
+        &[
+            "new-provider",
+            "large",
+            "--spec",
+            large.to_str().unwrap(),
+            "--only",
+            "tag:t7",
+            "--only",
+            "op:get_thing_599",
+            "--no-compile-check",
+        ],
+        root,
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "large: {out}{err}");
+    let spec = fs::read_to_string(root.join("specs/large.yaml")).unwrap();
+    assert_eq!(spec.matches("operationId:").count(), 11, "{spec}");
+    assert!(
+        spec.contains("x-telauth-source:") && spec.contains("- tag:t7"),
+        "{spec}"
+    );
+    assert!(
+        !spec.contains("Thing0:") && spec.contains("Thing599:"),
+        "{spec}"
+    );
+    assert!(!spec.contains("unused:"), "{spec}");
+    fs::read_to_string(root.join("crates/telauth-large/src/generated/client.rs")).unwrap()
+}
 
 #[test]
 fn the_corpus_generates_through_new_provider() {
@@ -119,6 +185,30 @@ fn the_corpus_generates_through_new_provider() {
         let auth = fs::read_to_string(krate.join("src/generated/auth.rs")).unwrap();
         assert_no_doctest_but_ours(&auth);
     }
+    // Each shape made takeable keeps what goes over the wire.
+    let generated = |name: &str| {
+        fs::read_to_string(
+            copy.path()
+                .join(format!("crates/telauth-{name}/src/generated/client.rs")),
+        )
+        .unwrap()
+    };
+    let collide = generated("collide");
+    for wire in [
+        "\"DateCreated<\"",
+        "\"DateCreated>\"",
+        "\"PageSize\"",
+        "\"page_size\"",
+    ] {
+        assert!(collide.contains(wire), "{wire} is not on the wire");
+    }
+    assert!(collide.contains("pub fn date_created_before<V>"));
+    assert!(generated("media").contains("application/json"));
+    assert!(generated("websocket").contains("client.pre(&mut request, &info)"));
+    let large = take_part_of_a_large_document(copy.path());
+    assert!(large.contains("pub fn get_thing_599(&self)"));
+    assert!(!large.contains("pub fn get_thing_0(&self)"));
+
     // The workspace gained them, and generate --check sees them up to date.
     let workspace = fs::read_to_string(copy.path().join("Cargo.toml")).unwrap();
     assert!(
@@ -128,7 +218,7 @@ fn the_corpus_generates_through_new_provider() {
     assert!(workspace.contains("telauth-vonage = { path = \"crates/telauth-vonage\""));
     assert_eq!(
         xtask::providers::load(copy.path()).unwrap().len(),
-        4 + CORPUS.len()
+        4 + CORPUS.len() + 1
     );
     for (name, _) in CORPUS {
         let (code, out, _) = xtask(&["generate", "--check", "--provider", name], copy.path());
@@ -350,6 +440,32 @@ async fn a_secret_is_created_and_revoked_and_never_printed() {
 }
 "#;
 
+/// A websocket operation's upgrade request, on the wire: the credential layer put the bearer
+/// token on it, beside the upgrade headers (the mock answers 401, so no upgrade follows).
+const WEBSOCKET_UPGRADE: &str = r#"
+use httpmock::{Method::GET, MockServer};
+use telauth_websocket::{Client, Credentials};
+
+#[tokio::test]
+async fn the_upgrade_request_carries_the_credential() {
+    let server = MockServer::start_async().await;
+    let upgrade = server.mock_async(|when, then| {
+        when.method(GET).path("/consoles/c1/stream")
+            .header("authorization", "Bearer t0ken-for-the-console")
+            .header("upgrade", "websocket")
+            .header("connection", "Upgrade");
+        then.status(401);
+    }).await;
+    let client = Client::new(&server.base_url(), Credentials::bearer("t0ken-for-the-console"));
+    let refused = client.console_stream().console("c1").send().await;
+    assert!(refused.is_err());
+    upgrade.assert_async().await;
+    let none = Client::new(&server.base_url(), Credentials::none());
+    assert!(none.console_stream().console("c1").send().await.is_err());
+    upgrade.assert_calls_async(1).await;
+}
+"#;
+
 #[test]
 fn the_corpus_builds_lints_and_the_fifth_provider_works_on_the_wire() {
     let copy = workspace_copy();
@@ -369,9 +485,23 @@ fn the_corpus_builds_lints_and_the_fifth_provider_works_on_the_wire() {
     .unwrap();
     fs::create_dir_all(vonage.join("tests")).unwrap();
     fs::write(vonage.join("tests/flow.rs"), VONAGE_FLOW).unwrap();
+    let websocket = copy.path().join("crates/telauth-websocket");
+    let manifest = fs::read_to_string(websocket.join("Cargo.toml")).unwrap();
+    fs::write(
+        websocket.join("Cargo.toml"),
+        format!(
+            "{manifest}\n[dev-dependencies]\nhttpmock.workspace = true\n\
+             tokio = {{ workspace = true, features = [\"macros\", \"rt-multi-thread\"] }}\n"
+        ),
+    )
+    .unwrap();
+    fs::create_dir_all(websocket.join("tests")).unwrap();
+    fs::write(websocket.join("tests/upgrade.rs"), WEBSOCKET_UPGRADE).unwrap();
+    take_part_of_a_large_document(copy.path());
     let packages: Vec<String> = CORPUS
         .iter()
         .map(|(name, _)| format!("telauth-{name}"))
+        .chain(["telauth-large".to_string()])
         .collect();
     let crates: Vec<&str> = packages.iter().flat_map(|p| ["-p", p.as_str()]).collect();
     // The typed mocks too: they are generated for every spec.
@@ -391,10 +521,12 @@ fn the_corpus_builds_lints_and_the_fifth_provider_works_on_the_wire() {
     test.extend(&crates);
     let (ok, log) = cargo(copy.path(), &test);
     assert!(ok, "test: {log}");
-    assert!(
-        log.contains("a_secret_is_created_and_revoked_and_never_printed ... ok"),
-        "{log}"
-    );
+    for flow in [
+        "a_secret_is_created_and_revoked_and_never_printed ... ok",
+        "the_upgrade_request_carries_the_credential ... ok",
+    ] {
+        assert!(log.contains(flow), "{log}");
+    }
     // The hostile spec's one operation has one doctest: the example the xtask wrote.
     let hostile = log
         .lines()
