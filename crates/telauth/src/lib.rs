@@ -53,7 +53,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use telauth::mobivate::{Mobivate, MobivateCredentials};
+//! use telauth::mobivate::{Mobivate, MobivateAccount};
 //! use telauth::{Config, Vars};
 //!
 //! // A test points the program's own code at the in-process sandbox; `Vars::process()` in
@@ -62,7 +62,7 @@
 //! let vars = Vars::from_iter(sandbox.info().env_vars());
 //! let config = Config::new().user_agent_suffix("ops-tool/1.0");
 //! let mobivate = Mobivate::from_vars(&vars, &config)?;
-//! let key = mobivate.get_key(&MobivateCredentials::from_vars(&vars)?).await?;
+//! let key = mobivate.get_key(&MobivateAccount::from_vars(&vars)?).await?;
 //! assert_eq!(mobivate.test_key(&key).await?, "API Key is valid");
 //! # sandbox.stop().await;
 //! # Ok(()) }
@@ -72,11 +72,11 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), telauth::Error> {
-//! use telauth::Config;
-//! use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
+//! use telauth::{Config, Vars};
+//! use telauth::smsbeta::{SmsBeta, SmsBetaAccount};
 //!
 //! // SMSBETA_MAIL and SMSBETA_PASSWORD; only the password's md5 digest is sent.
-//! let credentials = SmsBetaCredentials::from_env()?;
+//! let credentials = SmsBetaAccount::from_vars(&Vars::process())?;
 //! let login = SmsBeta::new(&Config::new())?.login(&credentials).await?;
 //! println!("{login:?}"); // SmsBetaLogin { mail: "…", token: Secret([REDACTED]) }
 //! # Ok(()) }
@@ -87,13 +87,13 @@
 //! ```no_run
 //! # async fn run() -> Result<(), telauth::Error> {
 //! use std::time::Duration;
-//! use telauth::Config;
-//! use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
+//! use telauth::{Config, Vars};
+//! use telauth::voipbin::{TokenSource, VoipBin, VoipBinAccount};
 //!
 //! let voipbin = VoipBin::login_only(&Config::new())?;
 //! // Logs in on first use and again shortly before the JWT's `exp`; concurrent callers share
 //! // one login.
-//! let tokens = TokenSource::new(voipbin, VoipBinCredentials::from_env()?);
+//! let tokens = TokenSource::new(&voipbin, &VoipBinAccount::from_vars(&Vars::process())?);
 //! let api = tokens.client().await?;
 //! let created = api
 //!     .create_access_key(Duration::from_secs(30 * 86_400), Some("ci"), None)
@@ -109,11 +109,11 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), telauth::Error> {
-//! use telauth::Config;
-//! use telauth::mobivate::{Mobivate, MobivateCredentials};
+//! use telauth::{Config, Vars};
+//! use telauth::mobivate::{Mobivate, MobivateAccount};
 //!
 //! let mobivate = Mobivate::new(&Config::new())?;
-//! let credentials = MobivateCredentials::from_env()?;
+//! let credentials = MobivateAccount::from_vars(&Vars::process())?;
 //! let new_key = mobivate.create_key(&credentials).await?; // the old key stops working
 //! println!("{}", mobivate.test_key(&new_key).await?); // "API Key is valid"
 //! # Ok(()) }
@@ -123,10 +123,10 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), telauth::Error> {
-//! use telauth::Config;
-//! use telauth::signalwire::{Permission, SignalWire, SignalWireCredentials};
+//! use telauth::{Config, Vars};
+//! use telauth::signalwire::{Permission, SignalWire, SignalWireAuth};
 //!
-//! let signalwire = SignalWire::new(&Config::new(), &SignalWireCredentials::from_env()?)?;
+//! let signalwire = SignalWire::new(&Config::new(), &SignalWireAuth::from_vars(&Vars::process())?)?;
 //! let token = signalwire
 //!     .create_token("ci", &[Permission::Messaging, Permission::Numbers], None)
 //!     .await?;
