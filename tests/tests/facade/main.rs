@@ -23,7 +23,7 @@ mod voipbin;
 use httpmock::Method::GET;
 use httpmock::MockServer;
 use serde_json::json;
-use telauth::voipbin::VoipBinCredentials;
+use telauth::voipbin::VoipBinAccount;
 use telauth::{Config, Error};
 use telauth_tests::{Reply, SENTINEL, answer, assert_no_sentinel};
 
@@ -37,8 +37,8 @@ fn checked(error: Error) -> Error {
     error
 }
 
-fn voipbin_credentials() -> VoipBinCredentials {
-    VoipBinCredentials {
+fn voipbin_credentials() -> VoipBinAccount {
+    VoipBinAccount {
         username: "alice".into(),
         password: SENTINEL.into(),
     }
