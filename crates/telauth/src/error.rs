@@ -145,7 +145,7 @@ pub enum ErrorKind {
         /// What is wrong.
         reason: String,
     },
-    /// Variables that hold a credential are not set (or are empty): every one a `from_env` or
+    /// Variables that hold a credential are not set (or are empty): every one a
     /// `from_vars` needed and did not find, in the order it reads them.
     MissingEnv {
         /// Their names; where either of two will do, both, as `VOIPBIN_ACCESSKEY or
