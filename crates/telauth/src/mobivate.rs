@@ -159,7 +159,7 @@ impl Mobivate {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::Config;
+    /// use telauth::{Config, Vars};
     /// use telauth::mobivate::{Mobivate, MobivateAccount};
     ///
     /// let mobivate = Mobivate::new(&Config::new())?;
@@ -186,7 +186,7 @@ impl Mobivate {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::Config;
+    /// use telauth::{Config, Vars};
     /// use telauth::mobivate::{Mobivate, MobivateAccount};
     ///
     /// let mobivate = Mobivate::new(&Config::new())?;
