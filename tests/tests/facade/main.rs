@@ -4,7 +4,7 @@
 //! a server can fail, and errors that carry the provider's words but never a secret.
 //!
 //! Three things have binaries of their own, because they use state of the whole process that
-//! other tests' threads share: `from_env` (`tests/from_env.rs`) and proxies named in the
+//! other tests' threads share: `Vars::process()` (`tests/from_env.rs`) and proxies named in the
 //! environment (`tests/proxy_from_env.rs`) set process variables other threads may be reading,
 //! and spans (`tests/tracing.rs`) depend on `tracing`'s per-callsite interest cache.
 
