@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 use serde_json::json;
-use telauth::voipbin::{TokenSource, VoipBin, VoipBinAuth, VoipBinCredentials};
+use telauth::voipbin::{TokenSource, VoipBin, VoipBinAccount, VoipBinAuth};
 use telauth::{Config, Secret};
 use telauth_sandbox::{Sandbox, SandboxInfo};
 
@@ -190,7 +190,7 @@ async fn load(
 struct Clients {
     /// The sandbox's VoIPBIN origin.
     base: String,
-    credentials: VoipBinCredentials,
+    credentials: VoipBinAccount,
     voipbin: VoipBin,
     http: reqwest::Client,
     /// The login body the hand-written client sends.
@@ -201,7 +201,7 @@ struct Clients {
 fn clients(info: &SandboxInfo) -> Clients {
     let base = info.voipbin.origin.clone();
     Clients {
-        credentials: VoipBinCredentials {
+        credentials: VoipBinAccount {
             username: info.voipbin.username.clone(),
             password: Secret::from(info.voipbin.password.as_str()),
         },
@@ -247,12 +247,12 @@ async fn overhead(info: SandboxInfo) -> (Comparison, Comparison) {
     // An authenticated GET with an access key in the `accesskey` cookie.
     let jwt = voipbin.login(&credentials).await.unwrap();
     let key = voipbin
-        .with_auth(VoipBinAuth::Jwt(jwt.token))
+        .with_auth(&VoipBinAuth::Jwt(jwt.token))
         .create_access_key(Duration::from_secs(86_400), Some("bench"), None)
         .await
         .unwrap();
     let key_token = key.token.clone();
-    let with_key = voipbin.with_auth(VoipBinAuth::AccessKey(key_token.clone()));
+    let with_key = voipbin.with_auth(&VoipBinAuth::AccessKey(key_token.clone()));
     let key_text = key_token.expose().to_string();
     let authenticated_get = ratio(
         || async {
@@ -293,7 +293,7 @@ async fn main() {
     };
 
     // The token cache: a hit, then 1,000 concurrent callers on an expired token.
-    let source = Arc::new(TokenSource::new(voipbin.clone(), credentials.clone()));
+    let source = Arc::new(TokenSource::new(&voipbin, &credentials));
     source.token().await.unwrap();
     let hits = 200_000u32;
     let started = Instant::now();
@@ -308,8 +308,8 @@ async fn main() {
         .expect("the sandbox starts");
     let own_config = Config::new().origin(own.info().voipbin.origin.clone());
     let source = Arc::new(TokenSource::new(
-        VoipBin::login_only(&own_config).unwrap(),
-        credentials.clone(),
+        &VoipBin::login_only(&own_config).unwrap(),
+        &credentials,
     ));
     let jwt = source.token().await.unwrap();
     source.invalidate(&jwt.token);
@@ -339,7 +339,7 @@ async fn main() {
     .await;
     let fresh = voipbin.login(&credentials).await.unwrap();
     let key = voipbin
-        .with_auth(VoipBinAuth::Jwt(fresh.token))
+        .with_auth(&VoipBinAuth::Jwt(fresh.token))
         .create_access_key(Duration::from_secs(86_400), None, None)
         .await
         .unwrap();

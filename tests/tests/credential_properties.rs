@@ -8,7 +8,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use proptest::prelude::*;
 use telauth::Secret;
 use telauth::smsbeta::password_digest;
-use telauth::voipbin::jwt_expiry;
+use telauth::voipbin::VoipBinAuth;
 use telauth_runtime::{Credential, CredentialSet, Location, Scheme};
 use telauth_tests::basic_header;
 
@@ -69,22 +69,25 @@ proptest! {
     }
 
     #[test]
-    fn jwt_expiry_reads_any_exp(exp in 0u64..=253_402_300_799, sub in "[a-z]{0,12}") {
+    fn a_jwt_expires_at_any_exp(exp in 0u64..=253_402_300_799, sub in "[a-z]{0,12}") {
         let payload = URL_SAFE_NO_PAD.encode(format!(r#"{{"sub":"{sub}","exp":{exp}}}"#));
         let token = Secret::new(format!("eyJhbGciOiJIUzI1NiJ9.{payload}.c2ln"));
-        prop_assert_eq!(jwt_expiry(&token).unwrap(), UNIX_EPOCH + Duration::from_secs(exp));
+        prop_assert_eq!(
+            VoipBinAuth::Jwt(token).expires_at().unwrap(),
+            Some(UNIX_EPOCH + Duration::from_secs(exp))
+        );
     }
 
     #[test]
     fn an_exp_after_the_year_9999_is_an_error(exp in 253_402_300_800u64..) {
         let payload = URL_SAFE_NO_PAD.encode(format!(r#"{{"exp":{exp}}}"#));
         let token = Secret::new(format!("eyJhbGciOiJIUzI1NiJ9.{payload}.c2ln"));
-        prop_assert!(jwt_expiry(&token).is_err());
+        prop_assert!(VoipBinAuth::Jwt(token).expires_at().is_err());
     }
 
     #[test]
     fn garbage_tokens_are_errors_not_panics(token in ".*") {
-        let _ = jwt_expiry(&Secret::from(token.as_str()));
+        let _ = VoipBinAuth::Jwt(Secret::from(token.as_str())).expires_at();
     }
 
     #[test]
@@ -99,7 +102,7 @@ proptest! {
             format!("{:?}", telauth_voipbin::Credentials::accesskey_query(value.clone())),
             format!("{:?}", telauth_signalwire::Credentials::signal_wire_basic_auth("p", value.clone())),
             format!("{:?}", telauth::voipbin::VoipBinAuth::Jwt(value.clone())),
-            format!("{:?}", telauth::smsbeta::SmsBetaCredentials { mail: "m".into(), password: value.clone() }),
+            format!("{:?}", telauth::smsbeta::SmsBetaAccount { mail: "m".into(), password: value.clone() }),
         ];
         for text in texts {
             prop_assert!(!text.contains(&secret), "{}", text);

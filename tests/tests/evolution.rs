@@ -341,7 +341,7 @@ mod tomorrow {
 
         let api = telauth::voipbin::VoipBin::new(
             &Config::new().origin(server.base_url()),
-            telauth::voipbin::VoipBinAuth::Jwt("a.b.c".into()),
+            &telauth::voipbin::VoipBinAuth::Jwt("a.b.c".into()),
         )
         .unwrap();
         let error = api.get_access_key(KEY.parse().unwrap()).await.unwrap_err();

@@ -13,7 +13,7 @@ use httpmock::Method::POST;
 use httpmock::MockServer;
 use serde_json::json;
 use telauth::Config;
-use telauth::voipbin::{VoipBin, VoipBinCredentials};
+use telauth::voipbin::{VoipBin, VoipBinAccount};
 use telauth_tests::{SENTINEL, jwt_expiring_in};
 use telauth_voipbin::types::LoginRequest;
 
@@ -80,7 +80,7 @@ fn plain_http_never_goes_through_a_proxy_and_https_still_does() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let credentials = VoipBinCredentials {
+        let credentials = VoipBinAccount {
             username: "alice".into(),
             password: SENTINEL.into(),
         };

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use httpmock::Method::{GET, POST};
 use httpmock::MockServer;
 use serde_json::json;
-use telauth::voipbin::{VoipBin, VoipBinAuth, VoipBinCredentials};
+use telauth::voipbin::{VoipBin, VoipBinAccount, VoipBinAuth};
 use telauth::{Config, Secret};
 use telauth_tests::{Reply, SENTINEL, answer, assert_no_sentinel, jwt_expiring_in};
 
@@ -71,12 +71,12 @@ fn a_span_per_request_and_no_secret_in_any_line() {
         )
         .await;
         let voipbin = VoipBin::login_only(&Config::new().origin(server.base_url())).unwrap();
-        let credentials = VoipBinCredentials {
+        let credentials = VoipBinAccount {
             username: "alice".into(),
             password: Secret::from(SENTINEL),
         };
         voipbin.login(&credentials).await.unwrap();
-        let keyed = voipbin.with_auth(VoipBinAuth::AccessKey(SENTINEL.into()));
+        let keyed = voipbin.with_auth(&VoipBinAuth::AccessKey(SENTINEL.into()));
         keyed.list_access_keys(None, None).await.unwrap_err();
     });
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

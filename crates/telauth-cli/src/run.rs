@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::{Value, json};
-use telauth::mobivate::{self, Mobivate, MobivateCredentials};
-use telauth::signalwire::{SignalWire, SignalWireCredentials};
-use telauth::smsbeta::{self, SmsBeta, SmsBetaCredentials};
-use telauth::voipbin::{VoipBin, VoipBinAuth, VoipBinCredentials};
-use telauth::{Config, Error, ErrorKind, Provider, RetryPolicy, Secret};
+use telauth::mobivate::{Mobivate, MobivateAccount, MobivateAuth};
+use telauth::signalwire::{SignalWire, SignalWireAuth};
+use telauth::smsbeta::{self, SmsBeta, SmsBetaAccount};
+use telauth::voipbin::{VoipBin, VoipBinAccount, VoipBinAuth};
+use telauth::{Config, Error, ErrorKind, Provider, RetryPolicy, Secret, Vars};
 
 use crate::args::{
     AccesskeysCommand, Cli, MobivateCommand, PasswordSource, ProviderCommand, SignalWireCommand,
@@ -22,7 +22,10 @@ pub async fn run(cli: &Cli, secrets: &Secrets) -> Result<Value, Error> {
     let config = |provider: Provider| {
         let config = match &cli.origin {
             Some(origin) => Config::new().origin(origin.as_str()),
-            None => Config::from_env(provider),
+            None => match Vars::process().get(provider.origin_variable()) {
+                Some(origin) => Config::new().origin(origin),
+                None => Config::new(),
+            },
         };
         let config = config.timeout(Duration::from_secs(cli.timeout));
         if cli.retries > 0 {
@@ -150,7 +153,7 @@ async fn smsbeta(
     )?;
     // What is sent is the password's digest.
     secrets.add(smsbeta::password_digest(&password).expose());
-    let credentials = SmsBetaCredentials { mail, password };
+    let credentials = SmsBetaAccount { mail, password };
     to_json(SmsBeta::new(config)?.login(&credentials).await?)
 }
 
@@ -169,18 +172,18 @@ async fn voipbin(
                 password,
                 "VOIPBIN_PASSWORD",
             )?;
-            let credentials = VoipBinCredentials { username, password };
+            let credentials = VoipBinAccount { username, password };
             return to_json(VoipBin::login_only(config)?.login(&credentials).await?);
         }
         VoipBinCommand::Accesskeys { command } => command,
         // Answered before anything runs (see main).
         VoipBinCommand::WebhookVerify { .. } => return Ok(Value::Null),
     };
-    let auth = VoipBinAuth::from_env()?;
+    let auth = VoipBinAuth::from_vars(&Vars::process())?;
     match &auth {
         VoipBinAuth::Jwt(secret) | VoipBinAuth::AccessKey(secret) => secrets.add(secret.expose()),
     }
-    let api = VoipBin::new(config, auth)?;
+    let api = VoipBin::new(config, &auth)?;
     match command {
         AccesskeysCommand::List {
             page_size,
@@ -236,7 +239,7 @@ async fn mobivate(
             password,
             "MOBIVATE_PASSWORD",
         )
-        .map(|(username, password)| MobivateCredentials { username, password })
+        .map(|(username, password)| MobivateAccount { username, password })
     };
     match command {
         MobivateCommand::Getkey { username, password } => {
@@ -250,7 +253,7 @@ async fn mobivate(
             to_json(json!({ "apiKey": key.expose() }))
         }
         MobivateCommand::Test => {
-            let key = mobivate::api_key_from_env()?;
+            let key = MobivateAuth::from_vars(&Vars::process())?.api_key;
             secrets.add(key.expose());
             let message = mobivate.test_key(&key).await?;
             to_json(json!({ "message": message }))
@@ -268,11 +271,11 @@ async fn signalwire(
         // Answered before anything runs (see main).
         SignalWireCommand::WebhookVerify { .. } => return Ok(Value::Null),
     };
-    let credentials = SignalWireCredentials::from_env()?;
-    let token = credentials.api_token.expose();
+    let auth = SignalWireAuth::from_vars(&Vars::process())?;
+    let token = auth.api_token.expose();
     secrets.add(token);
-    secrets.add_basic(&credentials.project_id.to_string(), token);
-    let signalwire = SignalWire::new(config, &credentials)?;
+    secrets.add_basic(&auth.project_id.to_string(), token);
+    let signalwire = SignalWire::new(config, &auth)?;
     match command {
         TokensCommand::Create {
             name,

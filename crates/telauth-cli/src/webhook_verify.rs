@@ -7,6 +7,7 @@ use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
+use telauth::Vars;
 use telauth::webhook::{SignalWireVerifier, VoipBinVerifier};
 
 use crate::args::{ProviderCommand, SignalWireCommand, VoipBinCommand};
@@ -54,7 +55,7 @@ enum Outcome {
 
 fn signalwire(url: &str, signature: &Option<String>, sha256: &Option<String>) -> Outcome {
     const PROVIDER: &str = "signalwire";
-    let verifier = match SignalWireVerifier::from_env() {
+    let verifier = match SignalWireVerifier::from_vars(&Vars::process()) {
         Ok(verifier) => verifier,
         Err(error) => return Outcome::Usage(error.to_string()),
     };
@@ -82,7 +83,7 @@ fn signalwire(url: &str, signature: &Option<String>, sha256: &Option<String>) ->
 
 fn voipbin(signature: &str) -> Outcome {
     const PROVIDER: &str = "voipbin";
-    let verifier = match VoipBinVerifier::from_env() {
+    let verifier = match VoipBinVerifier::from_vars(&Vars::process()) {
         Ok(verifier) => verifier,
         Err(error) => return Outcome::Usage(error.to_string()),
     };

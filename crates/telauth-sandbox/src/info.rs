@@ -68,7 +68,7 @@ impl AccountInfo {
 }
 
 impl SandboxInfo {
-    /// The environment variables that point the `telauth` SDK's `from_env` functions and the
+    /// The environment variables that point the `telauth` SDK's `from_vars` loaders and the
     /// `telauth` command at this sandbox, as `(name, value)` in a fixed order: for each
     /// provider, `TELAUTH_<PROVIDER>_ORIGIN` (its [`origin`](AccountInfo::origin)), then its
     /// demo credentials — `SMSBETA_MAIL`, `SMSBETA_PASSWORD`, `VOIPBIN_USERNAME`,

@@ -7,10 +7,10 @@
 
 use std::time::{Duration, SystemTime};
 
-use telauth::mobivate::{Mobivate, MobivateCredentials};
+use telauth::mobivate::{Mobivate, MobivateAccount};
 use telauth::signalwire::{Permission, SignalWire, TokenPermissions};
-use telauth::smsbeta::{SmsBeta, SmsBetaCredentials, password_digest};
-use telauth::voipbin::{AccessKeyTimes, TokenSource, VoipBin, VoipBinAuth, VoipBinCredentials};
+use telauth::smsbeta::{SmsBeta, SmsBetaAccount, password_digest};
+use telauth::voipbin::{AccessKeyTimes, TokenSource, VoipBinAccount, VoipBinAuth};
 use telauth::{Config, Error, Secret, Vars};
 use telauth_sandbox::Sandbox;
 
@@ -45,7 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     step("SMSBeta: log in with mail and password; only the md5 digest leaves this program");
     let smsbeta = SmsBeta::from_vars(&vars, &config)?;
-    let credentials = SmsBetaCredentials::from_vars(&vars)?;
+    let credentials = SmsBetaAccount::from_vars(&vars)?;
     println!(
         "digest sent: {}",
         password_digest(&credentials.password).expose()
@@ -87,7 +87,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         glimpse(&created.token),
         key.expires_at()
     );
-    let with_key = with_jwt.with_auth(VoipBinAuth::AccessKey(created.token.clone()));
+    let with_key = with_jwt.with_auth(&VoipBinAuth::AccessKey(created.token.clone()));
     let all = with_key.all_access_keys(Some(100)).await?;
     println!(
         "listed with the key itself: {} key(s); tokens are never listed, deleted keys neither",
@@ -116,7 +116,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     step("Mobivate: get the API key, check it, rotate it");
     let mobivate = Mobivate::from_vars(&vars, &config)?;
-    let account = MobivateCredentials::from_vars(&vars)?;
+    let account = MobivateAccount::from_vars(&vars)?;
     let old = mobivate.get_key(&account).await?;
     println!(
         "current key {}: {}",
@@ -158,11 +158,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     step("A deliberate failure: VoIPBIN login with a wrong password");
-    let wrong = VoipBinCredentials {
+    let wrong = VoipBinAccount {
         password: Secret::from("not-the-password"),
-        ..VoipBinCredentials::from_vars(&vars)?
+        ..VoipBinAccount::from_vars(&vars)?
     };
-    let error: Error = VoipBin::login_only(&Config::from_vars(telauth::Provider::VoipBin, &vars))?
+    // Any VoIPBIN client can log in; the one above, say.
+    let error: Error = with_jwt
         .login(&wrong)
         .await
         .expect_err("a wrong password is refused");

@@ -121,31 +121,6 @@ impl Config {
         self
     }
 
-    /// The defaults, with `provider`'s origin from `TELAUTH_<PROVIDER>_ORIGIN` when that is
-    /// set: [`Config::from_vars`] on [`Vars::process`].
-    pub fn from_env(provider: Provider) -> Self {
-        Self::from_vars(provider, &Vars::process())
-    }
-
-    /// The defaults, with `provider`'s origin from `TELAUTH_<PROVIDER>_ORIGIN` in `vars` when
-    /// that is set. A malformed origin is refused when a client is built with it.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use telauth::{Config, Provider, Vars};
-    ///
-    /// let vars = Vars::from_iter([("TELAUTH_VOIPBIN_ORIGIN", "http://127.0.0.1:8080/voipbin")]);
-    /// let config = Config::from_vars(Provider::VoipBin, &vars);
-    /// assert!(format!("{config:?}").contains(r#"origin: Some("http://127.0.0.1:8080/voipbin")"#));
-    /// // Another provider's origin is its own variable.
-    /// let config = Config::from_vars(Provider::Mobivate, &vars);
-    /// assert!(format!("{config:?}").contains("origin: None"));
-    /// ```
-    pub fn from_vars(provider: Provider, vars: &Vars) -> Self {
-        Self::new().or_origin_from(provider, vars)
-    }
-
     /// This config, or when it sets no origin, this config with `provider`'s origin from
     /// `TELAUTH_<PROVIDER>_ORIGIN` in `vars` (when set): what every client's `from_vars` uses.
     pub(crate) fn or_origin_from(&self, provider: Provider, vars: &Vars) -> Self {

@@ -1,4 +1,4 @@
-//! Where `from_env` and `from_vars` read variables: [`Vars`], and a reader that names every
+//! Where the `from_vars` loaders read variables: [`Vars`], and a reader that names every
 //! variable missing.
 // With no provider feature on, the reader is not used.
 #![cfg_attr(
@@ -25,7 +25,7 @@ type Lookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 /// Where the `from_vars` functions read variables: the process environment, a map, or a
 /// lookup of your own. An empty value counts as unset.
 ///
-/// `from_env` reads [`Vars::process`]; a test gives `from_vars` the variables it means instead,
+/// A program gives `from_vars` [`Vars::process`]; a test the variables it means instead,
 /// without touching the process environment — the sandbox's, say:
 ///
 /// ```

@@ -15,7 +15,8 @@ pub(crate) use from_client::{ErrorBody, from_client};
 ///
 /// The getters read what the error holds: [`status`](Error::status), the provider's
 /// [`code`](Error::code) and [`message`](Error::message), VoIPBIN's
-/// [`request_id`](Error::request_id) and [`reason`](Error::reason), a
+/// [`request_id`](Error::request_id) and [`provider_reason`](Error::provider_reason), the
+/// [`reason`](Error::reason) of the kinds that hold one, a
 /// [`retry_after`](Error::retry_after) the provider asked for, and a [`hint`](Error::hint) when
 /// the call knows what to do about it (`Display` ends with it). The questions a program asks
 /// of every provider's error alike: [`is_credentials_refused`](Error::is_credentials_refused),
@@ -46,8 +47,10 @@ pub(crate) use from_client::{ErrorBody, from_client};
 /// assert_eq!(error.status(), Some(409));
 /// assert_eq!(error.code(), Some("FAILED_PRECONDITION"));
 /// assert_eq!(error.message(), Some("The access key was deleted."));
-/// // Only an error made from VoIPBIN's answer has a request id and a reason.
-/// assert_eq!((error.request_id(), error.reason(), error.hint()), (None, None, None));
+/// // Only an error made from VoIPBIN's answer has a request id and a provider's reason.
+/// assert_eq!((error.request_id(), error.provider_reason(), error.hint()), (None, None, None));
+/// // An HTTP error's kind holds no `reason`; a local refusal's does.
+/// assert_eq!(error.reason(), None);
 ///
 /// // The questions every provider's error answers alike.
 /// let advice = if error.is_credentials_refused() {
@@ -81,7 +84,7 @@ pub struct Error {
 struct Details {
     retry_after: Option<Duration>,
     request_id: Option<String>,
-    reason: Option<String>,
+    provider_reason: Option<String>,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
     hint: Option<&'static str>,
     credentials_refused: bool,
@@ -142,7 +145,7 @@ pub enum ErrorKind {
         /// What is wrong.
         reason: String,
     },
-    /// Variables that hold a credential are not set (or are empty): every one a `from_env` or
+    /// Variables that hold a credential are not set (or are empty): every one a
     /// `from_vars` needed and did not find, in the order it reads them.
     MissingEnv {
         /// Their names; where either of two will do, both, as `VOIPBIN_ACCESSKEY or
@@ -226,10 +229,25 @@ impl Error {
         self.details.as_ref()?.request_id.as_deref()
     }
 
-    /// The provider's machine-readable reason, when its answer has one (VoIPBIN's `reason`,
-    /// such as `STATE_INVALID` for a deleted key).
+    /// What was wrong, in words, for the kinds that hold a `reason`
+    /// ([`ErrorKind::InvalidResponse`], [`ErrorKind::InvalidToken`], [`ErrorKind::Connect`],
+    /// [`ErrorKind::Transport`], [`ErrorKind::InvalidInput`]); `None` for the others.
     pub fn reason(&self) -> Option<&str> {
-        self.details.as_ref()?.reason.as_deref()
+        match &self.kind {
+            ErrorKind::InvalidResponse { reason }
+            | ErrorKind::InvalidToken { reason }
+            | ErrorKind::Connect { reason }
+            | ErrorKind::Transport { reason }
+            | ErrorKind::InvalidInput { reason } => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// The provider's machine-readable reason, when its answer has one (VoIPBIN's `reason`,
+    /// such as `STATE_INVALID` for a deleted key): a word of the provider's, beside its
+    /// [`code`](Error::code), not the [`reason`](Error::reason) of a kind.
+    pub fn provider_reason(&self) -> Option<&str> {
+        self.details.as_ref()?.provider_reason.as_deref()
     }
 
     /// What to do about the error, when the call knows more than its kind says: after a
@@ -406,6 +424,24 @@ mod tests {
         );
         assert_eq!(error.status(), Some(404));
         assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn reason_is_the_reason_of_every_kind_that_holds_one() {
+        let reason = || "the reason".to_string();
+        for kind in [
+            ErrorKind::InvalidResponse { reason: reason() },
+            ErrorKind::InvalidToken { reason: reason() },
+            ErrorKind::Connect { reason: reason() },
+            ErrorKind::Transport { reason: reason() },
+            ErrorKind::InvalidInput { reason: reason() },
+        ] {
+            let error = Error::new(Provider::VoipBin, "accesskeys_get", kind);
+            assert_eq!(error.reason(), Some("the reason"), "{error:?}");
+            assert_eq!(error.provider_reason(), None, "{error:?}");
+        }
+        let timeout = Error::new(Provider::VoipBin, "accesskeys_get", ErrorKind::Timeout);
+        assert_eq!(timeout.reason(), None);
     }
 
     #[test]

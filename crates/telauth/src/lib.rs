@@ -15,37 +15,38 @@
 //! [`Config::allow_insecure_http`] (a malformed origin, or plain `http` to another host, is
 //! refused when the client is built).
 //!
-//! # Where credentials go
+//! # Accounts and auths
 //!
-//! One rule for the four clients: **what a call exchanges or checks is its argument; what
-//! authorizes a client's calls is given when the client is built.** A password is only ever
-//! the argument of the call that exchanges it ([`smsbeta::SmsBeta::login`],
+//! Two words, the same for the four providers: an **account** is what logs in (a username or
+//! mail and a password: [`smsbeta::SmsBetaAccount`], [`voipbin::VoipBinAccount`],
+//! [`mobivate::MobivateAccount`]), an **auth** is what authorizes a client's calls
+//! ([`voipbin::VoipBinAuth`], [`signalwire::SignalWireAuth`], [`mobivate::MobivateAuth`]). An
+//! account is only ever the argument of the call that exchanges it ([`smsbeta::SmsBeta::login`],
 //! [`voipbin::VoipBin::login`], [`mobivate::Mobivate::get_key`] and
 //! [`mobivate::Mobivate::create_key`]), and a key being checked the argument of
-//! [`mobivate::Mobivate::test_key`]; SignalWire's project token
-//! ([`signalwire::SignalWire::new`]) and VoIPBIN's JWT or access key
-//! ([`voipbin::VoipBin::new`], or [`voipbin::TokenSource`] for a JWT that renews itself) are held
-//! by the client. SMSBeta and Mobivate clients hold none.
+//! [`mobivate::Mobivate::test_key`]; an auth is given when a client is built
+//! ([`signalwire::SignalWire::new`], [`voipbin::VoipBin::new`], or [`voipbin::TokenSource`] for
+//! a JWT that renews itself) and held by it. SMSBeta and Mobivate clients hold none. Every
+//! argument is borrowed: what a client or a [`voipbin::TokenSource`] keeps, it clones.
 //!
-//! # From the environment
+//! # From variables
 //!
-//! One rule for every type that reads variables: `from_env(..)` is `from_vars(&Vars::process(), ..)`,
-//! and [`Vars`] can be the process environment, a map (`Vars::from_iter`, such as the
-//! sandbox's `SandboxInfo::env_vars()`) or a lookup of your own, so a test never has to
-//! change the process environment. What each reads:
+//! One loader per type, `from_vars`, with the variables injected: [`Vars::process`] in
+//! production, a map (`Vars::from_iter`, such as the sandbox's `SandboxInfo::env_vars()`) or a
+//! lookup of your own in a test, which never has to change the process environment. What each
+//! reads:
 //!
 //! - a client's `from_vars(&vars, &config)` takes `config` as it is, its origin from
-//!   `TELAUTH_<PROVIDER>_ORIGIN` when `config` sets none (an origin set in code wins), and reads
-//!   the credentials the client holds, all required: none for [`smsbeta::SmsBeta`] and
-//!   [`mobivate::Mobivate`]; `SIGNALWIRE_SPACE`, `SIGNALWIRE_PROJECT_ID` and
-//!   `SIGNALWIRE_API_TOKEN` for [`signalwire::SignalWire`]; `VOIPBIN_ACCESSKEY` or else
-//!   `VOIPBIN_TOKEN` for [`voipbin::VoipBin`]; `VOIPBIN_USERNAME` and `VOIPBIN_PASSWORD` for
-//!   [`voipbin::TokenSource`], which logs in with them;
-//! - a credentials type's `from_vars(&vars)` reads its fields, all required:
+//!   `TELAUTH_<PROVIDER>_ORIGIN` ([`Provider::origin_variable`]) when `config` sets none (an
+//!   origin set in code wins), and reads the auth the client holds, all required: none for
+//!   [`smsbeta::SmsBeta`] and [`mobivate::Mobivate`]; `SIGNALWIRE_SPACE`,
+//!   `SIGNALWIRE_PROJECT_ID` and `SIGNALWIRE_API_TOKEN` for [`signalwire::SignalWire`];
+//!   `VOIPBIN_ACCESSKEY` or else `VOIPBIN_TOKEN` for [`voipbin::VoipBin`]; `VOIPBIN_USERNAME` and
+//!   `VOIPBIN_PASSWORD` for [`voipbin::TokenSource`], which logs in with them;
+//! - an account's or an auth's `from_vars(&vars)` reads its fields, all required:
 //!   `SMSBETA_MAIL`/`SMSBETA_PASSWORD`, `VOIPBIN_USERNAME`/`VOIPBIN_PASSWORD`,
-//!   `MOBIVATE_USERNAME`/`MOBIVATE_PASSWORD` (and `MOBIVATE_API_KEY` for
-//!   [`mobivate::api_key_from_vars`]), the three SignalWire ones;
-//! - [`Config::from_vars`] reads only the origin.
+//!   `MOBIVATE_USERNAME`/`MOBIVATE_PASSWORD`, `MOBIVATE_API_KEY`, the VoIPBIN and SignalWire
+//!   ones above; a webhook verifier's its key.
 //!
 //! An empty variable counts as unset, and a missing one is an [`ErrorKind::MissingEnv`] that
 //! names every variable missing, not only the first.
@@ -53,7 +54,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use telauth::mobivate::{Mobivate, MobivateCredentials};
+//! use telauth::mobivate::{Mobivate, MobivateAccount};
 //! use telauth::{Config, Vars};
 //!
 //! // A test points the program's own code at the in-process sandbox; `Vars::process()` in
@@ -62,7 +63,7 @@
 //! let vars = Vars::from_iter(sandbox.info().env_vars());
 //! let config = Config::new().user_agent_suffix("ops-tool/1.0");
 //! let mobivate = Mobivate::from_vars(&vars, &config)?;
-//! let key = mobivate.get_key(&MobivateCredentials::from_vars(&vars)?).await?;
+//! let key = mobivate.get_key(&MobivateAccount::from_vars(&vars)?).await?;
 //! assert_eq!(mobivate.test_key(&key).await?, "API Key is valid");
 //! # sandbox.stop().await;
 //! # Ok(()) }
@@ -72,11 +73,11 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), telauth::Error> {
-//! use telauth::Config;
-//! use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
+//! use telauth::{Config, Vars};
+//! use telauth::smsbeta::{SmsBeta, SmsBetaAccount};
 //!
 //! // SMSBETA_MAIL and SMSBETA_PASSWORD; only the password's md5 digest is sent.
-//! let credentials = SmsBetaCredentials::from_env()?;
+//! let credentials = SmsBetaAccount::from_vars(&Vars::process())?;
 //! let login = SmsBeta::new(&Config::new())?.login(&credentials).await?;
 //! println!("{login:?}"); // SmsBetaLogin { mail: "…", token: Secret([REDACTED]) }
 //! # Ok(()) }
@@ -87,13 +88,13 @@
 //! ```no_run
 //! # async fn run() -> Result<(), telauth::Error> {
 //! use std::time::Duration;
-//! use telauth::Config;
-//! use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
+//! use telauth::{Config, Vars};
+//! use telauth::voipbin::{TokenSource, VoipBin, VoipBinAccount};
 //!
 //! let voipbin = VoipBin::login_only(&Config::new())?;
 //! // Logs in on first use and again shortly before the JWT's `exp`; concurrent callers share
 //! // one login.
-//! let tokens = TokenSource::new(voipbin, VoipBinCredentials::from_env()?);
+//! let tokens = TokenSource::new(&voipbin, &VoipBinAccount::from_vars(&Vars::process())?);
 //! let api = tokens.client().await?;
 //! let created = api
 //!     .create_access_key(Duration::from_secs(30 * 86_400), Some("ci"), None)
@@ -109,11 +110,11 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), telauth::Error> {
-//! use telauth::Config;
-//! use telauth::mobivate::{Mobivate, MobivateCredentials};
+//! use telauth::{Config, Vars};
+//! use telauth::mobivate::{Mobivate, MobivateAccount};
 //!
 //! let mobivate = Mobivate::new(&Config::new())?;
-//! let credentials = MobivateCredentials::from_env()?;
+//! let credentials = MobivateAccount::from_vars(&Vars::process())?;
 //! let new_key = mobivate.create_key(&credentials).await?; // the old key stops working
 //! println!("{}", mobivate.test_key(&new_key).await?); // "API Key is valid"
 //! # Ok(()) }
@@ -123,10 +124,10 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), telauth::Error> {
-//! use telauth::Config;
-//! use telauth::signalwire::{Permission, SignalWire, SignalWireCredentials};
+//! use telauth::{Config, Vars};
+//! use telauth::signalwire::{Permission, SignalWire, SignalWireAuth};
 //!
-//! let signalwire = SignalWire::new(&Config::new(), &SignalWireCredentials::from_env()?)?;
+//! let signalwire = SignalWire::new(&Config::new(), &SignalWireAuth::from_vars(&Vars::process())?)?;
 //! let token = signalwire
 //!     .create_token("ci", &[Permission::Messaging, Permission::Numbers], None)
 //!     .await?;
@@ -138,13 +139,13 @@
 //!
 //! [`webhook`] checks that a webhook your server received was signed by the provider:
 //! [`webhook::SignalWireVerifier`] (`SIGNALWIRE_SIGNING_KEY`) and [`webhook::VoipBinVerifier`]
-//! (`VOIPBIN_WEBHOOK_SECRET`), read from [`Vars`] like every credential. Mobivate and SMSBeta
+//! (`VOIPBIN_WEBHOOK_SECRET`), read from [`Vars`] like every auth. Mobivate and SMSBeta
 //! document no webhook signature.
 //!
-//! # Credentials for the rest of an API
+//! # Auth for the rest of an API
 //!
 //! For a call this crate does not wrap, made with another HTTP client (your own, or one
-//! generated from the provider's full document), a client lends its credential:
+//! generated from the provider's full document), a client lends its auth:
 //! `authorize(reqwest::RequestBuilder)` and `authorize_request(&mut reqwest::Request)` on
 //! [`voipbin::VoipBin`] (the access key as the `accesskey` cookie, a JWT as Bearer),
 //! [`voipbin::TokenSource`] (a JWT renewed before its expiry) and [`signalwire::SignalWire`]

@@ -20,7 +20,7 @@ use crate::voipbin::{TokenSource, VoipBin};
 /// use telauth::voipbin::{VoipBin, VoipBinAuth};
 /// use telauth::{Config, Secret};
 ///
-/// let voipbin = VoipBin::new(&Config::new(), VoipBinAuth::AccessKey(Secret::from("vb_s3cr3t")))?;
+/// let voipbin = VoipBin::new(&Config::new(), &VoipBinAuth::AccessKey(Secret::from("vb_s3cr3t")))?;
 /// let http = telauth::secure_client(reqwest::Client::builder()).build()?;
 /// let api = reqwest_middleware::ClientBuilder::new(http).with(voipbin).build();
 /// // `api.get("https://api.voipbin.net/v1.0/calls")` carries the cookie; another host is

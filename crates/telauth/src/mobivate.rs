@@ -11,6 +11,8 @@ use crate::env::Reader;
 use crate::error::ErrorBody;
 use crate::{Config, Error, ErrorKind, Provider, Vars};
 
+/// The API's path below the origin, from the spec's `servers`.
+pub use telauth_mobivate::API_PATH;
 pub use telauth_mobivate::types;
 
 const PROVIDER: Provider = Provider::Mobivate;
@@ -33,20 +35,14 @@ const ROTATION_HINT: &str = "Mobivate may have revoked the previous key all the 
 /// A Mobivate account's username and password, for [`Mobivate::get_key`] and
 /// [`Mobivate::create_key`].
 #[derive(Clone, Debug)]
-pub struct MobivateCredentials {
+pub struct MobivateAccount {
     /// The username.
     pub username: String,
     /// The password.
     pub password: Secret,
 }
 
-impl MobivateCredentials {
-    /// Reads `MOBIVATE_USERNAME` and `MOBIVATE_PASSWORD` from the process environment:
-    /// [`MobivateCredentials::from_vars`] on [`Vars::process`].
-    pub fn from_env() -> Result<Self, Error> {
-        Self::from_vars(&Vars::process())
-    }
-
+impl MobivateAccount {
     /// Reads `MOBIVATE_USERNAME` and `MOBIVATE_PASSWORD` from `vars`, both required; an error
     /// names every one that is missing.
     ///
@@ -54,9 +50,9 @@ impl MobivateCredentials {
     ///
     /// ```
     /// use telauth::Vars;
-    /// use telauth::mobivate::MobivateCredentials;
+    /// use telauth::mobivate::MobivateAccount;
     ///
-    /// let error = MobivateCredentials::from_vars(&Vars::from_iter([("MOBIVATE_USERNAME", "")]))
+    /// let error = MobivateAccount::from_vars(&Vars::from_iter([("MOBIVATE_USERNAME", "")]))
     ///     .unwrap_err(); // empty counts as unset
     /// assert_eq!(
     ///     error.to_string(),
@@ -72,31 +68,37 @@ impl MobivateCredentials {
     }
 }
 
-/// Reads `MOBIVATE_API_KEY` from the process environment, for [`Mobivate::test_key`]:
-/// [`api_key_from_vars`] on [`Vars::process`].
-pub fn api_key_from_env() -> Result<Secret, Error> {
-    api_key_from_vars(&Vars::process())
+/// What authorizes Mobivate's calls: the account's API key, sent as `Authorization: Bearer`.
+/// [`Mobivate::get_key`] and [`Mobivate::create_key`] answer it; [`Mobivate::test_key`] checks
+/// it.
+#[derive(Clone, Debug)]
+pub struct MobivateAuth {
+    /// The API key.
+    pub api_key: Secret,
 }
 
-/// Reads `MOBIVATE_API_KEY` from `vars` (required), for [`Mobivate::test_key`].
-///
-/// # Examples
-///
-/// ```no_run
-/// # async fn run() -> Result<(), telauth::Error> {
-/// use telauth::mobivate::{Mobivate, api_key_from_vars};
-/// use telauth::{Config, Vars};
-///
-/// let vars = Vars::process();
-/// let mobivate = Mobivate::from_vars(&vars, &Config::new())?;
-/// println!("{}", mobivate.test_key(&api_key_from_vars(&vars)?).await?); // API Key is valid
-/// # Ok(()) }
-/// ```
-pub fn api_key_from_vars(vars: &Vars) -> Result<Secret, Error> {
-    let mut read = Reader::new(vars, PROVIDER);
-    let key = read.secret("MOBIVATE_API_KEY");
-    read.finish()?;
-    Ok(key)
+impl MobivateAuth {
+    /// Reads `MOBIVATE_API_KEY` from `vars` (required).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), telauth::Error> {
+    /// use telauth::mobivate::{Mobivate, MobivateAuth};
+    /// use telauth::{Config, Vars};
+    ///
+    /// let vars = Vars::process();
+    /// let mobivate = Mobivate::from_vars(&vars, &Config::new())?;
+    /// let auth = MobivateAuth::from_vars(&vars)?;
+    /// println!("{}", mobivate.test_key(&auth.api_key).await?); // API Key is valid
+    /// # Ok(()) }
+    /// ```
+    pub fn from_vars(vars: &Vars) -> Result<Self, Error> {
+        let mut read = Reader::new(vars, PROVIDER);
+        let api_key = read.secret("MOBIVATE_API_KEY");
+        read.finish()?;
+        Ok(Self { api_key })
+    }
 }
 
 /// A Mobivate client.
@@ -136,23 +138,18 @@ impl Mobivate {
         })
     }
 
-    /// [`Mobivate::from_vars`] on [`Vars::process`].
-    pub fn from_env(config: &Config) -> Result<Self, Error> {
-        Self::from_vars(&Vars::process(), config)
-    }
-
     /// A client with `config`, its origin from `TELAUTH_MOBIVATE_ORIGIN` in `vars` when
     /// `config` sets none. It holds no credential: the username and password go to
-    /// [`Mobivate::get_key`] and [`Mobivate::create_key`] ([`MobivateCredentials::from_vars`]
-    /// reads them), the key to check to [`Mobivate::test_key`] ([`api_key_from_vars`]).
+    /// [`Mobivate::get_key`] and [`Mobivate::create_key`] ([`MobivateAccount::from_vars`]
+    /// reads them), the key to check to [`Mobivate::test_key`] ([`MobivateAuth::from_vars`]).
     pub fn from_vars(vars: &Vars, config: &Config) -> Result<Self, Error> {
         Self::new(&config.or_origin_from(PROVIDER, vars))
     }
 
-    fn key_request(credentials: &MobivateCredentials) -> types::builder::KeyRequest {
+    fn key_request(account: &MobivateAccount) -> types::builder::KeyRequest {
         KeyRequest::builder()
-            .username(credentials.username.clone())
-            .password(credentials.password.clone())
+            .username(account.username.clone())
+            .password(account.password.clone())
     }
 
     /// The account's current API key. A wrong username or password is a `401`
@@ -162,17 +159,17 @@ impl Mobivate {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::Config;
-    /// use telauth::mobivate::{Mobivate, MobivateCredentials};
+    /// use telauth::{Config, Vars};
+    /// use telauth::mobivate::{Mobivate, MobivateAccount};
     ///
     /// let mobivate = Mobivate::new(&Config::new())?;
     /// // The key in use now, left as it is (`create_key` replaces it).
-    /// let key = mobivate.get_key(&MobivateCredentials::from_env()?).await?;
+    /// let key = mobivate.get_key(&MobivateAccount::from_vars(&Vars::process())?).await?;
     /// println!("{}", mobivate.test_key(&key).await?); // API Key is valid
     /// # Ok(()) }
     /// ```
-    pub async fn get_key(&self, credentials: &MobivateCredentials) -> Result<Secret, Error> {
-        let request = self.public.getkey().body(Self::key_request(credentials));
+    pub async fn get_key(&self, account: &MobivateAccount) -> Result<Secret, Error> {
+        let request = self.public.getkey().body(Self::key_request(account));
         let key = self
             .connection
             .call(operations::GETKEY, request.send())
@@ -189,18 +186,18 @@ impl Mobivate {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::Config;
-    /// use telauth::mobivate::{Mobivate, MobivateCredentials};
+    /// use telauth::{Config, Vars};
+    /// use telauth::mobivate::{Mobivate, MobivateAccount};
     ///
     /// let mobivate = Mobivate::new(&Config::new())?;
-    /// let credentials = MobivateCredentials::from_env()?;
+    /// let account = MobivateAccount::from_vars(&Vars::process())?;
     /// // From here on the old key stops working: whatever used it needs the new one.
-    /// let new_key = mobivate.create_key(&credentials).await?;
+    /// let new_key = mobivate.create_key(&account).await?;
     /// println!("{}", mobivate.test_key(&new_key).await?); // API Key is valid
     /// # Ok(()) }
     /// ```
-    pub async fn create_key(&self, credentials: &MobivateCredentials) -> Result<Secret, Error> {
-        let request = self.public.createkey().body(Self::key_request(credentials));
+    pub async fn create_key(&self, account: &MobivateAccount) -> Result<Secret, Error> {
+        let request = self.public.createkey().body(Self::key_request(account));
         self.connection
             .call(operations::CREATEKEY, request.send())
             .await
@@ -233,11 +230,12 @@ impl Mobivate {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::Config;
-    /// use telauth::mobivate::{Mobivate, api_key_from_env};
+    /// use telauth::mobivate::{Mobivate, MobivateAuth};
+    /// use telauth::{Config, Vars};
     ///
     /// let mobivate = Mobivate::new(&Config::new())?;
-    /// match mobivate.test_key(&api_key_from_env()?).await {
+    /// let auth = MobivateAuth::from_vars(&Vars::process())?;
+    /// match mobivate.test_key(&auth.api_key).await {
     ///     Ok(message) => println!("{message}"), // API Key is valid
     ///     Err(error) if error.is_credentials_refused() => eprintln!("the key is invalid or expired"),
     ///     Err(error) => return Err(error),

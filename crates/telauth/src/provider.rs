@@ -2,8 +2,10 @@
 
 use std::fmt;
 
-/// The four providers.
+/// The providers telauth has a client for. `#[non_exhaustive]`: a provider may be added in a
+/// minor release, so a `match` needs a `_` arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Provider {
     /// SMSBeta.
     SmsBeta,
@@ -36,8 +38,17 @@ impl Provider {
         }
     }
 
-    /// The variable that replaces the provider's origin: `TELAUTH_<PROVIDER>_ORIGIN`.
-    pub(crate) fn origin_variable(self) -> &'static str {
+    /// The variable that replaces the provider's origin, which each client's `from_vars` reads:
+    /// `TELAUTH_<PROVIDER>_ORIGIN`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use telauth::Provider;
+    ///
+    /// assert_eq!(Provider::VoipBin.origin_variable(), "TELAUTH_VOIPBIN_ORIGIN");
+    /// ```
+    pub fn origin_variable(self) -> &'static str {
         match self {
             Self::SmsBeta => "TELAUTH_SMSBETA_ORIGIN",
             Self::VoipBin => "TELAUTH_VOIPBIN_ORIGIN",

@@ -22,7 +22,7 @@ pub use telauth_signalwire::types;
 /// [`Permission::VALUES`]; `FromStr` and `Display` use those names.
 pub use telauth_signalwire::types::Permission;
 
-/// The Compatibility API's path below a space's origin, from the spec's `servers`.
+/// The API's path below the origin (a space's), from the spec's `servers`.
 pub use telauth_signalwire::API_PATH;
 
 const PROVIDER: Provider = Provider::SignalWire;
@@ -69,9 +69,9 @@ macro_rules! union_error_body {
 }
 union_error_body!(CreateTokenError, UpdateTokenError);
 
-/// A SignalWire space, project and API token.
+/// What authorizes a SignalWire client's calls: the space, the project and an API token.
 #[derive(Clone, Debug)]
-pub struct SignalWireCredentials {
+pub struct SignalWireAuth {
     /// The space: its name (`example`) or its host name (`example.signalwire.com`).
     pub space: String,
     /// The project id (the `AccountSid`, and the Basic auth username).
@@ -80,12 +80,7 @@ pub struct SignalWireCredentials {
     pub api_token: Secret,
 }
 
-impl SignalWireCredentials {
-    /// [`SignalWireCredentials::from_vars`] on [`Vars::process`].
-    pub fn from_env() -> Result<Self, Error> {
-        Self::from_vars(&Vars::process())
-    }
-
+impl SignalWireAuth {
     /// Reads `SIGNALWIRE_SPACE`, `SIGNALWIRE_PROJECT_ID` (a uuid) and `SIGNALWIRE_API_TOKEN`
     /// from `vars`, all required; an error names every one that is missing.
     ///
@@ -93,10 +88,10 @@ impl SignalWireCredentials {
     ///
     /// ```
     /// use telauth::Vars;
-    /// use telauth::signalwire::SignalWireCredentials;
+    /// use telauth::signalwire::SignalWireAuth;
     ///
     /// let vars = Vars::from_iter([("SIGNALWIRE_SPACE", "example")]);
-    /// let error = SignalWireCredentials::from_vars(&vars).unwrap_err();
+    /// let error = SignalWireAuth::from_vars(&vars).unwrap_err();
     /// assert!(error.to_string().ends_with(
     ///     "the environment variables SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN are not set"
     /// ));
@@ -198,50 +193,45 @@ pub struct SignalWire {
 }
 
 impl SignalWire {
-    /// A client for `credentials`' project, at `https://<space>.signalwire.com` unless `config`
+    /// A client for `auth`'s project, at `https://<space>.signalwire.com` unless `config`
     /// sets another origin. The space is its name (`example`) or its host name
     /// (`example.signalwire.com`, as SignalWire's own SDK takes it); anything else is refused.
     ///
     /// # Examples
     ///
     /// ```
-    /// use telauth::signalwire::{SignalWire, SignalWireCredentials};
+    /// use telauth::signalwire::{SignalWire, SignalWireAuth};
     /// use telauth::{Config, Secret};
     ///
-    /// let mut credentials = SignalWireCredentials {
+    /// let mut auth = SignalWireAuth {
     ///     space: "example".into(), // or "example.signalwire.com"
     ///     project_id: "b3877c40-da60-4998-90ad-b792e98472af".parse().expect("a uuid"),
     ///     api_token: Secret::from("PT…"),
     /// };
-    /// let signalwire = SignalWire::new(&Config::new(), &credentials)?;
+    /// let signalwire = SignalWire::new(&Config::new(), &auth)?;
     /// // A URL is not a space.
-    /// credentials.space = "https://example.signalwire.com".into();
-    /// assert!(SignalWire::new(&Config::new(), &credentials).unwrap_err().is_local());
+    /// auth.space = "https://example.signalwire.com".into();
+    /// assert!(SignalWire::new(&Config::new(), &auth).unwrap_err().is_local());
     /// # Ok::<(), telauth::Error>(())
     /// ```
-    pub fn new(config: &Config, credentials: &SignalWireCredentials) -> Result<Self, Error> {
-        let production = telauth_signalwire::base_url(space_label(&credentials.space))
+    pub fn new(config: &Config, auth: &SignalWireAuth) -> Result<Self, Error> {
+        let production = telauth_signalwire::base_url(space_label(&auth.space))
             .map_err(|error| Error::invalid_input(PROVIDER, "config", error.to_string()))?;
         let connection = Connection::new(config, PROVIDER, || production, API_PATH)?;
         Ok(Self {
             client: connection.client(Credentials::signal_wire_basic_auth(
-                credentials.project_id.to_string(),
-                credentials.api_token.clone(),
+                auth.project_id.to_string(),
+                auth.api_token.clone(),
             )),
             connection,
-            project_id: credentials.project_id,
-            api_token: credentials.api_token.clone(),
+            project_id: auth.project_id,
+            api_token: auth.api_token.clone(),
         })
-    }
-
-    /// [`SignalWire::from_vars`] on [`Vars::process`].
-    pub fn from_env(config: &Config) -> Result<Self, Error> {
-        Self::from_vars(&Vars::process(), config)
     }
 
     /// A client with `config`, its origin from `TELAUTH_SIGNALWIRE_ORIGIN` in `vars` when
     /// `config` sets none (else the space's), holding the space, project and token of
-    /// [`SignalWireCredentials::from_vars`], all required.
+    /// [`SignalWireAuth::from_vars`], all required.
     ///
     /// # Examples
     ///
@@ -256,8 +246,8 @@ impl SignalWire {
     /// # Ok(()) }
     /// ```
     pub fn from_vars(vars: &Vars, config: &Config) -> Result<Self, Error> {
-        let credentials = SignalWireCredentials::from_vars(vars)?;
-        Self::new(&config.or_origin_from(PROVIDER, vars), &credentials)
+        let auth = SignalWireAuth::from_vars(vars)?;
+        Self::new(&config.or_origin_from(PROVIDER, vars), &auth)
     }
 
     /// Creates a token named `name` with `permissions`, for the project or one of its
@@ -268,10 +258,10 @@ impl SignalWire {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::Config;
+    /// use telauth::{Config, Vars};
     /// use telauth::signalwire::{Permission, SignalWire};
     ///
-    /// let signalwire = SignalWire::from_env(&Config::new())?;
+    /// let signalwire = SignalWire::from_vars(&Vars::process(), &Config::new())?;
     /// let token = signalwire
     ///     .create_token("sms-sender", &[Permission::Messaging], None)
     ///     .await?;
@@ -313,10 +303,10 @@ impl SignalWire {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    /// use telauth::Config;
+    /// use telauth::{Config, Vars};
     /// use telauth::signalwire::{Permission, SignalWire};
     ///
-    /// let signalwire = SignalWire::from_env(&Config::new())?;
+    /// let signalwire = SignalWire::from_vars(&Vars::process(), &Config::new())?;
     /// let token_id = "0c7e7a2e-5d0b-4f0e-9a51-3f8d2b6c1e47".parse()?; // a token made earlier
     /// // Narrow it to messaging; its name is kept.
     /// let token = signalwire
@@ -366,10 +356,10 @@ impl SignalWire {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    /// use telauth::Config;
+    /// use telauth::{Config, Vars};
     /// use telauth::signalwire::SignalWire;
     ///
-    /// let signalwire = SignalWire::from_env(&Config::new())?;
+    /// let signalwire = SignalWire::from_vars(&Vars::process(), &Config::new())?;
     /// let token_id = "0c7e7a2e-5d0b-4f0e-9a51-3f8d2b6c1e47".parse()?; // a token made earlier
     /// // Revoked: whatever still presents this token is refused from now on.
     /// signalwire.delete_token(token_id).await?;

@@ -16,6 +16,8 @@ use crate::connection::{Connection, generated_client};
 use crate::env::Reader;
 use crate::{Config, Error, ErrorKind, Provider, Vars};
 
+/// The API's path below the origin, from the spec's `servers`.
+pub use telauth_smsbeta::API_PATH;
 pub use telauth_smsbeta::types;
 
 const PROVIDER: Provider = Provider::SmsBeta;
@@ -24,20 +26,14 @@ generated_client!(telauth_smsbeta);
 
 /// The account's mail and password, for [`SmsBeta::login`].
 #[derive(Clone, Debug)]
-pub struct SmsBetaCredentials {
+pub struct SmsBetaAccount {
     /// The account's email address.
     pub mail: String,
     /// The account's plain password; only its md5 digest is sent.
     pub password: Secret,
 }
 
-impl SmsBetaCredentials {
-    /// Reads `SMSBETA_MAIL` and `SMSBETA_PASSWORD` from the process environment:
-    /// [`SmsBetaCredentials::from_vars`] on [`Vars::process`].
-    pub fn from_env() -> Result<Self, Error> {
-        Self::from_vars(&Vars::process())
-    }
-
+impl SmsBetaAccount {
     /// Reads `SMSBETA_MAIL` and `SMSBETA_PASSWORD` from `vars`, both required; an error names
     /// every one that is missing.
     ///
@@ -45,9 +41,9 @@ impl SmsBetaCredentials {
     ///
     /// ```
     /// use telauth::Vars;
-    /// use telauth::smsbeta::SmsBetaCredentials;
+    /// use telauth::smsbeta::SmsBetaAccount;
     ///
-    /// let error = SmsBetaCredentials::from_vars(&Vars::from_iter([("SMSBETA_MAIL", "a@b.c")]))
+    /// let error = SmsBetaAccount::from_vars(&Vars::from_iter([("SMSBETA_MAIL", "a@b.c")]))
     ///     .unwrap_err();
     /// assert_eq!(error.to_string(), "smsbeta env: the environment variable SMSBETA_PASSWORD is not set");
     /// ```
@@ -62,6 +58,7 @@ impl SmsBetaCredentials {
 
 /// A successful login.
 #[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
 pub struct SmsBetaLogin {
     /// The account's email address, as SMSBeta answered it.
     pub mail: String,
@@ -127,25 +124,20 @@ impl SmsBeta {
         })
     }
 
-    /// [`SmsBeta::from_vars`] on [`Vars::process`].
-    pub fn from_env(config: &Config) -> Result<Self, Error> {
-        Self::from_vars(&Vars::process(), config)
-    }
-
     /// A client with `config`, its origin from `TELAUTH_SMSBETA_ORIGIN` in `vars` when
     /// `config` sets none. It holds no credential: the mail and password go to
-    /// [`SmsBeta::login`] ([`SmsBetaCredentials::from_vars`] reads them).
+    /// [`SmsBeta::login`] ([`SmsBetaAccount::from_vars`] reads them).
     ///
     /// # Examples
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
+    /// use telauth::smsbeta::{SmsBeta, SmsBetaAccount};
     /// use telauth::{Config, Vars};
     ///
     /// let vars = Vars::process();
     /// let smsbeta = SmsBeta::from_vars(&vars, &Config::new().user_agent_suffix("ops/1"))?;
-    /// let login = smsbeta.login(&SmsBetaCredentials::from_vars(&vars)?).await?;
+    /// let login = smsbeta.login(&SmsBetaAccount::from_vars(&vars)?).await?;
     /// println!("logged in as {}", login.mail);
     /// # Ok(()) }
     /// ```
@@ -165,11 +157,11 @@ impl SmsBeta {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
-    /// use telauth::{Config, ErrorKind};
+    /// use telauth::smsbeta::{SmsBeta, SmsBetaAccount};
+    /// use telauth::{Config, ErrorKind, Vars};
     ///
     /// let smsbeta = SmsBeta::new(&Config::new())?;
-    /// match smsbeta.login(&SmsBetaCredentials::from_env()?).await {
+    /// match smsbeta.login(&SmsBetaAccount::from_vars(&Vars::process())?).await {
     ///     // A long-lived, full-access token: keep it where secrets belong.
     ///     Ok(login) => println!("{login:?}"), // SmsBetaLogin { …, token: Secret([REDACTED]) }
     ///     Err(error) if matches!(error.kind(), ErrorKind::Refused { .. }) => {
@@ -179,12 +171,12 @@ impl SmsBeta {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn login(&self, credentials: &SmsBetaCredentials) -> Result<SmsBetaLogin, Error> {
+    pub async fn login(&self, account: &SmsBetaAccount) -> Result<SmsBetaLogin, Error> {
         const OPERATION: &str = operations::LOGIN;
         let request = self.client.login().body(
             LoginRequest::builder()
-                .mail(credentials.mail.clone())
-                .password(password_digest(&credentials.password)),
+                .mail(account.mail.clone())
+                .password(password_digest(&account.password)),
         );
         let envelope = self.connection.call(OPERATION, request.send()).await?;
         match envelope.data {

@@ -186,13 +186,13 @@ pub fn permission(permission: &Permission) -> &'static str {
 pub async fn facade(config: &Config) -> Result<String, telauth::Error> {
     let voipbin = telauth::voipbin::VoipBin::login_only(config)?;
     let jwt = voipbin
-        .login(&telauth::voipbin::VoipBinCredentials {
+        .login(&telauth::voipbin::VoipBinAccount {
             username: "alice".into(),
             password: "secret".into(),
         })
         .await?;
     let _expires = jwt.expires_at;
-    let voipbin = voipbin.with_auth(telauth::voipbin::VoipBinAuth::Jwt(jwt.token));
+    let voipbin = voipbin.with_auth(&telauth::voipbin::VoipBinAuth::Jwt(jwt.token));
     let key = voipbin
         .create_access_key(telauth::voipbin::MIN_ACCESS_KEY_LIFETIME, Some("ci"), None)
         .await?;
@@ -200,7 +200,7 @@ pub async fn facade(config: &Config) -> Result<String, telauth::Error> {
     voipbin.delete_access_key(key.key.id).await?;
 
     let mobivate = telauth::mobivate::Mobivate::new(config)?;
-    let credentials = telauth::mobivate::MobivateCredentials {
+    let credentials = telauth::mobivate::MobivateAccount {
         username: "alice".into(),
         password: "secret".into(),
     };
@@ -208,7 +208,7 @@ pub async fn facade(config: &Config) -> Result<String, telauth::Error> {
     let checked = mobivate.test_key(&api_key).await?;
 
     let login = telauth::smsbeta::SmsBeta::new(config)?
-        .login(&telauth::smsbeta::SmsBetaCredentials {
+        .login(&telauth::smsbeta::SmsBetaAccount {
             mail: "user@example.com".into(),
             password: "secret".into(),
         })
@@ -216,7 +216,7 @@ pub async fn facade(config: &Config) -> Result<String, telauth::Error> {
 
     let signalwire = telauth::signalwire::SignalWire::new(
         config,
-        &telauth::signalwire::SignalWireCredentials {
+        &telauth::signalwire::SignalWireAuth {
             space: "example".into(),
             project_id: uuid::Uuid::nil(),
             api_token: "secret".into(),

@@ -12,7 +12,7 @@ pub mod webhooks;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use telauth::mobivate::{Mobivate, MobivateCredentials};
+use telauth::mobivate::{Mobivate, MobivateAccount};
 use telauth::signalwire::{Permission, SignalWire, TokenPermissions};
 use telauth::voipbin::{AccessKeyTimes, TokenSource};
 use telauth::{Config, Error, Secret, Vars};
@@ -65,7 +65,7 @@ pub async fn run(vars: &Vars, config: &Config) -> Result<Report, Error> {
     // Mobivate: rotate the key with MOBIVATE_USERNAME and MOBIVATE_PASSWORD, then check it.
     let mobivate = Mobivate::from_vars(vars, config)?;
     let mobivate_key = mobivate
-        .create_key(&MobivateCredentials::from_vars(vars)?)
+        .create_key(&MobivateAccount::from_vars(vars)?)
         .await?;
     mobivate.test_key(&mobivate_key).await?;
 

@@ -3,10 +3,10 @@
 
 use std::time::{Duration, SystemTime};
 
-use telauth::mobivate::{Mobivate, MobivateCredentials};
+use telauth::mobivate::{Mobivate, MobivateAccount};
 use telauth::signalwire::{Permission, SignalWire};
 use telauth::voipbin::{AccessKeyTimes, TokenSource, VoipBin};
-use telauth::{Config, ErrorKind, Provider, Vars};
+use telauth::{Config, ErrorKind, Vars};
 use telauth_ops_tool::{CI_KEY_LIFETIME, exit_code, run};
 use telauth_sandbox::Sandbox;
 
@@ -56,11 +56,9 @@ async fn the_flows_run_from_the_sandboxs_variables_and_delete_only_older_ci_keys
     left.sort();
     assert_eq!(left, vec![report.ci_key.0.clone(), "deploy".to_string()]);
     // The create answer's token is a Secret, no `Option` to re-check; it works.
-    let with_key = VoipBin::new(
-        &Config::from_vars(Provider::VoipBin, &vars),
-        telauth::voipbin::VoipBinAuth::AccessKey(report.ci_key_token.clone()),
-    )
-    .unwrap();
+    let with_key = api.with_auth(&telauth::voipbin::VoipBinAuth::AccessKey(
+        report.ci_key_token.clone(),
+    ));
     assert_eq!(with_key.all_access_keys(None).await.unwrap().len(), 2);
     // The typed expiry: 30 days after now, by the sandbox's clock (which is this host's).
     let expires = report.ci_key_expires_at.expect("an expiry");
@@ -73,7 +71,7 @@ async fn the_flows_run_from_the_sandboxs_variables_and_delete_only_older_ci_keys
     // Mobivate's new key is the current one; SignalWire's token is messaging-only, typed.
     let mobivate = Mobivate::from_vars(&vars, &config).unwrap();
     let current = mobivate
-        .get_key(&MobivateCredentials::from_vars(&vars).unwrap())
+        .get_key(&MobivateAccount::from_vars(&vars).unwrap())
         .await
         .unwrap();
     assert_eq!(current.expose(), report.mobivate_key.expose());

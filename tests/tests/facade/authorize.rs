@@ -11,7 +11,7 @@ use std::time::Duration;
 use httpmock::Method::{GET, POST};
 use httpmock::{HttpMockRequest, MockServer};
 use serde_json::json;
-use telauth::signalwire::{SignalWire, SignalWireCredentials};
+use telauth::signalwire::{SignalWire, SignalWireAuth};
 use telauth::voipbin::{TokenSource, VoipBin, VoipBinAuth};
 use telauth::{Config, ErrorKind, Secret};
 use telauth_tests::{Reply, SENTINEL, answer, assert_no_sentinel, basic_header, jwt_expiring_in};
@@ -57,7 +57,7 @@ fn calls_page() -> serde_json::Value {
 }
 
 fn signalwire(server: &MockServer) -> SignalWire {
-    let credentials = SignalWireCredentials {
+    let credentials = SignalWireAuth {
         space: "example".into(),
         project_id: PROJECT.parse().unwrap(),
         api_token: SENTINEL.into(),
@@ -81,7 +81,7 @@ async fn an_access_key_goes_as_the_accesskey_cookie_and_nowhere_else() {
         .await;
     let voipbin = VoipBin::new(
         &config(&server),
-        VoipBinAuth::AccessKey(Secret::from(SENTINEL)),
+        &VoipBinAuth::AccessKey(Secret::from(SENTINEL)),
     )
     .unwrap();
     let request = own_client()
@@ -122,8 +122,8 @@ async fn a_token_sources_jwt_goes_as_bearer_and_is_renewed_before_expiry() {
         })
         .await;
     let tokens = TokenSource::new(
-        VoipBin::login_only(&config(&server)).unwrap(),
-        voipbin_credentials(),
+        &VoipBin::login_only(&config(&server)).unwrap(),
+        &voipbin_credentials(),
     )
     .reuse_at_least(Duration::ZERO);
     let http = own_client();
@@ -154,8 +154,8 @@ async fn a_token_sources_jwt_goes_as_bearer_and_is_renewed_before_expiry() {
     )
     .await;
     let tokens = TokenSource::new(
-        VoipBin::login_only(&config(&server)).unwrap(),
-        voipbin_credentials(),
+        &VoipBin::login_only(&config(&server)).unwrap(),
+        &voipbin_credentials(),
     );
     for _ in 0..3 {
         let mut request = reqwest::Request::new(
@@ -216,7 +216,7 @@ async fn what_the_credential_layer_refuses_is_refused_before_anything_is_sent() 
         .await;
     let voipbin = VoipBin::new(
         &config(&server),
-        VoipBinAuth::AccessKey(Secret::from(SENTINEL)),
+        &VoipBinAuth::AccessKey(Secret::from(SENTINEL)),
     )
     .unwrap();
     let http = own_client();
@@ -243,7 +243,7 @@ async fn what_the_credential_layer_refuses_is_refused_before_anything_is_sent() 
     );
     assert!(!error.to_string().contains("page_size"), "{error}");
     // Plain http where the client's origin is https: the production origin by default.
-    let production = VoipBin::new(&Config::new(), VoipBinAuth::Jwt(SENTINEL.into())).unwrap();
+    let production = VoipBin::new(&Config::new(), &VoipBinAuth::Jwt(SENTINEL.into())).unwrap();
     refused(
         production
             .authorize(http.get("http://api.voipbin.net/v1.0/calls"))
@@ -272,7 +272,7 @@ async fn what_the_credential_layer_refuses_is_refused_before_anything_is_sent() 
     // A key a cookie cannot carry.
     let broken = VoipBin::new(
         &config(&server),
-        VoipBinAuth::AccessKey(format!("{SENTINEL}; admin=1").into()),
+        &VoipBinAuth::AccessKey(format!("{SENTINEL}; admin=1").into()),
     )
     .unwrap();
     refused(
@@ -294,7 +294,7 @@ async fn plain_http_to_a_remote_host_is_lent_only_when_the_config_allowed_it() {
     let config = Config::new()
         .origin("http://10.0.0.1:8080")
         .allow_insecure_http();
-    let voipbin = VoipBin::new(&config, VoipBinAuth::Jwt(SENTINEL.into())).unwrap();
+    let voipbin = VoipBin::new(&config, &VoipBinAuth::Jwt(SENTINEL.into())).unwrap();
     let request = voipbin
         .authorize(own_client().get("http://10.0.0.1:8080/v1.0/calls"))
         .unwrap()
@@ -335,7 +335,7 @@ async fn a_default_reqwest_client_drops_the_cookie_on_a_redirect_to_another_orig
         .await;
     let voipbin = VoipBin::new(
         &config(&server),
-        VoipBinAuth::AccessKey(Secret::from(SENTINEL)),
+        &VoipBinAuth::AccessKey(Secret::from(SENTINEL)),
     )
     .unwrap();
     let follows = reqwest::Client::builder().no_proxy().build().unwrap();
@@ -377,8 +377,8 @@ async fn the_middlewares_lend_the_credential_and_a_401_forgets_the_jwt() {
     )
     .await;
     let tokens = Arc::new(TokenSource::new(
-        VoipBin::login_only(&config(&server)).unwrap(),
-        voipbin_credentials(),
+        &VoipBin::login_only(&config(&server)).unwrap(),
+        &voipbin_credentials(),
     ));
     let api = reqwest_middleware::ClientBuilder::new(own_client())
         .with_arc(tokens.clone())
@@ -398,7 +398,7 @@ async fn the_middlewares_lend_the_credential_and_a_401_forgets_the_jwt() {
     let elsewhere = MockServer::start_async().await;
     let voipbin = VoipBin::new(
         &config(&server),
-        VoipBinAuth::AccessKey(Secret::from(SENTINEL)),
+        &VoipBinAuth::AccessKey(Secret::from(SENTINEL)),
     )
     .unwrap();
     let sentinel_cookie = server

@@ -1,5 +1,5 @@
 //! `from_vars`: the variables come from a `Vars` map, never from the process environment (that
-//! is `from_env`, in `tests/from_env.rs`), and an origin set in code wins over theirs.
+//! is `Vars::process()`, in `tests/from_env.rs`), and an origin set in code wins over theirs.
 
 use httpmock::Method::POST;
 use httpmock::MockServer;

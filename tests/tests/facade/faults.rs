@@ -8,11 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use telauth::mobivate::{Mobivate, MobivateCredentials};
-use telauth::signalwire::{Permission, SignalWire, SignalWireCredentials};
-use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
+use telauth::mobivate::{Mobivate, MobivateAccount};
+use telauth::signalwire::{Permission, SignalWire, SignalWireAuth};
+use telauth::smsbeta::{SmsBeta, SmsBetaAccount};
 use telauth::voipbin::{
-    EndlessList, MAX_ACCESS_KEY_PAGES, TokenSource, VoipBin, VoipBinAuth, VoipBinCredentials,
+    EndlessList, MAX_ACCESS_KEY_PAGES, TokenSource, VoipBin, VoipBinAccount, VoipBinAuth,
 };
 use telauth::{Config, Error, ErrorKind};
 use telauth_tests::{SENTINEL, assert_no_sentinel};
@@ -184,17 +184,17 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
     }
     let id = uuid::Uuid::from_u128(7);
     let voipbin =
-        |config: &Config| VoipBin::new(config, VoipBinAuth::AccessKey(SENTINEL.into())).unwrap();
-    let voipbin_login = || VoipBinCredentials {
+        |config: &Config| VoipBin::new(config, &VoipBinAuth::AccessKey(SENTINEL.into())).unwrap();
+    let voipbin_login = || VoipBinAccount {
         username: "alice".into(),
         password: SENTINEL.into(),
     };
-    let mobivate_login = || MobivateCredentials {
+    let mobivate_login = || MobivateAccount {
         username: "alice".into(),
         password: SENTINEL.into(),
     };
     let signalwire = move |config: &Config| {
-        let credentials = SignalWireCredentials {
+        let credentials = SignalWireAuth {
             space: "example".into(),
             project_id: id,
             api_token: SENTINEL.into(),
@@ -206,7 +206,7 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
             "smsbeta login",
             200,
             call(|config| async move {
-                let credentials = SmsBetaCredentials {
+                let credentials = SmsBetaAccount {
                     mail: "a@b.c".into(),
                     password: SENTINEL.into(),
                 };
@@ -228,7 +228,7 @@ fn operations() -> Vec<(&'static str, u16, Call)> {
             200,
             call(move |config| async move {
                 let voipbin = VoipBin::login_only(&config)?;
-                let tokens = TokenSource::new(voipbin, voipbin_login());
+                let tokens = TokenSource::new(&voipbin, &voipbin_login());
                 let first = tokens.token().await.map(drop);
                 // A failed login is answered from memory while its backoff lasts.
                 let again = tokens.token().await.map(drop).unwrap_err();
@@ -466,7 +466,7 @@ async fn every_list_that_does_not_end_ends_the_walk_with_an_error() {
             Cursor::SlowEndless => config.deadline(Duration::from_secs(1)),
             Cursor::Endless | Cursor::Repeated => config,
         };
-        let api = VoipBin::new(&config, VoipBinAuth::AccessKey(SENTINEL.into())).unwrap();
+        let api = VoipBin::new(&config, &VoipBinAuth::AccessKey(SENTINEL.into())).unwrap();
         let started = Instant::now();
         let outcome =
             tokio::time::timeout(Duration::from_secs(20), api.all_access_keys(Some(100))).await;

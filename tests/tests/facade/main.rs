@@ -4,7 +4,7 @@
 //! a server can fail, and errors that carry the provider's words but never a secret.
 //!
 //! Three things have binaries of their own, because they use state of the whole process that
-//! other tests' threads share: `from_env` (`tests/from_env.rs`) and proxies named in the
+//! other tests' threads share: `Vars::process()` (`tests/from_env.rs`) and proxies named in the
 //! environment (`tests/proxy_from_env.rs`) set process variables other threads may be reading,
 //! and spans (`tests/tracing.rs`) depend on `tracing`'s per-callsite interest cache.
 
@@ -23,7 +23,7 @@ mod voipbin;
 use httpmock::Method::GET;
 use httpmock::MockServer;
 use serde_json::json;
-use telauth::voipbin::VoipBinCredentials;
+use telauth::voipbin::VoipBinAccount;
 use telauth::{Config, Error};
 use telauth_tests::{Reply, SENTINEL, answer, assert_no_sentinel};
 
@@ -37,8 +37,8 @@ fn checked(error: Error) -> Error {
     error
 }
 
-fn voipbin_credentials() -> VoipBinCredentials {
-    VoipBinCredentials {
+fn voipbin_credentials() -> VoipBinAccount {
+    VoipBinAccount {
         username: "alice".into(),
         password: SENTINEL.into(),
     }

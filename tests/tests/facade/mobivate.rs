@@ -5,7 +5,7 @@ use httpmock::Method::{GET, POST};
 use httpmock::MockServer;
 use serde_json::json;
 use telauth::ErrorKind;
-use telauth::mobivate::{Mobivate, MobivateCredentials};
+use telauth::mobivate::{Mobivate, MobivateAccount};
 use telauth_tests::{Reply, SENTINEL, answer};
 
 use crate::{checked, config};
@@ -32,7 +32,7 @@ async fn mobivate_rotates_and_checks_the_key_as_bearer() {
         })
         .await;
     let mobivate = Mobivate::new(&config(&server)).unwrap();
-    let credentials = MobivateCredentials {
+    let credentials = MobivateAccount {
         username: "alice".into(),
         password: SENTINEL.into(),
     };
@@ -69,7 +69,7 @@ async fn mobivate_rotation_with_an_unreadable_answer_says_the_old_key_is_revoked
     )
     .await;
     let mobivate = Mobivate::new(&config(&server)).unwrap();
-    let credentials = MobivateCredentials {
+    let credentials = MobivateAccount {
         username: "alice".into(),
         password: SENTINEL.into(),
     };

@@ -19,7 +19,7 @@ fn client(server: &MockServer, retry: Option<RetryPolicy>) -> VoipBin {
     if let Some(policy) = retry {
         config = config.retry(policy);
     }
-    VoipBin::new(&config, VoipBinAuth::Jwt("jwt".into())).unwrap()
+    VoipBin::new(&config, &VoipBinAuth::Jwt("jwt".into())).unwrap()
 }
 
 /// VoIPBIN's documented 503 body.

@@ -5,7 +5,7 @@
 use httpmock::Method::{DELETE, PATCH, POST};
 use httpmock::MockServer;
 use serde_json::json;
-use telauth::signalwire::{Permission, SignalWire, SignalWireCredentials};
+use telauth::signalwire::{Permission, SignalWire, SignalWireAuth};
 use telauth::{Config, ErrorKind};
 use telauth_tests::{Reply, SENTINEL, answer, assert_no_sentinel, basic_header};
 
@@ -14,7 +14,7 @@ use crate::checked;
 const PROJECT: &str = "6f1e3c2a-9d4f-4e8b-a1c7-3f5d2e9b8a10";
 
 fn signalwire(server: &MockServer, prefix: &str) -> SignalWire {
-    let credentials = SignalWireCredentials {
+    let credentials = SignalWireAuth {
         space: "example".into(),
         project_id: PROJECT.parse().unwrap(),
         api_token: SENTINEL.into(),
@@ -144,7 +144,7 @@ async fn signalwire_validation_errors_carry_code_and_message() {
 #[test]
 fn signalwire_refuses_a_space_that_is_not_a_host_label() {
     for space in ["", "evil.com/x", "a b", "-x"] {
-        let credentials = SignalWireCredentials {
+        let credentials = SignalWireAuth {
             space: space.into(),
             project_id: uuid::Uuid::nil(),
             api_token: SENTINEL.into(),
@@ -161,14 +161,14 @@ fn a_signalwire_space_may_be_given_by_its_host_name() {
         "example.signalwire.com",
         "Example.SignalWire.com.",
     ] {
-        let credentials = SignalWireCredentials {
+        let credentials = SignalWireAuth {
             space: space.into(),
             project_id: PROJECT.parse().unwrap(),
             api_token: SENTINEL.into(),
         };
         SignalWire::new(&Config::new(), &credentials).unwrap();
     }
-    let credentials = SignalWireCredentials {
+    let credentials = SignalWireAuth {
         space: "example.evil.com".into(),
         project_id: PROJECT.parse().unwrap(),
         api_token: SENTINEL.into(),
@@ -191,7 +191,7 @@ fn a_signalwire_space_with_multibyte_characters_is_refused_not_a_panic() {
         "exampleü.signalwire.com.",
         "例え.signalwire.com",
     ] {
-        let credentials = SignalWireCredentials {
+        let credentials = SignalWireAuth {
             space: space.into(),
             project_id: PROJECT.parse().unwrap(),
             api_token: SENTINEL.into(),

@@ -4,7 +4,7 @@
 use httpmock::Method::POST;
 use httpmock::MockServer;
 use serde_json::json;
-use telauth::smsbeta::{SmsBeta, SmsBetaCredentials};
+use telauth::smsbeta::{SmsBeta, SmsBetaAccount};
 use telauth::{ErrorKind, Provider};
 use telauth_tests::{Reply, SENTINEL, answer};
 
@@ -13,8 +13,8 @@ use crate::{checked, config};
 /// md5 of the sentinel password, computed independently (`printf %s "$SENTINEL" | md5sum`).
 const SENTINEL_MD5: &str = "299cf39ea226820d8422119f4634743d";
 
-fn smsbeta_credentials() -> SmsBetaCredentials {
-    SmsBetaCredentials {
+fn smsbeta_credentials() -> SmsBetaAccount {
+    SmsBetaAccount {
         mail: "user@example.com".into(),
         password: SENTINEL.into(),
     }

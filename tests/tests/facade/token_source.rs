@@ -27,8 +27,8 @@ async fn token_source_serves_a_fresh_token_from_its_cache() {
     // A 30 s token with the default 60 s margin: the margin is capped at half the lifetime, so
     // the token is served, not renewed on every call.
     let source = TokenSource::new(
-        VoipBin::login_only(&config(&server)).unwrap(),
-        voipbin_credentials(),
+        &VoipBin::login_only(&config(&server)).unwrap(),
+        &voipbin_credentials(),
     );
     for _ in 0..3 {
         assert_eq!(source.token().await.unwrap().token.expose(), short);
@@ -51,8 +51,8 @@ async fn token_source_renews_a_token_inside_its_margin() {
     )
     .await;
     let source = TokenSource::new(
-        VoipBin::login_only(&config(&server)).unwrap(),
-        voipbin_credentials(),
+        &VoipBin::login_only(&config(&server)).unwrap(),
+        &voipbin_credentials(),
     )
     .reuse_at_least(Duration::ZERO);
     source.token().await.unwrap();
@@ -81,8 +81,8 @@ async fn clock_skew_cannot_make_every_caller_log_in() {
         })
         .await;
     let source = Arc::new(TokenSource::new(
-        VoipBin::login_only(&config(&server)).unwrap(),
-        voipbin_credentials(),
+        &VoipBin::login_only(&config(&server)).unwrap(),
+        &voipbin_credentials(),
     ));
     let callers: Vec<_> = (0..1000)
         .map(|_| {
@@ -101,8 +101,8 @@ async fn a_wrong_password_is_tried_once_per_backoff_not_once_per_call() {
     let server = MockServer::start_async().await;
     let login = answer(&server, POST, "/auth/login", Reply::Empty(400)).await;
     let source = TokenSource::new(
-        VoipBin::login_only(&config(&server)).unwrap(),
-        voipbin_credentials(),
+        &VoipBin::login_only(&config(&server)).unwrap(),
+        &voipbin_credentials(),
     );
     for _ in 0..100 {
         let error = checked(source.token().await.unwrap_err());
@@ -134,8 +134,8 @@ async fn a_rejected_token_is_renewed_once_for_an_idempotent_call() {
         })
         .await;
     let source = TokenSource::new(
-        VoipBin::login_only(&config(&server)).unwrap(),
-        voipbin_credentials(),
+        &VoipBin::login_only(&config(&server)).unwrap(),
+        &voipbin_credentials(),
     );
     source.token().await.unwrap();
     logins.delete_async().await;
@@ -183,8 +183,8 @@ async fn callers_waiting_on_a_failed_login_share_its_error() {
         })
         .await;
     let source = Arc::new(TokenSource::new(
-        VoipBin::login_only(&config(&server)).unwrap(),
-        voipbin_credentials(),
+        &VoipBin::login_only(&config(&server)).unwrap(),
+        &voipbin_credentials(),
     ));
     let callers: Vec<_> = (0..50)
         .map(|_| {
@@ -221,8 +221,8 @@ async fn a_thousand_callers_on_an_expired_token_cause_one_login() {
     .await;
     let source = Arc::new(
         TokenSource::new(
-            VoipBin::login_only(&config(&server)).unwrap(),
-            voipbin_credentials(),
+            &VoipBin::login_only(&config(&server)).unwrap(),
+            &voipbin_credentials(),
         )
         .reuse_at_least(Duration::ZERO),
     );
@@ -271,8 +271,8 @@ async fn a_reuse_window_too_long_for_the_clock_is_served_not_a_panic() {
     )
     .await;
     let source = TokenSource::new(
-        VoipBin::login_only(&config(&server)).unwrap(),
-        voipbin_credentials(),
+        &VoipBin::login_only(&config(&server)).unwrap(),
+        &voipbin_credentials(),
     )
     .reuse_at_least(Duration::MAX);
     for _ in 0..2 {
@@ -319,8 +319,8 @@ async fn a_late_401_for_an_old_token_keeps_the_fresh_one() {
         })
         .await;
     let source = Arc::new(TokenSource::new(
-        VoipBin::login_only(&config(&server)).unwrap(),
-        voipbin_credentials(),
+        &VoipBin::login_only(&config(&server)).unwrap(),
+        &voipbin_credentials(),
     ));
     source.token().await.unwrap();
     first_login.delete_async().await;

@@ -133,7 +133,7 @@ async fn voipbin_access_key_goes_only_in_the_cookie_and_jwt_only_in_the_header()
                 .json_body(json!({ "result": [key_json(1, None)] }));
         })
         .await;
-    let api = VoipBin::new(&config(&server), VoipBinAuth::AccessKey(SENTINEL.into())).unwrap();
+    let api = VoipBin::new(&config(&server), &VoipBinAuth::AccessKey(SENTINEL.into())).unwrap();
     assert_eq!(
         api.list_access_keys(None, None).await.unwrap().result.len(),
         1
@@ -151,7 +151,7 @@ async fn voipbin_access_key_goes_only_in_the_cookie_and_jwt_only_in_the_header()
             then.status(200).json_body(json!({ "result": [] }));
         })
         .await;
-    let api = api.with_auth(VoipBinAuth::Jwt("a.jwt.here".into()));
+    let api = api.with_auth(&VoipBinAuth::Jwt("a.jwt.here".into()));
     api.list_access_keys(None, None).await.unwrap();
     by_jwt.assert_async().await;
 }
@@ -201,7 +201,7 @@ async fn voipbin_all_access_keys_follows_next_page_token_to_the_end() {
                 .await,
         );
     }
-    let api = VoipBin::new(&config(&server), VoipBinAuth::Jwt("jwt".into())).unwrap();
+    let api = VoipBin::new(&config(&server), &VoipBinAuth::Jwt("jwt".into())).unwrap();
     let keys = api.all_access_keys(Some(2)).await.unwrap();
     let ids: Vec<u128> = keys.iter().map(|key| key.id.as_u128()).collect();
     assert_eq!(ids, [1, 2, 3, 4]);
@@ -225,7 +225,7 @@ async fn a_full_page_of_access_keys_with_long_names_fits_the_body_limit() {
     let page = json!({ "result": (1..=100).map(key).collect::<Vec<_>>(), "next_page_token": "" });
     assert!(page.to_string().len() < telauth::MAX_BODY_BYTES / 4);
     answer(&server, GET, "/v1.0/accesskeys", Reply::Json(200, page)).await;
-    let api = VoipBin::new(&config(&server), VoipBinAuth::Jwt("jwt".into())).unwrap();
+    let api = VoipBin::new(&config(&server), &VoipBinAuth::Jwt("jwt".into())).unwrap();
     assert_eq!(api.all_access_keys(Some(100)).await.unwrap().len(), 100);
 }
 
@@ -241,7 +241,7 @@ async fn voipbin_create_refuses_under_a_day_locally_and_sends_seconds() {
             then.status(200).json_body(key_json(7, Some(SENTINEL)));
         })
         .await;
-    let api = VoipBin::new(&config(&server), VoipBinAuth::Jwt("jwt".into())).unwrap();
+    let api = VoipBin::new(&config(&server), &VoipBinAuth::Jwt("jwt".into())).unwrap();
     for seconds in [86_399, 2_147_483_648, 4_295_053_696] {
         let error = api
             .create_access_key(Duration::from_secs(seconds), Some("ci"), None)
@@ -282,7 +282,7 @@ async fn voipbin_rename_keeps_the_detail_because_put_replaces_both() {
             then.status(200).json_body(current.clone());
         })
         .await;
-    let api = VoipBin::new(&config(&server), VoipBinAuth::Jwt("jwt".into())).unwrap();
+    let api = VoipBin::new(&config(&server), &VoipBinAuth::Jwt("jwt".into())).unwrap();
     api.update_access_key(id, Some("new"), None).await.unwrap();
     read.assert_async().await;
     put.assert_async().await;
@@ -322,7 +322,7 @@ async fn voipbin_errors_carry_the_providers_status_code_and_message() {
         ),
     )
     .await;
-    let api = VoipBin::new(&config(&server), VoipBinAuth::AccessKey(SENTINEL.into())).unwrap();
+    let api = VoipBin::new(&config(&server), &VoipBinAuth::AccessKey(SENTINEL.into())).unwrap();
     let error = checked(api.delete_access_key(id).await.unwrap_err());
     assert_eq!(
         error.to_string(),
@@ -336,7 +336,7 @@ async fn voipbin_deleted_key_is_a_409_with_the_providers_words() {
     let server = MockServer::start_async().await;
     let id = uuid::Uuid::from_u128(4);
     answer_deleted_key(&server, id, "req_1").await;
-    let api = VoipBin::new(&config(&server), VoipBinAuth::Jwt("jwt".into())).unwrap();
+    let api = VoipBin::new(&config(&server), &VoipBinAuth::Jwt("jwt".into())).unwrap();
     let error = checked(api.get_access_key(id).await.unwrap_err());
     assert_eq!(error.status(), Some(409));
     assert_eq!(error.code(), Some("FAILED_PRECONDITION"));

@@ -87,13 +87,13 @@ pub(crate) fn from_client<E: ErrorBody>(
     let details = Details {
         retry_after,
         request_id,
-        reason,
+        provider_reason: reason,
         source,
         ..Details::default()
     };
     let empty = details.retry_after.is_none()
         && details.request_id.is_none()
-        && details.reason.is_none()
+        && details.provider_reason.is_none()
         && details.source.is_none();
     Error {
         details: (!empty).then(|| Box::new(details)),

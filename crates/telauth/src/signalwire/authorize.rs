@@ -42,16 +42,16 @@ impl SignalWire {
     /// # Examples
     ///
     /// ```
-    /// use telauth::signalwire::{SignalWire, SignalWireCredentials};
+    /// use telauth::signalwire::{SignalWire, SignalWireAuth};
     /// use telauth::{Config, Secret};
     ///
     /// let project = "b3877c40-da60-4998-90ad-b792e98472af";
-    /// let credentials = SignalWireCredentials {
+    /// let auth = SignalWireAuth {
     ///     space: "example".into(),
     ///     project_id: project.parse().expect("a uuid"),
     ///     api_token: Secret::from("PTs3cr3t"),
     /// };
-    /// let signalwire = SignalWire::new(&Config::new(), &credentials)?;
+    /// let signalwire = SignalWire::new(&Config::new(), &auth)?;
     /// let http = telauth::secure_client(reqwest::Client::builder()).build().expect("a client");
     /// // The Compatibility API's message list, from SignalWire's published OpenAPI.
     /// let url = format!(
@@ -86,15 +86,15 @@ impl SignalWire {
     /// # Examples
     ///
     /// ```
-    /// use telauth::signalwire::{SignalWire, SignalWireCredentials};
+    /// use telauth::signalwire::{SignalWire, SignalWireAuth};
     /// use telauth::{Config, Secret};
     ///
-    /// let credentials = SignalWireCredentials {
+    /// let auth = SignalWireAuth {
     ///     space: "example".into(),
     ///     project_id: "b3877c40-da60-4998-90ad-b792e98472af".parse().expect("a uuid"),
     ///     api_token: Secret::from("PTs3cr3t"),
     /// };
-    /// let signalwire = SignalWire::new(&Config::new(), &credentials)?;
+    /// let signalwire = SignalWire::new(&Config::new(), &auth)?;
     /// // The Relay REST API's phone numbers.
     /// let url = "https://example.signalwire.com/api/relay/rest/phone_numbers";
     /// let mut request = reqwest::Request::new(reqwest::Method::GET, url.parse().expect("a URL"));

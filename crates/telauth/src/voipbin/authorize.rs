@@ -62,7 +62,7 @@ impl VoipBin {
     /// use telauth::voipbin::{VoipBin, VoipBinAuth};
     /// use telauth::{Config, Secret};
     ///
-    /// let voipbin = VoipBin::new(&Config::new(), VoipBinAuth::AccessKey(Secret::from("vb_s3cr3t")))?;
+    /// let voipbin = VoipBin::new(&Config::new(), &VoipBinAuth::AccessKey(Secret::from("vb_s3cr3t")))?;
     /// let http = telauth::secure_client(reqwest::Client::builder()).build().expect("a client");
     /// // `GET /v1.0/calls`, from VoIPBIN's published OpenAPI.
     /// let calls = voipbin.authorize(http.get("https://api.voipbin.net/v1.0/calls?page_size=10"))?;
@@ -93,7 +93,7 @@ impl VoipBin {
     /// use telauth::voipbin::{VoipBin, VoipBinAuth};
     /// use telauth::{Config, Secret};
     ///
-    /// let voipbin = VoipBin::new(&Config::new(), VoipBinAuth::Jwt(Secret::from("eyJ.s3cr3t")))?;
+    /// let voipbin = VoipBin::new(&Config::new(), &VoipBinAuth::Jwt(Secret::from("eyJ.s3cr3t")))?;
     /// let url = "https://api.voipbin.net/v1.0/customer".parse().expect("a URL");
     /// let mut request = reqwest::Request::new(reqwest::Method::GET, url);
     /// voipbin.authorize_request(&mut request)?;

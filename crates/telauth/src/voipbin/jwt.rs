@@ -10,8 +10,9 @@ use telauth_runtime::Secret;
 use super::PROVIDER;
 use crate::{Error, ErrorKind};
 
-/// A JWT and when it expires.
+/// A JWT and when it expires: what [`super::VoipBin::login`] answers.
 #[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
 pub struct Jwt {
     /// The account's username.
     pub username: String,
@@ -33,7 +34,7 @@ fn unix_seconds<S: Serializer>(time: &SystemTime, serializer: S) -> Result<S::Ok
 /// The last `exp` accepted: 9999-12-31T23:59:59Z.
 const LAST_EXP: f64 = 253_402_300_799.0;
 
-/// The claims [`jwt_expiry`] and [`times`] read.
+/// The claims [`times`] reads.
 #[derive(Deserialize)]
 struct Claims {
     exp: Option<f64>,
@@ -46,30 +47,9 @@ pub(crate) struct Times {
     pub(crate) expires_at: SystemTime,
 }
 
-/// When `token` (a JWT) expires, from its `exp` claim. A token that is not three base64url parts
-/// with a JSON payload holding a numeric `exp` is an [`ErrorKind::InvalidToken`] error, which
-/// never shows the token.
-///
-/// # Examples
-///
-/// ```
-/// use std::time::{Duration, UNIX_EPOCH};
-/// use telauth::voipbin::jwt_expiry;
-/// use telauth::{ErrorKind, Secret};
-///
-/// // An unsigned JWT: {"alg":"none"} . {"sub":"ops","exp":1700000000} . no signature.
-/// let token = Secret::from("eyJhbGciOiJub25lIn0.eyJzdWIiOiJvcHMiLCJleHAiOjE3MDAwMDAwMDB9.");
-/// assert_eq!(jwt_expiry(&token)?, UNIX_EPOCH + Duration::from_secs(1_700_000_000));
-/// let error = jwt_expiry(&Secret::from("not-a-jwt")).unwrap_err();
-/// assert!(matches!(error.kind(), ErrorKind::InvalidToken { .. }));
-/// assert!(!error.to_string().contains("not-a-jwt"));
-/// # Ok::<(), telauth::Error>(())
-/// ```
-pub fn jwt_expiry(token: &Secret) -> Result<SystemTime, Error> {
-    times(token).map(|times| times.expires_at)
-}
-
-/// The `iat` and `exp` of `token`, as [`jwt_expiry`] reads them.
+/// The `iat` and `exp` of `token`. A token that is not three base64url parts with a JSON
+/// payload holding a numeric `exp` is an [`ErrorKind::InvalidToken`] error, which never shows
+/// the token.
 pub(crate) fn times(token: &Secret) -> Result<Times, Error> {
     let invalid = |reason: &str| {
         Error::new(
@@ -129,7 +109,9 @@ mod tests {
 
     #[test]
     fn expiry_comes_from_the_exp_claim() {
-        let expiry = jwt_expiry(&jwt(r#"{"sub":"me","exp":1700000000}"#)).unwrap();
+        let expiry = times(&jwt(r#"{"sub":"me","exp":1700000000}"#))
+            .unwrap()
+            .expires_at;
         assert_eq!(expiry, UNIX_EPOCH + Duration::from_secs(1_700_000_000));
     }
 
@@ -147,7 +129,9 @@ mod tests {
             jwt(r#"{"exp":-5}"#),
         ];
         for token in cases {
-            let error = jwt_expiry(&token).unwrap_err();
+            let Err(error) = times(&token) else {
+                panic!("a malformed token was read");
+            };
             assert!(matches!(error.kind(), ErrorKind::InvalidToken { .. }));
             assert!(
                 !format!("{error} {error:?}").contains("sentinel"),

@@ -23,8 +23,10 @@ use crate::env::Reader;
 use crate::error::ErrorBody;
 use crate::{Config, Error, ErrorKind, Provider, Vars};
 
-pub use jwt::{Jwt, jwt_expiry};
+pub use jwt::Jwt;
 pub use paging::{EndlessList, MAX_ACCESS_KEY_PAGES};
+/// The API's path below the origin, from the spec's `servers`.
+pub use telauth_voipbin::API_PATH;
 pub use telauth_voipbin::types;
 pub use times::AccessKeyTimes;
 pub use token_source::{
@@ -73,20 +75,14 @@ impl ErrorBody for ErrorResponse {
 
 /// A VoIPBIN account's username and password, for [`VoipBin::login`] and [`TokenSource`].
 #[derive(Clone, Debug)]
-pub struct VoipBinCredentials {
+pub struct VoipBinAccount {
     /// The username.
     pub username: String,
     /// The password.
     pub password: Secret,
 }
 
-impl VoipBinCredentials {
-    /// Reads `VOIPBIN_USERNAME` and `VOIPBIN_PASSWORD` from the process environment:
-    /// [`VoipBinCredentials::from_vars`] on [`Vars::process`].
-    pub fn from_env() -> Result<Self, Error> {
-        Self::from_vars(&Vars::process())
-    }
-
+impl VoipBinAccount {
     /// Reads `VOIPBIN_USERNAME` and `VOIPBIN_PASSWORD` from `vars`, both required; an error
     /// names every one that is missing.
     ///
@@ -96,11 +92,11 @@ impl VoipBinCredentials {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use telauth::Vars;
-    /// use telauth::voipbin::VoipBinCredentials;
+    /// use telauth::voipbin::VoipBinAccount;
     ///
     /// // The sandbox's demo account, as the SDK's own type.
     /// let sandbox = telauth_sandbox::Sandbox::start("127.0.0.1:0".parse()?).await?;
-    /// let account = VoipBinCredentials::from_vars(&Vars::from_iter(sandbox.info().env_vars()))?;
+    /// let account = VoipBinAccount::from_vars(&Vars::from_iter(sandbox.info().env_vars()))?;
     /// assert_eq!(account.username, sandbox.info().voipbin.username);
     /// # sandbox.stop().await;
     /// # Ok(()) }
@@ -114,7 +110,7 @@ impl VoipBinCredentials {
     }
 }
 
-/// How calls under `/v1.0` authenticate.
+/// What authorizes a VoIPBIN client's calls under `/v1.0`.
 #[derive(Clone, Debug)]
 pub enum VoipBinAuth {
     /// A JWT from [`VoipBin::login`], sent as `Authorization: Bearer <jwt>`.
@@ -126,11 +122,6 @@ pub enum VoipBinAuth {
 }
 
 impl VoipBinAuth {
-    /// [`VoipBinAuth::from_vars`] on [`Vars::process`].
-    pub fn from_env() -> Result<Self, Error> {
-        Self::from_vars(&Vars::process())
-    }
-
     /// Reads `VOIPBIN_ACCESSKEY`, or else `VOIPBIN_TOKEN` (a JWT); one of them is required.
     ///
     /// # Examples
@@ -153,6 +144,39 @@ impl VoipBinAuth {
                 PROVIDER,
                 vec!["VOIPBIN_ACCESSKEY or VOIPBIN_TOKEN"],
             )),
+        }
+    }
+
+    /// When the credential expires, when it says: a JWT's `exp` claim (the same time as the
+    /// [`Jwt::expires_at`] of the login that gave it); `None` for an access key, whose expiry
+    /// only VoIPBIN knows ([`AccessKeyTimes::expires_at`] of the key it answers).
+    ///
+    /// # Errors
+    ///
+    /// A JWT that is not three base64url parts with a JSON payload holding a numeric `exp` is an
+    /// [`ErrorKind::InvalidToken`] error, which never shows the token.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use telauth::voipbin::VoipBinAuth;
+    /// use telauth::{ErrorKind, Secret};
+    ///
+    /// // An unsigned JWT: {"alg":"none"} . {"sub":"ops","exp":1700000000} . no signature.
+    /// let jwt = Secret::from("eyJhbGciOiJub25lIn0.eyJzdWIiOiJvcHMiLCJleHAiOjE3MDAwMDAwMDB9.");
+    /// let expected = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    /// assert_eq!(VoipBinAuth::Jwt(jwt).expires_at()?, Some(expected));
+    /// assert_eq!(VoipBinAuth::AccessKey(Secret::from("vb_s3cr3t")).expires_at()?, None);
+    /// let error = VoipBinAuth::Jwt(Secret::from("not-a-jwt")).expires_at().unwrap_err();
+    /// assert!(matches!(error.kind(), ErrorKind::InvalidToken { .. }));
+    /// assert!(!error.to_string().contains("not-a-jwt"));
+    /// # Ok::<(), telauth::Error>(())
+    /// ```
+    pub fn expires_at(&self) -> Result<Option<SystemTime>, Error> {
+        match self {
+            Self::Jwt(token) => jwt::times(token).map(|times| Some(times.expires_at)),
+            Self::AccessKey(_) => Ok(None),
         }
     }
 }
@@ -215,12 +239,12 @@ impl VoipBin {
     /// use telauth::voipbin::{VoipBin, VoipBinAuth};
     /// use telauth::{Config, Secret};
     ///
-    /// let api = VoipBin::new(&Config::new(), VoipBinAuth::AccessKey(Secret::from("ak-s3cr3t")))?;
+    /// let api = VoipBin::new(&Config::new(), &VoipBinAuth::AccessKey(Secret::from("ak-s3cr3t")))?;
     /// // Its `Debug` never shows the key.
     /// assert!(!format!("{api:?}").contains("ak-s3cr3t"));
     /// # Ok::<(), telauth::Error>(())
     /// ```
-    pub fn new(config: &Config, auth: VoipBinAuth) -> Result<Self, Error> {
+    pub fn new(config: &Config, auth: &VoipBinAuth) -> Result<Self, Error> {
         Ok(Self::login_only(config)?.with_auth(auth))
     }
 
@@ -255,11 +279,6 @@ impl VoipBin {
         })
     }
 
-    /// [`VoipBin::from_vars`] on [`Vars::process`].
-    pub fn from_env(config: &Config) -> Result<Self, Error> {
-        Self::from_vars(&Vars::process(), config)
-    }
-
     /// A client with `config`, its origin from `TELAUTH_VOIPBIN_ORIGIN` in `vars` when `config`
     /// sets none, authenticated with `VOIPBIN_ACCESSKEY` or else `VOIPBIN_TOKEN`
     /// ([`VoipBinAuth::from_vars`]), one of which is required. With a username and password
@@ -284,18 +303,18 @@ impl VoipBin {
                 "with VOIPBIN_USERNAME and VOIPBIN_PASSWORD instead, TokenSource::from_vars logs in",
             )
         })?;
-        Self::new(&config.or_origin_from(PROVIDER, vars), auth)
+        Self::new(&config.or_origin_from(PROVIDER, vars), &auth)
     }
 
     /// The same client, authenticating with `auth` instead; the connection pool is shared.
-    pub fn with_auth(&self, auth: VoipBinAuth) -> Self {
+    pub fn with_auth(&self, auth: &VoipBinAuth) -> Self {
         let credentials = match auth.clone() {
             VoipBinAuth::Jwt(jwt) => Credentials::bearer_auth(jwt),
             VoipBinAuth::AccessKey(key) => Credentials::accesskey_cookie(key),
         };
         Self {
             authorized: Some(self.connection.client(credentials)),
-            auth: Some(auth),
+            auth: Some(auth.clone()),
             ..self.clone()
         }
     }
@@ -325,19 +344,19 @@ impl VoipBin {
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
     /// use std::time::SystemTime;
-    /// use telauth::Config;
-    /// use telauth::voipbin::{VoipBin, VoipBinAuth, VoipBinCredentials};
+    /// use telauth::{Config, Vars};
+    /// use telauth::voipbin::{VoipBin, VoipBinAuth, VoipBinAccount};
     ///
     /// let voipbin = VoipBin::login_only(&Config::new())?;
-    /// let jwt = voipbin.login(&VoipBinCredentials::from_env()?).await?;
+    /// let jwt = voipbin.login(&VoipBinAccount::from_vars(&Vars::process())?).await?;
     /// let left = jwt.expires_at.duration_since(SystemTime::now()).unwrap_or_default();
     /// println!("{} for {} hours", jwt.username, left.as_secs() / 3600);
     /// // `TokenSource` logs in again before the JWT expires; this client keeps it as it is.
-    /// let api = voipbin.with_auth(VoipBinAuth::Jwt(jwt.token));
+    /// let api = voipbin.with_auth(&VoipBinAuth::Jwt(jwt.token));
     /// # Ok(()) }
     /// ```
-    pub async fn login(&self, credentials: &VoipBinCredentials) -> Result<Jwt, Error> {
-        self.login_timed(credentials).await.map(|(jwt, _)| jwt)
+    pub async fn login(&self, account: &VoipBinAccount) -> Result<Jwt, Error> {
+        self.login_timed(account).await.map(|(jwt, _)| jwt)
     }
 
     /// Logs in; answers the JWT and its lifetime: `exp - iat`, else `exp` minus the answer's
@@ -345,12 +364,12 @@ impl VoipBin {
     /// depend on this host's clock agreeing with the provider's.
     pub(crate) async fn login_timed(
         &self,
-        credentials: &VoipBinCredentials,
+        account: &VoipBinAccount,
     ) -> Result<(Jwt, Duration), Error> {
         let request = self.public.auth_login().body(
             LoginRequest::builder()
-                .username(credentials.username.clone())
-                .password(credentials.password.clone()),
+                .username(account.username.clone())
+                .password(account.password.clone()),
         );
         let response = self
             .connection
@@ -390,10 +409,10 @@ impl VoipBin {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::Config;
+    /// use telauth::{Config, Vars};
     /// use telauth::voipbin::VoipBin;
     ///
-    /// let api = VoipBin::from_env(&Config::new())?;
+    /// let api = VoipBin::from_vars(&Vars::process(), &Config::new())?;
     /// let page = api.list_access_keys(Some(50), None).await?;
     /// for key in &page.result {
     ///     println!("{} {:?}", key.id, key.name);
@@ -438,10 +457,10 @@ impl VoipBin {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::Config;
+    /// use telauth::{Config, Vars};
     /// use telauth::voipbin::{AccessKeyTimes, VoipBin};
     ///
-    /// let api = VoipBin::from_env(&Config::new())?;
+    /// let api = VoipBin::from_vars(&Vars::process(), &Config::new())?;
     /// let keys = api.all_access_keys(Some(100)).await?;
     /// // Listed keys carry no token.
     /// for key in keys.iter().filter(|key| key.name.as_deref() == Some("ci")) {
@@ -496,14 +515,14 @@ impl VoipBin {
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
     /// use std::time::Duration;
-    /// use telauth::Config;
+    /// use telauth::{Config, Vars};
     /// use telauth::voipbin::{VoipBin, VoipBinAuth};
     ///
-    /// let api = VoipBin::from_env(&Config::new())?;
+    /// let api = VoipBin::from_vars(&Vars::process(), &Config::new())?;
     /// let lifetime = Duration::from_secs(90 * 86_400);
     /// let created = api.create_access_key(lifetime, Some("ci"), Some("deploys")).await?;
     /// // Keep the token now: no later call shows it.
-    /// let ci = api.with_auth(VoipBinAuth::AccessKey(created.token));
+    /// let ci = api.with_auth(&VoipBinAuth::AccessKey(created.token));
     /// println!("created {}", created.key.id);
     /// # Ok(()) }
     /// ```
@@ -554,10 +573,10 @@ impl VoipBin {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    /// use telauth::Config;
+    /// use telauth::{Config, Vars};
     /// use telauth::voipbin::VoipBin;
     ///
-    /// let api = VoipBin::from_env(&Config::new())?;
+    /// let api = VoipBin::from_vars(&Vars::process(), &Config::new())?;
     /// let key = api.get_access_key("5e0ed5b0-8d2c-4b8f-a5d3-1c6f0e9a7b21".parse()?).await?;
     /// println!("{:?} expires {:?}", key.name, key.tm_expire); // `key.token` is `None`
     /// # Ok(()) }
@@ -581,10 +600,10 @@ impl VoipBin {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    /// use telauth::Config;
+    /// use telauth::{Config, Vars};
     /// use telauth::voipbin::VoipBin;
     ///
-    /// let api = VoipBin::from_env(&Config::new())?;
+    /// let api = VoipBin::from_vars(&Vars::process(), &Config::new())?;
     /// let id = "5e0ed5b0-8d2c-4b8f-a5d3-1c6f0e9a7b21".parse()?;
     /// // Renames the key; its detail is read first and kept.
     /// let key = api.update_access_key(id, Some("ci-old"), None).await?;
@@ -637,10 +656,10 @@ impl VoipBin {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    /// use telauth::Config;
+    /// use telauth::{Config, Vars};
     /// use telauth::voipbin::VoipBin;
     ///
-    /// let api = VoipBin::from_env(&Config::new())?;
+    /// let api = VoipBin::from_vars(&Vars::process(), &Config::new())?;
     /// let id = "5e0ed5b0-8d2c-4b8f-a5d3-1c6f0e9a7b21".parse()?;
     /// // Whatever still presents this key's token is refused from now on.
     /// let deleted = api.delete_access_key(id).await?;

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
-use super::{Jwt, PROVIDER, VoipBin, VoipBinAuth, VoipBinCredentials};
+use super::{Jwt, PROVIDER, VoipBin, VoipBinAccount, VoipBinAuth};
 use crate::{Config, Error, Secret, Vars};
 
 /// How long before a JWT's expiry [`TokenSource`] logs in again, unless told otherwise.
@@ -46,7 +46,7 @@ pub const FAILED_LOGIN_BACKOFF: Duration = Duration::from_secs(1);
 #[derive(Debug)]
 pub struct TokenSource {
     voipbin: VoipBin,
-    credentials: VoipBinCredentials,
+    account: VoipBinAccount,
     margin: Duration,
     min_reuse: Duration,
     cached: RwLock<Option<Cached>>,
@@ -68,29 +68,30 @@ struct Failures {
 }
 
 impl TokenSource {
-    /// A source that logs in to `voipbin` with `credentials`.
+    /// A source that logs in to `voipbin` with `account` (both are cloned: the clone of a
+    /// [`VoipBin`] shares its connection pool).
     ///
     /// # Examples
     ///
     /// ```
     /// use std::sync::Arc;
-    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
+    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinAccount};
     /// use telauth::{Config, Secret};
     ///
     /// let voipbin = VoipBin::login_only(&Config::new())?;
-    /// let credentials = VoipBinCredentials {
+    /// let account = VoipBinAccount {
     ///     username: "ops".into(),
     ///     password: Secret::from("hunter2"),
     /// };
     /// // Nothing is sent yet: the first `token()` logs in. Tasks share one source.
-    /// let tokens = Arc::new(TokenSource::new(voipbin, credentials));
+    /// let tokens = Arc::new(TokenSource::new(&voipbin, &account));
     /// assert!(!format!("{tokens:?}").contains("hunter2"));
     /// # Ok::<(), telauth::Error>(())
     /// ```
-    pub fn new(voipbin: VoipBin, credentials: VoipBinCredentials) -> Self {
+    pub fn new(voipbin: &VoipBin, account: &VoipBinAccount) -> Self {
         Self {
-            voipbin,
-            credentials,
+            voipbin: voipbin.clone(),
+            account: account.clone(),
             margin: DEFAULT_RENEW_MARGIN,
             min_reuse: MIN_REUSE,
             cached: RwLock::new(None),
@@ -98,14 +99,9 @@ impl TokenSource {
         }
     }
 
-    /// [`TokenSource::from_vars`] on [`Vars::process`].
-    pub fn from_env(config: &Config) -> Result<Self, Error> {
-        Self::from_vars(&Vars::process(), config)
-    }
-
     /// A source with `config`, its origin from `TELAUTH_VOIPBIN_ORIGIN` in `vars` when `config`
     /// sets none, that logs in with `VOIPBIN_USERNAME` and `VOIPBIN_PASSWORD`
-    /// ([`VoipBinCredentials::from_vars`]), both required. Nothing is sent until a token is
+    /// ([`VoipBinAccount::from_vars`]), both required. Nothing is sent until a token is
     /// asked for.
     ///
     /// # Examples
@@ -121,9 +117,9 @@ impl TokenSource {
     /// # Ok(()) }
     /// ```
     pub fn from_vars(vars: &Vars, config: &Config) -> Result<Self, Error> {
-        let credentials = VoipBinCredentials::from_vars(vars)?;
+        let account = VoipBinAccount::from_vars(vars)?;
         let voipbin = VoipBin::login_only(&config.or_origin_from(PROVIDER, vars))?;
-        Ok(Self::new(voipbin, credentials))
+        Ok(Self::new(&voipbin, &account))
     }
 
     /// Renews this long before expiry instead of [`DEFAULT_RENEW_MARGIN`].
@@ -133,15 +129,15 @@ impl TokenSource {
     /// ```
     /// use std::time::Duration;
     /// use telauth::Config;
-    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
+    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinAccount};
     ///
-    /// # let credentials = VoipBinCredentials {
+    /// # let account = VoipBinAccount {
     /// #     username: "ops".into(),
     /// #     password: "hunter2".into(),
     /// # };
     /// let voipbin = VoipBin::login_only(&Config::new())?;
     /// // Log in again 10 minutes before `exp` (at most half the JWT's lifetime before it).
-    /// let tokens = TokenSource::new(voipbin, credentials).renew_before(Duration::from_secs(600));
+    /// let tokens = TokenSource::new(&voipbin, &account).renew_before(Duration::from_secs(600));
     /// assert!(format!("{tokens:?}").contains("margin: 600s"));
     /// # Ok::<(), telauth::Error>(())
     /// ```
@@ -158,15 +154,15 @@ impl TokenSource {
     /// ```
     /// use std::time::Duration;
     /// use telauth::Config;
-    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
+    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinAccount};
     ///
-    /// # let credentials = VoipBinCredentials {
+    /// # let account = VoipBinAccount {
     /// #     username: "ops".into(),
     /// #     password: "hunter2".into(),
     /// # };
     /// let voipbin = VoipBin::login_only(&Config::new())?;
     /// // Share each new JWT for at least 5 minutes, even should this host's clock find it expired.
-    /// let tokens = TokenSource::new(voipbin, credentials)
+    /// let tokens = TokenSource::new(&voipbin, &account)
     ///     .reuse_at_least(Duration::from_secs(300));
     /// assert!(format!("{tokens:?}").contains("min_reuse: 300s"));
     /// # Ok::<(), telauth::Error>(())
@@ -183,11 +179,11 @@ impl TokenSource {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    /// use telauth::Config;
-    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
+    /// use telauth::{Config, Vars};
+    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinAccount};
     ///
     /// let voipbin = VoipBin::login_only(&Config::new())?;
-    /// let tokens = TokenSource::new(voipbin, VoipBinCredentials::from_env()?);
+    /// let tokens = TokenSource::new(&voipbin, &VoipBinAccount::from_vars(&Vars::process())?);
     /// // The JWT for a client of your own, such as the generated one.
     /// let jwt = tokens.token().await?;
     /// let client = telauth_voipbin::Client::new(
@@ -212,7 +208,7 @@ impl TokenSource {
         {
             return Err(error.clone());
         }
-        match self.voipbin.login_timed(&self.credentials).await {
+        match self.voipbin.login_timed(&self.account).await {
             Ok((jwt, lifetime)) => {
                 *failures = Failures::default();
                 let margin = self.margin.min(lifetime / 2);
@@ -250,11 +246,11 @@ impl TokenSource {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    /// use telauth::Config;
-    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
+    /// use telauth::{Config, Vars};
+    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinAccount};
     ///
     /// let voipbin = VoipBin::login_only(&Config::new())?;
-    /// let tokens = TokenSource::new(voipbin, VoipBinCredentials::from_env()?);
+    /// let tokens = TokenSource::new(&voipbin, &VoipBinAccount::from_vars(&Vars::process())?);
     /// let jwt = tokens.token().await?;
     /// let client = telauth_voipbin::Client::new(
     ///     telauth_voipbin::BASE_URL,
@@ -286,11 +282,11 @@ impl TokenSource {
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
     /// use std::time::Duration;
-    /// use telauth::Config;
-    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
+    /// use telauth::{Config, Vars};
+    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinAccount};
     ///
     /// let voipbin = VoipBin::login_only(&Config::new())?;
-    /// let tokens = TokenSource::new(voipbin, VoipBinCredentials::from_env()?);
+    /// let tokens = TokenSource::new(&voipbin, &VoipBinAccount::from_vars(&Vars::process())?);
     /// // The client keeps this JWT as it is: ask for a new one for later work.
     /// let api = tokens.client().await?;
     /// let key = api.create_access_key(Duration::from_secs(86_400), Some("nightly"), None).await?;
@@ -303,7 +299,7 @@ impl TokenSource {
 
     /// A client authenticated with `jwt`.
     fn authenticated(&self, jwt: &Jwt) -> VoipBin {
-        self.voipbin.with_auth(VoipBinAuth::Jwt(jwt.token.clone()))
+        self.voipbin.with_auth(&VoipBinAuth::Jwt(jwt.token.clone()))
     }
 
     /// Runs `call` with a client holding a valid JWT; when the provider answers `401` (a token
@@ -316,11 +312,11 @@ impl TokenSource {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), telauth::Error> {
-    /// use telauth::Config;
-    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinCredentials};
+    /// use telauth::{Config, Vars};
+    /// use telauth::voipbin::{TokenSource, VoipBin, VoipBinAccount};
     ///
     /// let voipbin = VoipBin::login_only(&Config::new())?;
-    /// let tokens = TokenSource::new(voipbin, VoipBinCredentials::from_env()?);
+    /// let tokens = TokenSource::new(&voipbin, &VoipBinAccount::from_vars(&Vars::process())?);
     /// // A read, so it may run twice: again after a new login should VoIPBIN answer 401.
     /// let keys = tokens
     ///     .renewing_on_401(|api| async move { api.all_access_keys(Some(100)).await })

@@ -64,11 +64,6 @@ pub struct SignalWireVerifier {
 }
 
 impl SignalWireVerifier {
-    /// [`SignalWireVerifier::from_vars`] on [`Vars::process`].
-    pub fn from_env() -> Result<Self, Error> {
-        Self::from_vars(&Vars::process())
-    }
-
     /// Reads the project's Signing Key from `SIGNALWIRE_SIGNING_KEY` in `vars` (required).
     pub fn from_vars(vars: &Vars) -> Result<Self, Error> {
         let mut read = Reader::new(vars, Provider::SignalWire);

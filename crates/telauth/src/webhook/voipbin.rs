@@ -45,11 +45,6 @@ pub struct VoipBinVerifier {
 }
 
 impl VoipBinVerifier {
-    /// [`VoipBinVerifier::from_vars`] on [`Vars::process`].
-    pub fn from_env() -> Result<Self, Error> {
-        Self::from_vars(&Vars::process())
-    }
-
     /// Reads the customer's webhook secret from `VOIPBIN_WEBHOOK_SECRET` in `vars` (required).
     pub fn from_vars(vars: &Vars) -> Result<Self, Error> {
         let mut read = Reader::new(vars, Provider::VoipBin);
