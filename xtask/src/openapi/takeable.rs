@@ -28,18 +28,14 @@ pub fn apply(tree: &mut Value) -> Vec<String> {
         ));
     }
     shape::visit(tree, &mut |kind, map, place| match kind {
-        Kind::Operation => {
-            if map.remove("callbacks").is_some() {
-                notes.push(format!(
-                    "callbacks set aside at {} (requests the provider sends, not the client)",
-                    pointer::render(place)
-                ));
-            }
+        Kind::Operation if map.remove("callbacks").is_some() => {
+            notes.push(format!(
+                "callbacks set aside at {} (requests the provider sends, not the client)",
+                pointer::render(place)
+            ));
         }
-        Kind::Schema => {
-            if map.get("type").and_then(Value::as_str) == Some("object")
-                && let Some(format) = map.remove("format")
-            {
+        Kind::Schema if map.get("type").and_then(Value::as_str) == Some("object") => {
+            if let Some(format) = map.remove("format") {
                 notes.push(format!(
                     "format `{}` dropped from the object schema at {} (an object's shape is its \
                      properties)",
