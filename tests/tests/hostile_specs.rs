@@ -136,9 +136,7 @@ fn an_alias_bomb_and_deep_nesting_are_refused_by_every_job() {
 fn a_providers_text_reaches_the_terminal_escaped() {
     let folder = tempfile::tempdir().unwrap();
     let file = folder.path().join("provider.yaml");
-    let text = format!(
-        "openapi: 3.0.3\ninfo: {{title: t, version: \"\\e]0;owned\\a1\"}}\npaths:\n  \"/x\\e[2J\":\n    get:\n      operationId: x\n      responses: {{'200': {{description: ok}}}}\n"
-    );
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: \"\\e]0;owned\\a1\"}\npaths:\n  \"/x\\e[2J\":\n    get:\n      operationId: x\n      responses: {'200': {description: ok}}\n";
     fs::write(&file, text).unwrap();
     let (_, out, err) = upstream(&file);
     assert!(out.contains("not covered"), "{out}{err}");
