@@ -72,10 +72,12 @@ impl BodyTooLarge {
 ///
 /// The generated clients decode every answer through here, documented error bodies included.
 pub async fn decode<T: DeserializeOwned, E>(
-    response: reqwest::Response,
+    mut response: reqwest::Response,
 ) -> Result<ResponseValue<T>, Error<E>> {
     let status = response.status();
-    let headers = response.headers().clone();
+    // Moved out, not cloned (a clone allocates its tables on every call): reading the body
+    // needs no header, and `content_length` comes from the body.
+    let headers = std::mem::take(response.headers_mut());
     let body = match bounded_body(response, MAX_BODY_BYTES).await {
         Ok(body) => body,
         Err(Unread::TooLarge(too_large)) => {
@@ -192,6 +194,27 @@ mod tests {
             limit.to_string(),
             "the body is larger than the limit of 1048576 bytes; it was not read further"
         );
+    }
+
+    #[tokio::test]
+    async fn the_answer_keeps_its_status_and_headers_and_its_announced_length_still_counts() {
+        let head = "HTTP/1.1 201 Created\r\ncontent-length: 7\r\nx-request-id: r-1\r\n\r\n";
+        let value = decode::<serde_json::Value, ()>(answer(head, b"[1,2,3]".to_vec()).await)
+            .await
+            .unwrap();
+        assert_eq!(value.status(), 201);
+        assert_eq!(value.headers()["x-request-id"], "r-1");
+        assert_eq!(value.headers()["content-length"], "7");
+        assert_eq!(value.into_inner(), serde_json::json!([1, 2, 3]));
+        // With the headers moved out, the limit still applies from the announced length.
+        let announced = answer(
+            "HTTP/1.1 200 OK\r\ncontent-length: 1048577\r\n\r\n",
+            Vec::new(),
+        );
+        let error = decode::<serde_json::Value, ()>(announced.await)
+            .await
+            .unwrap_err();
+        assert_eq!(too_large(error).limit, MAX_BODY_BYTES);
     }
 
     #[tokio::test]

@@ -1,0 +1,241 @@
+//! What our generation costs against progenitor's own, on a large document built at bench time:
+//! both generations timed in this process, interleaved, and a crate of each output checked
+//! cold.
+
+use std::fs;
+use std::path::Path;
+use std::time::Instant;
+
+use super::builds::{cargo_timed, scratch_crate};
+use super::{Build, median_spread};
+use crate::Error;
+use crate::generate::Standalone;
+
+/// How many operations the large document has at least.
+pub const OPERATIONS: usize = 500;
+
+/// How many times each generation (ours, progenitor's) is timed, interleaved A B, B A.
+const GENERATION_ROUNDS: usize = 6;
+
+/// The specs of the corpus besides the providers': the largest of all is the template of the
+/// large document.
+const CORPUS: [&str; 3] = [
+    "tests/fixtures/specs/shapes.yaml",
+    "tests/fixtures/specs/hostile.yaml",
+    "tests/fixtures/fifth-provider/vonage.yaml",
+];
+
+/// Where the large document is written, relative to its scratch root.
+const LARGE: &str = "specs/large.yaml";
+
+/// What our generation costs against progenitor's own, on the large document.
+#[derive(Debug)]
+pub struct SpecCost {
+    /// The spec the large document was grown from, relative to the workspace root.
+    pub template: String,
+    /// The large document's operations and size in bytes.
+    pub operations: usize,
+    /// Its size in bytes.
+    pub bytes: usize,
+    /// Each round's seconds: our whole generation (read, check, normalize, progenitor for the
+    /// client and the mocks, the passes, the credential layer, formatting), progenitor's
+    /// (`generate_tokens` on the same normalized document, formatted), and reading and
+    /// checking the document alone (`openapi::load`, the first stage of both).
+    pub generations: Vec<Generation>,
+    /// Cold `cargo check` of a crate of our output and of one of progenitor's: each pair.
+    pub checks: Vec<(Build, Build)>,
+    /// Lines of each crate's sources.
+    pub lines: (usize, usize),
+}
+
+/// One round of [`SpecCost::generations`], in seconds.
+#[derive(Clone, Copy, Debug)]
+pub struct Generation {
+    /// Our whole generation.
+    pub ours_s: f64,
+    /// progenitor's.
+    pub plain_s: f64,
+    /// Reading and checking the document.
+    pub load_s: f64,
+}
+
+impl SpecCost {
+    /// The median of the rounds' generation ratios (ours / progenitor's), and its spread.
+    pub fn generate_ratio(&self) -> (f64, f64) {
+        median_spread(
+            self.generations
+                .iter()
+                .map(|g| g.ours_s / g.plain_s)
+                .collect(),
+        )
+    }
+
+    /// The median seconds of our generation, progenitor's, and the load alone.
+    pub fn generate_s(&self) -> (f64, f64, f64) {
+        let median = |pick: fn(&Generation) -> f64| {
+            median_spread(self.generations.iter().map(pick).collect()).0
+        };
+        (
+            median(|g| g.ours_s),
+            median(|g| g.plain_s),
+            median(|g| g.load_s),
+        )
+    }
+
+    /// The median of the pairs' cold-check ratios (ours / progenitor's), and its spread.
+    pub fn check_ratio(&self) -> (f64, f64) {
+        median_spread(
+            self.checks
+                .iter()
+                .map(|(ours, plain)| ours.wall_s / plain.wall_s)
+                .collect(),
+        )
+    }
+
+    /// The median wall seconds of our check and of progenitor's.
+    pub fn check_s(&self) -> (f64, f64) {
+        (
+            median_spread(self.checks.iter().map(|(ours, _)| ours.wall_s).collect()).0,
+            median_spread(self.checks.iter().map(|(_, plain)| plain.wall_s).collect()).0,
+        )
+    }
+}
+
+/// The largest spec (in bytes) among the providers' and [`CORPUS`].
+fn largest_spec(root: &Path) -> Result<String, Error> {
+    let providers = crate::providers::load(root)?;
+    providers
+        .iter()
+        .map(|provider| provider.spec.to_string())
+        .chain(CORPUS.iter().map(|spec| spec.to_string()))
+        .filter_map(|spec| Some((fs::metadata(root.join(&spec)).ok()?.len(), spec)))
+        .max()
+        .map(|(_, spec)| spec)
+        .ok_or_else(|| Error::Invalid {
+            path: root.to_path_buf(),
+            place: "bench".into(),
+            message: "no spec to measure".into(),
+        })
+}
+
+/// Writes the large document under `scratch` (its root for the generators), grown from the
+/// largest spec under `root`; answers the template, the operations and the bytes.
+fn write_large(root: &Path, scratch: &Path) -> Result<(String, usize, usize), Error> {
+    let template = largest_spec(root)?;
+    let path = root.join(&template);
+    let text = fs::read_to_string(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let (yaml, operations) = super::large::document(&path, &text, OPERATIONS)?;
+    let large = scratch.join(LARGE);
+    let written = large
+        .parent()
+        .map_or(Ok(()), fs::create_dir_all)
+        .and_then(|()| fs::write(&large, &yaml));
+    written.map_err(|source| Error::Write {
+        path: large,
+        source,
+    })?;
+    Ok((template, operations, yaml.len()))
+}
+
+/// `work` timed, in seconds, with what it answered.
+fn seconds<T>(work: impl FnOnce() -> Result<T, Error>) -> Result<(T, f64), Error> {
+    let started = Instant::now();
+    work().map(|value| (value, started.elapsed().as_secs_f64()))
+}
+
+/// Both generations of the document at `scratch/LARGE`, `rounds` times, interleaved (ours
+/// first in even rounds, progenitor's in odd ones), each round with the load alone; answers the
+/// rounds and the last outputs.
+pub fn generations(
+    scratch: &Path,
+    runtime: &Path,
+    rounds: usize,
+) -> Result<(Vec<Generation>, Standalone, Standalone), Error> {
+    let ours = || crate::generate::ours(scratch, LARGE, runtime);
+    let plain = || crate::generate::progenitor_plain(scratch, LARGE);
+    let (mut outputs, mut timings) = (None, Vec::new());
+    for round in 0..rounds {
+        let ((our_crate, ours_s), (plain_crate, plain_s)) = if round % 2 == 0 {
+            let first = seconds(ours)?;
+            (first, seconds(plain)?)
+        } else {
+            let first = seconds(plain)?;
+            (seconds(ours)?, first)
+        };
+        let (_, load_s) = seconds(|| crate::openapi::load(scratch, LARGE))?;
+        timings.push(Generation {
+            ours_s,
+            plain_s,
+            load_s,
+        });
+        outputs = Some((our_crate, plain_crate));
+    }
+    let (ours, plain) = outputs.ok_or_else(|| Error::command("bench", "no generation round"))?;
+    Ok((timings, ours, plain))
+}
+
+/// A scratch crate at `dir` holding `crate_`, checked cold in a target directory of its own.
+fn cold_check(dir: &Path, crate_: &Standalone) -> Result<Build, Error> {
+    let _ = fs::remove_dir_all(dir);
+    scratch_crate(dir, &crate_.dependencies)?;
+    for (path, text) in &crate_.files {
+        let path = dir.join(path);
+        let written = path
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::write(&path, text));
+        written.map_err(|source| Error::Write { path, source })?;
+    }
+    let build = cargo_timed(dir, "check");
+    let _ = fs::remove_dir_all(dir);
+    build
+}
+
+/// Lines of a crate's sources, our `httpmock.rs` (behind its feature) left out.
+fn lines(crate_: &Standalone) -> usize {
+    crate_
+        .files
+        .iter()
+        .filter(|(path, _)| !path.ends_with("httpmock.rs"))
+        .map(|(_, text)| text.lines().count())
+        .sum()
+}
+
+/// Measures [`SpecCost`] under `scratch`: the large document written, both generations timed
+/// in this process ([`generations`]), then `rounds` pairs of cold checks, alternating.
+pub fn spec_cost(
+    root: &Path,
+    scratch: &Path,
+    rounds: usize,
+    out: &mut dyn std::io::Write,
+) -> Result<SpecCost, Error> {
+    let (template, operations, bytes) = write_large(root, scratch)?;
+    let _ = writeln!(
+        out,
+        "timing our generation of {operations} operations (grown from {template}) against \
+         progenitor's..."
+    );
+    let runtime = root.join("crates/telauth-runtime");
+    let (generations, ours, plain) = generations(scratch, &runtime, GENERATION_ROUNDS)?;
+    let mut checks = Vec::new();
+    for round in 1..=rounds {
+        let _ = writeln!(
+            out,
+            "  cold checks of both crates, round {round} of {rounds}..."
+        );
+        let ours_check = cold_check(&scratch.join("ours"), &ours)?;
+        let plain_check = cold_check(&scratch.join("progenitor"), &plain)?;
+        checks.push((ours_check, plain_check));
+    }
+    Ok(SpecCost {
+        template,
+        operations,
+        bytes,
+        generations,
+        checks,
+        lines: (lines(&ours), lines(&plain)),
+    })
+}
