@@ -187,3 +187,20 @@ fn a_split_document_is_read_within_its_folder_and_bundled() {
             .any(|note| note.contains("bundled: 3 files"))
     );
 }
+
+#[test]
+fn a_schema_whose_all_of_names_itself_many_times_is_compared_once() {
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("provider.yaml");
+    let members = vec!["{$ref: '#/components/schemas/Loop'}"; 12].join(", ");
+    let text = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://api.voipbin.net'}}]\n\
+         paths:\n  /v1.0/accesskeys:\n    get:\n      operationId: list\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Loop'}}\n\
+         components:\n  schemas:\n    Loop:\n      allOf: [{members}]\n"
+    );
+    fs::write(&file, text).unwrap();
+    // Before, each of the 12 members was merged again at every level, 12^16 times.
+    let (code, out, err) = upstream(&file);
+    assert_eq!(code, ExitCode::FAILURE, "{out}{err}");
+    assert!(out.contains("GET /v1.0/accesskeys"), "{out}{err}");
+}

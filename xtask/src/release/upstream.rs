@@ -481,11 +481,22 @@ fn shape<'a>(doc: &'a Doc, at: &At<'a>) -> Shape<'a> {
         differs: at.differs.clone(),
         ..Shape::default()
     };
-    merge(doc, at, &mut shape, 0);
+    merge(doc, at, &mut shape, 0, &mut BTreeSet::new());
     shape
 }
 
-fn merge<'a>(doc: &'a Doc, at: &At<'a>, shape: &mut Shape<'a>, depth: usize) {
+/// Merges the schema `at` into `shape`, each node once (`visited`): a schema whose `allOf`
+/// names itself many times costs one visit, not one per path to it.
+fn merge<'a>(
+    doc: &'a Doc,
+    at: &At<'a>,
+    shape: &mut Shape<'a>,
+    depth: usize,
+    visited: &mut BTreeSet<String>,
+) {
+    if !visited.insert(doc.place(at)) {
+        return;
+    }
     let value = at.value;
     match value.get("type") {
         Some(Value::String(kind)) => {
@@ -560,7 +571,7 @@ fn merge<'a>(doc: &'a Doc, at: &At<'a>, shape: &mut Shape<'a>, depth: usize) {
             }
             if others.len() == 1 && depth < 16 {
                 shape.differs.extend(others[0].differs.iter().copied());
-                merge(doc, &others[0], shape, depth + 1);
+                merge(doc, &others[0], shape, depth + 1, visited);
             } else {
                 shape.members.extend(others);
             }
@@ -571,7 +582,7 @@ fn merge<'a>(doc: &'a Doc, at: &At<'a>, shape: &mut Shape<'a>, depth: usize) {
     {
         for member in doc.items(&members) {
             shape.differs.extend(member.differs.iter().copied());
-            merge(doc, &member, shape, depth + 1);
+            merge(doc, &member, shape, depth + 1, visited);
         }
     }
 }
