@@ -192,7 +192,7 @@ fn a_split_document_is_read_within_its_folder_and_bundled() {
 fn a_schema_whose_all_of_names_itself_many_times_is_compared_once() {
     let folder = tempfile::tempdir().unwrap();
     let file = folder.path().join("provider.yaml");
-    let members = vec!["{$ref: '#/components/schemas/Loop'}"; 12].join(", ");
+    let members = ["{$ref: '#/components/schemas/Loop'}"; 12].join(", ");
     let text = format!(
         "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://api.voipbin.net'}}]\n\
          paths:\n  /v1.0/accesskeys:\n    get:\n      operationId: list\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Loop'}}\n\
