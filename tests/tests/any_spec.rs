@@ -534,3 +534,60 @@ fn the_corpus_builds_lints_and_the_fifth_provider_works_on_the_wire() {
         .count();
     assert_eq!(hostile, 1, "{log}");
 }
+
+/// A spec that passes every check but gives a crate that does not compile (two properties that
+/// typify names alike): `new-provider` checks the crate with cargo before it keeps it, and
+/// leaves the workspace as it was; a spec that compiles is kept.
+#[test]
+fn a_crate_that_does_not_compile_is_not_kept() {
+    let copy = workspace_copy();
+    let target = telauth_tests::evolution::copies_target();
+    let target = target.to_str().unwrap();
+    let before: Vec<(String, Vec<u8>)> = ["Cargo.toml", "Cargo.lock"]
+        .into_iter()
+        .map(|file| (file.to_string(), fs::read(copy.path().join(file)).unwrap()))
+        .collect();
+    let folder = tempfile::tempdir().unwrap();
+    let spec = folder.path().join("clash.yaml");
+    fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      operationId: get_x\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  foo-bar: {type: string}\n                  foo_bar: {type: integer}\n",
+    )
+    .unwrap();
+    let args = ["--target-dir", target];
+    let (code, out, err) = xtask(
+        &[
+            &["new-provider", "clash", "--spec", spec.to_str().unwrap()],
+            &args[..],
+        ]
+        .concat(),
+        copy.path(),
+    );
+    assert_eq!(code, ExitCode::FAILURE, "{out}{err}");
+    assert!(err.contains("`telauth-clash` does not compile"), "{err}");
+    assert!(err.contains("No file was written"), "{err}");
+    for (file, bytes) in &before {
+        assert!(
+            fs::read(copy.path().join(file)).unwrap() == *bytes,
+            "{file} changed"
+        );
+    }
+    assert!(!copy.path().join("crates/telauth-clash").exists());
+    assert!(!copy.path().join("specs/clash.yaml").exists());
+
+    let bare = fixture("specs/bare.yaml");
+    let (code, out, err) = xtask(
+        &[
+            &["new-provider", "bare", "--spec", bare.to_str().unwrap()],
+            &args[..],
+        ]
+        .concat(),
+        copy.path(),
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{out}{err}");
+    assert!(
+        copy.path()
+            .join("crates/telauth-bare/src/generated/client.rs")
+            .is_file()
+    );
+}

@@ -133,6 +133,9 @@ enum Command {
         /// that cargo cannot build, whose tests check the crate themselves.
         #[arg(long, hide = true)]
         no_compile_check: bool,
+        /// The target directory of the compile check (cargo's `--target-dir`).
+        #[arg(long, value_name = "DIR")]
+        target_dir: Option<PathBuf>,
         /// The workspace root (by default, the one this tool was built in).
         #[arg(long, hide = true)]
         root: Option<PathBuf>,
@@ -256,11 +259,12 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             spec,
             only,
             no_compile_check,
+            target_dir,
             root,
         } => {
             let root = root.unwrap_or_else(crate::workspace_root);
-            let added =
-                crate::generate::new_provider(&root, &name, &spec, &only, !no_compile_check)?;
+            let check = (!no_compile_check).then(|| crate::generate::CompileCheck { target_dir });
+            let added = crate::generate::new_provider(&root, &name, &spec, &only, check)?;
             for file in &added.files {
                 let _ = writeln!(out, "wrote {file}");
             }

@@ -23,7 +23,7 @@ use quote::quote;
 pub(crate) use files::body;
 pub use files::{FileState, GENERATED, GeneratedFile, MOCK};
 
-pub use scaffold::{NewProvider, new_provider};
+pub use scaffold::{CompileCheck, NewProvider, new_provider};
 pub use selection::Selector;
 
 use crate::Error;

@@ -23,13 +23,13 @@ pub struct NewProvider {
 
 /// Adds the provider `name`, whose spec is the file `spec` (its main file, when split), to the
 /// workspace at `root`; `only` selects part of the document (all of it when empty), and
-/// `compile_check` keeps the crate only once `cargo check` passes on it.
+/// `compile_check`, when given, keeps the crate only once `cargo check` passes on it.
 pub fn new_provider(
     root: &Path,
     name: &str,
     spec: &Path,
     only: &[Selector],
-    compile_check: bool,
+    compile_check: Option<CompileCheck>,
 ) -> Result<NewProvider, Error> {
     let invalid = |message: String| Error::Invalid {
         path: spec.to_path_buf(),
@@ -117,8 +117,8 @@ pub fn new_provider(
         }
         crate::support::fs::write_atomically(&workspace_path, &workspace)?;
         let generation = crate::generate(root, Some(name), crate::Mode::Write)?;
-        if compile_check {
-            compiles(root, &package, spec)?;
+        if let Some(check) = &compile_check {
+            check.compiles(root, &package, spec)?;
         }
         Ok(generation)
     }))
@@ -151,36 +151,53 @@ pub fn new_provider(
     }
 }
 
-/// Checks that the new crate compiles (`cargo check`), naming the first error when it does not.
-fn compiles(root: &Path, package: &str, spec: &Path) -> Result<(), Error> {
-    let output = std::process::Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()))
-        .args([
-            "check",
-            "--quiet",
-            "--package",
-            package,
-            "--message-format",
-            "short",
-        ])
-        .current_dir(root)
-        .output()
-        .map_err(|error| Error::command("cargo check", error))?;
-    if output.status.success() {
-        return Ok(());
+/// How `new-provider` checks that the new crate compiles before it keeps it.
+#[derive(Clone, Debug, Default)]
+pub struct CompileCheck {
+    /// cargo's `--target-dir` for the check; cargo's own default when `None`.
+    pub target_dir: Option<std::path::PathBuf>,
+}
+
+impl CompileCheck {
+    /// Checks that `package` compiles (`cargo check`), naming the first error when it does not.
+    fn compiles(&self, root: &Path, package: &str, spec: &Path) -> Result<(), Error> {
+        let mut command =
+            std::process::Command::new(std::env::var_os("CARGO").unwrap_or("cargo".into()));
+        command
+            .args([
+                "check",
+                "--quiet",
+                "--package",
+                package,
+                "--message-format",
+                "short",
+            ])
+            .current_dir(root);
+        if let Some(dir) = &self.target_dir {
+            command.arg("--target-dir").arg(dir);
+        }
+        let output = command
+            .output()
+            .map_err(|error| Error::command("cargo check", error))?;
+        if output.status.success() {
+            return Ok(());
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let errors: Vec<&str> = stderr
+            .lines()
+            .filter(|line| line.contains("error"))
+            .collect();
+        Err(Error::Generate {
+            path: spec.to_path_buf(),
+            message: format!(
+                "the generated crate `{package}` does not compile ({} error line(s)); the first: {}",
+                errors.len(),
+                crate::openapi::pointer::escape_text(
+                    errors.first().copied().unwrap_or("(none shown)")
+                )
+            ),
+        })
     }
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let errors: Vec<&str> = stderr
-        .lines()
-        .filter(|line| line.contains("error"))
-        .collect();
-    Err(Error::Generate {
-        path: spec.to_path_buf(),
-        message: format!(
-            "the generated crate `{package}` does not compile ({} error line(s)); the first: {}",
-            errors.len(),
-            crate::openapi::pointer::escape_text(errors.first().copied().unwrap_or("(none shown)"))
-        ),
-    })
 }
 
 /// The root manifest `text` with `dir` among `[workspace] members` and `telauth-NAME` in
