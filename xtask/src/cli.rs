@@ -263,7 +263,7 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             root,
         } => {
             let root = root.unwrap_or_else(crate::workspace_root);
-            let check = (!no_compile_check).then(|| crate::generate::CompileCheck { target_dir });
+            let check = (!no_compile_check).then_some(crate::generate::CompileCheck { target_dir });
             let added = crate::generate::new_provider(&root, &name, &spec, &only, check)?;
             for file in &added.files {
                 let _ = writeln!(out, "wrote {file}");
