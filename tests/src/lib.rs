@@ -3,6 +3,7 @@
 //! ([`spec_conformance`]), the evolution corpus, and the xtask's jobs run in-process ([`jobs`]).
 
 pub mod evolution;
+#[cfg(feature = "xtask")]
 pub mod jobs;
 pub mod spec_conformance;
 
