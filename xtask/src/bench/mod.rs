@@ -1,7 +1,7 @@
 //! `cargo xtask bench`: the figures of BENCHMARKS.md, each against a baseline measured in the
 //! same run, and one summary line a script can read. By part: the runtime figures come from the
-//! `telauth-bench` binary; [`builds`] times cold builds of a user crate; [`spec_cost`] compares
-//! our generation with progenitor's on a large document ([`large`] builds it); [`report`]
+//! `telauth-bench` binary; `builds` times cold builds of a user crate; [`spec_cost`](mod@spec_cost) compares
+//! our generation with progenitor's on a large document (`large` builds it); `report`
 //! writes BENCHMARKS.md.
 
 mod builds;
