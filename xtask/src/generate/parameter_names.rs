@@ -12,10 +12,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{OpenAPI, Parameter, PathItem, ReferenceOr};
+use openapiv3::{OpenAPI, Parameter, ReferenceOr};
 
 use crate::openapi::names::field_name;
-use crate::openapi::resolve_parameter;
+use crate::openapi::{item_operations_mut, resolve_parameter};
 
 /// A parameter renamed for generation: the name progenitor saw, and the provider's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,8 +45,8 @@ pub(crate) fn rename_colliding(api: &mut OpenAPI) -> (Vec<String>, Vec<Renamed>)
         let ReferenceOr::Item(item) = item else {
             continue;
         };
-        let effective: Vec<(String, Vec<Parameter>)> = operations(item)
-            .into_iter()
+        let effective: Vec<(String, Vec<Parameter>)> = item
+            .iter()
             .map(|(method, op)| {
                 let params = item
                     .parameters
@@ -70,7 +70,7 @@ pub(crate) fn rename_colliding(api: &mut OpenAPI) -> (Vec<String>, Vec<Renamed>)
         }
         // Every operation of this path item holds its parameters itself from here on.
         item.parameters.clear();
-        for ((method, mut params), op) in effective.into_iter().zip(operations_mut(item)) {
+        for ((method, mut params), op) in effective.into_iter().zip(item_operations_mut(item)) {
             let mut changed = Vec::new();
             let mut groups: BTreeMap<String, usize> = BTreeMap::new();
             for parameter in &mut params {
@@ -136,38 +136,6 @@ fn parameter_data_mut(parameter: &mut Parameter) -> &mut openapiv3::ParameterDat
         | Parameter::Path { parameter_data, .. }
         | Parameter::Cookie { parameter_data, .. } => parameter_data,
     }
-}
-
-fn operations(item: &PathItem) -> Vec<(&'static str, &openapiv3::Operation)> {
-    [
-        ("get", &item.get),
-        ("put", &item.put),
-        ("post", &item.post),
-        ("delete", &item.delete),
-        ("options", &item.options),
-        ("head", &item.head),
-        ("patch", &item.patch),
-        ("trace", &item.trace),
-    ]
-    .into_iter()
-    .filter_map(|(method, op)| Some((method, op.as_ref()?)))
-    .collect()
-}
-
-fn operations_mut(item: &mut PathItem) -> Vec<&mut openapiv3::Operation> {
-    [
-        &mut item.get,
-        &mut item.put,
-        &mut item.post,
-        &mut item.delete,
-        &mut item.options,
-        &mut item.head,
-        &mut item.patch,
-        &mut item.trace,
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ mod walk;
 pub use load::{Spec, check_document, load, sha256};
 pub use source::Source;
 pub(crate) use walk::{
-    Answer, AsSchema, Op, answers, component, operations, operations_mut, parameters,
-    path_operations, reference_name, resolve_body, resolve_parameter, resolve_response,
+    Answer, AsSchema, Op, answers, component, item_operations_mut, operations, operations_mut,
+    parameters, path_operations, reference_name, resolve_body, resolve_parameter, resolve_response,
     resolve_schema,
 };

@@ -93,21 +93,24 @@ pub(crate) fn operations_mut(api: &mut OpenAPI) -> Vec<&mut Operation> {
             ReferenceOr::Item(item) => Some(item),
             ReferenceOr::Reference { .. } => None,
         })
-        .flat_map(|item| {
-            [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.options,
-                &mut item.head,
-                &mut item.patch,
-                &mut item.trace,
-            ]
-            .into_iter()
-            .flatten()
-        })
+        .flat_map(item_operations_mut)
         .collect()
+}
+
+/// The operations of the path item `item`, in the order of [`PathItem::iter`].
+pub(crate) fn item_operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// The parameters of `op`, its path item's among them, keyed `name (in)`; an operation's own
