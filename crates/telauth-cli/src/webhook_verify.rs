@@ -54,20 +54,44 @@ enum Outcome {
 }
 
 fn signalwire(url: &str, signature: &Option<String>, sha256: &Option<String>) -> Outcome {
-    const PROVIDER: &str = "signalwire";
-    let verifier = match SignalWireVerifier::from_vars(&Vars::process()) {
+    checked(
+        "signalwire",
+        SignalWireVerifier::from_vars(&Vars::process()),
+        &[
+            ("x-signalwire-signature", signature.as_deref()),
+            ("x-signalwire-sha256-signature", sha256.as_deref()),
+        ],
+        |verifier, headers, body| verifier.verify(url, headers, body),
+    )
+}
+
+fn voipbin(signature: &str) -> Outcome {
+    checked(
+        "voipbin",
+        VoipBinVerifier::from_vars(&Vars::process()),
+        &[("x-voipbin-signature", Some(signature))],
+        |verifier, headers, body| verifier.verify(headers, body),
+    )
+}
+
+/// One check: the verifier `loaded` from the environment, the body from standard input, the
+/// signatures `given` as the headers they arrive in, then `verify`.
+fn checked<V, E: std::fmt::Display, R: std::fmt::Display>(
+    provider: &str,
+    loaded: Result<V, E>,
+    given: &[(&'static str, Option<&str>)],
+    verify: impl FnOnce(&V, &HeaderMap, &[u8]) -> Result<(), R>,
+) -> Outcome {
+    let verifier = match loaded {
         Ok(verifier) => verifier,
         Err(error) => return Outcome::Usage(error.to_string()),
     };
     let body = match body() {
         Ok(body) => body,
-        Err(reason) => return Outcome::Usage(format!("{PROVIDER} webhook-verify: {reason}")),
+        Err(reason) => return Outcome::Usage(format!("{provider} webhook-verify: {reason}")),
     };
     let mut headers = HeaderMap::new();
-    for (name, value) in [
-        ("x-signalwire-signature", signature),
-        ("x-signalwire-sha256-signature", sha256),
-    ] {
+    for (name, value) in given {
         if let Some(value) = value {
             match header(name, value) {
                 Ok((name, value)) => headers.insert(name, value),
@@ -75,28 +99,7 @@ fn signalwire(url: &str, signature: &Option<String>, sha256: &Option<String>) ->
             };
         }
     }
-    match verifier.verify(url, &headers, &body) {
-        Ok(()) => Outcome::Valid,
-        Err(rejection) => Outcome::Invalid(rejection.to_string()),
-    }
-}
-
-fn voipbin(signature: &str) -> Outcome {
-    const PROVIDER: &str = "voipbin";
-    let verifier = match VoipBinVerifier::from_vars(&Vars::process()) {
-        Ok(verifier) => verifier,
-        Err(error) => return Outcome::Usage(error.to_string()),
-    };
-    let body = match body() {
-        Ok(body) => body,
-        Err(reason) => return Outcome::Usage(format!("{PROVIDER} webhook-verify: {reason}")),
-    };
-    let mut headers = HeaderMap::new();
-    match header("x-voipbin-signature", signature) {
-        Ok((name, value)) => headers.insert(name, value),
-        Err(reason) => return Outcome::Invalid(reason),
-    };
-    match verifier.verify(&headers, &body) {
+    match verify(&verifier, &headers, &body) {
         Ok(()) => Outcome::Valid,
         Err(rejection) => Outcome::Invalid(rejection.to_string()),
     }

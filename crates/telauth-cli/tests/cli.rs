@@ -12,24 +12,12 @@ use telauth_tests::{SENTINEL, basic_header, jwt_expiring_in};
 const PROJECT: &str = "6f1e3c2a-9d4f-4e8b-a1c7-3f5d2e9b8a10";
 const KEY_ID: &str = "2f1f4d8e-3c1a-4b7e-9a51-6c0f2a9d7e11";
 
-/// Runs `telauth` with only `env` set and `stdin` on its standard input.
+mod common;
+
+/// Runs `telauth` with only `env` set and `stdin` on its standard input; no input secret may
+/// reach its stderr.
 fn telauth(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_telauth"))
-        .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = common::run(args, env, stdin);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         !stderr.contains(SENTINEL),

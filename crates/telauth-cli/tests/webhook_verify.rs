@@ -2,8 +2,9 @@
 //! standard input, the key from the environment (the sentinel here, which must never show),
 //! exit 0 valid, 1 not valid with the reason on stderr, 2 bad usage or no key.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+mod common;
 
 use telauth_tests::SENTINEL;
 
@@ -18,19 +19,7 @@ const VOIPBIN: &str = "sha256=b0bfc2d27651059cd83df11fdbab7ca641a95f9c726cb2d34e
 
 /// Runs `telauth ARGS` with only `env` set and `body` on standard input; the key shows nowhere.
 fn telauth(args: &[&str], env: &[(&str, &str)], body: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_telauth"))
-        .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A command refused before it reads the body closes its standard input first: a broken
-    // pipe here is not the test's failure.
-    let _ = child.stdin.take().unwrap().write_all(body.as_bytes());
-    let output = child.wait_with_output().unwrap();
+    let output = common::run(args, env, body);
     for stream in [&output.stdout, &output.stderr] {
         let text = String::from_utf8_lossy(stream);
         assert!(!text.contains(SENTINEL), "the key was printed: {text}");
