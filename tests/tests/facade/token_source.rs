@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use httpmock::Method::{GET, POST};
-use httpmock::MockServer;
+use httpmock::{Mock, MockServer};
 use serde_json::json;
 use telauth::voipbin::{TokenSource, VoipBin};
 use telauth_tests::{Reply, answer, assert_no_sentinel, jwt_expiring_in};
@@ -122,17 +122,7 @@ async fn a_rejected_token_is_renewed_once_for_an_idempotent_call() {
                 .json_body(json!({ "username": "alice", "token": first }));
         })
         .await;
-    let rejected = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/v1.0/accesskeys")
-                .header("authorization", format!("Bearer {first}"));
-            then.status(401).json_body(json!({ "error": {
-                "status": "UNAUTHENTICATED", "reason": "INVALID_CREDENTIALS",
-                "message": "The provided credentials are invalid.", "request_id": "req_3"
-            }}));
-        })
-        .await;
+    let rejected = refused(&server, &first, "req_3").await;
     let source = TokenSource::new(
         &VoipBin::login_only(&config(&server)).unwrap(),
         &voipbin_credentials(),
@@ -299,17 +289,7 @@ async fn a_late_401_for_an_old_token_keeps_the_fresh_one() {
         Reply::Json(200, json!({ "username": "alice", "token": first })),
     )
     .await;
-    let rejected = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/v1.0/accesskeys")
-                .header("authorization", format!("Bearer {first}"));
-            then.status(401).json_body(json!({ "error": {
-                "status": "UNAUTHENTICATED", "reason": "INVALID_CREDENTIALS",
-                "message": "The provided credentials are invalid.", "request_id": "req_4"
-            }}));
-        })
-        .await;
+    let rejected = refused(&server, &first, "req_4").await;
     let accepted = server
         .mock_async(|when, then| {
             when.method(GET)
@@ -394,4 +374,19 @@ async fn a_late_401_for_an_old_token_keeps_the_fresh_one() {
         1,
         "a late 401 for the old token threw the fresh one away"
     );
+}
+
+/// VoIPBIN's 401 to the access-key list for every request that carries the JWT `jwt`.
+async fn refused<'a>(server: &'a MockServer, jwt: &str, request_id: &str) -> Mock<'a> {
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v1.0/accesskeys")
+                .header("authorization", format!("Bearer {jwt}"));
+            then.status(401).json_body(json!({ "error": {
+                "status": "UNAUTHENTICATED", "reason": "INVALID_CREDENTIALS",
+                "message": "The provided credentials are invalid.", "request_id": request_id
+            }}));
+        })
+        .await
 }
