@@ -129,7 +129,10 @@ pub(crate) fn check_tree(
     notes.extend(super::takeable::apply(&mut tree));
     check_refs(path, &tree, &tree, &mut Vec::new())?;
 
-    let _: OpenAPI = serde_path_to_error::deserialize(tree.clone()).map_err(|e| {
+    // What the generator reads: the document with its text made inert (its shape unchanged),
+    // read once.
+    inert::make_inert(&mut tree);
+    let api: OpenAPI = serde_path_to_error::deserialize(&tree).map_err(|e| {
         match locate_shape_error(&tree) {
             Some((place, message)) => invalid(path, place, message),
             None => Error::Parse {
@@ -137,12 +140,6 @@ pub(crate) fn check_tree(
                 message: format!("at `{}`: {}", e.path(), e.inner()),
             },
         }
-    })?;
-    // What the generator reads: the same document with its text made inert.
-    inert::make_inert(&mut tree);
-    let api: OpenAPI = serde_yaml_ng::from_value(tree).map_err(|e| Error::Parse {
-        path: path.to_path_buf(),
-        message: e.to_string(),
     })?;
     check_names(path, &api)?;
     check_servers(path, &api)?;
