@@ -132,15 +132,14 @@ pub(crate) fn check_tree(
     // What the generator reads: the document with its text made inert (its shape unchanged),
     // read once.
     inert::make_inert(&mut tree);
-    let api: OpenAPI = serde_path_to_error::deserialize(&tree).map_err(|e| {
-        match locate_shape_error(&tree) {
+    let api: OpenAPI =
+        serde_path_to_error::deserialize(&tree).map_err(|e| match locate_shape_error(&tree) {
             Some((place, message)) => invalid(path, place, message),
             None => Error::Parse {
                 path: path.to_path_buf(),
                 message: format!("at `{}`: {}", e.path(), e.inner()),
             },
-        }
-    })?;
+        })?;
     check_names(path, &api)?;
     check_servers(path, &api)?;
     check_operations(path, &api)?;
