@@ -466,7 +466,11 @@ async fn the_upgrade_request_carries_the_credential() {
 }
 "#;
 
+/// CI runs this with `--ignored`: it builds the corpus's crates in `target/evolution`, which a
+/// fresh clone builds cold (minutes on two cores), so README's `cargo test --workspace` leaves it
+/// out; what each document generates is checked by the tests above.
 #[test]
+#[ignore = "builds, lints and tests the corpus's crates cold (~3 min); .ci/run runs it"]
 fn the_corpus_builds_lints_and_the_fifth_provider_works_on_the_wire() {
     let copy = workspace_copy();
     for (name, spec) in CORPUS {
