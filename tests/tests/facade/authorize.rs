@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use httpmock::Method::{GET, POST};
+use httpmock::Method::GET;
 use httpmock::{HttpMockRequest, MockServer};
 use serde_json::json;
 use telauth::signalwire::{SignalWire, SignalWireAuth};
@@ -16,7 +16,7 @@ use telauth::voipbin::{TokenSource, VoipBin, VoipBinAuth};
 use telauth::{Config, ErrorKind, Secret};
 use telauth_tests::{Reply, SENTINEL, answer, assert_no_sentinel, basic_header, jwt_expiring_in};
 
-use crate::{checked, config, voipbin_credentials};
+use crate::{checked, config, login_answers, voipbin_credentials};
 
 const PROJECT: &str = "6f1e3c2a-9d4f-4e8b-a1c7-3f5d2e9b8a10";
 
@@ -101,13 +101,7 @@ async fn a_token_sources_jwt_goes_as_bearer_and_is_renewed_before_expiry() {
     let server = MockServer::start_async().await;
     // Already expired by this host's clock: each request needs a new login.
     let jwt = jwt_expiring_in(-1);
-    let login = answer(
-        &server,
-        POST,
-        "/auth/login",
-        Reply::Json(200, json!({ "username": "alice", "token": jwt })),
-    )
-    .await;
+    let login = login_answers(&server, &jwt).await;
     let bearer = format!("Bearer {jwt}");
     let calls = server
         .mock_async(|when, then| {
@@ -143,16 +137,7 @@ async fn a_token_sources_jwt_goes_as_bearer_and_is_renewed_before_expiry() {
 
     // A JWT valid for days is lent from the cache: one login for any number of requests.
     let server = MockServer::start_async().await;
-    let login = answer(
-        &server,
-        POST,
-        "/auth/login",
-        Reply::Json(
-            200,
-            json!({ "username": "alice", "token": jwt_expiring_in(7 * 86_400) }),
-        ),
-    )
-    .await;
+    let login = login_answers(&server, jwt_expiring_in(7 * 86_400)).await;
     let tokens = TokenSource::new(
         &VoipBin::login_only(&config(&server)).unwrap(),
         &voipbin_credentials(),
@@ -354,16 +339,7 @@ async fn a_default_reqwest_client_drops_the_cookie_on_a_redirect_to_another_orig
 #[tokio::test]
 async fn the_middlewares_lend_the_credential_and_a_401_forgets_the_jwt() {
     let server = MockServer::start_async().await;
-    let login = answer(
-        &server,
-        POST,
-        "/auth/login",
-        Reply::Json(
-            200,
-            json!({ "username": "alice", "token": jwt_expiring_in(7 * 86_400) }),
-        ),
-    )
-    .await;
+    let login = login_answers(&server, jwt_expiring_in(7 * 86_400)).await;
     // VoIPBIN answers 401 to a JWT it revoked.
     let revoked = answer(
         &server,

@@ -20,7 +20,7 @@ mod smsbeta;
 mod token_source;
 mod voipbin;
 
-use httpmock::Method::GET;
+use httpmock::Method::{GET, POST};
 use httpmock::MockServer;
 use serde_json::json;
 use telauth::voipbin::VoipBinAccount;
@@ -42,6 +42,17 @@ fn voipbin_credentials() -> VoipBinAccount {
         username: "alice".into(),
         password: SENTINEL.into(),
     }
+}
+
+/// Mounts VoIPBIN's login on `server`: alice, with `token` as her JWT.
+async fn login_answers(server: &MockServer, token: impl AsRef<str>) -> httpmock::Mock<'_> {
+    answer(
+        server,
+        POST,
+        "/auth/login",
+        Reply::Json(200, json!({ "username": "alice", "token": token.as_ref() })),
+    )
+    .await
 }
 
 /// Mounts VoIPBIN's answer for a deleted key `id`: 409 with the server's words and `request_id`.

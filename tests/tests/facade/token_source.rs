@@ -11,19 +11,13 @@ use serde_json::json;
 use telauth::voipbin::{TokenSource, VoipBin};
 use telauth_tests::{Reply, answer, assert_no_sentinel, jwt_expiring_in};
 
-use crate::{checked, config, voipbin_credentials};
+use crate::{checked, config, login_answers, voipbin_credentials};
 
 #[tokio::test]
 async fn token_source_serves_a_fresh_token_from_its_cache() {
     let server = MockServer::start_async().await;
     let short = jwt_expiring_in(30);
-    let mock = answer(
-        &server,
-        POST,
-        "/auth/login",
-        Reply::Json(200, json!({ "username": "alice", "token": short })),
-    )
-    .await;
+    let mock = login_answers(&server, &short).await;
     // A 30 s token with the default 60 s margin: the margin is capped at half the lifetime, so
     // the token is served, not renewed on every call.
     let source = TokenSource::new(
@@ -40,16 +34,7 @@ async fn token_source_serves_a_fresh_token_from_its_cache() {
 #[tokio::test]
 async fn token_source_renews_a_token_inside_its_margin() {
     let server = MockServer::start_async().await;
-    let mock = answer(
-        &server,
-        POST,
-        "/auth/login",
-        Reply::Json(
-            200,
-            json!({ "username": "alice", "token": jwt_expiring_in(-1) }),
-        ),
-    )
-    .await;
+    let mock = login_answers(&server, jwt_expiring_in(-1)).await;
     let source = TokenSource::new(
         &VoipBin::login_only(&config(&server)).unwrap(),
         &voipbin_credentials(),
@@ -199,16 +184,7 @@ async fn callers_waiting_on_a_failed_login_share_its_error() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_callers_on_an_expired_token_cause_one_login() {
     let server = MockServer::start_async().await;
-    let expired = answer(
-        &server,
-        POST,
-        "/auth/login",
-        Reply::Json(
-            200,
-            json!({ "username": "alice", "token": jwt_expiring_in(-10) }),
-        ),
-    )
-    .await;
+    let expired = login_answers(&server, jwt_expiring_in(-10)).await;
     let source = Arc::new(
         TokenSource::new(
             &VoipBin::login_only(&config(&server)).unwrap(),
@@ -253,13 +229,7 @@ async fn a_thousand_callers_on_an_expired_token_cause_one_login() {
 async fn a_reuse_window_too_long_for_the_clock_is_served_not_a_panic() {
     let server = MockServer::start_async().await;
     let token = jwt_expiring_in(3600);
-    let mock = answer(
-        &server,
-        POST,
-        "/auth/login",
-        Reply::Json(200, json!({ "username": "alice", "token": token })),
-    )
-    .await;
+    let mock = login_answers(&server, &token).await;
     let source = TokenSource::new(
         &VoipBin::login_only(&config(&server)).unwrap(),
         &voipbin_credentials(),
@@ -282,13 +252,7 @@ async fn a_late_401_for_an_old_token_keeps_the_fresh_one() {
 
     let server = MockServer::start_async().await;
     let (first, second) = (jwt_expiring_in(86_400), jwt_expiring_in(2 * 86_400));
-    let first_login = answer(
-        &server,
-        POST,
-        "/auth/login",
-        Reply::Json(200, json!({ "username": "alice", "token": first })),
-    )
-    .await;
+    let first_login = login_answers(&server, &first).await;
     let rejected = refused(&server, &first, "req_4").await;
     let accepted = server
         .mock_async(|when, then| {
@@ -304,13 +268,7 @@ async fn a_late_401_for_an_old_token_keeps_the_fresh_one() {
     ));
     source.token().await.unwrap();
     first_login.delete_async().await;
-    let relogin = answer(
-        &server,
-        POST,
-        "/auth/login",
-        Reply::Json(200, json!({ "username": "alice", "token": second })),
-    )
-    .await;
+    let relogin = login_answers(&server, &second).await;
 
     // The late callers: each takes its client (holding `first`), says so, and waits for `go`
     // before its first attempt.

@@ -11,7 +11,7 @@ use telauth::voipbin::{VoipBin, VoipBinAuth};
 use telauth::{Config, ErrorKind};
 use telauth_tests::{Reply, SENTINEL, answer, assert_no_sentinel, jwt_expiring_in};
 
-use crate::{answer_deleted_key, checked, config, voipbin_credentials};
+use crate::{answer_deleted_key, checked, config, login_answers, voipbin_credentials};
 
 fn key_json(id: u128, token: Option<&str>) -> serde_json::Value {
     let mut key = json!({ "id": uuid::Uuid::from_u128(id), "name": format!("key {id}") });
@@ -49,16 +49,7 @@ async fn voipbin_login_reads_the_expiry_from_the_exp_claim() {
 #[tokio::test]
 async fn voipbin_login_with_a_malformed_jwt_is_an_error() {
     let server = MockServer::start_async().await;
-    answer(
-        &server,
-        POST,
-        "/auth/login",
-        Reply::Json(
-            200,
-            json!({ "username": "alice", "token": format!("{SENTINEL}.not-base64!.x") }),
-        ),
-    )
-    .await;
+    login_answers(&server, format!("{SENTINEL}.not-base64!.x")).await;
     let error = VoipBin::login_only(&config(&server))
         .unwrap()
         .login(&voipbin_credentials())
