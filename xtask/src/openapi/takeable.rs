@@ -7,7 +7,15 @@
 //!   is its properties;
 //! - a request body or an answer with several media types keeps one: JSON (`application/json`,
 //!   then any `+json`), else a form (`application/x-www-form-urlencoded`), else the first; the
-//!   others are named in the note.
+//!   others are named in the note;
+//! - an optional query parameter in a style other than `form` (`deepObject`, `spaceDelimited`,
+//!   `pipeDelimited`) is set aside where an operation or a path item lists it: progenitor
+//!   sends only `form`, and an optional parameter left out sends nothing the API does not
+//!   describe (a required one stays, and progenitor's refusal names its operation);
+//! - a lower bound of zero (`minLength`, `minItems`, `minProperties`) is dropped: it bounds
+//!   nothing, and typify writes it as a comparison rustc calls useless.
+
+use std::collections::BTreeSet;
 
 use serde_yaml_ng::{Mapping, Value};
 
@@ -27,21 +35,39 @@ pub fn apply(tree: &mut Value) -> Vec<String> {
             callbacks.len()
         ));
     }
+    let unsendable = unsendable_components(tree);
+    let mut zero_bounds = (0, None);
     shape::visit(tree, &mut |kind, map, place| match kind {
-        Kind::Operation if map.remove("callbacks").is_some() => {
-            notes.push(format!(
-                "callbacks set aside at {} (requests the provider sends, not the client)",
-                pointer::render(place)
-            ));
+        Kind::Operation | Kind::PathItem => {
+            if kind == Kind::Operation && map.remove("callbacks").is_some() {
+                notes.push(format!(
+                    "callbacks set aside at {} (requests the provider sends, not the client)",
+                    pointer::render(place)
+                ));
+            }
+            if let Some(note) = without_unsendable_parameters(map, place, &unsendable) {
+                notes.push(note);
+            }
         }
-        Kind::Schema if map.get("type").and_then(Value::as_str) == Some("object") => {
-            if let Some(format) = map.remove("format") {
+        Kind::Schema => {
+            if map.get("type").and_then(Value::as_str) == Some("object")
+                && let Some(format) = map.remove("format")
+            {
                 notes.push(format!(
                     "format `{}` dropped from the object schema at {} (an object's shape is its \
                      properties)",
                     pointer::escape_text(&key_text(&format)),
                     pointer::render(place)
                 ));
+            }
+            for bound in ["minLength", "minItems", "minProperties"] {
+                if map.get(bound).and_then(Value::as_u64) == Some(0) {
+                    map.remove(bound);
+                    zero_bounds.0 += 1;
+                    zero_bounds
+                        .1
+                        .get_or_insert_with(|| format!("{}/{bound}", pointer::render(place)));
+                }
             }
         }
         Kind::RequestBody | Kind::Response => {
@@ -53,7 +79,71 @@ pub fn apply(tree: &mut Value) -> Vec<String> {
         }
         _ => {}
     });
+    if let (dropped, Some(first)) = zero_bounds {
+        notes.push(format!(
+            "{dropped} lower bound(s) of zero dropped (they bound nothing; first: {first})"
+        ));
+    }
     notes
+}
+
+/// Whether `parameter` is an optional query parameter in a style progenitor cannot send.
+fn unsendable(parameter: &Mapping) -> bool {
+    let text = |key: &str| parameter.get(key).and_then(Value::as_str);
+    text("in") == Some("query")
+        && text("style").is_some_and(|style| style != "form")
+        && parameter.get("required").and_then(Value::as_bool) != Some(true)
+}
+
+/// The `$ref`s to the document's own `#/components/parameters` that name an unsendable
+/// parameter.
+fn unsendable_components(tree: &Value) -> BTreeSet<String> {
+    let Some(Value::Mapping(parameters)) = tree
+        .get("components")
+        .and_then(|components| components.get("parameters"))
+    else {
+        return BTreeSet::new();
+    };
+    parameters
+        .iter()
+        .filter(|(_, parameter)| parameter.as_mapping().is_some_and(unsendable))
+        .map(|(name, _)| pointer::render(&["components", "parameters", key_text(name).as_str()]))
+        .collect()
+}
+
+/// Removes the unsendable parameters `map` (an operation or a path item at `place`) lists,
+/// given inline or by a `$ref` among `components`; the note names them.
+fn without_unsendable_parameters(
+    map: &mut Mapping,
+    place: &[String],
+    components: &BTreeSet<String>,
+) -> Option<String> {
+    let Some(Value::Sequence(parameters)) = map.get_mut("parameters") else {
+        return None;
+    };
+    let mut names = Vec::new();
+    parameters.retain(|parameter| {
+        let Some(parameter) = parameter.as_mapping() else {
+            return true;
+        };
+        let reference = parameter.get("$ref").and_then(Value::as_str);
+        let set_aside = match reference {
+            Some(reference) => components.contains(reference),
+            None => unsendable(parameter),
+        };
+        if set_aside {
+            let name = parameter.get("name").and_then(Value::as_str);
+            names.push(format!("`{}`", name.or(reference).unwrap_or_default()));
+        }
+        !set_aside
+    });
+    (!names.is_empty()).then(|| {
+        format!(
+            "optional query parameter(s) set aside at {}: {} (a style progenitor cannot send)",
+            pointer::render(place),
+            pointer::escape_text(&names.join(", "))
+        )
+    })
 }
 
 /// Keeps one media type of `content`, by the rule above; the note names the others.
@@ -145,6 +235,67 @@ components:
                 .iter()
                 .any(|n| n.contains("#/paths/~1x/post/requestBody")
                     && n.contains("`application/json` kept")),
+            "{notes:#?}"
+        );
+    }
+
+    #[test]
+    fn unsendable_optional_query_parameters_and_zero_bounds_are_set_aside() {
+        let mut tree: serde_yaml_ng::Value = serde_yaml_ng::from_str(
+            r##"
+openapi: 3.0.3
+paths:
+  /x:
+    parameters:
+      - {name: tags, in: query, style: pipeDelimited, schema: {type: array, items: {type: string}}}
+    get:
+      operationId: x
+      parameters:
+        - {$ref: '#/components/parameters/Filter'}
+        - {$ref: '#/components/parameters/Page'}
+        - {name: sort, in: query, style: deepObject, required: true, schema: {type: object}}
+        - {name: q, in: query, schema: {type: string, minLength: 0}}
+      responses:
+        '200': {description: ok}
+components:
+  parameters:
+    Filter: {name: filter, in: query, style: deepObject, schema: {type: object}}
+    Page: {name: page, in: query, style: form, schema: {type: integer}}
+  schemas:
+    Names: {type: array, minItems: 0, items: {type: string, minLength: 1}}
+"##,
+        )
+        .unwrap();
+        let notes = apply(&mut tree);
+        let text = serde_yaml_ng::to_string(&tree).unwrap();
+        let get = &tree["paths"]["/x"]["get"]["parameters"];
+        assert_eq!(get.as_sequence().unwrap().len(), 3, "{text}");
+        assert!(!text.contains("'#/components/parameters/Filter'"), "{text}");
+        // A required one stays: progenitor's refusal names its operation.
+        assert!(text.contains("name: sort"), "{text}");
+        assert!(!text.contains("pipeDelimited"), "{text}");
+        assert!(
+            !text.contains("minLength: 0") && !text.contains("minItems"),
+            "{text}"
+        );
+        assert!(text.contains("minLength: 1"), "{text}");
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("#/paths/~1x/get")
+                    && n.contains("#/components/parameters/Filter")),
+            "{notes:#?}"
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("#/paths/~1x:") && n.contains("`tags`")),
+            "{notes:#?}"
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.starts_with("2 lower bound(s) of zero dropped")),
             "{notes:#?}"
         );
     }
