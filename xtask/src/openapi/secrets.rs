@@ -80,7 +80,7 @@ const PUBLIC_LAST_WORDS: [&str; 31] = [
 
 /// Whether the field `name` holds no credential by its name's shape: its last word is one of
 /// [`PUBLIC_LAST_WORDS`], or it is a paging cursor (`page_token`, `next_page_token`,
-/// `pageToken`, `*_cursor`).
+/// `pageToken`, `nextToken`, `previous_token`, `*_cursor`).
 pub(crate) fn names_no_credential(name: &str) -> bool {
     use heck::ToSnakeCase;
     let snake = name.to_snake_case();
@@ -89,6 +89,10 @@ pub(crate) fn names_no_credential(name: &str) -> bool {
     PUBLIC_LAST_WORDS.contains(&last)
         || last == "cursor"
         || words.windows(2).any(|pair| pair == ["page", "token"])
+        || matches!(
+            words.as_slice(),
+            [.., "next" | "previous" | "prev" | "continuation", "token"]
+        )
 }
 
 /// Whether a string's `format` says what it holds, and that is no credential (a date, a URI,
@@ -370,6 +374,9 @@ mod tests {
             "secret_expires_at",
             "page_token",
             "nextPageToken",
+            "nextToken",
+            "previousToken",
+            "continuation_token",
             "token_url",
             "AuthTokenSid",
             "api_key_name",
@@ -379,6 +386,7 @@ mod tests {
         for name in [
             "secret",
             "access_token",
+            "next_access_token",
             "client_secret",
             "private_key",
             "apiKey",

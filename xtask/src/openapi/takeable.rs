@@ -3,8 +3,8 @@
 //!
 //! - `callbacks` are set aside: they describe requests the provider makes to the caller, which
 //!   a client does not send (and openapiv3 cannot read one given by `$ref`);
-//! - a `format` on a `type: object` schema is dropped (typify panics on it): an object's shape
-//!   is its properties;
+//! - a `format` on a `type: object` or `type: array` schema is dropped (typify panics on it):
+//!   an object's shape is its properties, an array's its items;
 //! - a request body or an answer with several media types keeps one: JSON (`application/json`,
 //!   then any `+json`), else a form (`application/x-www-form-urlencoded`), else the first; the
 //!   others are named in the note;
@@ -50,14 +50,20 @@ pub fn apply(tree: &mut Value) -> Vec<String> {
             }
         }
         Kind::Schema => {
-            if map.get("type").and_then(Value::as_str) == Some("object")
-                && let Some(format) = map.remove("format")
+            if let Some(what @ ("object" | "array")) = map.get("type").and_then(Value::as_str)
+                && let Some(format) = map.get("format").cloned()
             {
+                let what = what.to_string();
+                map.remove("format");
                 notes.push(format!(
-                    "format `{}` dropped from the object schema at {} (an object's shape is its \
-                     properties)",
+                    "format `{}` dropped from the {what} schema at {} (its shape is its {})",
                     pointer::escape_text(&key_text(&format)),
-                    pointer::render(place)
+                    pointer::render(place),
+                    if what == "object" {
+                        "properties"
+                    } else {
+                        "items"
+                    }
                 ));
             }
             for bound in ["minLength", "minItems", "minProperties"] {
@@ -262,7 +268,7 @@ components:
     Filter: {name: filter, in: query, style: deepObject, schema: {type: object}}
     Page: {name: page, in: query, style: form, schema: {type: integer}}
   schemas:
-    Names: {type: array, minItems: 0, items: {type: string, minLength: 1}}
+    Names: {type: array, format: uri, minItems: 0, items: {type: string, minLength: 1}}
 "##,
         )
         .unwrap();
@@ -278,7 +284,10 @@ components:
             !text.contains("minLength: 0") && !text.contains("minItems"),
             "{text}"
         );
-        assert!(text.contains("minLength: 1"), "{text}");
+        assert!(
+            text.contains("minLength: 1") && !text.contains("format"),
+            "{text}"
+        );
         assert!(
             notes
                 .iter()
