@@ -13,7 +13,10 @@
 //!   sends only `form`, and an optional parameter left out sends nothing the API does not
 //!   describe (a required one stays, and progenitor's refusal names its operation);
 //! - a lower bound of zero (`minLength`, `minItems`, `minProperties`) is dropped: it bounds
-//!   nothing, and typify writes it as a comparison rustc calls useless.
+//!   nothing, and typify writes it as a comparison rustc calls useless;
+//! - a secret (`type: string, format: password`) loses its length bounds and `pattern`: typify
+//!   makes a `Secret` only of a string that says no more, and would otherwise hold the secret
+//!   in a plain `String` newtype whose `Debug` prints it; the provider still checks it.
 
 use std::collections::BTreeSet;
 
@@ -37,6 +40,7 @@ pub fn apply(tree: &mut Value) -> Vec<String> {
     }
     let unsendable = unsendable_components(tree);
     let mut zero_bounds = (0, None);
+    let mut secret_bounds = (0, None);
     shape::visit(tree, &mut |kind, map, place| match kind {
         Kind::Operation | Kind::PathItem => {
             if kind == Kind::Operation && map.remove("callbacks").is_some() {
@@ -66,6 +70,18 @@ pub fn apply(tree: &mut Value) -> Vec<String> {
                     }
                 ));
             }
+            if map.get("type").and_then(Value::as_str) == Some("string")
+                && map.get("format").and_then(Value::as_str) == Some("password")
+            {
+                for bound in ["minLength", "maxLength", "pattern"] {
+                    if map.remove(bound).is_some() {
+                        secret_bounds.0 += 1;
+                        secret_bounds
+                            .1
+                            .get_or_insert_with(|| format!("{}/{bound}", pointer::render(place)));
+                    }
+                }
+            }
             for bound in ["minLength", "minItems", "minProperties"] {
                 if map.get(bound).and_then(Value::as_u64) == Some(0) {
                     map.remove(bound);
@@ -85,6 +101,12 @@ pub fn apply(tree: &mut Value) -> Vec<String> {
         }
         _ => {}
     });
+    if let (dropped, Some(first)) = secret_bounds {
+        notes.push(format!(
+            "{dropped} bound(s) or pattern(s) dropped from secrets, so that each is a `Secret` \
+             (first: {first})"
+        ));
+    }
     if let (dropped, Some(first)) = zero_bounds {
         notes.push(format!(
             "{dropped} lower bound(s) of zero dropped (they bound nothing; first: {first})"
@@ -269,6 +291,7 @@ components:
     Page: {name: page, in: query, style: form, schema: {type: integer}}
   schemas:
     Names: {type: array, format: uri, minItems: 0, items: {type: string, minLength: 1}}
+    ApiSecret: {type: string, format: password, minLength: 16, maxLength: 64, pattern: '^[a-z]+$'}
 "##,
         )
         .unwrap();
@@ -279,14 +302,24 @@ components:
         assert!(!text.contains("'#/components/parameters/Filter'"), "{text}");
         // A required one stays: progenitor's refusal names its operation.
         assert!(text.contains("name: sort"), "{text}");
-        assert!(!text.contains("pipeDelimited"), "{text}");
+        assert!(
+            !text.contains("pipeDelimited") && !text.contains("uri"),
+            "{text}"
+        );
         assert!(
             !text.contains("minLength: 0") && !text.contains("minItems"),
             "{text}"
         );
+        assert!(text.contains("minLength: 1"), "{text}");
+        assert_eq!(
+            serde_yaml_ng::to_string(&tree["components"]["schemas"]["ApiSecret"]).unwrap(),
+            "type: string\nformat: password\n"
+        );
         assert!(
-            text.contains("minLength: 1") && !text.contains("format"),
-            "{text}"
+            notes
+                .iter()
+                .any(|n| n.starts_with("3 bound(s) or pattern(s) dropped from secrets")),
+            "{notes:#?}"
         );
         assert!(
             notes
