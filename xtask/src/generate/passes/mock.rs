@@ -47,6 +47,7 @@ pub(crate) fn apply(
     sealed(file, cx)?;
     glob_import_allowed(file);
     with_array_query_params(file);
+    super::query_secrets::with_exposed_query_matchers(file, cx);
     let helpers = [
         literals.then(|| {
             quote! {

@@ -9,6 +9,7 @@ mod examples;
 pub(crate) mod mock;
 mod native_only;
 mod open_types;
+pub(crate) mod query_secrets;
 mod secure_client;
 mod values;
 pub(crate) mod wire_names;
@@ -62,6 +63,7 @@ pub(crate) fn apply(file: &mut syn::File, cx: &Context) -> Result<BTreeSet<Strin
     native_only::without_wasm_branch(file, cx)?;
     api_version::without_api_version(file, cx)?;
     bodies::with_runtime_bodies(file);
+    query_secrets::with_exposed_query_secrets(file, cx);
     decoding::with_runtime_decoding(file, cx)?;
     let string_enums = open_types::open_types(file, cx)?;
     examples::with_examples(file, cx)?;
