@@ -94,7 +94,7 @@ fn assert_no_doctest_but_ours(code: &str) {
 /// The corpus, each spec with the provider name it is added as: specs nobody here would write
 /// as ours, then one document per shape that providers publish and progenitor cannot take as
 /// it is (`tests/fixtures/specs/published/README.md`).
-const CORPUS: [(&str, &str); 12] = [
+const CORPUS: [(&str, &str); 13] = [
     ("shapes", "specs/shapes.yaml"),
     ("hostile", "specs/hostile.yaml"),
     ("bare", "specs/bare.yaml"),
@@ -107,6 +107,7 @@ const CORPUS: [(&str, &str); 12] = [
     ("media", "specs/published/media.yaml"),
     ("websocket", "specs/published/websocket.yaml"),
     ("positions", "specs/published/positions.yaml"),
+    ("querysecret", "specs/published/query-secret.yaml"),
 ];
 
 /// A document of 600 operations in 60 tags, written at test time: what a provider with a
@@ -205,6 +206,16 @@ fn the_corpus_generates_through_new_provider() {
     assert!(collide.contains("pub fn date_created_before<V>"));
     assert!(generated("media").contains("application/json"));
     assert!(generated("websocket").contains("client.pre(&mut request, &info)"));
+    // A secret in the query, bounded or not, is a `Secret`, added in the runtime's scope; the
+    // optional deepObject filter is set aside.
+    let query = generated("querysecret");
+    assert!(query.contains("pub struct AccountSecret(pub crate::Secret);"));
+    assert!(query.contains("one_time_secret: Result<Option<crate::Secret>, String>"));
+    assert_eq!(
+        query.matches("telauth_runtime::expose_secrets(||").count(),
+        2
+    );
+    assert!(!query.contains("\"filter\""));
     let large = take_part_of_a_large_document(copy.path());
     assert!(large.contains("pub fn get_thing_599(&self)"));
     assert!(!large.contains("pub fn get_thing_0(&self)"));
@@ -440,6 +451,44 @@ async fn a_secret_is_created_and_revoked_and_never_printed() {
 }
 "#;
 
+/// Secrets in the query: the client sends them plain on the wire, the typed mock matches them,
+/// and neither the builder nor the error shows them.
+const QUERY_SECRET_FLOW: &str = r#"
+use httpmock::{Method::GET, MockServer};
+use telauth_querysecret::httpmock::MockServerExt as _;
+use telauth_querysecret::{Client, Credentials, Secret, types};
+
+#[tokio::test]
+async fn secrets_in_the_query_go_plain_on_the_wire_and_the_mock_matches_them() {
+    let server = MockServer::start_async().await;
+    let secret = Secret::from("Account-s3cret-16");
+    let mut answer = types::SearchCodesResponse::default();
+    answer.count = Some(1);
+    let key = types::AccountKey::try_from("abcd1234").unwrap();
+    let account_secret = types::AccountSecret::from(secret.clone());
+    let typed = server.search_codes(|when, then| {
+        when.account_key(&key).account_secret(&account_secret).one_time_secret(None::<&Secret>);
+        then.ok(&answer);
+    });
+    let raw = server.mock_async(|when, then| {
+        when.method(GET).path("/search").query_param("account_secret", "Account-s3cret-16")
+            .query_param("one_time_secret", "Code-s3cret");
+        then.status(200).header("content-type", "application/json").body("{\"count\":2}");
+    }).await;
+    let client = Client::new(&server.base_url(), Credentials::none());
+    let found = client.search_codes().account_key("abcd1234").account_secret(secret.clone())
+        .request_id("r1").send().await.unwrap().into_inner();
+    assert_eq!(found.count, Some(1));
+    let builder = client.search_codes().account_key("abcd1234").account_secret(secret.clone())
+        .request_id("r2").one_time_secret(Secret::from("Code-s3cret"));
+    assert!(!format!("{builder:?}").contains("s3cret"));
+    let found = builder.send().await.unwrap().into_inner();
+    assert_eq!(found.count, Some(2));
+    typed.assert_async().await;
+    raw.assert_async().await;
+}
+"#;
+
 /// A websocket operation's upgrade request, on the wire: the credential layer put the bearer
 /// token on it, beside the upgrade headers (the mock answers 401, so no upgrade follows).
 const WEBSOCKET_UPGRADE: &str = r#"
@@ -466,6 +515,23 @@ async fn the_upgrade_request_carries_the_credential() {
 }
 "#;
 
+/// Gives the corpus crate `telauth-NAME` in the workspace at `root` the test `tests/flow.rs`
+/// holding `flow`, with httpmock, tokio and `more` as its dev-dependencies.
+fn with_flow(root: &Path, name: &str, more: &str, flow: &str) {
+    let krate = root.join(format!("crates/telauth-{name}"));
+    let manifest = fs::read_to_string(krate.join("Cargo.toml")).unwrap();
+    fs::write(
+        krate.join("Cargo.toml"),
+        format!(
+            "{manifest}\n[dev-dependencies]\nhttpmock.workspace = true\n{more}\
+             tokio = {{ workspace = true, features = [\"macros\", \"rt-multi-thread\"] }}\n"
+        ),
+    )
+    .unwrap();
+    fs::create_dir_all(krate.join("tests")).unwrap();
+    fs::write(krate.join("tests/flow.rs"), flow).unwrap();
+}
+
 /// CI runs this with `--ignored`: it builds the corpus's crates in `target/evolution`, which a
 /// fresh clone builds cold (minutes on two cores), so README's `cargo test --workspace` leaves it
 /// out; what each document generates is checked by the tests above.
@@ -477,30 +543,16 @@ fn the_corpus_builds_lints_and_the_fifth_provider_works_on_the_wire() {
         let (code, out, err) = new_provider(copy.path(), name, &fixture(spec));
         assert_eq!(code, ExitCode::SUCCESS, "{name}: {out}{err}");
     }
-    let vonage = copy.path().join("crates/telauth-vonage");
-    let manifest = fs::read_to_string(vonage.join("Cargo.toml")).unwrap();
-    fs::write(
-        vonage.join("Cargo.toml"),
-        format!(
-            "{manifest}\n[dev-dependencies]\nhttpmock.workspace = true\nserde_json.workspace = true\n\
-             tokio = {{ workspace = true, features = [\"macros\", \"rt-multi-thread\"] }}\n"
-        ),
-    )
-    .unwrap();
-    fs::create_dir_all(vonage.join("tests")).unwrap();
-    fs::write(vonage.join("tests/flow.rs"), VONAGE_FLOW).unwrap();
-    let websocket = copy.path().join("crates/telauth-websocket");
-    let manifest = fs::read_to_string(websocket.join("Cargo.toml")).unwrap();
-    fs::write(
-        websocket.join("Cargo.toml"),
-        format!(
-            "{manifest}\n[dev-dependencies]\nhttpmock.workspace = true\n\
-             tokio = {{ workspace = true, features = [\"macros\", \"rt-multi-thread\"] }}\n"
-        ),
-    )
-    .unwrap();
-    fs::create_dir_all(websocket.join("tests")).unwrap();
-    fs::write(websocket.join("tests/upgrade.rs"), WEBSOCKET_UPGRADE).unwrap();
+    with_flow(
+        copy.path(),
+        "vonage",
+        "serde_json.workspace = true\n",
+        VONAGE_FLOW,
+    );
+    with_flow(copy.path(), "websocket", "", WEBSOCKET_UPGRADE);
+    // Its typed mocks, for its own test: the crate with its `httpmock` feature.
+    let itself = "telauth-querysecret = { path = \".\", features = [\"httpmock\"] }\n";
+    with_flow(copy.path(), "querysecret", itself, QUERY_SECRET_FLOW);
     take_part_of_a_large_document(copy.path());
     let packages: Vec<String> = CORPUS
         .iter()
@@ -528,6 +580,7 @@ fn the_corpus_builds_lints_and_the_fifth_provider_works_on_the_wire() {
     for flow in [
         "a_secret_is_created_and_revoked_and_never_printed ... ok",
         "the_upgrade_request_carries_the_credential ... ok",
+        "secrets_in_the_query_go_plain_on_the_wire_and_the_mock_matches_them ... ok",
     ] {
         assert!(log.contains(flow), "{log}");
     }

@@ -395,7 +395,17 @@ impl Example<'_> {
                         }
                         _ => "example".into(),
                     });
-                Some(format!("{text:?}"))
+                let secret_newtype = matches!(schema, ReferenceOr::Reference { .. })
+                    && string.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password);
+                Some(if secret_newtype {
+                    // A component secret is a newtype of `Secret`, made from one.
+                    format!(
+                        "{}::Secret::from({text:?})",
+                        self.cx.krate.replace('-', "_")
+                    )
+                } else {
+                    format!("{text:?}")
+                })
             }
             SchemaKind::Type(Type::Integer(integer)) => {
                 let value = example
