@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use xtask::release::upstream::{Difference, compare};
+use xtask::upkeep::upstream::{Difference, compare};
 
 fn fixtures() -> PathBuf {
     xtask::workspace_root().join("tests/fixtures/upstream")
