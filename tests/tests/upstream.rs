@@ -226,6 +226,32 @@ fn a_new_required_request_field_is_one_line() {
     );
 }
 
+/// `upstream` and the audit's classifier compare one list of constraints: a request object that
+/// now refuses unknown fields, or a number that must now be a multiple, is a line (it was not
+/// while `upstream` kept a shorter list than the classifier's).
+#[test]
+fn a_constraint_the_classifier_reads_is_one_line_too() {
+    let copy = copy_of("signalwire");
+    let file = copy.path().join("openapi.json");
+    edit_json(&file, |document| {
+        document["components"]["schemas"]["CreateTokenRequest"]["additionalProperties"] =
+            json!(false);
+    });
+    one_line(
+        "signalwire",
+        &file,
+        "changed constraint",
+        "components.schemas.CreateTokenRequest",
+        "components.schemas.CreateTokenRequest",
+    );
+    let line = unrecorded("signalwire", &file).remove(0);
+    assert!(
+        line.what
+            .ends_with("additionalProperties ours none, provider false"),
+        "{line}"
+    );
+}
+
 #[test]
 fn a_document_that_cannot_be_read_or_a_wrong_provider_is_an_error() {
     let copy = copy_of("signalwire");

@@ -335,6 +335,8 @@ fn constraints(constraints: &[(&'static str, serde_json::Value)]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use openapiv3::OpenAPI;
+
     use super::{Class, compare};
 
     const BASE: &str = r##"
@@ -476,6 +478,52 @@ components:
                 "documents status 409 of get_item".to_string()
             )]
         );
+    }
+
+    /// `BASE` with a header parameter `name` on `get_item`.
+    fn with_header(name: &str) -> OpenAPI {
+        let text = BASE.replacen(
+            "      operationId: get_item\n",
+            &format!(
+                "      operationId: get_item\n      parameters:\n        - {{name: {name}, in: \
+                 header, schema: {{type: string}}}}\n"
+            ),
+            1,
+        );
+        serde_yaml_ng::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn a_header_named_in_other_cases_is_the_same_parameter() {
+        // HTTP does not tell a header's cases apart, and the generated argument's name is the
+        // same (`x_trace`): one parameter key for the wire and for the crate.
+        assert_eq!(
+            compare(&with_header("X-Trace"), &with_header("x-trace")),
+            []
+        );
+        let changes = compare(&with_header("X-Trace"), &with_header("X-Span"));
+        assert_eq!(
+            changes.iter().map(|c| c.class).max(),
+            Some(Class::Breaking),
+            "{changes:?}"
+        );
+    }
+
+    #[test]
+    fn a_path_parameter_renamed_is_removed_and_added() {
+        let changes = changes(
+            "  /items/{id}:\n    parameters:\n      - {name: id,",
+            "  /items/{key}:\n    parameters:\n      - {name: key,",
+        );
+        for phrase in [
+            "removes parameter id (path) of get_item",
+            "adds required parameter key (path) to get_item",
+        ] {
+            assert!(
+                changes.contains(&(Class::Breaking, phrase.to_string())),
+                "{changes:?}"
+            );
+        }
     }
 
     #[test]
