@@ -34,7 +34,7 @@ impl<'a> Differ<'a> {
     }
 
     fn operation(&mut self, old: &Operation<'a>, new: &Operation<'a>) {
-        if old.route != new.route {
+        if self.view == View::Types && old.route != new.route {
             let kind = Kind::OperationMoved {
                 operation: old.name.clone(),
                 route: new.route.clone(),
@@ -137,7 +137,7 @@ impl<'a> Differ<'a> {
     }
 
     /// Compares the `content` of two bodies, the request body of `operation` or its answer of
-    /// `status`: their media types, then the schema of each media type both have.
+    /// `status`: their media types, then the schemas of the media types they pair.
     fn content(&mut self, operation: &str, status: Option<&str>, old: &Node<'a>, new: &Node<'a>) {
         let (what, direction) = match status {
             None => (format!("the body of {operation}"), Direction::Request),
@@ -165,10 +165,24 @@ impl<'a> Differ<'a> {
             };
             self.push(kind, Some(old), Some(new), recorded);
         }
-        for (name, here) in &was {
-            let Some((_, there)) = is.iter().find(|(known, _)| known == name) else {
-                continue;
-            };
+        // As types, an answer's body is its first media type's (the one the generated method
+        // decodes), whatever it is named; elsewhere media types are matched by name.
+        let pairs: Vec<(&Node<'a>, &Node<'a>)> = match (self.view, status) {
+            (View::Types, Some(_)) => was
+                .first()
+                .zip(is.first())
+                .map(|(a, b)| (&a.1, &b.1))
+                .into_iter()
+                .collect(),
+            _ => was
+                .iter()
+                .filter_map(|(name, here)| {
+                    let (_, there) = is.iter().find(|(known, _)| known == name)?;
+                    Some((here, there))
+                })
+                .collect(),
+        };
+        for (here, there) in pairs {
             let schemas = (
                 self.old.child(here, "schema"),
                 self.new.child(there, "schema"),
