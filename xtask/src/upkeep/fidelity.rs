@@ -62,7 +62,7 @@ fn text(value: Option<&Value>) -> String {
 
 /// Each map of the spec at `spec` that holds `key`, with its place, in the order of their
 /// places (keys as text, list positions and numbers by value). The spec is read as the front
-/// end reads it and walked by what each node is ([`crate::openapi::shape::visit`]).
+/// end reads it and walked by what each node is (`openapi::shape::visit`).
 fn marked(root: &Path, spec: &str, key: &str) -> Result<Vec<(Vec<String>, Mapping)>, Error> {
     let mut tree = Source::read(&root.join(spec))?.main_tree().clone();
     let mut found = Vec::new();

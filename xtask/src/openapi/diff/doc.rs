@@ -40,7 +40,7 @@ pub struct Node<'a> {
     pub file: &'a Path,
     /// The keys to it in its file.
     pub keys: Vec<String>,
-    /// Its value.
+    /// The YAML value there, `$ref`s followed.
     pub value: &'a Value,
     /// The `x-telauth-differs` met on the way here.
     pub marks: Vec<&'a Value>,
@@ -89,7 +89,7 @@ impl Doc {
         self.file(self.main()).unwrap_or(&Value::Null)
     }
 
-    /// The document's top.
+    /// The node of the main file's top, where `paths` and `components` are.
     pub fn root(&self) -> Node<'_> {
         Node {
             file: self.main(),

@@ -16,21 +16,21 @@ pub struct Operation<'a> {
     pub route: String,
     /// The names of its path's parameters, in order.
     pub path_names: Vec<String>,
-    /// The operation.
+    /// The operation object (`paths./x.get`), `$ref`s followed.
     pub node: Node<'a>,
-    /// Its path item.
+    /// The path item that holds it, whose `parameters` it shares.
     pub item: Node<'a>,
 }
 
 /// A parameter of an operation.
 pub struct Parameter<'a> {
-    /// Its [`parameter_key`].
+    /// What matches it with the other document's: its [`parameter_key`].
     pub key: String,
     /// Its name in phrases: its key on the wire, `name (in)` as types.
     pub label: String,
-    /// Its `name`.
+    /// Its `name` as written, which an `omits` lists.
     pub name: String,
-    /// The parameter.
+    /// The parameter object, `$ref`s followed.
     pub node: Node<'a>,
 }
 

@@ -43,11 +43,11 @@ pub struct Shape<'a> {
     pub constraints: Vec<(&'static str, serde_json::Value)>,
     /// Its enum values, `null` left out, in order; `None` without `enum`.
     pub enumeration: Option<Vec<String>>,
-    /// Its required fields.
+    /// The names its `required` lists (its merged members' too).
     pub required: BTreeSet<String>,
-    /// Its fields.
+    /// Its `properties`, each by name, in the document's order.
     pub properties: Vec<(String, Node<'a>)>,
-    /// Its items' schema.
+    /// The schema of its `items`, for an array.
     pub items: Option<Node<'a>>,
     /// Its members, when they are not merged into it.
     pub members: Vec<Node<'a>>,

@@ -8,7 +8,7 @@
 //! a removed operation, a new required request field, a changed type, format, bound, enum,
 //! `required` or nullability. Descriptions, summaries and examples are not compared. The
 //! differences are those of the one comparison of two documents (`openapi::diff`) read on the
-//! wire; this module puts them in lines ([`lines`]) and prints them.
+//! wire; this module puts them in lines (`lines`) and prints them.
 //!
 //! A difference is deliberate when our spec records it at its place: an `x-telauth-differs`
 //! object (`reason`, `source`, and for what the provider has and we leave out, `omits`: the
