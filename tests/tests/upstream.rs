@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use xtask::release::upstream::{Difference, compare};
+use xtask::upkeep::upstream::{Difference, compare};
 
 fn fixtures() -> PathBuf {
     xtask::workspace_root().join("tests/fixtures/upstream")
@@ -223,6 +223,32 @@ fn a_new_required_request_field_is_one_line() {
         "new required request field",
         "components.schemas.CreateTokenRequest",
         "components.schemas.CreateTokenRequest.properties.scope",
+    );
+}
+
+/// `upstream` and the audit's classifier compare one list of constraints: a request object that
+/// now refuses unknown fields, or a number that must now be a multiple, is a line (it was not
+/// while `upstream` kept a shorter list than the classifier's).
+#[test]
+fn a_constraint_the_classifier_reads_is_one_line_too() {
+    let copy = copy_of("signalwire");
+    let file = copy.path().join("openapi.json");
+    edit_json(&file, |document| {
+        document["components"]["schemas"]["CreateTokenRequest"]["additionalProperties"] =
+            json!(false);
+    });
+    one_line(
+        "signalwire",
+        &file,
+        "changed constraint",
+        "components.schemas.CreateTokenRequest",
+        "components.schemas.CreateTokenRequest",
+    );
+    let line = unrecorded("signalwire", &file).remove(0);
+    assert!(
+        line.what
+            .ends_with("additionalProperties ours none, provider false"),
+        "{line}"
     );
 }
 

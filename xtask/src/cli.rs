@@ -215,7 +215,7 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             root,
         } => {
             let root = root.unwrap_or_else(crate::workspace_root);
-            let clean = crate::release::upstream::run(&root, &provider, &file, out)?;
+            let clean = crate::upkeep::upstream::run(&root, &provider, &file, out)?;
             Ok(if clean {
                 ExitCode::SUCCESS
             } else {
@@ -224,8 +224,8 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         }
         Command::Fidelity { check, root } => {
             let root = root.unwrap_or_else(crate::workspace_root);
-            let fidelity = crate::release::fidelity::FIDELITY;
-            match crate::release::fidelity::run(&root, check)? {
+            let fidelity = crate::upkeep::fidelity::FIDELITY;
+            match crate::upkeep::fidelity::run(&root, check)? {
                 None if check => {
                     let _ = writeln!(out, "fidelity: {fidelity} is what the specs give");
                     Ok(ExitCode::SUCCESS)

@@ -3,6 +3,7 @@
 //!
 //! By concern: [`openapi`] loads a spec and walks it; [`mod@generate`] turns it into a provider
 //! crate's `src/generated/`; [`release`] audits, checks, publishes and rehearses the release;
+//! [`upkeep`] keeps the specs true to the providers' published documents;
 //! [`mod@bench`] measures; `support` runs programs and edits manifests and files; [`cli`] only
 //! parses the command line and dispatches.
 
@@ -14,6 +15,7 @@ pub mod openapi;
 pub mod providers;
 pub mod release;
 mod support;
+pub mod upkeep;
 
 use std::path::{Path, PathBuf};
 

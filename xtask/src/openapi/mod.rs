@@ -1,7 +1,9 @@
-//! The OpenAPI model every job shares: a spec loaded and checked ([`load`]), and the one walk
-//! over its operations, parameters, answers and schemas (`walk`).
+//! The OpenAPI model every job shares: a document read within bounds ([`source`], [`read`]),
+//! a spec loaded and checked ([`load`]), the one walk over a loaded spec's operations,
+//! parameters and schemas (`walk`), and the one comparison of two documents (`diff`).
 
 mod dialect;
+pub(crate) mod diff;
 mod inert;
 mod load;
 pub(crate) mod names;
@@ -16,7 +18,6 @@ mod walk;
 pub use load::{Spec, check_document, load, sha256};
 pub use source::Source;
 pub(crate) use walk::{
-    Answer, AsSchema, Op, answers, component, item_operations_mut, operations, operations_mut,
-    parameters, path_operations, reference_name, resolve_body, resolve_parameter, resolve_response,
-    resolve_schema,
+    AsSchema, Op, component, item_operations_mut, operations, operations_mut, parameters,
+    path_operations, resolve_body, resolve_parameter, resolve_response, resolve_schema,
 };

@@ -1,10 +1,11 @@
-//! The one walk over a spec's operations, their parameters, security and answers, and the
-//! resolution of the `$ref`s met on the way; the audit, the credential layer, the normalizer,
-//! the examples and the checks of a loaded spec all go through it.
+//! The one walk over a loaded spec's operations (as `openapiv3` types), their parameters and
+//! security, and the resolution of the `$ref`s met on the way; the credential layer, the
+//! normalizer, the examples and the checks of a loaded spec all go through it. Comparing two
+//! documents is the differ's (`diff`), which reads the same documents as trees.
 
 use openapiv3::{
     OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema,
-    SecurityRequirement, StatusCode,
+    SecurityRequirement,
 };
 
 /// An operation, with where it sits and the parameters of its path item.
@@ -137,51 +138,8 @@ pub(crate) fn parameters<'a>(api: &'a OpenAPI, op: &Op<'a>) -> Vec<(String, &'a 
     params
 }
 
-/// One documented answer of an operation.
-pub(crate) struct Answer<'a> {
-    /// Its status as the spec writes it: `200`, `4XX` or `default`.
-    pub(crate) status: String,
-    /// Whether it is a success (2xx).
-    pub(crate) success: bool,
-    /// Its first body's schema, when it has one.
-    pub(crate) schema: Option<&'a ReferenceOr<Schema>>,
-}
-
-/// Each documented status of `operation`, in the spec's order, `default` last.
-pub(crate) fn answers<'a>(api: &'a OpenAPI, operation: &'a Operation) -> Vec<Answer<'a>> {
-    let schema = |response: &'a ReferenceOr<Response>| {
-        resolve_response(api, response)
-            .and_then(|response| response.content.values().next())
-            .and_then(|media| media.schema.as_ref())
-    };
-    let mut answers: Vec<Answer<'a>> = operation
-        .responses
-        .responses
-        .iter()
-        .map(|(status, response)| {
-            let (status, success) = match status {
-                StatusCode::Code(code) => (code.to_string(), (200..300).contains(code)),
-                StatusCode::Range(range) => (format!("{range}XX"), *range == 2),
-            };
-            Answer {
-                status,
-                success,
-                schema: schema(response),
-            }
-        })
-        .collect();
-    if let Some(default) = &operation.responses.default {
-        answers.push(Answer {
-            status: "default".into(),
-            success: false,
-            schema: schema(default),
-        });
-    }
-    answers
-}
-
 /// The name a `$ref` ends with, such as `Accesskey` for `#/components/schemas/Accesskey`.
-pub(crate) fn reference_name<S>(schema: &ReferenceOr<S>) -> Option<String> {
+fn reference_name<S>(schema: &ReferenceOr<S>) -> Option<String> {
     match schema {
         ReferenceOr::Reference { reference } => reference.rsplit('/').next().map(str::to_string),
         ReferenceOr::Item(_) => None,

@@ -7,18 +7,16 @@
 //!   required or optional, a required request field, or a changed error or success body type
 //!   is breaking.
 //!
-//! Only the spec is read, through the `openapiv3` types: this is what a maintainer sees before
-//! anything is compiled. `cargo xtask semver` checks the compiled API with cargo-semver-checks.
+//! The changes are those of the one comparison of two documents (`openapi::diff`),
+//! read as the generated crate's types; this module only classes each and puts it in words.
+//! Only the spec is read: this is what a maintainer sees before anything is compiled.
+//! `cargo xtask semver` checks the compiled API with cargo-semver-checks.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
-use openapiv3::{OpenAPI, ReferenceOr, RequestBody, Schema, SchemaKind, Type};
+use openapiv3::OpenAPI;
 
-use crate::openapi::{
-    Answer, AsSchema, Op, answers, component, operations, parameters, reference_name, resolve_body,
-    resolve_schema,
-};
+use crate::openapi::diff::{self, Direction, Doc, Kind, View};
 
 /// How a change affects the crates' users.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -47,511 +45,274 @@ pub struct Change {
     pub phrase: String,
 }
 
-/// Which way a schema travels, which decides what a change to it breaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Direction {
-    /// Built by callers and sent.
-    Request,
-    /// Decoded from answers.
-    Response,
-}
-
 /// The changes from `old` to `new`, in the order found, each once. Empty when the two describe
 /// the same API (a change of descriptions or examples only).
 pub fn compare(old: &OpenAPI, new: &OpenAPI) -> Vec<Change> {
-    let mut diff = Diff {
-        old,
-        new,
-        changes: Vec::new(),
-        compared: BTreeSet::new(),
+    let mut changes: Vec<Change> = Vec::new();
+    let found = diff::compare(&Doc::api(old), &Doc::api(new), View::Types);
+    for (class, phrase) in found.iter().flat_map(|change| classify(&change.kind)) {
+        if !changes.iter().any(|change| change.phrase == phrase) {
+            changes.push(Change { class, phrase });
+        }
+    }
+    changes
+}
+
+use Class::{Breaking, Compatible};
+
+/// The class and phrase of each part of `kind` (none for what the generated crate does not
+/// show).
+fn classify(kind: &Kind) -> Vec<(Class, String)> {
+    match kind {
+        Kind::ServerVariables { .. }
+        | Kind::ServerUrl { .. }
+        | Kind::SchemeRemoved { .. }
+        | Kind::SchemeAdded { .. }
+        | Kind::TypeRemoved { .. }
+        | Kind::TypeAdded { .. } => document(kind),
+        Kind::Enum { .. } => enumeration(kind),
+        Kind::TypeChanged { .. }
+        | Kind::NullableChanged { .. }
+        | Kind::Constraints { .. }
+        | Kind::FieldAdded { .. }
+        | Kind::FieldRemoved { .. }
+        | Kind::FieldRequired { .. }
+        | Kind::MembersChanged { .. } => schema(kind).into_iter().collect(),
+        _ => operation(kind),
+    }
+}
+
+/// A change of the server, the credential schemes or the component types.
+fn document(kind: &Kind) -> Vec<(Class, String)> {
+    let one = match kind {
+        Kind::ServerVariables { was, is } => (
+            Breaking,
+            format!("changes the server variables from {was:?} to {is:?}"),
+        ),
+        Kind::ServerUrl { is } => (Compatible, format!("changes the server URL to {is}")),
+        Kind::SchemeRemoved { scheme } => {
+            (Breaking, format!("removes the credential scheme {scheme}"))
+        }
+        Kind::SchemeAdded { scheme } => {
+            (Compatible, format!("adds the credential scheme {scheme}"))
+        }
+        Kind::TypeRemoved { name } => (Breaking, format!("removes type {name}")),
+        Kind::TypeAdded { name } => (Compatible, format!("adds type {name}")),
+        _ => return Vec::new(),
     };
-    diff.servers();
-    diff.security_schemes();
-    diff.operations();
-    diff.components();
-    diff.changes
+    vec![one]
 }
 
-struct Diff<'a> {
-    old: &'a OpenAPI,
-    new: &'a OpenAPI,
-    changes: Vec<Change>,
-    /// The named schemas already compared, with their direction.
-    compared: BTreeSet<(String, Direction)>,
+/// A change of an operation, its parameters, bodies, answers or credentials.
+fn operation(kind: &Kind) -> Vec<(Class, String)> {
+    let one = match kind {
+        Kind::OperationRemoved { operation } => {
+            (Breaking, format!("removes operation {operation}"))
+        }
+        Kind::OperationAdded { operation, .. } => {
+            (Compatible, format!("adds operation {operation}"))
+        }
+        Kind::OperationMoved { operation, route } => (
+            Compatible,
+            format!("moves operation {operation} to {route}"),
+        ),
+        Kind::ParameterRenamed { operation, was, is } => {
+            return vec![
+                (Breaking, format!("removes {was} of {operation}")),
+                (Breaking, format!("adds required {is} to {operation}")),
+            ];
+        }
+        Kind::BodyTypes {
+            operation,
+            success,
+            was,
+            is,
+        } => (
+            Breaking,
+            format!(
+                "changes the {} body type of {operation} from {} to {}",
+                if *success { "success" } else { "error" },
+                names(was),
+                names(is)
+            ),
+        ),
+        _ => return parameter_or_body(kind).into_iter().collect(),
+    };
+    vec![one]
 }
 
-impl<'a> Diff<'a> {
-    fn push(&mut self, class: Class, phrase: String) {
-        if !self.changes.iter().any(|change| change.phrase == phrase) {
-            self.changes.push(Change { class, phrase });
-        }
-    }
+/// A change of a parameter, a body, a status or a credential of an operation.
+fn parameter_or_body(kind: &Kind) -> Option<(Class, String)> {
+    Some(match kind {
+        Kind::ParameterRemoved {
+            operation,
+            parameter,
+        } => (Breaking, format!("removes {parameter} of {operation}")),
+        Kind::ParameterAdded {
+            operation,
+            parameter,
+            required,
+        } => match required {
+            true => (
+                Breaking,
+                format!("adds required {parameter} to {operation}"),
+            ),
+            false => (
+                Compatible,
+                format!("adds optional {parameter} to {operation}"),
+            ),
+        },
+        Kind::ParameterRequired {
+            operation,
+            parameter,
+            is,
+            ..
+        } => (
+            Breaking,
+            format!("makes {parameter} of {operation} {}", required(*is)),
+        ),
+        Kind::BodyRemoved { operation } => (Breaking, format!("removes the body of {operation}")),
+        Kind::BodyAdded { operation } => (Breaking, format!("adds a body to {operation}")),
+        Kind::BodyRequired { operation, .. } => (
+            Breaking,
+            format!("makes the body of {operation} optional or required"),
+        ),
+        Kind::MediaTypes {
+            operation,
+            status: None,
+            was,
+            is,
+        } => (
+            Breaking,
+            format!(
+                "changes the media type of {operation}'s body from {} to {}",
+                was.join(", "),
+                is.join(", ")
+            ),
+        ),
+        Kind::StatusRemoved { operation, status } => (
+            Compatible,
+            format!("no longer documents status {status} of {operation}"),
+        ),
+        Kind::StatusAdded { operation, status } => (
+            Compatible,
+            format!("documents status {status} of {operation}"),
+        ),
+        Kind::CredentialRemoved { operation, scheme } => (
+            Breaking,
+            format!("no longer accepts the credential {scheme} on {operation}"),
+        ),
+        Kind::CredentialAdded { operation, scheme } => (
+            Compatible,
+            format!("accepts the credential {scheme} on {operation}"),
+        ),
+        // An answer's media types and body are its body type, classed on their own.
+        _ => return None,
+    })
+}
 
-    fn servers(&mut self) {
-        let (old, new) = (self.old.servers.first(), self.new.servers.first());
-        let variables = |server: Option<&openapiv3::Server>| -> Vec<String> {
-            server
-                .and_then(|server| server.variables.as_ref())
-                .map(|variables| variables.keys().cloned().collect())
-                .unwrap_or_default()
-        };
-        if variables(old) != variables(new) {
-            self.push(
-                Class::Breaking,
-                format!(
-                    "changes the server variables from {:?} to {:?}",
-                    variables(old),
-                    variables(new)
-                ),
-            );
-        } else if old.map(|s| &s.url) != new.map(|s| &s.url) {
-            let url = new.map(|s| s.url.clone()).unwrap_or_default();
-            self.push(
-                Class::Compatible,
-                format!("changes the server URL to {url}"),
-            );
+/// A change of a schema: breaking, but for a field added where it does not break.
+fn schema(kind: &Kind) -> Option<(Class, String)> {
+    Some(match kind {
+        Kind::TypeChanged { schema, was, is } => (
+            Breaking,
+            format!("changes the type of {schema} from {was} to {is}"),
+        ),
+        Kind::NullableChanged { schema, is, .. } => {
+            let what = if *is { "nullable" } else { "not nullable" };
+            (Breaking, format!("makes {schema} {what}"))
         }
-    }
+        Kind::Constraints { schema, was, is } => (
+            Breaking,
+            format!(
+                "changes the format or constraints of {schema} from {} to {}",
+                constraints(was),
+                constraints(is)
+            ),
+        ),
+        Kind::FieldAdded {
+            schema,
+            field,
+            required,
+            direction,
+        } => added_field(&format!("{schema}.{field}"), *required, *direction),
+        Kind::FieldRemoved { schema, field, .. } => {
+            (Breaking, format!("removes field {schema}.{field}"))
+        }
+        Kind::FieldRequired {
+            schema, field, is, ..
+        } => (
+            Breaking,
+            format!("makes {schema}.{field} {}", required(*is)),
+        ),
+        Kind::MembersChanged { schema, .. } => {
+            (Breaking, format!("changes the members of {schema}"))
+        }
+        _ => return None,
+    })
+}
 
-    fn security_schemes(&mut self) {
-        let names = |api: &OpenAPI| -> BTreeSet<String> {
-            api.components
-                .iter()
-                .flat_map(|c| c.security_schemes.keys().cloned())
-                .collect()
-        };
-        let (old, new) = (names(self.old), names(self.new));
-        for name in old.difference(&new) {
-            self.push(
-                Class::Breaking,
-                format!("removes the credential scheme {name}"),
-            );
-        }
-        for name in new.difference(&old) {
-            self.push(
-                Class::Compatible,
-                format!("adds the credential scheme {name}"),
-            );
-        }
-    }
-
-    fn operations(&mut self) {
-        let (old, new) = (operations(self.old), operations(self.new));
-        for (id, _) in &old {
-            if !new.iter().any(|(other, _)| other == id) {
-                self.push(Class::Breaking, format!("removes operation {id}"));
-            }
-        }
-        for (id, op) in &new {
-            let Some((_, before)) = old.iter().find(|(other, _)| other == id) else {
-                self.push(Class::Compatible, format!("adds operation {id}"));
-                continue;
-            };
-            if before.route != op.route {
-                self.push(
-                    Class::Compatible,
-                    format!("moves operation {id} to {}", op.route),
-                );
-            }
-            self.parameters(id, before, op);
-            self.request_body(
-                id,
-                before.operation.request_body.as_ref(),
-                op.operation.request_body.as_ref(),
-            );
-            self.responses(id, before, op);
-        }
-    }
-
-    fn parameters(&mut self, id: &str, old: &Op<'a>, new: &Op<'a>) {
-        let (old, new) = (parameters(self.old, old), parameters(self.new, new));
-        for (key, parameter) in &old {
-            let Some((_, now)) = new.iter().find(|(other, _)| other == key) else {
-                self.push(Class::Breaking, format!("removes parameter {key} of {id}"));
-                continue;
-            };
-            let (was, is) = (parameter.parameter_data_ref(), now.parameter_data_ref());
-            if was.required != is.required {
-                let what = if is.required { "required" } else { "optional" };
-                self.push(
-                    Class::Breaking,
-                    format!("makes parameter {key} of {id} {what}"),
-                );
-            }
-            if let (
-                openapiv3::ParameterSchemaOrContent::Schema(was),
-                openapiv3::ParameterSchemaOrContent::Schema(is),
-            ) = (&was.format, &is.format)
-            {
-                self.schema(
-                    &format!("parameter {key} of {id}"),
-                    was,
-                    is,
-                    Direction::Request,
-                );
-            }
-        }
-        for (key, parameter) in &new {
-            if old.iter().any(|(other, _)| other == key) {
-                continue;
-            }
-            if parameter.parameter_data_ref().required {
-                self.push(
-                    Class::Breaking,
-                    format!("adds required parameter {key} to {id}"),
-                );
-            } else {
-                self.push(
-                    Class::Compatible,
-                    format!("adds optional parameter {key} to {id}"),
-                );
-            }
-        }
-    }
-
-    fn request_body(
-        &mut self,
-        id: &str,
-        old: Option<&'a ReferenceOr<RequestBody>>,
-        new: Option<&'a ReferenceOr<RequestBody>>,
-    ) {
-        let old = old.and_then(|body| resolve_body(self.old, body));
-        let new = new.and_then(|body| resolve_body(self.new, body));
-        match (old, new) {
-            (None, None) => {}
-            (Some(_), None) => self.push(Class::Breaking, format!("removes the body of {id}")),
-            (None, Some(_)) => self.push(Class::Breaking, format!("adds a body to {id}")),
-            (Some(old), Some(new)) => {
-                if old.required != new.required {
-                    self.push(
-                        Class::Breaking,
-                        format!("makes the body of {id} optional or required"),
-                    );
-                }
-                let media = |body: &RequestBody| body.content.keys().cloned().collect::<Vec<_>>();
-                if media(old) != media(new) {
-                    self.push(
-                        Class::Breaking,
-                        format!(
-                            "changes the media type of {id}'s body from {} to {}",
-                            media(old).join(", "),
-                            media(new).join(", ")
-                        ),
-                    );
-                    return;
-                }
-                for (media, was) in &old.content {
-                    if let (Some(was), Some(is)) = (
-                        was.schema.as_ref(),
-                        new.content.get(media).and_then(|m| m.schema.as_ref()),
-                    ) {
-                        self.schema(&format!("the body of {id}"), was, is, Direction::Request);
-                    }
-                }
-            }
-        }
-    }
-
-    fn responses(&mut self, id: &str, old_op: &Op<'a>, new_op: &Op<'a>) {
-        let (old, new) = (
-            answers(self.old, old_op.operation),
-            answers(self.new, new_op.operation),
-        );
-        for (success, what) in [(true, "success"), (false, "error")] {
-            // In the order the statuses are listed, which is the order a union of error
-            // bodies tries them in; an error status without a body beside ones with a body is
-            // left out of the error type.
-            let bodies = |answers: &[Answer<'a>]| {
-                let mut names: Vec<String> = Vec::new();
-                let with_body = answers
-                    .iter()
-                    .any(|answer| answer.success == success && answer.schema.is_some());
-                for answer in answers {
-                    if answer.success != success
-                        || (!success && with_body && answer.schema.is_none())
-                    {
-                        continue;
-                    }
-                    let name = body_name(answer.schema);
-                    if !names.contains(&name) {
-                        names.push(name);
-                    }
-                }
-                names
-            };
-            let (was, is) = (bodies(&old), bodies(&new));
-            if was != is {
-                self.push(
-                    Class::Breaking,
-                    format!(
-                        "changes the {what} body type of {id} from {} to {}",
-                        names(&was),
-                        names(&is)
-                    ),
-                );
-            }
-        }
-        let schemes = |api: &'a OpenAPI, op: &Op<'a>| -> BTreeSet<String> {
-            op.security(api)
-                .iter()
-                .flat_map(|requirement| requirement.keys().cloned())
-                .collect()
-        };
-        let (was, is) = (schemes(self.old, old_op), schemes(self.new, new_op));
-        for scheme in was.difference(&is) {
-            self.push(
-                Class::Breaking,
-                format!("no longer accepts the credential {scheme} on {id}"),
-            );
-        }
-        for scheme in is.difference(&was) {
-            self.push(
-                Class::Compatible,
-                format!("accepts the credential {scheme} on {id}"),
-            );
-        }
-        for Answer { status, .. } in &old {
-            if !new.iter().any(|other| other.status == *status) {
-                self.push(
-                    Class::Compatible,
-                    format!("no longer documents status {status} of {id}"),
-                );
-            }
-        }
-        for Answer { status, schema, .. } in &new {
-            match old.iter().find(|other| other.status == *status) {
-                None => self.push(
-                    Class::Compatible,
-                    format!("documents status {status} of {id}"),
-                ),
-                Some(Answer { schema: was, .. }) => {
-                    if let (Some(was), Some(is)) = (was, schema) {
-                        self.schema(
-                            &format!("the {status} answer of {id}"),
-                            was,
-                            is,
-                            Direction::Response,
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    /// Component schemas added or removed, and those no operation reaches (each is still a
-    /// generated type) compared both ways: as built by callers and as decoded.
-    fn components(&mut self) {
-        let names = |api: &OpenAPI| -> BTreeSet<String> {
-            api.components
-                .iter()
-                .flat_map(|c| c.schemas.keys().cloned())
-                .collect()
-        };
-        let (old, new) = (names(self.old), names(self.new));
-        for name in old.difference(&new) {
-            self.push(Class::Breaking, format!("removes type {name}"));
-        }
-        for name in new.difference(&old) {
-            self.push(Class::Compatible, format!("adds type {name}"));
-        }
-        for name in old.intersection(&new) {
-            let reached = self.compared.iter().any(|(was, _)| was == name);
-            if reached {
-                continue;
-            }
-            for direction in [Direction::Request, Direction::Response] {
-                self.component(name, direction);
-            }
-        }
-    }
-
-    /// Compares the component schema `name` of both specs, travelling in `direction`.
-    fn component(&mut self, name: &str, direction: Direction) {
-        let (Some(old), Some(new)) = (component(self.old, name), component(self.new, name)) else {
-            return;
-        };
-        let key = (name.to_string(), direction);
-        if !self.compared.insert(key) {
-            return;
-        }
-        self.shapes(name, old, new, direction);
-    }
-
-    /// Compares two schemas found at `place`, travelling in `direction`.
-    fn schema<S: AsSchema>(
-        &mut self,
-        place: &str,
-        old: &'a ReferenceOr<S>,
-        new: &'a ReferenceOr<S>,
-        direction: Direction,
-    ) {
-        let (old_name, new_name) = (reference_name(old), reference_name(new));
-        let place = match (&old_name, &new_name) {
-            (Some(was), Some(is)) if was != is => {
-                self.push(
-                    Class::Breaking,
-                    format!("changes the type of {place} from {was} to {is}"),
-                );
-                return;
-            }
-            (Some(name), Some(_)) => {
-                let key = (name.clone(), direction);
-                if !self.compared.insert(key) {
-                    return;
-                }
-                name.clone()
-            }
-            // A named schema is its own Rust type, an inline one a type named after its place.
-            (Some(was), None) => {
-                self.push(
-                    Class::Breaking,
-                    format!("changes the type of {place} from {was} to an inline schema"),
-                );
-                return;
-            }
-            (None, Some(is)) => {
-                self.push(
-                    Class::Breaking,
-                    format!("changes the type of {place} from an inline schema to {is}"),
-                );
-                return;
-            }
-            (None, None) => place.to_string(),
-        };
-        let (Some(old), Some(new)) = (resolve_schema(self.old, old), resolve_schema(self.new, new))
-        else {
-            return;
-        };
-        self.shapes(&place, old, new, direction);
-    }
-
-    /// Compares two resolved schemas found at `place`, travelling in `direction`.
-    fn shapes(&mut self, place: &str, old: &'a Schema, new: &'a Schema, direction: Direction) {
-        let (was, is) = (kind(old), kind(new));
-        if was != is {
-            self.push(
-                Class::Breaking,
-                format!("changes the type of {place} from {was} to {is}"),
-            );
-            return;
-        }
-        if old.schema_data.nullable != new.schema_data.nullable {
-            let what = if new.schema_data.nullable {
-                "nullable"
-            } else {
-                "not nullable"
-            };
-            self.push(Class::Breaking, format!("makes {place} {what}"));
-        }
-        let (was, is) = (constraints(old), constraints(new));
-        if was != is {
-            self.push(
-                Class::Breaking,
-                format!("changes the format or constraints of {place} from {was} to {is}"),
-            );
-        }
-        match (&old.schema_kind, &new.schema_kind) {
-            (SchemaKind::Type(Type::String(was)), SchemaKind::Type(Type::String(is)))
-                if was.enumeration.is_empty() != is.enumeration.is_empty() =>
-            {
-                let (was, is) = if is.enumeration.is_empty() {
-                    ("enum", "string")
-                } else {
-                    ("string", "enum")
-                };
-                self.push(
-                    Class::Breaking,
-                    format!("changes the type of {place} from {was} to {is}"),
-                );
-            }
-            (SchemaKind::Type(Type::String(was)), SchemaKind::Type(Type::String(is))) => {
-                let values = |values: &[Option<String>]| -> Vec<String> {
-                    values.iter().flatten().cloned().collect()
-                };
-                let (was, is) = (values(&was.enumeration), values(&is.enumeration));
-                for value in was.iter().filter(|value| !is.contains(value)) {
-                    let sent = if direction == Direction::Request {
-                        " that callers send"
-                    } else {
-                        ""
-                    };
-                    self.push(
-                        Class::Breaking,
-                        format!("removes value {value}{sent} from {place}"),
-                    );
-                }
-                for value in is.iter().filter(|value| !was.contains(value)) {
-                    self.push(Class::Compatible, format!("adds value {value} to {place}"));
-                }
-            }
-            (SchemaKind::Type(Type::Array(was)), SchemaKind::Type(Type::Array(is))) => {
-                if let (Some(was), Some(is)) = (&was.items, &is.items) {
-                    self.schema(&format!("{place}[]"), was, is, direction);
-                }
-            }
-            (SchemaKind::Type(Type::Object(was)), SchemaKind::Type(Type::Object(is))) => {
-                for (field, schema) in &was.properties {
-                    let Some(now) = is.properties.get(field) else {
-                        self.push(Class::Breaking, format!("removes field {place}.{field}"));
-                        continue;
-                    };
-                    let (required_was, required_is) =
-                        (was.required.contains(field), is.required.contains(field));
-                    if required_was != required_is {
-                        let what = if required_is { "required" } else { "optional" };
-                        self.push(Class::Breaking, format!("makes {place}.{field} {what}"));
-                    }
-                    self.schema(&format!("{place}.{field}"), schema, now, direction);
-                }
-                for field in is.properties.keys() {
-                    if was.properties.contains_key(field) {
-                        continue;
-                    }
-                    let required = is.required.contains(field);
-                    match (direction, required) {
-                        (Direction::Request, true) => self.push(
-                            Class::Breaking,
-                            format!("adds required request field {place}.{field}"),
-                        ),
-                        (Direction::Request, false) => self.push(
-                            Class::Compatible,
-                            format!("adds optional request field {place}.{field}"),
-                        ),
-                        (Direction::Response, true) => self.push(
-                            Class::Compatible,
-                            format!("adds response field {place}.{field}"),
-                        ),
-                        (Direction::Response, false) => self.push(
-                            Class::Compatible,
-                            format!("adds optional response field {place}.{field}"),
-                        ),
-                    }
-                }
-            }
-            (SchemaKind::OneOf { one_of: was }, SchemaKind::OneOf { one_of: is })
-            | (SchemaKind::AnyOf { any_of: was }, SchemaKind::AnyOf { any_of: is })
-            | (SchemaKind::AllOf { all_of: was }, SchemaKind::AllOf { all_of: is }) => {
-                if was.len() != is.len() {
-                    self.push(Class::Breaking, format!("changes the members of {place}"));
-                    return;
-                }
-                for (index, (was, is)) in was.iter().zip(is).enumerate() {
-                    self.schema(&format!("{place}#{index}"), was, is, direction);
-                }
-            }
-            _ => {}
+/// A field added at `place`: breaking only when callers must now send it.
+fn added_field(place: &str, required: bool, direction: Direction) -> (Class, String) {
+    match (direction, required) {
+        (Direction::Request, true) => (Breaking, format!("adds required request field {place}")),
+        (Direction::Request, false) => (Compatible, format!("adds optional request field {place}")),
+        (Direction::Response, true) => (Compatible, format!("adds response field {place}")),
+        (Direction::Response, false) => {
+            (Compatible, format!("adds optional response field {place}"))
         }
     }
 }
 
-/// How a body type is named in a phrase: its schema's name, `inline` or `none`.
-fn body_name(schema: Option<&ReferenceOr<Schema>>) -> String {
-    match schema {
-        None => "none".into(),
-        Some(schema) => reference_name(schema).unwrap_or_else(|| "inline".into()),
-    }
+/// A string's enum values: made an enum or a string (a new type), a value removed (breaking),
+/// a value added (an enum of answers keeps an unknown value; builders take any).
+fn enumeration(kind: &Kind) -> Vec<(Class, String)> {
+    let Kind::Enum {
+        schema,
+        was,
+        is,
+        direction,
+    } = kind
+    else {
+        return Vec::new();
+    };
+    let (was, is) = match (was, is) {
+        (Some(was), Some(is)) => (was, is),
+        (None, _) => {
+            return vec![(
+                Breaking,
+                format!("changes the type of {schema} from string to enum"),
+            )];
+        }
+        (_, None) => {
+            return vec![(
+                Breaking,
+                format!("changes the type of {schema} from enum to string"),
+            )];
+        }
+    };
+    let sent = match direction {
+        Direction::Request => " that callers send",
+        Direction::Response => "",
+    };
+    let removed = was.iter().filter(|value| !is.contains(value));
+    let added = is.iter().filter(|value| !was.contains(value));
+    removed
+        .map(|value| {
+            (
+                Breaking,
+                format!("removes value {value}{sent} from {schema}"),
+            )
+        })
+        .chain(added.map(|value| (Compatible, format!("adds value {value} to {schema}"))))
+        .collect()
 }
 
+fn required(required: bool) -> &'static str {
+    if required { "required" } else { "optional" }
+}
+
+/// Body type names in a phrase: joined by ` | `, or `none`.
 fn names(names: &[String]) -> String {
     if names.is_empty() {
         "none".into()
@@ -560,62 +321,22 @@ fn names(names: &[String]) -> String {
     }
 }
 
-/// The kind of a schema, in a word.
-fn kind(schema: &Schema) -> &'static str {
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(_)) => "string",
-        SchemaKind::Type(Type::Number(_)) => "number",
-        SchemaKind::Type(Type::Integer(_)) => "integer",
-        SchemaKind::Type(Type::Object(_)) => "object",
-        SchemaKind::Type(Type::Array(_)) => "array",
-        SchemaKind::Type(Type::Boolean(_)) => "boolean",
-        SchemaKind::OneOf { .. } => "oneOf",
-        SchemaKind::AllOf { .. } => "allOf",
-        SchemaKind::AnyOf { .. } => "anyOf",
-        SchemaKind::Not { .. } => "not",
-        SchemaKind::Any(_) => "any",
+/// Constraints in a phrase: a JSON object of them, or `none`.
+fn constraints(constraints: &[(&'static str, serde_json::Value)]) -> String {
+    if constraints.is_empty() {
+        return "none".into();
     }
-}
-
-/// The keywords of a schema that shape its generated type, besides its kind, properties, items
-/// and enum values: `format`, bounds, lengths, `pattern`, `additionalProperties`.
-fn constraints(schema: &Schema) -> String {
-    const KEYWORDS: [&str; 13] = [
-        "format",
-        "pattern",
-        "minLength",
-        "maxLength",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "multipleOf",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-        "additionalProperties",
-    ];
-    let value = serde_json::to_value(&schema.schema_kind).unwrap_or_default();
-    let kept: serde_json::Map<String, serde_json::Value> = KEYWORDS
+    let object: serde_json::Map<String, serde_json::Value> = constraints
         .iter()
-        .filter_map(|key| {
-            let found = value.get(*key)?;
-            // `additionalProperties: false` shapes the type (unknown fields refused); other
-            // keywords at `false` say nothing.
-            let kept = !found.is_null()
-                && (*key == "additionalProperties" || found != &serde_json::Value::Bool(false));
-            kept.then(|| (key.to_string(), found.clone()))
-        })
+        .map(|(keyword, value)| (keyword.to_string(), value.clone()))
         .collect();
-    if kept.is_empty() {
-        "none".into()
-    } else {
-        serde_json::Value::Object(kept).to_string()
-    }
+    serde_json::Value::Object(object).to_string()
 }
 
 #[cfg(test)]
 mod tests {
+    use openapiv3::OpenAPI;
+
     use super::{Class, compare};
 
     const BASE: &str = r##"
@@ -757,6 +478,52 @@ components:
                 "documents status 409 of get_item".to_string()
             )]
         );
+    }
+
+    /// `BASE` with a header parameter `name` on `get_item`.
+    fn with_header(name: &str) -> OpenAPI {
+        let text = BASE.replacen(
+            "      operationId: get_item\n",
+            &format!(
+                "      operationId: get_item\n      parameters:\n        - {{name: {name}, in: \
+                 header, schema: {{type: string}}}}\n"
+            ),
+            1,
+        );
+        serde_yaml_ng::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn a_header_named_in_other_cases_is_the_same_parameter() {
+        // HTTP does not tell a header's cases apart, and the generated argument's name is the
+        // same (`x_trace`): one parameter key for the wire and for the crate.
+        assert_eq!(
+            compare(&with_header("X-Trace"), &with_header("x-trace")),
+            []
+        );
+        let changes = compare(&with_header("X-Trace"), &with_header("X-Span"));
+        assert_eq!(
+            changes.iter().map(|c| c.class).max(),
+            Some(Class::Breaking),
+            "{changes:?}"
+        );
+    }
+
+    #[test]
+    fn a_path_parameter_renamed_is_removed_and_added() {
+        let changes = changes(
+            "  /items/{id}:\n    parameters:\n      - {name: id,",
+            "  /items/{key}:\n    parameters:\n      - {name: key,",
+        );
+        for phrase in [
+            "removes parameter id (path) of get_item",
+            "adds required parameter key (path) to get_item",
+        ] {
+            assert!(
+                changes.contains(&(Class::Breaking, phrase.to_string())),
+                "{changes:?}"
+            );
+        }
     }
 
     #[test]

@@ -2,20 +2,16 @@
 //! the version it needs ([`compat`], [`audit`], [`version`]), the release that applies it
 //! ([`plan`], [`changelog`]), the compiled API's check ([`semver`]), the declared Rust version
 //! ([`msrv`]), publishing to crates.io or a registry ([`publish`], [`registry`]), and the whole
-//! round trip on a local registry ([`rehearse`]); a provider's published document against our
-//! spec ([`upstream`]) and the tables of `specs/FIDELITY.md` generated from the specs
-//! ([`fidelity`]).
+//! round trip on a local registry ([`rehearse`]).
 
 pub mod audit;
 pub mod baseline;
 pub mod changelog;
 pub mod compat;
-pub mod fidelity;
 pub mod msrv;
 pub mod plan;
 pub mod publish;
 pub mod registry;
 pub mod rehearse;
 pub mod semver;
-pub mod upstream;
 pub mod version;

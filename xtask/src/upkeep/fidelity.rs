@@ -4,14 +4,17 @@
 //! Every `x-telauth-differs` in a spec (`reason`, `source`, optional `omits`) is a row of that
 //! provider's table of differences, at its place in the spec; every field carrying
 //! `x-telauth-secret` (with `x-telauth-secret-reason`) is a row of the secrets table. The tables
-//! sit between marker comments; the prose around them is left as it is.
+//! sit between marker comments; the prose around them is left as it is. Rows are in the order
+//! of their places in the spec.
 
 use std::path::Path;
 
-use serde_json::Value;
+use serde_yaml_ng::{Mapping, Value};
 
 use super::upstream::DIFFERS;
 use crate::Error;
+use crate::openapi::Source;
+use crate::openapi::shape::visit;
 
 /// The document, relative to the workspace root.
 pub const FIDELITY: &str = "specs/FIDELITY.md";
@@ -40,52 +43,50 @@ fn cell(text: &str) -> String {
 }
 
 fn text(value: Option<&Value>) -> String {
+    let json = |value: &Value| serde_json::to_value(value).unwrap_or_default().to_string();
     match value {
         Some(Value::String(text)) => text.clone(),
-        Some(Value::Array(items)) => items
+        Some(Value::Sequence(items)) => items
             .iter()
             .map(|item| match item {
                 Value::String(text) => format!("`{text}`"),
-                other => format!("`{other}`"),
+                other => format!("`{}`", json(other)),
             })
             .collect::<Vec<_>>()
             .join(", "),
         Some(Value::Bool(b)) => b.to_string(),
-        Some(other) => other.to_string(),
+        Some(other) => json(other),
         None => String::new(),
     }
 }
 
-/// What [`walk`] calls with each object and its place.
-type Found<'f> = dyn FnMut(&[String], &serde_json::Map<String, Value>) + 'f;
-
-/// Walks `node` at `place`, calling `found` with each object and its place.
-fn walk(node: &Value, place: &mut Vec<String>, found: &mut Found<'_>) {
-    match node {
-        Value::Object(map) => {
-            found(place, map);
-            for (key, value) in map {
-                if key.starts_with("x-telauth") {
-                    continue;
-                }
-                place.push(key.clone());
-                walk(value, place, found);
-                place.pop();
-            }
+/// Each map of the spec at `spec` that holds `key`, with its place, in the order of their
+/// places (keys as text, list positions and numbers by value). The spec is read as the front
+/// end reads it and walked by what each node is (`openapi::shape::visit`).
+fn marked(root: &Path, spec: &str, key: &str) -> Result<Vec<(Vec<String>, Mapping)>, Error> {
+    let mut tree = Source::read(&root.join(spec))?.main_tree().clone();
+    let mut found = Vec::new();
+    visit(&mut tree, &mut |_, map, place| {
+        if map.contains_key(key) {
+            found.push((place.to_vec(), map.clone()));
         }
-        Value::Array(items) => {
-            for (index, value) in items.iter().enumerate() {
-                place.push(index.to_string());
-                walk(value, place, found);
-                place.pop();
-            }
-        }
-        _ => {}
-    }
+    });
+    found.sort_by(|(a, _), (b, _)| place_order(a, b));
+    Ok(found)
 }
 
-fn spec_tree(root: &Path, spec: &str) -> Result<Value, Error> {
-    super::upstream::read_tree(&root.join(spec))
+/// Places in order: key by key, two numbers by value, else as text.
+fn place_order(a: &[String], b: &[String]) -> std::cmp::Ordering {
+    for (a, b) in a.iter().zip(b) {
+        let order = match (a.parse::<u64>(), b.parse::<u64>()) {
+            (Ok(a), Ok(b)) => a.cmp(&b),
+            _ => a.cmp(b),
+        };
+        if order.is_ne() {
+            return order;
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 fn place_text(place: &[String]) -> String {
@@ -98,24 +99,24 @@ fn place_text(place: &[String]) -> String {
 
 /// The table of the deliberate differences of the spec at `spec`.
 pub fn differences_table(root: &Path, spec: &str) -> Result<String, Error> {
-    let tree = spec_tree(root, spec)?;
     let mut rows = Vec::new();
-    walk(&tree, &mut Vec::new(), &mut |place, map| {
-        if let Some(differs) = map.get(DIFFERS) {
-            let omits = text(differs.get("omits"));
-            rows.push(format!(
-                "| {} | {} | {} | {} |",
-                place_text(place),
-                if omits.is_empty() {
-                    "—".into()
-                } else {
-                    cell(&omits)
-                },
-                cell(&text(differs.get("reason"))),
-                cell(&text(differs.get("source"))),
-            ));
-        }
-    });
+    for (place, map) in marked(root, spec, DIFFERS)? {
+        let Some(differs) = map.get(DIFFERS) else {
+            continue;
+        };
+        let omits = text(differs.get("omits"));
+        rows.push(format!(
+            "| {} | {} | {} | {} |",
+            place_text(&place),
+            if omits.is_empty() {
+                "—".into()
+            } else {
+                cell(&omits)
+            },
+            cell(&text(differs.get("reason"))),
+            cell(&text(differs.get("source"))),
+        ));
+    }
     let mut table = String::from(
         "| where in the spec | what the provider has that the spec leaves out | reason | source |\n\
          |---|---|---|---|\n",
@@ -135,19 +136,16 @@ pub fn secrets_table(root: &Path) -> Result<String, Error> {
     let mut table = String::from("| spec | field | secret | reason |\n|---|---|---|---|\n");
     let mut any = false;
     for provider in crate::providers::load(root)? {
-        let tree = spec_tree(root, provider.spec)?;
-        walk(&tree, &mut Vec::new(), &mut |place, map| {
-            if let Some(secret) = map.get(SECRET) {
-                any = true;
-                table.push_str(&format!(
-                    "| `{}` | {} | {} | {} |\n",
-                    provider.spec.trim_start_matches("specs/"),
-                    place_text(place),
-                    text(Some(secret)),
-                    cell(&text(map.get(SECRET_REASON))),
-                ));
-            }
-        });
+        for (place, map) in marked(root, provider.spec, SECRET)? {
+            any = true;
+            table.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                provider.spec.trim_start_matches("specs/"),
+                place_text(&place),
+                text(map.get(SECRET)),
+                cell(&text(map.get(SECRET_REASON))),
+            ));
+        }
     }
     if !any {
         table.push_str("| — | — | — | no decision is recorded yet |\n");
