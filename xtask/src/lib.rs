@@ -21,7 +21,7 @@ pub use error::Error;
 pub use generate::{
     FileState, GENERATED, GeneratedFile, Generation, Mode, ProviderReport, generate,
 };
-pub use providers::{PROVIDERS, Provider, Providers};
+pub use providers::Provider;
 pub use release::{audit, compat, msrv, publish, rehearse};
 
 /// The workspace root this xtask was built in.

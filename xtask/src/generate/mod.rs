@@ -81,8 +81,8 @@ pub fn generate(root: &Path, provider: Option<&str>, mode: Mode) -> Result<Gener
     let mut workspace = manifest::Workspace::read(root)?;
     for provider in providers::select(root, provider)? {
         let started = Instant::now();
-        let spec = openapi::load(root, provider.spec)?;
-        let sources = sources(provider.name, &spec)?;
+        let spec = openapi::load(root, &provider.spec)?;
+        let sources = sources(&provider.name, &spec)?;
         let mut files = files::plan(root, &provider, &spec, &sources)?;
         files.push(manifest::plan(
             root,

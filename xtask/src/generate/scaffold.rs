@@ -96,7 +96,10 @@ pub fn new_provider(
 
     let files = [
         (spec_rel.clone(), text),
-        (format!("{crate_dir}/Cargo.toml"), manifest(name, &spec_rel)),
+        (
+            format!("{crate_dir}/Cargo.toml"),
+            manifest(name, &spec_rel, &version),
+        ),
         (format!("{crate_dir}/README.md"), readme(name, &spec_rel)),
         (format!("{crate_dir}/src/lib.rs"), lib(name, &spec_rel)),
     ];
@@ -230,12 +233,14 @@ fn add_to_workspace(text: &str, name: &str, dir: &str, version: &str) -> Option<
     Some(edited)
 }
 
-fn manifest(name: &str, spec: &str) -> String {
+/// The new crate's manifest: its own `version` (the workspace's, to start with), which the audit
+/// and the release move as its spec changes.
+fn manifest(name: &str, spec: &str, version: &str) -> String {
     format!(
         r#"[package]
 name = "telauth-{name}"
 description = "Client for the {name} credential API, with each credential placed where the API expects it. Generated from an OpenAPI spec."
-version.workspace = true
+version = "{version}"
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true

@@ -97,7 +97,7 @@ impl fmt::Display for Verdict {
 
 /// A provider crate's package name and version, from its manifest's `[package]` table.
 fn package(root: &Path, provider: &Provider) -> Result<(String, String), Error> {
-    let path = root.join(provider.crate_dir).join("Cargo.toml");
+    let path = root.join(&provider.crate_dir).join("Cargo.toml");
     crate::support::manifest::package(&path)?.ok_or_else(|| Error::Invalid {
         path,
         place: "package".into(),
@@ -248,9 +248,9 @@ fn provider_changes(
     provider: &Provider,
     published: &Published,
 ) -> Result<Vec<Change>, Error> {
-    let spec_text = read(&root.join(provider.spec))?;
+    let spec_text = read(&root.join(&provider.spec))?;
     let released_text = published_spec(published)?;
-    let here = root.join(provider.crate_dir);
+    let here = root.join(&provider.crate_dir);
     let spec_changed = sha256(released_text.as_bytes()) != sha256(spec_text.as_bytes());
     let code_changed = generated_sha256(&published.dir)? != generated_sha256(&here)?;
     if !spec_changed && !code_changed {
@@ -279,7 +279,7 @@ fn provider_changes(
     let released = format!("{}-{}.yaml", provider.name, published.version);
     crate::support::fs::write(&scratch.join(&released), &released_text)?;
     let then = crate::openapi::load(&scratch, &released)?;
-    let now = crate::openapi::load(root, provider.spec)?;
+    let now = crate::openapi::load(root, &provider.spec)?;
     let mut changes = super::compat::compare(&then.api, &now.api);
     if changes.is_empty() {
         changes.push(if api_changed {

@@ -135,7 +135,7 @@ pub fn secrets_table(root: &Path) -> Result<String, Error> {
     let mut table = String::from("| spec | field | secret | reason |\n|---|---|---|---|\n");
     let mut any = false;
     for provider in crate::providers::load(root)? {
-        let tree = spec_tree(root, provider.spec)?;
+        let tree = spec_tree(root, &provider.spec)?;
         walk(&tree, &mut Vec::new(), &mut |place, map| {
             if let Some(secret) = map.get(SECRET) {
                 any = true;
@@ -177,9 +177,9 @@ fn replace(document: &str, start: &str, table: &str) -> Result<String, Error> {
 pub fn render(root: &Path) -> Result<String, Error> {
     let mut document = crate::support::fs::read(&root.join(FIDELITY))?;
     for provider in crate::providers::load(root)? {
-        let start = start_differences(provider.spec);
+        let start = start_differences(&provider.spec);
         if document.contains(&start) {
-            let table = differences_table(root, provider.spec)?;
+            let table = differences_table(root, &provider.spec)?;
             document = replace(&document, &start, &table)?;
         }
     }

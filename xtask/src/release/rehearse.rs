@@ -119,7 +119,7 @@ fn rehearse(root: &Path, work: &Path, out: &mut dyn Write) -> Result<(), Error> 
         "3. one consumer per provider crate, depending on it alone, against the sandbox"
     );
     for provider in crate::providers::load(root)? {
-        let provider = provider.name;
+        let provider = provider.name.as_str();
         if !root.join(consumer_dir(provider)).is_dir() {
             // A provider added by `new-provider` is published and installed like the others;
             // a consumer of its own is the maintainer's to write.
@@ -442,7 +442,6 @@ fn run_consumer(target: &Path, provider: &str, info: &Value) -> Result<String, E
 #[cfg(test)]
 mod tests {
     use super::{CONSUMERS, consumer_dir};
-    use crate::PROVIDERS;
 
     /// rustfmt sees the consumers here (they are no member of the workspace, which
     /// `cargo fmt --all` formats); clippy sees them in the rehearsal, which builds them.
@@ -450,8 +449,8 @@ mod tests {
     fn every_provider_has_a_formatted_consumer() {
         let root = crate::workspace_root();
         let mut mains = Vec::new();
-        for provider in PROVIDERS {
-            let main = root.join(consumer_dir(provider.name)).join("src/main.rs");
+        for provider in crate::providers::load(&root).unwrap() {
+            let main = root.join(consumer_dir(&provider.name)).join("src/main.rs");
             assert!(main.is_file(), "{} is missing", main.display());
             mains.push(main.display().to_string());
         }

@@ -1072,18 +1072,8 @@ pub fn run(
     file: &Path,
     out: &mut dyn std::io::Write,
 ) -> Result<bool, Error> {
-    let provider = crate::providers::PROVIDERS
-        .iter()
-        .find(|p| p.name == provider)
-        .ok_or_else(|| Error::UnknownProvider {
-            name: provider.to_string(),
-            known: crate::providers::PROVIDERS
-                .iter()
-                .map(|p| p.name)
-                .collect::<Vec<_>>()
-                .join(", "),
-        })?;
-    let report = compare(&root.join(provider.spec), file)?;
+    let provider = crate::providers::select(root, Some(provider))?.remove(0);
+    let report = compare(&root.join(&provider.spec), file)?;
     let _ = writeln!(
         out,
         "upstream {}: {} against {} (OpenAPI {})",
