@@ -43,7 +43,7 @@ pub fn release_copy(root: &Path) -> PathBuf {
         files.push(format!("{}/Cargo.toml", provider.crate_dir));
         for file in xtask::GENERATED
             .iter()
-            .chain([&xtask::release::baseline::SPEC_COPY])
+            .chain([&xtask::generated_files::SPEC_COPY])
         {
             files.push(format!("{}/{file}", provider.crate_dir));
         }

@@ -22,7 +22,10 @@ fn workspace_copy() -> tempfile::TempDir {
     let providers = providers();
     files.extend(providers.iter().map(|p| p.spec.clone()));
     for provider in &providers {
-        let spec_copy = [xtask::release::baseline::SPEC_COPY, xtask::generate::MOCK];
+        let spec_copy = [
+            xtask::generated_files::SPEC_COPY,
+            xtask::generated_files::MOCK,
+        ];
         for name in ["Cargo.toml"].iter().chain(&GENERATED).chain(&spec_copy) {
             files.push(format!("{}/{name}", provider.crate_dir));
         }

@@ -10,6 +10,7 @@ pub mod bench;
 pub mod cli;
 mod error;
 pub mod generate;
+pub mod generated_files;
 pub mod openapi;
 pub mod providers;
 pub mod release;
@@ -18,9 +19,8 @@ mod support;
 use std::path::{Path, PathBuf};
 
 pub use error::Error;
-pub use generate::{
-    FileState, GENERATED, GeneratedFile, Generation, Mode, ProviderReport, generate,
-};
+pub use generate::{FileState, GeneratedFile, Generation, Mode, ProviderReport, generate};
+pub use generated_files::GENERATED;
 pub use providers::Provider;
 pub use release::{audit, compat, msrv, publish, rehearse};
 

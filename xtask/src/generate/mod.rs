@@ -20,8 +20,7 @@ use std::time::{Duration, Instant};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub(crate) use files::body;
-pub use files::{FileState, GENERATED, GeneratedFile, MOCK};
+pub use files::{FileState, GeneratedFile};
 
 pub use scaffold::{CompileCheck, NewProvider, new_provider};
 pub use selection::Selector;

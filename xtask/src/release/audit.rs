@@ -16,20 +16,15 @@ use std::path::Path;
 
 use semver::Version;
 
-use super::baseline::{Baseline, Published, SPEC_COPY, spec_copy_body};
+use super::baseline::{Baseline, Published};
 use super::compat::{Change, Class};
+use super::crates::{FACADE, facade_version};
 use super::version;
 use crate::Error;
-use crate::generate::{GENERATED, body};
+use crate::generated_files::{GENERATED, SPEC_COPY, body, spec_copy_body};
 use crate::openapi::sha256;
 use crate::providers::Provider;
 use crate::support::fs::read;
-
-/// The facade, which re-exports the provider crates' types.
-pub const FACADE: &str = "telauth";
-
-/// The facade's manifest, relative to the workspace root.
-pub const FACADE_MANIFEST: &str = "crates/telauth/Cargo.toml";
 
 /// The audit of one crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,35 +100,6 @@ fn package(root: &Path, provider: &Provider) -> Result<(String, String), Error> 
                   version can follow its spec"
             .into(),
     })
-}
-
-/// The facade's version: its own `version`, or the workspace's when it inherits it.
-pub(crate) fn facade_version(root: &Path) -> Result<String, Error> {
-    let own = crate::support::manifest::read(&root.join(FACADE_MANIFEST))?;
-    if let Some(version) = own
-        .get("package")
-        .and_then(|package| package.get("version"))
-        .and_then(|version| version.as_str())
-    {
-        return Ok(version.to_string());
-    }
-    workspace_version(root)
-}
-
-/// The workspace's `[workspace.package]` version, which the hand-written crates inherit.
-pub(crate) fn workspace_version(root: &Path) -> Result<String, Error> {
-    let path = root.join("Cargo.toml");
-    crate::support::manifest::read(&path)?
-        .get("workspace")
-        .and_then(|workspace| workspace.get("package"))
-        .and_then(|package| package.get("version"))
-        .and_then(|version| version.as_str())
-        .map(str::to_string)
-        .ok_or(Error::Invalid {
-            path,
-            place: "workspace.package.version".into(),
-            message: "the workspace needs a version, which telauth and its siblings take".into(),
-        })
 }
 
 /// The sha256 of a provider crate's generated files (in the crate folder `dir`), headers left

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod baseline;
 pub mod changelog;
 pub mod compat;
+pub mod crates;
 pub mod fidelity;
 pub mod msrv;
 pub mod plan;

@@ -11,16 +11,13 @@ use std::path::Path;
 
 use semver::Version;
 
-use super::audit::{FACADE, FACADE_MANIFEST, Verdict, audit, workspace_version};
+use super::audit::{Verdict, audit};
 use super::baseline::Baseline;
 use super::changelog::{self, CHANGELOG, Entry};
 use super::compat::Class;
+use super::crates::{FACADE, FACADE_MANIFEST, HAND_WRITTEN, workspace_version};
 use crate::Error;
 use crate::providers::{self, Provider};
-
-/// The hand-written crates that take the workspace version; the audit does not class their
-/// changes, so the maintainer bumps `[workspace.package] version` for them.
-pub const HAND_WRITTEN: [&str; 3] = ["telauth-runtime", "telauth-cli", "telauth-sandbox"];
 
 /// One crate the release writes.
 #[derive(Clone, Debug)]

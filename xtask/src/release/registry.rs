@@ -5,7 +5,6 @@ use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::publish::Crate;
 use crate::Error;
 
 /// A registry other than crates.io, as cargo knows it: by a name configured in
@@ -81,12 +80,12 @@ impl Registry {
     }
 
     /// Stages the workspace at `root` for this registry and runs cargo's own multi-package
-    /// publish of `crates` from the copy (in dependency order, each waited for), or only
-    /// packages and verifies them when `dry_run`.
+    /// publish of the packages named `crates` from the copy (in dependency order, each waited
+    /// for), or only packages and verifies them when `dry_run`.
     pub(crate) fn publish_staged(
         &self,
         root: &Path,
-        crates: &[&Crate],
+        crates: &[&str],
         dry_run: bool,
     ) -> Result<(), Error> {
         let staged = staging_dir(root, &self.name);
@@ -96,7 +95,7 @@ impl Registry {
             args.push("--dry-run");
         }
         for krate in crates {
-            args.extend(["--package", krate.name.as_str()]);
+            args.extend(["--package", krate]);
         }
         self.run(&staged, &args, &root.join("target"))?;
         Ok(())
