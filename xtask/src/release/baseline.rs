@@ -154,6 +154,23 @@ fn fetch(
     krate: &str,
     requirement: &str,
 ) -> Result<Option<Published>, Error> {
+    let dir = dependent_crate(registry, root, krate, requirement)?;
+    let Some(metadata) = resolve(registry, root, &dir, krate)? else {
+        return Ok(None);
+    };
+    let metadata: Value =
+        serde_json::from_str(&metadata).map_err(|error| Error::command("cargo metadata", error))?;
+    Ok(unpacked(&metadata, krate))
+}
+
+/// Writes a throwaway crate under `root`'s target folder that depends on `krate` at
+/// `requirement` from `registry`; answers its folder.
+fn dependent_crate(
+    registry: &Registry,
+    root: &Path,
+    krate: &str,
+    requirement: &str,
+) -> Result<PathBuf, Error> {
     let slug: String = format!("{}-{krate}-{requirement}", registry.name)
         .chars()
         .map(|c| {
@@ -178,46 +195,54 @@ fn fetch(
     );
     crate::support::fs::write(&dir.join("Cargo.toml"), &manifest)?;
     crate::support::fs::write(&dir.join("src/lib.rs"), "")?;
+    Ok(dir)
+}
+
+/// `cargo metadata` of the throwaway crate in `dir`, which resolves its dependency on `krate`;
+/// `None` when the registry has no version of `krate` that fits.
+fn resolve(
+    registry: &Registry,
+    root: &Path,
+    dir: &Path,
+    krate: &str,
+) -> Result<Option<String>, Error> {
     let metadata = registry.run(
-        &dir,
+        dir,
         &["metadata", "--format-version", "1"],
         &root.join("target"),
     );
-    let metadata = match metadata {
-        Ok(metadata) => metadata,
+    match metadata {
+        Ok(metadata) => Ok(Some(metadata)),
         Err(Error::Command { message, .. })
             if message.contains(&format!("no matching package named `{krate}` found"))
                 || message.contains(&format!(
                     "failed to select a version for the requirement `{krate}"
                 )) =>
         {
-            return Ok(None);
+            Ok(None)
         }
-        Err(Error::Command { command, message }) => {
-            return Err(Error::Command {
-                command,
-                message: format!(
-                    "cannot read registry `{}` for {krate}: {message}",
-                    registry.name
-                ),
-            });
-        }
-        Err(other) => return Err(other),
-    };
-    let metadata: Value =
-        serde_json::from_str(&metadata).map_err(|error| Error::command("cargo metadata", error))?;
-    let found = metadata["packages"]
+        Err(Error::Command { command, message }) => Err(Error::Command {
+            command,
+            message: format!(
+                "cannot read registry `{}` for {krate}: {message}",
+                registry.name
+            ),
+        }),
+        Err(other) => Err(other),
+    }
+}
+
+/// `krate` as cargo unpacked it from a registry, found in `metadata`.
+fn unpacked(metadata: &Value, krate: &str) -> Option<Published> {
+    let package = metadata["packages"]
         .as_array()
         .into_iter()
         .flatten()
-        .find(|package| package["name"] == krate && !package["source"].is_null());
-    let Some(package) = found else {
-        return Ok(None);
-    };
+        .find(|package| package["name"] == krate && !package["source"].is_null())?;
     let manifest = PathBuf::from(package["manifest_path"].as_str().unwrap_or_default());
-    Ok(Some(Published {
+    Some(Published {
         krate: krate.to_string(),
         version: package["version"].as_str().unwrap_or_default().to_string(),
         dir: manifest.parent().map(Path::to_path_buf).unwrap_or_default(),
-    }))
+    })
 }
