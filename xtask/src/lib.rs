@@ -4,7 +4,9 @@
 //! By concern: [`openapi`] loads a spec and walks it; [`mod@generate`] turns it into a provider
 //! crate's `src/generated/`; [`release`] audits, checks, publishes and rehearses the release;
 //! [`mod@bench`] measures; `support` runs programs and edits manifests and files; [`cli`] only
-//! parses the command line and dispatches.
+//! parses the command line and dispatches. Dependencies go one way: [`generated_files`] (what a
+//! generated file is) and [`providers`] (the providers of the root a job is given) are leaves
+//! that `generate` and `release` share, and `generate` uses nothing of `release`.
 
 pub mod bench;
 pub mod cli;

@@ -41,11 +41,7 @@ pub fn load(root: &Path) -> Result<Vec<Provider>, Error> {
         .get("workspace")
         .and_then(|workspace| workspace.get("members"))
         .and_then(|members| members.as_array())
-        .ok_or_else(|| Error::Invalid {
-            path: path.clone(),
-            place: "workspace.members".into(),
-            message: "no list of members".into(),
-        })?;
+        .ok_or_else(|| Error::invalid(&path, "workspace.members", "no list of members"))?;
     let mut providers = Vec::new();
     for member in members.iter().filter_map(|member| member.as_str()) {
         let manifest_path = root.join(member).join("Cargo.toml");
@@ -66,13 +62,13 @@ pub fn load(root: &Path) -> Result<Vec<Provider>, Error> {
             .and_then(|package| package.get("name"))
             .and_then(|name| name.as_str())
             .unwrap_or_default();
-        let short = name
-            .strip_prefix("telauth-")
-            .ok_or_else(|| Error::Invalid {
-                path: manifest_path.clone(),
-                place: "package.name".into(),
-                message: format!("a provider crate is named `telauth-<provider>`, not `{name}`"),
-            })?;
+        let short = name.strip_prefix("telauth-").ok_or_else(|| {
+            Error::invalid(
+                &manifest_path,
+                "package.name",
+                format!("a provider crate is named `telauth-<provider>`, not `{name}`"),
+            )
+        })?;
         providers.push(Provider {
             name: short.to_string(),
             spec: spec.to_string(),
@@ -90,14 +86,14 @@ pub fn select(root: &Path, name: Option<&str>) -> Result<Vec<Provider>, Error> {
         None => Ok(providers),
         Some(name) => match providers.iter().position(|provider| provider.name == name) {
             Some(found) => Ok(vec![providers.swap_remove(found)]),
-            None => Err(Error::UnknownProvider {
-                name: name.to_string(),
-                known: providers
+            None => Err(Error::unknown_provider(
+                name.to_string(),
+                providers
                     .iter()
                     .map(|provider| provider.name.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),
-            }),
+            )),
         },
     }
 }

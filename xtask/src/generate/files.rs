@@ -34,7 +34,7 @@ pub enum FileState {
     UpToDate,
     /// The file on disk differs (or is missing): a unified diff from it to what the spec gives.
     Stale {
-        /// The unified diff.
+        /// The diff from the file on disk to what the spec gives, three lines of context.
         diff: String,
     },
     /// The file was stale and has been written.
@@ -71,10 +71,7 @@ pub fn plan(
                 Ok(text) => text,
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
                 Err(source) => {
-                    return Err(Error::Read {
-                        path: root.join(&path),
-                        source,
-                    });
+                    return Err(Error::read(root.join(&path), source));
                 }
             };
             let state = if current == contents {

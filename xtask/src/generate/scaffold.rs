@@ -75,7 +75,7 @@ pub fn new_provider(
 
 /// Where a new provider's files go, relative to the workspace root.
 struct Layout {
-    /// Its short name.
+    /// The provider's short name, as given to `new-provider`.
     name: String,
     /// Its spec: `specs/NAME.yaml`.
     spec: String,
@@ -98,11 +98,7 @@ impl Layout {
 
 /// The refusal of `new-provider` for the spec `spec`.
 fn refused(spec: &Path, message: String) -> Error {
-    Error::Invalid {
-        path: spec.to_path_buf(),
-        place: "(new-provider)".into(),
-        message,
-    }
+    Error::invalid(spec, "(new-provider)", message)
 }
 
 /// Refuses a `name` that cannot name a provider: lowercase letters, digits and `-`, starting
@@ -165,7 +161,7 @@ struct Before {
 
 /// The root manifest with the new provider in it.
 struct EditedWorkspace {
-    /// Its text.
+    /// The root manifest's new text.
     text: String,
     /// The workspace's version, which the new crate starts at.
     version: String,
@@ -182,13 +178,10 @@ impl Before {
     /// The root manifest with the crate of `layout` among its members and dependencies.
     fn workspace_with(&self, root: &Path, layout: &Layout) -> Result<EditedWorkspace, Error> {
         let path = root.join("Cargo.toml");
-        let workspace: DocumentMut =
-            self.workspace
-                .parse()
-                .map_err(|error: toml_edit::TomlError| Error::Parse {
-                    path: path.clone(),
-                    message: error.to_string(),
-                })?;
+        let workspace: DocumentMut = self
+            .workspace
+            .parse()
+            .map_err(|error: toml_edit::TomlError| Error::parse(&path, error.to_string()))?;
         let version = workspace["workspace"]["package"]["version"]
             .as_str()
             .unwrap_or("0.1.0")
@@ -196,12 +189,13 @@ impl Before {
         let name = layout.name.as_str();
         let text = add_to_workspace(&self.workspace, name, &layout.crate_dir, &version)
             .filter(|edited| edited.parse::<DocumentMut>().is_ok())
-            .ok_or_else(|| Error::Invalid {
-                path,
-                place: "workspace".into(),
-                message: "no provider crate among the members and [workspace.dependencies] to \
-                          add the new one after"
-                    .into(),
+            .ok_or_else(|| {
+                Error::invalid(
+                    path,
+                    "workspace",
+                    "no provider crate among the members and [workspace.dependencies] to \
+                          add the new one after",
+                )
             })?;
         Ok(EditedWorkspace { text, version })
     }

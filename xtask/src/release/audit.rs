@@ -29,7 +29,7 @@ use crate::support::fs::read;
 /// The audit of one crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
-    /// The crate.
+    /// The crate's package name (`telauth-<provider>`, or the facade).
     pub krate: String,
     /// Its version in the work tree.
     pub version: String,
@@ -93,12 +93,13 @@ impl fmt::Display for Verdict {
 /// A provider crate's package name and version, from its manifest's `[package]` table.
 fn package(root: &Path, provider: &Provider) -> Result<(String, String), Error> {
     let path = root.join(&provider.crate_dir).join("Cargo.toml");
-    crate::support::manifest::package(&path)?.ok_or_else(|| Error::Invalid {
-        path,
-        place: "package".into(),
-        message: "a provider crate needs its own `name` and `version = \"x.y.z\"`, so that its \
-                  version can follow its spec"
-            .into(),
+    crate::support::manifest::package(&path)?.ok_or_else(|| {
+        Error::invalid(
+            path,
+            "package",
+            "a provider crate needs its own `name` and `version = \"x.y.z\"`, so that its \
+                  version can follow its spec",
+        )
     })
 }
 
@@ -125,18 +126,20 @@ fn api_sha256(dir: &Path) -> Result<String, Error> {
         // A released file is a registry's text: syn parses by recursion, so its nesting is
         // bounded before it is parsed (generated code nests a few dozen levels).
         if let Some(depth) = nesting_beyond(&text, MAX_CODE_NESTING) {
-            return Err(Error::Invalid {
-                path: dir.join(file),
-                place: "#".into(),
-                message: format!(
+            return Err(Error::invalid(
+                dir.join(file),
+                "#",
+                format!(
                     "the code nests brackets {depth} deep, more than the {MAX_CODE_NESTING} \
                      that generated code ever needs; refused unparsed"
                 ),
-            });
+            ));
         }
-        let mut parsed = syn::parse_file(&text).map_err(|error| Error::Parse {
-            path: dir.join(file),
-            message: format!("the generated code does not parse: {error}"),
+        let mut parsed = syn::parse_file(&text).map_err(|error| {
+            Error::parse(
+                dir.join(file),
+                format!("the generated code does not parse: {error}"),
+            )
         })?;
         syn::visit_mut::VisitMut::visit_file_mut(&mut Undocumented, &mut parsed);
         code.push_str(&quote::quote!(#parsed).to_string());
@@ -173,15 +176,14 @@ fn generated_files(dir: &Path) -> Result<Vec<String>, Error> {
             let path = dir.join(file);
             let text = read(&path)?;
             // The header names the spec's sha256, which is compared on its own.
-            body(&text)
-                .map(str::to_string)
-                .ok_or_else(|| Error::Invalid {
+            body(&text).map(str::to_string).ok_or_else(|| {
+                Error::invalid(
                     path,
-                    place: "header".into(),
-                    message: "a generated file must start with the header `cargo xtask generate` \
-                          writes; run it"
-                        .into(),
-                })
+                    "header",
+                    "a generated file must start with the header `cargo xtask generate` \
+                          writes; run it",
+                )
+            })
         })
         .collect()
 }
@@ -189,23 +191,18 @@ fn generated_files(dir: &Path) -> Result<Vec<String>, Error> {
 /// The spec a published provider crate was generated from: the text of its [`SPEC_COPY`].
 fn published_spec(published: &Published) -> Result<String, Error> {
     let path = published.dir.join(SPEC_COPY);
-    let text = read(&path).map_err(|_| Error::Invalid {
-        path: path.clone(),
-        place: "package".into(),
-        message: format!(
+    let text = read(&path).map_err(|_| Error::invalid(&path, "package", format!(
             "{} {} as published has no {SPEC_COPY}: it was not published from a workspace whose \
              `cargo xtask generate` puts the spec in the package",
             published.krate, published.version
-        ),
-    })?;
-    spec_copy_body(&text)
-        .map(str::to_string)
-        .ok_or_else(|| Error::Invalid {
+        )))?;
+    spec_copy_body(&text).map(str::to_string).ok_or_else(|| {
+        Error::invalid(
             path,
-            place: "header".into(),
-            message: "the published spec copy lacks the header `cargo xtask generate` writes"
-                .into(),
-        })
+            "header",
+            "the published spec copy lacks the header `cargo xtask generate` writes",
+        )
+    })
 }
 
 /// What changed in a provider crate since `published`.
@@ -324,10 +321,12 @@ fn verdict(
     let class = changes.iter().map(|change| change.class).max();
     let next = match (published, class) {
         (Some(published), Some(class)) => {
-            let released = Version::parse(&published.version).map_err(|error| Error::Invalid {
-                path: published.dir.join("Cargo.toml"),
-                place: "package.version".into(),
-                message: format!("`{}` is not a version: {error}", published.version),
+            let released = Version::parse(&published.version).map_err(|error| {
+                Error::invalid(
+                    published.dir.join("Cargo.toml"),
+                    "package.version",
+                    format!("`{}` is not a version: {error}", published.version),
+                )
             })?;
             Some(version::next(&released, class).to_string())
         }

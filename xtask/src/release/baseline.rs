@@ -23,9 +23,9 @@ pub const CRATES_IO: &str = "crates-io";
 /// One version of a crate as a registry has it, unpacked by cargo.
 #[derive(Clone, Debug)]
 pub struct Published {
-    /// The crate.
+    /// The crate's package name.
     pub krate: String,
-    /// Its version.
+    /// The version the registry has (the one asked for, or the last).
     pub version: String,
     /// The folder cargo unpacked it into (its `Cargo.toml` is the normalized one).
     pub dir: PathBuf,

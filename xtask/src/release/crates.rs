@@ -37,9 +37,9 @@ pub(crate) fn workspace_version(root: &Path) -> Result<String, Error> {
         .and_then(|package| package.get("version"))
         .and_then(|version| version.as_str())
         .map(str::to_string)
-        .ok_or(Error::Invalid {
+        .ok_or(Error::invalid(
             path,
-            place: "workspace.package.version".into(),
-            message: "the workspace needs a version, which telauth and its siblings take".into(),
-        })
+            "workspace.package.version",
+            "the workspace needs a version, which telauth and its siblings take",
+        ))
 }

@@ -158,10 +158,12 @@ pub fn secrets_table(root: &Path) -> Result<String, Error> {
 /// Replaces what sits between `start` and the end marker in `document` with `table`; a
 /// document without `start` is an error naming it.
 fn replace(document: &str, start: &str, table: &str) -> Result<String, Error> {
-    let missing = || Error::Invalid {
-        path: FIDELITY.into(),
-        place: start.to_string(),
-        message: format!("the marker is missing: put `{start}` and `{END}` where the table goes"),
+    let missing = || {
+        Error::invalid(
+            FIDELITY,
+            start.to_string(),
+            format!("the marker is missing: put `{start}` and `{END}` where the table goes"),
+        )
     };
     let begin = document.find(start).ok_or_else(missing)?;
     let after = begin + start.len();

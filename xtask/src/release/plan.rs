@@ -22,7 +22,7 @@ use crate::providers::{self, Provider};
 /// One crate the release writes.
 #[derive(Clone, Debug)]
 pub struct Step {
-    /// The crate.
+    /// The crate's package name.
     pub krate: String,
     /// Its manifest, relative to the workspace root (`None` for a crate whose version is the
     /// workspace's, which the release leaves as it is).

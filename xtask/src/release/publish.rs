@@ -16,9 +16,9 @@ use crate::Error;
 /// A crate the workspace publishes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Crate {
-    /// Its name.
+    /// The package name, as `cargo publish --package` takes it.
     pub name: String,
-    /// Its version.
+    /// The version its manifest gives, which the publish sends.
     pub version: String,
     /// The publishable workspace crates it depends on (normal and build dependencies).
     pub depends_on: Vec<String>,

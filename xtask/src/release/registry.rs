@@ -126,10 +126,12 @@ pub fn stage(root: &Path, stage: &Path, registry: &str) -> Result<(), Error> {
         .get_mut("workspace")
         .and_then(|workspace| workspace.get_mut("dependencies"))
         .and_then(|dependencies| dependencies.as_table_like_mut())
-        .ok_or_else(|| Error::Invalid {
-            path: manifest_path.clone(),
-            place: "workspace.dependencies".into(),
-            message: "the workspace manifest has no [workspace.dependencies] table".into(),
+        .ok_or_else(|| {
+            Error::invalid(
+                &manifest_path,
+                "workspace.dependencies",
+                "the workspace manifest has no [workspace.dependencies] table",
+            )
         })?;
     for (_, dependency) in dependencies.iter_mut() {
         if let Some(table) = dependency.as_table_like_mut()
@@ -164,10 +166,8 @@ fn source_files(root: &Path) -> Result<Vec<String>, Error> {
     let mut files = Vec::new();
     let mut folders = vec![PathBuf::new()];
     while let Some(folder) = folders.pop() {
-        let entries = fs::read_dir(root.join(&folder)).map_err(|source| Error::Read {
-            path: root.join(&folder),
-            source,
-        })?;
+        let entries = fs::read_dir(root.join(&folder))
+            .map_err(|source| Error::read(root.join(&folder), source))?;
         for entry in entries.flatten() {
             let relative = folder.join(entry.file_name());
             match entry.file_type() {

@@ -357,11 +357,11 @@ fn edit_spec(root: &Path, find: &str, with: &str) -> Result<(), Error> {
     let path = root.join("specs/voipbin.yaml");
     let text = crate::support::fs::read(&path)?;
     if text.matches(find).count() != 1 {
-        return Err(Error::Invalid {
+        return Err(Error::invalid(
             path,
-            place: "components.schemas.Accesskey".into(),
-            message: format!("the rehearsal's edit expects `{find}` once"),
-        });
+            "components.schemas.Accesskey",
+            format!("the rehearsal's edit expects `{find}` once"),
+        ));
     }
     crate::support::fs::write(&path, &text.replacen(find, with, 1))
 }
@@ -467,10 +467,8 @@ fn copy_consumer(from: &Path, to: &Path) -> Result<(), Error> {
     let _ = fs::remove_dir_all(to);
     let mut folders = vec![PathBuf::new()];
     while let Some(folder) = folders.pop() {
-        let entries = fs::read_dir(from.join(&folder)).map_err(|source| Error::Read {
-            path: from.join(&folder),
-            source,
-        })?;
+        let entries = fs::read_dir(from.join(&folder))
+            .map_err(|source| Error::read(from.join(&folder), source))?;
         for entry in entries.flatten() {
             let (name, relative) = (entry.file_name(), folder.join(entry.file_name()));
             match entry.file_type() {

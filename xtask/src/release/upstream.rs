@@ -393,11 +393,11 @@ pub fn compare(spec: &Path, file: &Path) -> Result<Report, Error> {
         .unwrap_or_default()
         .to_string();
     if !version.starts_with("3.0") && !version.starts_with("3.1") {
-        return Err(Error::Invalid {
-            path: file.to_path_buf(),
-            place: "openapi".into(),
-            message: format!("`{version}`: an OpenAPI 3.0 or 3.1 document is needed"),
-        });
+        return Err(Error::invalid(
+            file,
+            "openapi",
+            format!("`{version}`: an OpenAPI 3.0 or 3.1 document is needed"),
+        ));
     }
     let mut cx = Cx {
         ours: &ours,
