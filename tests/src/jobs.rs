@@ -24,7 +24,7 @@ pub fn released(root: &Path) -> PathBuf {
     root.join("target/released")
 }
 
-/// Takes every crate of `root` as released at its current version, as a publish would: a copy
+/// Takes every crate of `root` (its providers read from it) as released at its current version, as a publish would: a copy
 /// of the manifests and the generated files (the spec among them) at [`released`], laid out as
 /// the published packages are. Answers where.
 pub fn release_copy(root: &Path) -> PathBuf {
@@ -39,11 +39,11 @@ pub fn release_copy(root: &Path) -> PathBuf {
     ] {
         files.push(format!("crates/{krate}/Cargo.toml"));
     }
-    for provider in xtask::PROVIDERS {
+    for provider in xtask::providers::load(root).unwrap() {
         files.push(format!("{}/Cargo.toml", provider.crate_dir));
         for file in xtask::GENERATED
             .iter()
-            .chain([&xtask::release::baseline::SPEC_COPY])
+            .chain([&xtask::generated_files::SPEC_COPY])
         {
             files.push(format!("{}/{file}", provider.crate_dir));
         }

@@ -18,8 +18,8 @@ fn small_copy() -> tempfile::TempDir {
     let root = xtask::workspace_root();
     let copy = tempfile::tempdir().unwrap();
     let mut files = vec!["Cargo.toml".to_string()];
-    for provider in xtask::PROVIDERS {
-        files.push(provider.spec.to_string());
+    for provider in xtask::providers::load(&root).unwrap() {
+        files.push(provider.spec.clone());
         files.push(format!("{}/Cargo.toml", provider.crate_dir));
     }
     for file in files {

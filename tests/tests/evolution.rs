@@ -11,9 +11,10 @@ use std::process::ExitCode;
 use telauth_tests::evolution::{CORPUS, Case, cargo, workspace_copy};
 use telauth_tests::jobs::{release_copy, released, xtask};
 use xtask::Mode;
-use xtask::audit::{FACADE, Verdict};
+use xtask::audit::Verdict;
 use xtask::compat::Class;
 use xtask::release::baseline::Baseline;
+use xtask::release::crates::FACADE;
 
 /// The audit of `root` against what [`release`] kept.
 fn audit(root: &Path) -> Result<Vec<Verdict>, xtask::Error> {

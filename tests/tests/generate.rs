@@ -6,7 +6,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use xtask::{FileState, GENERATED, Mode, PROVIDERS};
+use xtask::{FileState, GENERATED, Mode, Provider};
+
+/// The providers of this workspace.
+fn providers() -> Vec<Provider> {
+    xtask::providers::load(&xtask::workspace_root()).unwrap()
+}
 
 /// A copy of the specs and the provider crates' manifests and generated files.
 fn workspace_copy() -> tempfile::TempDir {
@@ -14,9 +19,13 @@ fn workspace_copy() -> tempfile::TempDir {
     let copy = tempfile::tempdir().unwrap();
     // The root manifest names the providers (its members with `[package.metadata.telauth]`).
     let mut files: Vec<String> = vec!["Cargo.toml".to_string()];
-    files.extend(PROVIDERS.iter().map(|p| p.spec.to_string()));
-    for provider in PROVIDERS {
-        let spec_copy = [xtask::release::baseline::SPEC_COPY, xtask::generate::MOCK];
+    let providers = providers();
+    files.extend(providers.iter().map(|p| p.spec.clone()));
+    for provider in &providers {
+        let spec_copy = [
+            xtask::generated_files::SPEC_COPY,
+            xtask::generated_files::MOCK,
+        ];
         for name in ["Cargo.toml"].iter().chain(&GENERATED).chain(&spec_copy) {
             files.push(format!("{}/{name}", provider.crate_dir));
         }
@@ -31,9 +40,9 @@ fn workspace_copy() -> tempfile::TempDir {
 
 /// Every generated file under `root`, with its content.
 fn generated_files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    PROVIDERS
+    providers()
         .iter()
-        .flat_map(|p| GENERATED.map(|f| root.join(p.crate_dir).join(f)))
+        .flat_map(|p| GENERATED.map(|f| root.join(&p.crate_dir).join(f)))
         .map(|path| {
             let bytes = fs::read(&path).unwrap_or_default();
             (path, bytes)
@@ -68,8 +77,8 @@ fn committed_generated_files_are_what_the_specs_give() {
 fn generation_is_deterministic_and_headed() {
     let copy = workspace_copy();
     let before = generated_files(copy.path());
-    for provider in PROVIDERS {
-        fs::remove_file(copy.path().join(provider.crate_dir).join(GENERATED[1])).unwrap();
+    for provider in providers() {
+        fs::remove_file(copy.path().join(&provider.crate_dir).join(GENERATED[1])).unwrap();
     }
     let first = xtask::generate(copy.path(), None, Mode::Write)
         .unwrap()

@@ -146,6 +146,43 @@ fn release_writes_the_versions_requirements_and_changelog_the_audit_computed() {
     );
 }
 
+/// A provider added under `--root` (not in the workspace this xtask was built in) is released
+/// with the others: the plan reads the providers of the root it is given.
+#[test]
+fn the_release_plan_under_root_includes_a_provider_added_there() {
+    let copy = workspace_copy();
+    let root = copy.path();
+    let released = jobs::release_copy(root);
+    let spec = xtask::workspace_root().join("tests/fixtures/fifth-provider/vonage.yaml");
+    let (code, out, err) = xtask(
+        root,
+        &[
+            "new-provider",
+            "vonage",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--no-compile-check",
+        ],
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{out}{err}");
+
+    let mut args = vec!["release", "--baseline-root", released.to_str().unwrap()];
+    let (code, out, err) = xtask(root, &args);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}{err}");
+    assert!(
+        out.contains("  telauth-vonage 0.2.0 (first release)\n"),
+        "the plan leaves the added provider out:\n{out}"
+    );
+
+    args.push("--write");
+    let (code, out, err) = xtask(root, &args);
+    assert_eq!(code, ExitCode::SUCCESS, "{out}{err}");
+    assert!(
+        read(root, "CHANGELOG.md").contains("\n## [telauth-vonage 0.2.0] - "),
+        "{out}"
+    );
+}
+
 /// A local registry for the tests, configured in the copy's `.cargo/config.toml` as a
 /// company configures its own, and the registry as the library reaches it.
 fn registry_for(root: &Path, work: &Path) -> (xtask::rehearse::Running, xtask::publish::Registry) {

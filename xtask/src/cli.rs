@@ -179,6 +179,11 @@ pub fn run(
     }
 }
 
+/// The workspace a job runs on: the `--root` given, or the one this tool was built in.
+fn given(root: Option<PathBuf>) -> PathBuf {
+    root.unwrap_or_else(crate::workspace_root)
+}
+
 /// Runs `command`; answers its exit status, or the error that stopped it.
 fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCode, Error> {
     match command {
@@ -186,27 +191,14 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             check,
             provider,
             root,
-        } => {
-            let root = root.unwrap_or_else(crate::workspace_root);
-            let mode = if check { Mode::Check } else { Mode::Write };
-            let started = Instant::now();
-            let generation = crate::generate(&root, provider.as_deref(), mode)?;
-            Ok(report(&generation.reports, started, out, err))
-        }
-        Command::Audit { baseline, root } => audit(
-            &root.unwrap_or_else(crate::workspace_root),
-            &baseline.baseline(),
-            out,
-            err,
-        ),
+        } => generate(&given(root), provider.as_deref(), check, out, err),
+        Command::Audit { baseline, root } => audit(&given(root), &baseline.baseline(), out, err),
         Command::Release {
             write,
             baseline,
             root,
         } => {
-            let root = root.unwrap_or_else(crate::workspace_root);
-            let baseline = baseline.baseline();
-            crate::release::plan::run(&root, &baseline, write, out)?;
+            crate::release::plan::run(&given(root), &baseline.baseline(), write, out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Upstream {
@@ -214,37 +206,10 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             file,
             root,
         } => {
-            let root = root.unwrap_or_else(crate::workspace_root);
-            let clean = crate::upkeep::upstream::run(&root, &provider, &file, out)?;
-            Ok(if clean {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
+            let clean = crate::upkeep::upstream::run(&given(root), &provider, &file, out)?;
+            Ok(success_if(clean))
         }
-        Command::Fidelity { check, root } => {
-            let root = root.unwrap_or_else(crate::workspace_root);
-            let fidelity = crate::upkeep::fidelity::FIDELITY;
-            match crate::upkeep::fidelity::run(&root, check)? {
-                None if check => {
-                    let _ = writeln!(out, "fidelity: {fidelity} is what the specs give");
-                    Ok(ExitCode::SUCCESS)
-                }
-                None => {
-                    let _ = writeln!(out, "fidelity: {fidelity} written from the specs");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Some(diff) => {
-                    let _ = write!(out, "{diff}");
-                    let _ = writeln!(
-                        err,
-                        "error: {fidelity} differs from what the specs' x-telauth-differs and \
-                         x-telauth-secret give; run `cargo xtask fidelity`"
-                    );
-                    Ok(ExitCode::FAILURE)
-                }
-            }
-        }
+        Command::Fidelity { check, root } => fidelity(&given(root), check, out, err),
         Command::Msrv => msrv(out, err),
         Command::Bench => {
             let summary = crate::bench::run(&crate::workspace_root(), out)?;
@@ -262,18 +227,8 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
             target_dir,
             root,
         } => {
-            let root = root.unwrap_or_else(crate::workspace_root);
             let check = (!no_compile_check).then_some(crate::generate::CompileCheck { target_dir });
-            let added = crate::generate::new_provider(&root, &name, &spec, &only, check)?;
-            for file in &added.files {
-                let _ = writeln!(out, "wrote {file}");
-            }
-            let _ = writeln!(
-                out,
-                "provider `{name}` added; hand-written layers (facade, command, sandbox) are \
-                 optional and per provider"
-            );
-            Ok(ExitCode::SUCCESS)
+            new_provider(&given(root), &name, &spec, &only, check, out)
         }
         Command::Rehearse => {
             crate::rehearse::run(&crate::workspace_root(), out)?;
@@ -289,11 +244,83 @@ fn dispatch(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Resul
                 Some(name) => Target::Registry(Registry::named(name)),
                 None => Target::CratesIo { allow_dirty },
             };
-            let root = root.unwrap_or_else(crate::workspace_root);
-            crate::publish::run(&root, &target, execute, out)?;
+            crate::publish::run(&given(root), &target, execute, out)?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Success when `ok`, failure otherwise.
+fn success_if(ok: bool) -> ExitCode {
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Generates (or, when `check`, compares) the selected providers' files and prints the report.
+fn generate(
+    root: &Path,
+    provider: Option<&str>,
+    check: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    let mode = if check { Mode::Check } else { Mode::Write };
+    let started = Instant::now();
+    let generation = crate::generate(root, provider, mode)?;
+    Ok(report(&generation.reports, started, out, err))
+}
+
+/// Writes (or, when `check`, compares) `specs/FIDELITY.md`; a difference fails, with its diff.
+fn fidelity(
+    root: &Path,
+    check: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    let fidelity = crate::upkeep::fidelity::FIDELITY;
+    match crate::upkeep::fidelity::run(root, check)? {
+        None if check => {
+            let _ = writeln!(out, "fidelity: {fidelity} is what the specs give");
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let _ = writeln!(out, "fidelity: {fidelity} written from the specs");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(diff) => {
+            let _ = write!(out, "{diff}");
+            let _ = writeln!(
+                err,
+                "error: {fidelity} differs from what the specs' x-telauth-differs and \
+                 x-telauth-secret give; run `cargo xtask fidelity`"
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// Adds the provider `name` from `spec` and prints the files written.
+fn new_provider(
+    root: &Path,
+    name: &str,
+    spec: &Path,
+    only: &[crate::generate::Selector],
+    check: Option<crate::generate::CompileCheck>,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    let added = crate::generate::new_provider(root, name, spec, only, check)?;
+    for file in &added.files {
+        let _ = writeln!(out, "wrote {file}");
+    }
+    let _ = writeln!(
+        out,
+        "provider `{name}` added; hand-written layers (facade, command, sandbox) are optional \
+         and per provider"
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Where `audit` and `release` read the last released versions.
@@ -371,6 +398,7 @@ fn msrv(out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCode, Error> {
     Ok(ExitCode::FAILURE)
 }
 
+/// Prints each provider's generation report; a stale file fails, with its diff.
 fn report(
     reports: &[ProviderReport],
     started: Instant,

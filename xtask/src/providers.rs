@@ -8,10 +8,7 @@
 //!
 //! Its name is the package name without `telauth-`. `cargo xtask new-provider` writes both.
 
-use std::collections::BTreeSet;
-use std::ops::Deref;
 use std::path::Path;
-use std::sync::{Mutex, OnceLock};
 
 use crate::Error;
 
@@ -19,14 +16,21 @@ use crate::Error;
 pub const METADATA: &str = "telauth";
 
 /// One provider: a spec under `specs/` and the crate generated from it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Provider {
     /// The short name, as given to `--provider`.
-    pub name: &'static str,
+    pub name: String,
     /// The spec, relative to the workspace root.
-    pub spec: &'static str,
+    pub spec: String,
     /// The generated crate's folder, relative to the workspace root.
-    pub crate_dir: &'static str,
+    pub crate_dir: String,
+}
+
+impl Provider {
+    /// The crate generated for the provider: `telauth-<name>`.
+    pub fn package(&self) -> String {
+        format!("telauth-{}", self.name)
+    }
 }
 
 /// The providers of the workspace at `root`, in the order of its members.
@@ -37,11 +41,7 @@ pub fn load(root: &Path) -> Result<Vec<Provider>, Error> {
         .get("workspace")
         .and_then(|workspace| workspace.get("members"))
         .and_then(|members| members.as_array())
-        .ok_or_else(|| Error::Invalid {
-            path: path.clone(),
-            place: "workspace.members".into(),
-            message: "no list of members".into(),
-        })?;
+        .ok_or_else(|| Error::invalid(&path, "workspace.members", "no list of members"))?;
     let mut providers = Vec::new();
     for member in members.iter().filter_map(|member| member.as_str()) {
         let manifest_path = root.join(member).join("Cargo.toml");
@@ -62,88 +62,38 @@ pub fn load(root: &Path) -> Result<Vec<Provider>, Error> {
             .and_then(|package| package.get("name"))
             .and_then(|name| name.as_str())
             .unwrap_or_default();
-        let short = name
-            .strip_prefix("telauth-")
-            .ok_or_else(|| Error::Invalid {
-                path: manifest_path.clone(),
-                place: "package.name".into(),
-                message: format!("a provider crate is named `telauth-<provider>`, not `{name}`"),
-            })?;
+        let short = name.strip_prefix("telauth-").ok_or_else(|| {
+            Error::invalid(
+                &manifest_path,
+                "package.name",
+                format!("a provider crate is named `telauth-<provider>`, not `{name}`"),
+            )
+        })?;
         providers.push(Provider {
-            name: intern(short),
-            spec: intern(spec),
-            crate_dir: intern(member.trim_end_matches('/')),
+            name: short.to_string(),
+            spec: spec.to_string(),
+            crate_dir: member.trim_end_matches('/').to_string(),
         });
     }
     Ok(providers)
 }
 
-/// The providers of the workspace this xtask was built in; see [`load`].
-pub const PROVIDERS: Providers = Providers;
-
-/// The providers of the workspace this xtask was built in, read once from its manifests.
-#[derive(Clone, Copy, Debug)]
-pub struct Providers;
-
-impl Providers {
-    fn loaded() -> &'static [Provider] {
-        static LOADED: OnceLock<&'static [Provider]> = OnceLock::new();
-        LOADED.get_or_init(|| {
-            let providers = load(&crate::workspace_root())
-                .unwrap_or_else(|error| panic!("cannot read the workspace's providers: {error}"));
-            Vec::leak(providers)
-        })
-    }
-}
-
-impl Deref for Providers {
-    type Target = [Provider];
-
-    fn deref(&self) -> &[Provider] {
-        Self::loaded()
-    }
-}
-
-impl IntoIterator for Providers {
-    type Item = &'static Provider;
-    type IntoIter = std::slice::Iter<'static, Provider>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        Self::loaded().iter()
-    }
-}
-
-/// `text` as a `&'static str`, each distinct text leaked once.
-fn intern(text: &str) -> &'static str {
-    static TEXTS: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
-    let mut texts = TEXTS
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(found) = texts.get(text) {
-        return found;
-    }
-    let leaked: &'static str = String::leak(text.to_string());
-    texts.insert(leaked);
-    leaked
-}
-
 /// The providers of the workspace at `root` that `--provider` selects: all of them, or the one
 /// named.
 pub fn select(root: &Path, name: Option<&str>) -> Result<Vec<Provider>, Error> {
-    let providers = load(root)?;
+    let mut providers = load(root)?;
     match name {
         None => Ok(providers),
-        Some(name) => providers
-            .iter()
-            .find(|provider| provider.name == name)
-            .map(|provider| vec![*provider])
-            .ok_or_else(|| Error::UnknownProvider {
-                name: name.to_string(),
-                known: providers
+        Some(name) => match providers.iter().position(|provider| provider.name == name) {
+            Some(found) => Ok(vec![providers.swap_remove(found)]),
+            None => Err(Error::unknown_provider(
+                name.to_string(),
+                providers
                     .iter()
-                    .map(|provider| provider.name)
+                    .map(|provider| provider.name.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),
-            }),
+            )),
+        },
     }
 }

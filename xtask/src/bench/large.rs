@@ -31,15 +31,15 @@ pub(super) fn document(
     text: &str,
     operations: usize,
 ) -> Result<(String, usize), Error> {
-    let invalid = |message: &str| Error::Invalid {
-        path: path.to_path_buf(),
-        place: "bench".into(),
-        message: format!("cannot grow the spec into a large document: {message}"),
+    let invalid = |message: &str| {
+        Error::invalid(
+            path,
+            "bench",
+            format!("cannot grow the spec into a large document: {message}"),
+        )
     };
-    let mut doc: Value = serde_yaml_ng::from_str(text).map_err(|error| Error::Parse {
-        path: path.to_path_buf(),
-        message: error.to_string(),
-    })?;
+    let mut doc: Value =
+        serde_yaml_ng::from_str(text).map_err(|error| Error::parse(path, error.to_string()))?;
     let paths = doc
         .get("paths")
         .and_then(Value::as_mapping)

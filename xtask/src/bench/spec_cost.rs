@@ -111,11 +111,7 @@ fn largest_spec(root: &Path) -> Result<String, Error> {
         .filter_map(|spec| Some((fs::metadata(root.join(&spec)).ok()?.len(), spec)))
         .max()
         .map(|(_, spec)| spec)
-        .ok_or_else(|| Error::Invalid {
-            path: root.to_path_buf(),
-            place: "bench".into(),
-            message: "no spec to measure".into(),
-        })
+        .ok_or_else(|| Error::invalid(root, "bench", "no spec to measure"))
 }
 
 /// Writes the large document under `scratch` (its root for the generators), grown from the
@@ -123,10 +119,7 @@ fn largest_spec(root: &Path) -> Result<String, Error> {
 fn write_large(root: &Path, scratch: &Path) -> Result<(String, usize, usize), Error> {
     let template = largest_spec(root)?;
     let path = root.join(&template);
-    let text = fs::read_to_string(&path).map_err(|source| Error::Read {
-        path: path.clone(),
-        source,
-    })?;
+    let text = fs::read_to_string(&path).map_err(|source| Error::read(&path, source))?;
     let (yaml, operations) = super::large::document(&path, &text, OPERATIONS)?;
     let large = scratch.join(LARGE);
     let written = large

@@ -20,10 +20,12 @@ pub(crate) fn operation_ids(spec: &Spec, api: &OpenAPI) -> Result<TokenStream, E
     for (id, op) in openapi::operations(api) {
         let method = names::method_name(&id);
         let constant = crate::generate::passes::constant_name(&method);
-        let ident = names::ident(&constant).ok_or_else(|| Error::Invalid {
-            path: spec.path.clone(),
-            place: format!("paths.{}.{}.operationId", op.path, op.method),
-            message: format!("`{constant}` cannot name a constant"),
+        let ident = names::ident(&constant).ok_or_else(|| {
+            Error::invalid(
+                &spec.path,
+                format!("paths.{}.{}.operationId", op.path, op.method),
+                format!("`{constant}` cannot name a constant"),
+            )
         })?;
         let doc = if method == id {
             format!(" `{}`.", op.route)

@@ -242,11 +242,7 @@ fn schemes(spec: &Spec) -> Result<Vec<SchemeCode>, Error> {
         .map(|(name, scheme)| {
             let place = format!("components.securitySchemes.{name}");
             let unsupported = |what: &str| {
-                Err(Error::Invalid {
-                    path: spec.path.clone(),
-                    place: place.clone(),
-                    message: format!("{what} is not supported; use http basic, http bearer or apiKey in a header, the query or a cookie"),
-                })
+                Err(Error::invalid(&spec.path, place.clone(), format!("{what} is not supported; use http basic, http bearer or apiKey in a header, the query or a cookie")))
             };
             let ReferenceOr::Item(scheme) = scheme else {
                 return unsupported("a scheme given by `$ref`");

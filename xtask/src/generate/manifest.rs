@@ -16,7 +16,7 @@ use crate::providers::Provider;
 
 /// A crate generated code may use, and how a workspace and a crate declare it.
 pub(crate) struct Dependency {
-    /// The crate.
+    /// The crate's package name, as a manifest's dependency key.
     pub(crate) name: &'static str,
     /// Its entry in `[workspace.dependencies]`, for a workspace without one.
     pub(crate) workspace: &'static str,
@@ -117,10 +117,7 @@ impl Workspace {
         let before = crate::support::fs::read(&path)?;
         let document = before
             .parse()
-            .map_err(|error: toml_edit::TomlError| Error::Parse {
-                path: path.clone(),
-                message: error.to_string(),
-            })?;
+            .map_err(|error: toml_edit::TomlError| Error::parse(&path, error.to_string()))?;
         Ok(Self {
             path,
             before,
@@ -138,16 +135,14 @@ impl Workspace {
                     .or_insert_with(|| Item::Table(Table::new()))
                     .as_table_mut()
             })
-            .ok_or_else(|| Error::Invalid {
-                path: self.path.clone(),
-                place: "workspace.dependencies".into(),
-                message: "not a table".into(),
-            })?;
+            .ok_or_else(|| Error::invalid(&self.path, "workspace.dependencies", "not a table"))?;
         if !table.contains_key(dependency.name) {
-            let value: Value = dependency.workspace.parse().map_err(|_| Error::Invalid {
-                path: self.path.clone(),
-                place: format!("workspace.dependencies.{}", dependency.name),
-                message: "the xtask's entry does not parse".into(),
+            let value: Value = dependency.workspace.parse().map_err(|_| {
+                Error::invalid(
+                    &self.path,
+                    format!("workspace.dependencies.{}", dependency.name),
+                    "the xtask's entry does not parse",
+                )
             })?;
             table.insert(dependency.name, Item::Value(value));
         }
@@ -172,22 +167,14 @@ pub(crate) fn plan(
     let rel = format!("{}/Cargo.toml", provider.crate_dir);
     let path = root.join(&rel);
     let before = crate::support::fs::read(&path)?;
-    let mut document: DocumentMut =
-        before
-            .parse()
-            .map_err(|error: toml_edit::TomlError| Error::Parse {
-                path: path.clone(),
-                message: error.to_string(),
-            })?;
+    let mut document: DocumentMut = before
+        .parse()
+        .map_err(|error: toml_edit::TomlError| Error::parse(&path, error.to_string()))?;
     let dependencies = document
         .entry("dependencies")
         .or_insert_with(|| Item::Table(Table::new()))
         .as_table_mut()
-        .ok_or_else(|| Error::Invalid {
-            path: path.clone(),
-            place: "dependencies".into(),
-            message: "not a table".into(),
-        })?;
+        .ok_or_else(|| Error::invalid(&path, "dependencies", "not a table"))?;
     for dependency in &ALWAYS {
         if !dependencies.contains_key(dependency.name) {
             workspace.ensure(dependency)?;
@@ -215,11 +202,7 @@ pub(crate) fn plan(
         .entry("features")
         .or_insert_with(|| Item::Table(Table::new()))
         .as_table_mut()
-        .ok_or_else(|| Error::Invalid {
-            path: path.clone(),
-            place: "features".into(),
-            message: "not a table".into(),
-        })?;
+        .ok_or_else(|| Error::invalid(&path, "features", "not a table"))?;
     let (feature, comment) = MOCK_FEATURE;
     if !features.contains_key(feature) {
         let enables: toml_edit::Array = [format!("dep:{}", MOCK.name)].into_iter().collect();

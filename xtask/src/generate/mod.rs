@@ -20,8 +20,7 @@ use std::time::{Duration, Instant};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub(crate) use files::body;
-pub use files::{FileState, GENERATED, GeneratedFile, MOCK};
+pub use files::{FileState, GeneratedFile};
 
 pub use scaffold::{CompileCheck, NewProvider, new_provider};
 pub use selection::Selector;
@@ -81,8 +80,8 @@ pub fn generate(root: &Path, provider: Option<&str>, mode: Mode) -> Result<Gener
     let mut workspace = manifest::Workspace::read(root)?;
     for provider in providers::select(root, provider)? {
         let started = Instant::now();
-        let spec = openapi::load(root, provider.spec)?;
-        let sources = sources(provider.name, &spec)?;
+        let spec = openapi::load(root, &provider.spec)?;
+        let sources = sources(&provider.name, &spec)?;
         let mut files = files::plan(root, &provider, &spec, &sources)?;
         files.push(manifest::plan(
             root,

@@ -31,94 +31,208 @@ pub fn new_provider(
     only: &[Selector],
     compile_check: Option<CompileCheck>,
 ) -> Result<NewProvider, Error> {
-    let invalid = |message: String| Error::Invalid {
-        path: spec.to_path_buf(),
-        place: "(new-provider)".into(),
-        message,
-    };
+    let layout = Layout::of(name);
+    check_name(name, spec)?;
+    refuse_taken(root, &layout, spec)?;
+    // Read (bundled when split, the selection taken) and checked before anything is written.
+    let text = selection::spec_text(spec, only)?;
+    crate::openapi::check_document(spec, &text)?;
+    let before = Before::read(root)?;
+    let workspace = before.workspace_with(root, &layout)?;
+    let files = [
+        (layout.spec.clone(), text),
+        (
+            format!("{}/Cargo.toml", layout.crate_dir),
+            manifest(name, &layout.spec, &workspace.version),
+        ),
+        (
+            format!("{}/README.md", layout.crate_dir),
+            readme(name, &layout.spec),
+        ),
+        (
+            format!("{}/src/lib.rs", layout.crate_dir),
+            lib(name, &layout.spec),
+        ),
+    ];
+    let written = write_and_generate(root, &layout, spec, &files, &workspace.text, compile_check);
+    match written {
+        Ok(generation) => {
+            let mut paths: Vec<String> = files.into_iter().map(|(path, _)| path).collect();
+            paths.push("Cargo.toml".into());
+            for file in generation.reports.iter().flat_map(|report| &report.files) {
+                if !paths.contains(&file.path) {
+                    paths.push(file.path.clone());
+                }
+            }
+            Ok(NewProvider { files: paths })
+        }
+        Err(error) => {
+            before.restore(root, &layout);
+            Err(error)
+        }
+    }
+}
+
+/// Where a new provider's files go, relative to the workspace root.
+struct Layout {
+    /// The provider's short name, as given to `new-provider`.
+    name: String,
+    /// Its spec: `specs/NAME.yaml`.
+    spec: String,
+    /// Its crate's folder: `crates/telauth-NAME`.
+    crate_dir: String,
+    /// Its crate: `telauth-NAME`.
+    package: String,
+}
+
+impl Layout {
+    fn of(name: &str) -> Self {
+        Self {
+            name: name.to_string(),
+            spec: format!("specs/{name}.yaml"),
+            crate_dir: format!("crates/telauth-{name}"),
+            package: format!("telauth-{name}"),
+        }
+    }
+}
+
+/// The refusal of `new-provider` for the spec `spec`.
+fn refused(spec: &Path, message: String) -> Error {
+    Error::invalid(spec, "(new-provider)", message)
+}
+
+/// Refuses a `name` that cannot name a provider: lowercase letters, digits and `-`, starting
+/// with a letter, not ending with `-`.
+fn check_name(name: &str, spec: &Path) -> Result<(), Error> {
     let valid_name = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !name.ends_with('-');
-    if !valid_name {
-        return Err(invalid(format!(
+    if valid_name {
+        return Ok(());
+    }
+    Err(refused(
+        spec,
+        format!(
             "`{name}` cannot name a provider: use lowercase letters, digits and `-`, starting \
              with a letter"
-        )));
-    }
-    let spec_rel = format!("specs/{name}.yaml");
-    let crate_dir = format!("crates/telauth-{name}");
-    let package = format!("telauth-{name}");
+        ),
+    ))
+}
+
+/// Refuses a provider whose name, spec, folder or package the workspace at `root` has already.
+fn refuse_taken(root: &Path, layout: &Layout, spec: &Path) -> Result<(), Error> {
+    let name = layout.name.as_str();
     if crate::providers::load(root)?.iter().any(|p| p.name == name)
-        || root.join(&spec_rel).exists()
-        || root.join(&crate_dir).exists()
+        || root.join(&layout.spec).exists()
+        || root.join(&layout.crate_dir).exists()
     {
-        return Err(invalid(format!(
-            "the provider `{name}` exists already ({spec_rel} or {crate_dir})"
-        )));
+        return Err(refused(
+            spec,
+            format!(
+                "the provider `{name}` exists already ({} or {})",
+                layout.spec, layout.crate_dir
+            ),
+        ));
     }
-    if let Some(member) = crate::support::manifest::workspace_packages(root)?
+    if let Some((package, member)) = crate::support::manifest::workspace_packages(root)?
         .into_iter()
-        .find(|(package_name, _)| *package_name == package)
+        .find(|(package, _)| *package == layout.package)
     {
-        return Err(invalid(format!(
-            "`{package}` is the name of the workspace package in `{}`; choose another name",
-            member.1
-        )));
+        return Err(refused(
+            spec,
+            format!(
+                "`{package}` is the name of the workspace package in `{member}`; choose another \
+                 name"
+            ),
+        ));
     }
-    // Read (bundled when split, the selection taken) and checked before anything is written.
-    let text = selection::spec_text(spec, only)?;
-    crate::openapi::check_document(spec, &text)?;
+    Ok(())
+}
 
-    let workspace_path = root.join("Cargo.toml");
-    let workspace_before = crate::support::fs::read(&workspace_path)?;
-    let workspace: DocumentMut =
-        workspace_before
+/// The workspace's files that `new-provider` edits, as they were before, to restore on failure.
+struct Before {
+    /// The root manifest's text.
+    workspace: String,
+    /// `Cargo.lock`, when there is one.
+    lock: Option<Vec<u8>>,
+}
+
+/// The root manifest with the new provider in it.
+struct EditedWorkspace {
+    /// The root manifest's new text.
+    text: String,
+    /// The workspace's version, which the new crate starts at.
+    version: String,
+}
+
+impl Before {
+    fn read(root: &Path) -> Result<Self, Error> {
+        Ok(Self {
+            workspace: crate::support::fs::read(&root.join("Cargo.toml"))?,
+            lock: fs::read(root.join("Cargo.lock")).ok(),
+        })
+    }
+
+    /// The root manifest with the crate of `layout` among its members and dependencies.
+    fn workspace_with(&self, root: &Path, layout: &Layout) -> Result<EditedWorkspace, Error> {
+        let path = root.join("Cargo.toml");
+        let workspace: DocumentMut = self
+            .workspace
             .parse()
-            .map_err(|error: toml_edit::TomlError| Error::Parse {
-                path: workspace_path.clone(),
-                message: error.to_string(),
+            .map_err(|error: toml_edit::TomlError| Error::parse(&path, error.to_string()))?;
+        let version = workspace["workspace"]["package"]["version"]
+            .as_str()
+            .unwrap_or("0.1.0")
+            .to_string();
+        let name = layout.name.as_str();
+        let text = add_to_workspace(&self.workspace, name, &layout.crate_dir, &version)
+            .filter(|edited| edited.parse::<DocumentMut>().is_ok())
+            .ok_or_else(|| {
+                Error::invalid(
+                    path,
+                    "workspace",
+                    "no provider crate among the members and [workspace.dependencies] to \
+                          add the new one after",
+                )
             })?;
-    let version = workspace["workspace"]["package"]["version"]
-        .as_str()
-        .unwrap_or("0.1.0")
-        .to_string();
-    let workspace = add_to_workspace(&workspace_before, name, &crate_dir, &version)
-        .filter(|edited| edited.parse::<DocumentMut>().is_ok())
-        .ok_or_else(|| Error::Invalid {
-            path: workspace_path.clone(),
-            place: "workspace".into(),
-            message: "no provider crate among the members and [workspace.dependencies] to add \
-                      the new one after"
-                .into(),
-        })?;
+        Ok(EditedWorkspace { text, version })
+    }
 
-    let files = [
-        (spec_rel.clone(), text),
-        (format!("{crate_dir}/Cargo.toml"), manifest(name, &spec_rel)),
-        (format!("{crate_dir}/README.md"), readme(name, &spec_rel)),
-        (format!("{crate_dir}/src/lib.rs"), lib(name, &spec_rel)),
-    ];
-    let lock_path = root.join("Cargo.lock");
-    let lock_before = fs::read(&lock_path).ok();
-    let undo = |root: &Path| {
-        let _ = fs::remove_dir_all(root.join(&crate_dir));
-        let _ = fs::remove_file(root.join(&spec_rel));
-        let _ = fs::write(root.join("Cargo.toml"), &workspace_before);
-        match &lock_before {
+    /// Puts the workspace back as it was: the new crate and spec removed, the manifest and the
+    /// lock file restored.
+    fn restore(&self, root: &Path, layout: &Layout) {
+        let _ = fs::remove_dir_all(root.join(&layout.crate_dir));
+        let _ = fs::remove_file(root.join(&layout.spec));
+        let _ = fs::write(root.join("Cargo.toml"), &self.workspace);
+        let lock_path = root.join("Cargo.lock");
+        match &self.lock {
             Some(lock) => drop(fs::write(&lock_path, lock)),
             None => drop(fs::remove_file(&lock_path)),
         }
-    };
-    let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        for (path, contents) in &files {
+    }
+}
+
+/// Writes `files` and the root manifest `workspace`, generates the new crate and checks it
+/// compiles when asked; a panic of the generator is an error naming `spec`.
+fn write_and_generate(
+    root: &Path,
+    layout: &Layout,
+    spec: &Path,
+    files: &[(String, String)],
+    workspace: &str,
+    compile_check: Option<CompileCheck>,
+) -> Result<super::Generation, Error> {
+    let name = layout.name.as_str();
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        for (path, contents) in files {
             crate::support::fs::write(&root.join(path), contents)?;
         }
-        crate::support::fs::write_atomically(&workspace_path, &workspace)?;
+        crate::support::fs::write_atomically(&root.join("Cargo.toml"), workspace)?;
         let generation = crate::generate(root, Some(name), crate::Mode::Write)?;
         if let Some(check) = &compile_check {
-            check.compiles(root, &package, spec)?;
+            check.compiles(root, &layout.package, spec)?;
         }
         Ok(generation)
     }))
@@ -132,23 +246,7 @@ pub fn new_provider(
             path: spec.to_path_buf(),
             message: format!("the generator panicked: {message}"),
         })
-    });
-    match written {
-        Ok(generation) => {
-            let mut paths: Vec<String> = files.into_iter().map(|(path, _)| path).collect();
-            paths.push("Cargo.toml".into());
-            for file in generation.reports.iter().flat_map(|report| &report.files) {
-                if !paths.contains(&file.path) {
-                    paths.push(file.path.clone());
-                }
-            }
-            Ok(NewProvider { files: paths })
-        }
-        Err(error) => {
-            undo(root);
-            Err(error)
-        }
-    }
+    })
 }
 
 /// How `new-provider` checks that the new crate compiles before it keeps it.
@@ -235,12 +333,14 @@ fn add_to_workspace(text: &str, name: &str, dir: &str, version: &str) -> Option<
     Some(edited)
 }
 
-fn manifest(name: &str, spec: &str) -> String {
+/// The new crate's manifest: its own `version` (the workspace's, to start with), which the audit
+/// and the release move as its spec changes.
+fn manifest(name: &str, spec: &str, version: &str) -> String {
     format!(
         r#"[package]
 name = "telauth-{name}"
 description = "Client for the {name} credential API, with each credential placed where the API expects it. Generated from an OpenAPI spec."
-version.workspace = true
+version = "{version}"
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true

@@ -130,14 +130,14 @@ fn select(spec: &Path, tree: &mut Value, only: &[Selector]) -> Result<(), Error>
 
 fn nothing(spec: &Path, only: &[Selector]) -> Error {
     let only: Vec<String> = only.iter().map(ToString::to_string).collect();
-    Error::Invalid {
-        path: spec.to_path_buf(),
-        place: "#/paths".into(),
-        message: format!(
+    Error::invalid(
+        spec,
+        "#/paths",
+        format!(
             "no operation is selected by {}",
             pointer::escape_text(&only.join(", "))
         ),
-    }
+    )
 }
 
 /// Drops every component nothing outside `components` reaches, and the tags no operation has.

@@ -30,11 +30,7 @@ pub fn to_30(path: &Path, tree: &mut Value) -> Result<Vec<String>, Error> {
         entry.0 += 1;
     };
     let Value::Mapping(root) = tree else {
-        return Err(Error::Invalid {
-            path: path.to_path_buf(),
-            place: "#".into(),
-            message: "the document is not a map".into(),
-        });
+        return Err(Error::invalid(path, "#", "the document is not a map"));
     };
     root.insert(Value::from("openapi"), Value::from("3.0.3"));
     for key in ["webhooks", "jsonSchemaDialect"] {

@@ -2,6 +2,7 @@
 //! security requirement declared. Each failure names the file and the place in it.
 
 use std::collections::BTreeSet;
+use std::fmt::Display;
 use std::path::{Path, PathBuf};
 
 use openapiv3::{OpenAPI, ReferenceOr};
@@ -53,10 +54,7 @@ pub fn load(root: &Path, rel_path: &str) -> Result<Spec, Error> {
 /// Checks the document `text` (one file, or a bundle), shown as `path` in errors, as [`load`]
 /// would.
 pub fn check_document(path: &Path, text: &str) -> Result<(), Error> {
-    let tree = super::read::text_tree(text).map_err(|message| Error::Parse {
-        path: path.to_path_buf(),
-        message,
-    })?;
+    let tree = super::read::text_tree(text).map_err(|message| Error::parse(path, message))?;
     check_tree(path, tree, &mut Vec::new()).map(drop)
 }
 
@@ -135,10 +133,7 @@ pub(crate) fn check_tree(
     let api: OpenAPI =
         serde_path_to_error::deserialize(&tree).map_err(|e| match locate_shape_error(&tree) {
             Some((place, message)) => invalid(path, place, message),
-            None => Error::Parse {
-                path: path.to_path_buf(),
-                message: format!("at `{}`: {}", e.path(), e.inner()),
-            },
+            None => Error::parse(path, format!("at `{}`: {}", e.path(), e.inner())),
         })?;
     check_names(path, &api)?;
     check_servers(path, &api)?;
@@ -156,12 +151,8 @@ pub fn sha256(bytes: &[u8]) -> String {
 }
 
 /// What is wrong at `place` in the spec at `path`.
-fn invalid(path: &Path, place: impl Into<String>, message: impl Into<String>) -> Error {
-    Error::Invalid {
-        path: path.to_path_buf(),
-        place: place.into(),
-        message: message.into(),
-    }
+fn invalid(path: &Path, place: impl Display, message: impl Display) -> Error {
+    Error::invalid(path, place, message)
 }
 
 fn check_version(path: &Path, tree: &Value) -> Result<(), Error> {

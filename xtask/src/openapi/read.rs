@@ -46,15 +46,8 @@ impl Budget {
 /// Reads the file at `path` (named `shown` in errors) as a YAML or JSON tree, within the
 /// bounds above.
 pub fn file(path: &Path, shown: &Path) -> Result<(Value, String), Error> {
-    let refuse = |message: String| Error::Invalid {
-        path: shown.to_path_buf(),
-        place: "#".into(),
-        message,
-    };
-    let read_error = |source| Error::Read {
-        path: shown.to_path_buf(),
-        source,
-    };
+    let refuse = |message: String| Error::invalid(shown, "#", message);
+    let read_error = |source| Error::read(shown, source);
     // A FIFO would block the open, a device never end: only a regular file is opened.
     let metadata = std::fs::metadata(path).map_err(read_error)?;
     if !metadata.is_file() {
@@ -80,10 +73,7 @@ pub fn file(path: &Path, shown: &Path) -> Result<(Value, String), Error> {
             error.utf8_error().valid_up_to()
         ))
     })?;
-    let tree = text_tree(&text).map_err(|message| Error::Parse {
-        path: shown.to_path_buf(),
-        message,
-    })?;
+    let tree = text_tree(&text).map_err(|message| Error::parse(shown, message))?;
     Ok((tree, text))
 }
 

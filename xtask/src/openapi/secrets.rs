@@ -202,11 +202,7 @@ pub(crate) fn check(path: &Path, api: &OpenAPI) -> Result<(), Error> {
          `x-telauth-secret-reason: \"...\"` keeps it plain text and says why (specs/FIDELITY.md \
          lists it).",
     );
-    Err(Error::Invalid {
-        path: path.to_path_buf(),
-        place: first.place.clone(),
-        message,
-    })
+    Err(Error::invalid(path, first.place.clone(), message))
 }
 
 struct Walk<'a> {

@@ -57,10 +57,9 @@ pub struct Source {
 impl Source {
     /// Reads the document whose main file is `path`, and every file its `$ref`s reach.
     pub fn read(path: &Path) -> Result<Self, Error> {
-        let canonical = path.canonicalize().map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let canonical = path
+            .canonicalize()
+            .map_err(|source| Error::read(path, source))?;
         let folder = canonical.parent().unwrap_or(Path::new("/")).to_path_buf();
         let main = PathBuf::from(canonical.file_name().unwrap_or_default());
         let (tree, text) = read::file(&canonical, path)?;
@@ -201,11 +200,7 @@ impl Source {
     }
 
     fn refuse(&self, file: &Path, place: &[String], message: String) -> Error {
-        Error::Invalid {
-            path: self.shown(file),
-            place: pointer::render(place),
-            message,
-        }
+        Error::invalid(self.shown(file), pointer::render(place), message)
     }
 
     /// The document as one tree, every `$ref` local.

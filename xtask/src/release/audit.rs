@@ -16,25 +16,20 @@ use std::path::Path;
 
 use semver::Version;
 
-use super::baseline::{Baseline, Published, SPEC_COPY, spec_copy_body};
+use super::baseline::{Baseline, Published};
 use super::compat::{Change, Class};
+use super::crates::{FACADE, facade_version};
 use super::version;
 use crate::Error;
-use crate::generate::{GENERATED, body};
+use crate::generated_files::{GENERATED, SPEC_COPY, body, spec_copy_body};
 use crate::openapi::sha256;
 use crate::providers::Provider;
 use crate::support::fs::read;
 
-/// The facade, which re-exports the provider crates' types.
-pub const FACADE: &str = "telauth";
-
-/// The facade's manifest, relative to the workspace root.
-pub const FACADE_MANIFEST: &str = "crates/telauth/Cargo.toml";
-
 /// The audit of one crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
-    /// The crate.
+    /// The crate's package name (`telauth-<provider>`, or the facade).
     pub krate: String,
     /// Its version in the work tree.
     pub version: String,
@@ -97,43 +92,15 @@ impl fmt::Display for Verdict {
 
 /// A provider crate's package name and version, from its manifest's `[package]` table.
 fn package(root: &Path, provider: &Provider) -> Result<(String, String), Error> {
-    let path = root.join(provider.crate_dir).join("Cargo.toml");
-    crate::support::manifest::package(&path)?.ok_or_else(|| Error::Invalid {
-        path,
-        place: "package".into(),
-        message: "a provider crate needs its own `name` and `version = \"x.y.z\"`, so that its \
-                  version can follow its spec"
-            .into(),
-    })
-}
-
-/// The facade's version: its own `version`, or the workspace's when it inherits it.
-pub(crate) fn facade_version(root: &Path) -> Result<String, Error> {
-    let own = crate::support::manifest::read(&root.join(FACADE_MANIFEST))?;
-    if let Some(version) = own
-        .get("package")
-        .and_then(|package| package.get("version"))
-        .and_then(|version| version.as_str())
-    {
-        return Ok(version.to_string());
-    }
-    workspace_version(root)
-}
-
-/// The workspace's `[workspace.package]` version, which the hand-written crates inherit.
-pub(crate) fn workspace_version(root: &Path) -> Result<String, Error> {
-    let path = root.join("Cargo.toml");
-    crate::support::manifest::read(&path)?
-        .get("workspace")
-        .and_then(|workspace| workspace.get("package"))
-        .and_then(|package| package.get("version"))
-        .and_then(|version| version.as_str())
-        .map(str::to_string)
-        .ok_or(Error::Invalid {
+    let path = root.join(&provider.crate_dir).join("Cargo.toml");
+    crate::support::manifest::package(&path)?.ok_or_else(|| {
+        Error::invalid(
             path,
-            place: "workspace.package.version".into(),
-            message: "the workspace needs a version, which telauth and its siblings take".into(),
-        })
+            "package",
+            "a provider crate needs its own `name` and `version = \"x.y.z\"`, so that its \
+                  version can follow its spec",
+        )
+    })
 }
 
 /// The sha256 of a provider crate's generated files (in the crate folder `dir`), headers left
@@ -159,18 +126,20 @@ fn api_sha256(dir: &Path) -> Result<String, Error> {
         // A released file is a registry's text: syn parses by recursion, so its nesting is
         // bounded before it is parsed (generated code nests a few dozen levels).
         if let Some(depth) = nesting_beyond(&text, MAX_CODE_NESTING) {
-            return Err(Error::Invalid {
-                path: dir.join(file),
-                place: "#".into(),
-                message: format!(
+            return Err(Error::invalid(
+                dir.join(file),
+                "#",
+                format!(
                     "the code nests brackets {depth} deep, more than the {MAX_CODE_NESTING} \
                      that generated code ever needs; refused unparsed"
                 ),
-            });
+            ));
         }
-        let mut parsed = syn::parse_file(&text).map_err(|error| Error::Parse {
-            path: dir.join(file),
-            message: format!("the generated code does not parse: {error}"),
+        let mut parsed = syn::parse_file(&text).map_err(|error| {
+            Error::parse(
+                dir.join(file),
+                format!("the generated code does not parse: {error}"),
+            )
         })?;
         syn::visit_mut::VisitMut::visit_file_mut(&mut Undocumented, &mut parsed);
         code.push_str(&quote::quote!(#parsed).to_string());
@@ -207,15 +176,14 @@ fn generated_files(dir: &Path) -> Result<Vec<String>, Error> {
             let path = dir.join(file);
             let text = read(&path)?;
             // The header names the spec's sha256, which is compared on its own.
-            body(&text)
-                .map(str::to_string)
-                .ok_or_else(|| Error::Invalid {
+            body(&text).map(str::to_string).ok_or_else(|| {
+                Error::invalid(
                     path,
-                    place: "header".into(),
-                    message: "a generated file must start with the header `cargo xtask generate` \
-                          writes; run it"
-                        .into(),
-                })
+                    "header",
+                    "a generated file must start with the header `cargo xtask generate` \
+                          writes; run it",
+                )
+            })
         })
         .collect()
 }
@@ -223,23 +191,18 @@ fn generated_files(dir: &Path) -> Result<Vec<String>, Error> {
 /// The spec a published provider crate was generated from: the text of its [`SPEC_COPY`].
 fn published_spec(published: &Published) -> Result<String, Error> {
     let path = published.dir.join(SPEC_COPY);
-    let text = read(&path).map_err(|_| Error::Invalid {
-        path: path.clone(),
-        place: "package".into(),
-        message: format!(
+    let text = read(&path).map_err(|_| Error::invalid(&path, "package", format!(
             "{} {} as published has no {SPEC_COPY}: it was not published from a workspace whose \
              `cargo xtask generate` puts the spec in the package",
             published.krate, published.version
-        ),
-    })?;
-    spec_copy_body(&text)
-        .map(str::to_string)
-        .ok_or_else(|| Error::Invalid {
+        )))?;
+    spec_copy_body(&text).map(str::to_string).ok_or_else(|| {
+        Error::invalid(
             path,
-            place: "header".into(),
-            message: "the published spec copy lacks the header `cargo xtask generate` writes"
-                .into(),
-        })
+            "header",
+            "the published spec copy lacks the header `cargo xtask generate` writes",
+        )
+    })
 }
 
 /// What changed in a provider crate since `published`.
@@ -248,9 +211,9 @@ fn provider_changes(
     provider: &Provider,
     published: &Published,
 ) -> Result<Vec<Change>, Error> {
-    let spec_text = read(&root.join(provider.spec))?;
+    let spec_text = read(&root.join(&provider.spec))?;
     let released_text = published_spec(published)?;
-    let here = root.join(provider.crate_dir);
+    let here = root.join(&provider.crate_dir);
     let spec_changed = sha256(released_text.as_bytes()) != sha256(spec_text.as_bytes());
     let code_changed = generated_sha256(&published.dir)? != generated_sha256(&here)?;
     if !spec_changed && !code_changed {
@@ -279,7 +242,7 @@ fn provider_changes(
     let released = format!("{}-{}.yaml", provider.name, published.version);
     crate::support::fs::write(&scratch.join(&released), &released_text)?;
     let then = crate::openapi::load(&scratch, &released)?;
-    let now = crate::openapi::load(root, provider.spec)?;
+    let now = crate::openapi::load(root, &provider.spec)?;
     let mut changes = super::compat::compare(&then.api, &now.api);
     if changes.is_empty() {
         changes.push(if api_changed {
@@ -358,10 +321,12 @@ fn verdict(
     let class = changes.iter().map(|change| change.class).max();
     let next = match (published, class) {
         (Some(published), Some(class)) => {
-            let released = Version::parse(&published.version).map_err(|error| Error::Invalid {
-                path: published.dir.join("Cargo.toml"),
-                place: "package.version".into(),
-                message: format!("`{}` is not a version: {error}", published.version),
+            let released = Version::parse(&published.version).map_err(|error| {
+                Error::invalid(
+                    published.dir.join("Cargo.toml"),
+                    "package.version",
+                    format!("`{}` is not a version: {error}", published.version),
+                )
             })?;
             Some(version::next(&released, class).to_string())
         }

@@ -59,9 +59,9 @@ pub fn category(phrase: &str) -> &'static str {
 
 /// One crate's release, as the changelog writes it.
 pub struct Entry {
-    /// The crate.
+    /// The crate's package name, as its section heading gives it.
     pub krate: String,
-    /// Its new version.
+    /// The version the section releases.
     pub version: String,
     /// Lines by category, from the audit (already phrased).
     pub lines: Vec<(&'static str, String)>,

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod baseline;
 pub mod changelog;
 pub mod compat;
+pub mod crates;
 pub mod msrv;
 pub mod plan;
 pub mod publish;

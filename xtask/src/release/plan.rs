@@ -11,21 +11,18 @@ use std::path::Path;
 
 use semver::Version;
 
-use super::audit::{FACADE, FACADE_MANIFEST, Verdict, audit, workspace_version};
+use super::audit::{Verdict, audit};
 use super::baseline::Baseline;
 use super::changelog::{self, CHANGELOG, Entry};
 use super::compat::Class;
+use super::crates::{FACADE, FACADE_MANIFEST, HAND_WRITTEN, workspace_version};
 use crate::Error;
-use crate::providers::PROVIDERS;
-
-/// The hand-written crates that take the workspace version; the audit does not class their
-/// changes, so the maintainer bumps `[workspace.package] version` for them.
-pub const HAND_WRITTEN: [&str; 3] = ["telauth-runtime", "telauth-cli", "telauth-sandbox"];
+use crate::providers::{self, Provider};
 
 /// One crate the release writes.
 #[derive(Clone, Debug)]
 pub struct Step {
-    /// The crate.
+    /// The crate's package name.
     pub krate: String,
     /// Its manifest, relative to the workspace root (`None` for a crate whose version is the
     /// workspace's, which the release leaves as it is).
@@ -76,16 +73,16 @@ pub struct Plan {
 
 /// The release of the workspace at `root` against `baseline`'s registry.
 pub fn plan(root: &Path, baseline: &Baseline) -> Result<Plan, Error> {
+    let providers = providers::load(root)?;
     let verdicts = audit(root, baseline)?;
     let log = crate::support::fs::read(&root.join(CHANGELOG)).unwrap_or_default();
+    let known = known_crates(&providers);
     let mut steps = Vec::new();
     for verdict in &verdicts {
         let manifest = if verdict.krate == FACADE {
             FACADE_MANIFEST.to_string()
         } else {
-            let provider = PROVIDERS
-                .iter()
-                .find(|p| format!("telauth-{}", p.name) == verdict.krate);
+            let provider = providers.iter().find(|p| p.package() == verdict.krate);
             match provider {
                 Some(provider) => format!("{}/Cargo.toml", provider.crate_dir),
                 None => continue,
@@ -116,7 +113,7 @@ pub fn plan(root: &Path, baseline: &Baseline) -> Result<Plan, Error> {
         }
     }
     let released: Vec<&str> = steps.iter().map(|s| s.krate.as_str()).collect();
-    let waiting = unreleased_crates(&log)
+    let waiting = unreleased_crates(&log, &known)
         .into_iter()
         .filter(|krate| !released.contains(&krate.as_str()))
         .collect();
@@ -179,8 +176,8 @@ fn step(verdict: &Verdict, manifest: Option<String>, log: &str) -> Result<Option
     }))
 }
 
-/// The crates named by a subsection heading under Unreleased.
-fn unreleased_crates(log: &str) -> Vec<String> {
+/// The crates among `known` named by a subsection heading under Unreleased.
+fn unreleased_crates(log: &str, known: &[String]) -> Vec<String> {
     let mut crates = Vec::new();
     let mut inside = false;
     for line in log.lines() {
@@ -188,7 +185,7 @@ fn unreleased_crates(log: &str) -> Vec<String> {
             inside = line.starts_with("## [Unreleased]");
         } else if inside && let Some(heading) = line.strip_prefix("### ") {
             for word in heading.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')) {
-                if known_crates().iter().any(|k| k == word) && !crates.iter().any(|c| c == word) {
+                if known.iter().any(|k| k == word) && !crates.iter().any(|c| c == word) {
                     crates.push(word.to_string());
                 }
             }
@@ -197,12 +194,10 @@ fn unreleased_crates(log: &str) -> Vec<String> {
     crates
 }
 
-/// The crate names a changelog heading can name.
-fn known_crates() -> Vec<String> {
-    let mut known: Vec<String> = PROVIDERS
-        .iter()
-        .map(|p| format!("telauth-{}", p.name))
-        .collect();
+/// The crate names a changelog heading can name: those of `providers`, the facade and the
+/// hand-written crates.
+fn known_crates(providers: &[Provider]) -> Vec<String> {
+    let mut known: Vec<String> = providers.iter().map(Provider::package).collect();
     known.push(FACADE.into());
     known.extend(HAND_WRITTEN.map(String::from));
     known
@@ -228,7 +223,8 @@ pub fn apply(root: &Path, plan: &Plan, baseline: &Baseline) -> Result<(), Error>
             lines: step.lines.clone(),
         })
         .collect();
-    let written = changelog::write(&log, &entries, &plan.date, &known_crates());
+    let known = known_crates(&providers::load(root)?);
+    let written = changelog::write(&log, &entries, &plan.date, &known);
     crate::support::fs::write_atomically(&path, &written)?;
     if plan.steps.iter().any(|step| step.manifest.is_some()) {
         // The lock file names the workspace's versions.

@@ -16,9 +16,9 @@ use crate::Error;
 /// A crate the workspace publishes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Crate {
-    /// Its name.
+    /// The package name, as `cargo publish --package` takes it.
     pub name: String,
-    /// Its version.
+    /// The version its manifest gives, which the publish sends.
     pub version: String,
     /// The publishable workspace crates it depends on (normal and build dependencies).
     pub depends_on: Vec<String>,
@@ -62,8 +62,8 @@ impl Target {
                 cargo(root, &args).map(|_| ())
             }
             Self::Registry(registry) => {
-                let crates: Vec<&Crate> = crates.iter().collect();
-                registry.publish_staged(root, &crates, true)
+                let names: Vec<&str> = crates.iter().map(|krate| krate.name.as_str()).collect();
+                registry.publish_staged(root, &names, true)
             }
         }
     }
@@ -296,7 +296,8 @@ fn to_registry(
         return Ok(lines);
     }
     forget_unpacked(missing.iter().copied());
-    registry.publish_staged(root, &missing, false)?;
+    let names: Vec<&str> = missing.iter().map(|krate| krate.name.as_str()).collect();
+    registry.publish_staged(root, &names, false)?;
     for krate in missing {
         done(krate, false)?;
         lines.push(format!(

@@ -5,7 +5,6 @@ use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::publish::Crate;
 use crate::Error;
 
 /// A registry other than crates.io, as cargo knows it: by a name configured in
@@ -81,12 +80,12 @@ impl Registry {
     }
 
     /// Stages the workspace at `root` for this registry and runs cargo's own multi-package
-    /// publish of `crates` from the copy (in dependency order, each waited for), or only
-    /// packages and verifies them when `dry_run`.
+    /// publish of the packages named `crates` from the copy (in dependency order, each waited
+    /// for), or only packages and verifies them when `dry_run`.
     pub(crate) fn publish_staged(
         &self,
         root: &Path,
-        crates: &[&Crate],
+        crates: &[&str],
         dry_run: bool,
     ) -> Result<(), Error> {
         let staged = staging_dir(root, &self.name);
@@ -96,7 +95,7 @@ impl Registry {
             args.push("--dry-run");
         }
         for krate in crates {
-            args.extend(["--package", krate.name.as_str()]);
+            args.extend(["--package", krate]);
         }
         self.run(&staged, &args, &root.join("target"))?;
         Ok(())
@@ -127,10 +126,12 @@ pub fn stage(root: &Path, stage: &Path, registry: &str) -> Result<(), Error> {
         .get_mut("workspace")
         .and_then(|workspace| workspace.get_mut("dependencies"))
         .and_then(|dependencies| dependencies.as_table_like_mut())
-        .ok_or_else(|| Error::Invalid {
-            path: manifest_path.clone(),
-            place: "workspace.dependencies".into(),
-            message: "the workspace manifest has no [workspace.dependencies] table".into(),
+        .ok_or_else(|| {
+            Error::invalid(
+                &manifest_path,
+                "workspace.dependencies",
+                "the workspace manifest has no [workspace.dependencies] table",
+            )
         })?;
     for (_, dependency) in dependencies.iter_mut() {
         if let Some(table) = dependency.as_table_like_mut()
@@ -165,10 +166,8 @@ fn source_files(root: &Path) -> Result<Vec<String>, Error> {
     let mut files = Vec::new();
     let mut folders = vec![PathBuf::new()];
     while let Some(folder) = folders.pop() {
-        let entries = fs::read_dir(root.join(&folder)).map_err(|source| Error::Read {
-            path: root.join(&folder),
-            source,
-        })?;
+        let entries = fs::read_dir(root.join(&folder))
+            .map_err(|source| Error::read(root.join(&folder), source))?;
         for entry in entries.flatten() {
             let relative = folder.join(entry.file_name());
             match entry.file_type() {

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::baseline::Baseline;
 use super::compat::Class;
-use super::publish::{Registry, Target};
+use super::publish::{Crate, Registry, Target};
 use super::registry;
 use crate::Error;
 
@@ -70,77 +70,143 @@ pub fn local_registry(work: &Path) -> Result<(Running, Registry), Error> {
     Ok((running, registry))
 }
 
+/// The rehearsal's steps, in order; the registry and the sandbox stop when it returns.
 fn rehearse(root: &Path, work: &Path, out: &mut dyn Write) -> Result<(), Error> {
     let (_registry, registry) = local_registry(work)?;
-    // The rehearsal's own copy of the workspace, so that it can bump a version.
-    let copy = work.join("workspace");
-    registry::stage(root, &copy, REGISTRY)?;
-    let target = root.join("target").join("rehearsal");
-    let to_registry = Target::Registry(registry.clone());
-    let mut nothing_to_record = |_: &super::publish::Crate, _: bool| Ok(());
+    let rehearsal = Rehearsal::stage(root, work, registry)?;
+    let crates = rehearsal.release_and_publish_all(out)?;
+    let (_sandbox, sandbox) = rehearsal.install_sandbox(out)?;
+    rehearsal.build_and_run_consumers(&sandbox, out)?;
+    rehearsal.publish_again(&crates, out)?;
+    rehearsal.release_a_compatible_change(out)?;
+    rehearsal.publish_halfway_then_the_rest(out)?;
+    rehearsal.consumer_takes_the_new_version(&sandbox, out)?;
+    rehearsal.audit_a_breaking_change(out)
+}
 
-    let _ = writeln!(
-        out,
-        "1. `release --write` (the first: a changelog section per crate) and publish every \
-         publishable crate to `{REGISTRY}`"
-    );
-    let first = super::plan::run(
-        &copy,
-        &Baseline::of(registry.clone()),
-        true,
-        &mut Vec::new(),
-    )?;
-    let _ = writeln!(out, "   {} changelog sections written", first.steps.len());
-    let crates = super::publish::order(&to_registry.publishable(&copy)?)?;
-    for line in to_registry.execute(&copy, &crates, &mut nothing_to_record)? {
-        let _ = writeln!(out, "   {line}");
+/// What the rehearsal's steps share: the workspace rehearsed, its staged copy (which the steps
+/// change and release), the local registry, and the target folder the consumers build in.
+struct Rehearsal<'a> {
+    /// The workspace rehearsed (its consumers are read from it).
+    root: &'a Path,
+    /// The rehearsal's temporary folder.
+    work: &'a Path,
+    /// The rehearsal's own copy of the workspace, staged for the registry.
+    copy: PathBuf,
+    /// The local registry, as cargo reaches it.
+    registry: Registry,
+    /// The registry as a publish target.
+    to_registry: Target,
+    /// The registry as the audit's baseline.
+    baseline: Baseline,
+    /// The target folder of the sandbox's install and the consumers' builds.
+    target: PathBuf,
+}
+
+impl<'a> Rehearsal<'a> {
+    /// Stages a copy of the workspace at `root` under `work` for `registry`.
+    fn stage(root: &'a Path, work: &'a Path, registry: Registry) -> Result<Self, Error> {
+        // The rehearsal's own copy of the workspace, so that it can bump a version.
+        let copy = work.join("workspace");
+        registry::stage(root, &copy, REGISTRY)?;
+        Ok(Self {
+            root,
+            work,
+            copy,
+            to_registry: Target::Registry(registry.clone()),
+            baseline: Baseline::of(registry.clone()),
+            registry,
+            target: root.join("target").join("rehearsal"),
+        })
     }
 
-    let _ = writeln!(out, "2. install the sandbox from the registry and start it");
-    let bin = work.join("bin");
-    cargo(
-        work,
-        &registry,
-        &target,
-        &[
-            "install",
-            "--quiet",
-            "telauth-sandbox",
-            "--registry",
-            REGISTRY,
-            "--root",
-            &bin.display().to_string(),
-        ],
-    )?;
-    let (_sandbox, info) = start_sandbox(&bin.join("bin").join("telauth-sandbox"))?;
+    /// Runs cargo in `dir` with the registry's environment and the rehearsal's target folder.
+    fn cargo(&self, dir: &Path, args: &[&str]) -> Result<String, Error> {
+        self.registry.run(dir, args, &self.target)
+    }
 
-    let _ = writeln!(
-        out,
-        "3. one consumer per provider crate, depending on it alone, against the sandbox"
-    );
-    for provider in crate::providers::load(root)? {
-        let provider = provider.name;
-        if !root.join(consumer_dir(provider)).is_dir() {
-            // A provider added by `new-provider` is published and installed like the others;
-            // a consumer of its own is the maintainer's to write.
-            let _ = writeln!(
-                out,
-                "   no consumer for telauth-{provider} in {CONSUMERS}: skipped"
-            );
-            continue;
+    /// Publishes `crates` from the copy; answers one line per crate.
+    fn publish(&self, crates: &[Crate]) -> Result<Vec<String>, Error> {
+        self.to_registry
+            .execute(&self.copy, crates, &mut |_, _| Ok(()))
+    }
+
+    /// The copy's publishable crates, in dependency order.
+    fn publishable(&self) -> Result<Vec<Crate>, Error> {
+        super::publish::order(&self.to_registry.publishable(&self.copy)?)
+    }
+
+    /// Step 1: the first `release --write` and a publish of every crate; answers the crates.
+    fn release_and_publish_all(&self, out: &mut dyn Write) -> Result<Vec<Crate>, Error> {
+        let _ = writeln!(
+            out,
+            "1. `release --write` (the first: a changelog section per crate) and publish every \
+             publishable crate to `{REGISTRY}`"
+        );
+        let first = super::plan::run(&self.copy, &self.baseline, true, &mut Vec::new())?;
+        let _ = writeln!(out, "   {} changelog sections written", first.steps.len());
+        let crates = self.publishable()?;
+        for line in self.publish(&crates)? {
+            let _ = writeln!(out, "   {line}");
         }
-        let dir = work.join(format!("consumer-{provider}"));
-        copy_consumer(&root.join(consumer_dir(provider)), &dir)?;
+        Ok(crates)
+    }
+
+    /// Step 2: the sandbox installed from the registry, started; answers it and what it said.
+    fn install_sandbox(&self, out: &mut dyn Write) -> Result<(Running, Value), Error> {
+        let _ = writeln!(out, "2. install the sandbox from the registry and start it");
+        let bin = self.work.join("bin");
+        self.cargo(
+            self.work,
+            &[
+                "install",
+                "--quiet",
+                "telauth-sandbox",
+                "--registry",
+                REGISTRY,
+                "--root",
+                &bin.display().to_string(),
+            ],
+        )?;
+        start_sandbox(&bin.join("bin").join("telauth-sandbox"))
+    }
+
+    /// Step 3: each provider's consumer, built from the registry and run against the sandbox.
+    fn build_and_run_consumers(&self, sandbox: &Value, out: &mut dyn Write) -> Result<(), Error> {
+        let _ = writeln!(
+            out,
+            "3. one consumer per provider crate, depending on it alone, against the sandbox"
+        );
+        for provider in crate::providers::load(self.root)? {
+            let provider = provider.name.as_str();
+            if !self.root.join(consumer_dir(provider)).is_dir() {
+                // A provider added by `new-provider` is published and installed like the
+                // others; a consumer of its own is the maintainer's to write.
+                let _ = writeln!(
+                    out,
+                    "   no consumer for telauth-{provider} in {CONSUMERS}: skipped"
+                );
+                continue;
+            }
+            let line = self.build_and_run_consumer(provider, sandbox)?;
+            let _ = writeln!(out, "   telauth-{provider}: {line}");
+        }
+        Ok(())
+    }
+
+    /// The consumer of `provider`: formatted, free of progenitor, clean under clippy, built and
+    /// run against the sandbox; answers what to print of it.
+    fn build_and_run_consumer(&self, provider: &str, sandbox: &Value) -> Result<String, Error> {
+        let dir = self.work.join(format!("consumer-{provider}"));
+        copy_consumer(&self.root.join(consumer_dir(provider)), &dir)?;
         crate::support::process::run(
             &dir,
             "rustfmt",
             &["--check", "--edition", "2024", "src/main.rs"],
             &[],
         )?;
-        let tree = cargo(
+        let tree = self.cargo(
             &dir,
-            &registry,
-            &target,
             &["tree", "--prefix", "none", "--edges", "normal,build"],
         )?;
         let crates = crate::support::process::distinct_crates(&tree);
@@ -150,112 +216,119 @@ fn rehearse(root: &Path, work: &Path, out: &mut dyn Write) -> Result<(), Error> 
                 format!("consumer-{provider} pulls in progenitor"),
             ));
         }
-        cargo(
-            &dir,
-            &registry,
-            &target,
-            &["clippy", "--quiet", "--", "-D", "warnings"],
-        )?;
-        cargo(&dir, &registry, &target, &["build", "--quiet"])?;
-        let said = run_consumer(&target, provider, &info)?;
+        self.cargo(&dir, &["clippy", "--quiet", "--", "-D", "warnings"])?;
+        self.cargo(&dir, &["build", "--quiet"])?;
+        let said = run_consumer(&self.target, provider, sandbox)?;
+        Ok(format!("{} crates, no progenitor; {said}", crates.len()))
+    }
+
+    /// Step 4: a second publish of `crates`, which finds every version there.
+    fn publish_again(&self, crates: &[Crate], out: &mut dyn Write) -> Result<(), Error> {
+        let _ = writeln!(out, "4. publish again: every version is there already");
+        for line in self.publish(crates)? {
+            let _ = writeln!(out, "   {line}");
+        }
+        Ok(())
+    }
+
+    /// Step 5: an optional answer field added to VoIPBIN's spec, generated and released.
+    fn release_a_compatible_change(&self, out: &mut dyn Write) -> Result<(), Error> {
         let _ = writeln!(
             out,
-            "   telauth-{provider}: {} crates, no progenitor; {said}",
-            crates.len()
+            "5. a provider change, released: an optional answer field in VoIPBIN's spec, \
+             generate, `release --write` against the registry, `audit` passes"
         );
+        add_answer_field(&self.copy)?;
+        crate::generate(&self.copy, Some("voipbin"), crate::Mode::Write)?;
+        let plan = super::plan::run(&self.copy, &self.baseline, true, &mut Vec::new())?;
+        for step in &plan.steps {
+            let _ = writeln!(out, "   {step}");
+        }
+        expect_audit_passes(&self.copy, &self.baseline, out)
     }
 
-    let _ = writeln!(out, "4. publish again: every version is there already");
-    for line in to_registry.execute(&copy, &crates, &mut nothing_to_record)? {
-        let _ = writeln!(out, "   {line}");
+    /// Steps 6 and 7: a publish stopped after its first crate, which the audit reads from the
+    /// registry, then a publish of what is missing.
+    fn publish_halfway_then_the_rest(&self, out: &mut dyn Write) -> Result<(), Error> {
+        let _ = writeln!(
+            out,
+            "6. publish, stopped after the first crate: the registry tells the audit what went out"
+        );
+        let crates = self.publishable()?;
+        let first: Vec<Crate> = crates
+            .iter()
+            .filter(|krate| krate.name == "telauth-voipbin")
+            .cloned()
+            .collect();
+        expect_published(&self.publish(&first)?, &["telauth-voipbin"])?;
+        expect_audit_passes(&self.copy, &self.baseline, out)?;
+
+        let _ = writeln!(
+            out,
+            "7. publish again: only what is missing goes out (telauth)"
+        );
+        let lines = self.publish(&crates)?;
+        for line in &lines {
+            let _ = writeln!(out, "   {line}");
+        }
+        expect_published(&lines, &["telauth"])?;
+        let verdicts = super::audit::audit(&self.copy, &self.baseline)?;
+        if let Some(changed) = verdicts.iter().find(|verdict| !verdict.changes.is_empty()) {
+            return Err(Error::command(
+                "cargo xtask audit",
+                format!("after the publish, a crate still differs from the registry: {changed}"),
+            ));
+        }
+        Ok(())
     }
 
-    let _ = writeln!(
-        out,
-        "5. a provider change, released: an optional answer field in VoIPBIN's spec, generate, \
-         `release --write` against the registry, `audit` passes"
-    );
-    let baseline = Baseline::of(registry.clone());
-    add_answer_field(&copy)?;
-    crate::generate(&copy, Some("voipbin"), crate::Mode::Write)?;
-    let plan = super::plan::run(&copy, &baseline, true, &mut Vec::new())?;
-    for step in &plan.steps {
-        let _ = writeln!(out, "   {step}");
-    }
-    expect_audit_passes(&copy, &baseline, out)?;
-
-    let _ = writeln!(
-        out,
-        "6. publish, stopped after the first crate: the registry tells the audit what went out"
-    );
-    let crates = super::publish::order(&to_registry.publishable(&copy)?)?;
-    let first: Vec<super::publish::Crate> = crates
-        .iter()
-        .filter(|krate| krate.name == "telauth-voipbin")
-        .cloned()
-        .collect();
-    let lines = to_registry.execute(&copy, &first, &mut nothing_to_record)?;
-    expect_published(&lines, &["telauth-voipbin"])?;
-    expect_audit_passes(&copy, &baseline, out)?;
-
-    let _ = writeln!(
-        out,
-        "7. publish again: only what is missing goes out (telauth)"
-    );
-    let lines = to_registry.execute(&copy, &crates, &mut nothing_to_record)?;
-    for line in &lines {
-        let _ = writeln!(out, "   {line}");
-    }
-    expect_published(&lines, &["telauth"])?;
-    let verdicts = super::audit::audit(&copy, &baseline)?;
-    if let Some(changed) = verdicts.iter().find(|verdict| !verdict.changes.is_empty()) {
-        return Err(Error::command(
-            "cargo xtask audit",
-            format!("after the publish, a crate still differs from the registry: {changed}"),
-        ));
+    /// Step 8: VoIPBIN's consumer, updated, builds with the new version and runs.
+    fn consumer_takes_the_new_version(
+        &self,
+        sandbox: &Value,
+        out: &mut dyn Write,
+    ) -> Result<(), Error> {
+        let _ = writeln!(
+            out,
+            "8. the consumer of the changed crate builds from the registry, with the new version"
+        );
+        let dir = self.work.join("consumer-voipbin");
+        self.cargo(&dir, &["update", "--quiet"])?;
+        self.cargo(&dir, &["build", "--quiet"])?;
+        let tree = self.cargo(&dir, &["tree", "--prefix", "none", "--depth", "1"])?;
+        if !tree.contains("telauth-voipbin v0.2.1") {
+            return Err(Error::command(
+                "cargo tree",
+                format!("consumer-voipbin does not build with telauth-voipbin 0.2.1:\n{tree}"),
+            ));
+        }
+        let said = run_consumer(&self.target, "voipbin", sandbox)?;
+        let _ = writeln!(out, "   telauth-voipbin 0.2.1: {said}");
+        Ok(())
     }
 
-    let _ = writeln!(
-        out,
-        "8. the consumer of the changed crate builds from the registry, with the new version"
-    );
-    let dir = work.join("consumer-voipbin");
-    cargo(&dir, &registry, &target, &["update", "--quiet"])?;
-    cargo(&dir, &registry, &target, &["build", "--quiet"])?;
-    let tree = cargo(
-        &dir,
-        &registry,
-        &target,
-        &["tree", "--prefix", "none", "--depth", "1"],
-    )?;
-    if !tree.contains("telauth-voipbin v0.2.1") {
-        return Err(Error::command(
-            "cargo tree",
-            format!("consumer-voipbin does not build with telauth-voipbin 0.2.1:\n{tree}"),
-        ));
+    /// Step 9: a field removed from VoIPBIN's spec, which the audit classes breaking.
+    fn audit_a_breaking_change(&self, out: &mut dyn Write) -> Result<(), Error> {
+        let _ = writeln!(
+            out,
+            "9. a second change, a field removed: the audit says breaking, and its version"
+        );
+        remove_field(&self.copy)?;
+        crate::generate(&self.copy, Some("voipbin"), crate::Mode::Write)?;
+        let verdicts = super::audit::audit(&self.copy, &self.baseline)?;
+        let voipbin = verdicts
+            .iter()
+            .find(|verdict| verdict.krate == "telauth-voipbin")
+            .ok_or_else(|| Error::command("cargo xtask audit", "no verdict for telauth-voipbin"))?;
+        let _ = writeln!(out, "   {voipbin}");
+        if voipbin.class() != Some(Class::Breaking) || voipbin.next.as_deref() != Some("0.3.0") {
+            return Err(Error::command(
+                "cargo xtask audit",
+                format!("a removed field must be breaking with 0.3.0: {voipbin}"),
+            ));
+        }
+        Ok(())
     }
-    let said = run_consumer(&target, "voipbin", &info)?;
-    let _ = writeln!(out, "   telauth-voipbin 0.2.1: {said}");
-
-    let _ = writeln!(
-        out,
-        "9. a second change, a field removed: the audit says breaking, and its version"
-    );
-    remove_field(&copy)?;
-    crate::generate(&copy, Some("voipbin"), crate::Mode::Write)?;
-    let verdicts = super::audit::audit(&copy, &baseline)?;
-    let voipbin = verdicts
-        .iter()
-        .find(|verdict| verdict.krate == "telauth-voipbin")
-        .ok_or_else(|| Error::command("cargo xtask audit", "no verdict for telauth-voipbin"))?;
-    let _ = writeln!(out, "   {voipbin}");
-    if voipbin.class() != Some(Class::Breaking) || voipbin.next.as_deref() != Some("0.3.0") {
-        return Err(Error::command(
-            "cargo xtask audit",
-            format!("a removed field must be breaking with 0.3.0: {voipbin}"),
-        ));
-    }
-    Ok(())
 }
 
 /// The optional answer field step 5 adds to VoIPBIN's spec in the copy at `root`.
@@ -284,11 +357,11 @@ fn edit_spec(root: &Path, find: &str, with: &str) -> Result<(), Error> {
     let path = root.join("specs/voipbin.yaml");
     let text = crate::support::fs::read(&path)?;
     if text.matches(find).count() != 1 {
-        return Err(Error::Invalid {
+        return Err(Error::invalid(
             path,
-            place: "components.schemas.Accesskey".into(),
-            message: format!("the rehearsal's edit expects `{find}` once"),
-        });
+            "components.schemas.Accesskey",
+            format!("the rehearsal's edit expects `{find}` once"),
+        ));
     }
     crate::support::fs::write(&path, &text.replacen(find, with, 1))
 }
@@ -321,11 +394,6 @@ fn expect_published(lines: &[String], crates: &[&str]) -> Result<(), Error> {
         ));
     }
     Ok(())
-}
-
-/// Runs cargo in `dir` with the registry's environment and `target` as its target directory.
-fn cargo(dir: &Path, registry: &Registry, target: &Path, args: &[&str]) -> Result<String, Error> {
-    registry.run(dir, args, target)
 }
 
 /// Starts `cargo-http-registry` on a loopback port with its root at `index`, and waits until it
@@ -399,10 +467,8 @@ fn copy_consumer(from: &Path, to: &Path) -> Result<(), Error> {
     let _ = fs::remove_dir_all(to);
     let mut folders = vec![PathBuf::new()];
     while let Some(folder) = folders.pop() {
-        let entries = fs::read_dir(from.join(&folder)).map_err(|source| Error::Read {
-            path: from.join(&folder),
-            source,
-        })?;
+        let entries = fs::read_dir(from.join(&folder))
+            .map_err(|source| Error::read(from.join(&folder), source))?;
         for entry in entries.flatten() {
             let (name, relative) = (entry.file_name(), folder.join(entry.file_name()));
             match entry.file_type() {
@@ -442,7 +508,6 @@ fn run_consumer(target: &Path, provider: &str, info: &Value) -> Result<String, E
 #[cfg(test)]
 mod tests {
     use super::{CONSUMERS, consumer_dir};
-    use crate::PROVIDERS;
 
     /// rustfmt sees the consumers here (they are no member of the workspace, which
     /// `cargo fmt --all` formats); clippy sees them in the rehearsal, which builds them.
@@ -450,8 +515,8 @@ mod tests {
     fn every_provider_has_a_formatted_consumer() {
         let root = crate::workspace_root();
         let mut mains = Vec::new();
-        for provider in PROVIDERS {
-            let main = root.join(consumer_dir(provider.name)).join("src/main.rs");
+        for provider in crate::providers::load(&root).unwrap() {
+            let main = root.join(consumer_dir(&provider.name)).join("src/main.rs");
             assert!(main.is_file(), "{} is missing", main.display());
             mains.push(main.display().to_string());
         }

@@ -32,8 +32,5 @@ pub(crate) fn write(path: &Path, text: &str) -> Result<(), Error> {
 
 /// Reads the text of `path`.
 pub(crate) fn read(path: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })
+    std::fs::read_to_string(path).map_err(|source| Error::read(path, source))
 }

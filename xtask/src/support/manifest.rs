@@ -9,15 +9,9 @@ use crate::Error;
 
 /// The manifest at `path`, parsed.
 pub(crate) fn read(path: &Path) -> Result<DocumentMut, Error> {
-    let text = fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = fs::read_to_string(path).map_err(|source| Error::read(path, source))?;
     text.parse()
-        .map_err(|error: toml_edit::TomlError| Error::Parse {
-            path: path.to_path_buf(),
-            message: error.to_string(),
-        })
+        .map_err(|error: toml_edit::TomlError| Error::parse(path, error.to_string()))
 }
 
 /// The `[package]` `name` and `version` of the manifest at `path`, when both are plain strings

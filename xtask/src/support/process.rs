@@ -10,9 +10,9 @@ use crate::Error;
 /// What a finished command printed on stdout, and how long it ran.
 #[derive(Debug)]
 pub(crate) struct Ran {
-    /// Its standard output.
+    /// What the command printed on stdout.
     pub(crate) stdout: String,
-    /// Its wall time.
+    /// How long it ran, start to exit.
     pub(crate) elapsed: Duration,
 }
 

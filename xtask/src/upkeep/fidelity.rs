@@ -136,7 +136,7 @@ pub fn secrets_table(root: &Path) -> Result<String, Error> {
     let mut table = String::from("| spec | field | secret | reason |\n|---|---|---|---|\n");
     let mut any = false;
     for provider in crate::providers::load(root)? {
-        for (place, map) in marked(root, provider.spec, SECRET)? {
+        for (place, map) in marked(root, &provider.spec, SECRET)? {
             any = true;
             table.push_str(&format!(
                 "| `{}` | {} | {} | {} |\n",
@@ -156,10 +156,12 @@ pub fn secrets_table(root: &Path) -> Result<String, Error> {
 /// Replaces what sits between `start` and the end marker in `document` with `table`; a
 /// document without `start` is an error naming it.
 fn replace(document: &str, start: &str, table: &str) -> Result<String, Error> {
-    let missing = || Error::Invalid {
-        path: FIDELITY.into(),
-        place: start.to_string(),
-        message: format!("the marker is missing: put `{start}` and `{END}` where the table goes"),
+    let missing = || {
+        Error::invalid(
+            FIDELITY,
+            start.to_string(),
+            format!("the marker is missing: put `{start}` and `{END}` where the table goes"),
+        )
     };
     let begin = document.find(start).ok_or_else(missing)?;
     let after = begin + start.len();
@@ -175,9 +177,9 @@ fn replace(document: &str, start: &str, table: &str) -> Result<String, Error> {
 pub fn render(root: &Path) -> Result<String, Error> {
     let mut document = crate::support::fs::read(&root.join(FIDELITY))?;
     for provider in crate::providers::load(root)? {
-        let start = start_differences(provider.spec);
+        let start = start_differences(&provider.spec);
         if document.contains(&start) {
-            let table = differences_table(root, provider.spec)?;
+            let table = differences_table(root, &provider.spec)?;
             document = replace(&document, &start, &table)?;
         }
     }

@@ -544,11 +544,14 @@ mod tests {
         let root = crate::workspace_root();
         let runtime = root.join("crates/telauth-runtime");
         let providers = crate::providers::load(&root).unwrap();
-        let specs = providers.iter().map(|provider| provider.spec).chain([
-            "tests/fixtures/specs/shapes.yaml",
-            "tests/fixtures/specs/hostile.yaml",
-            "tests/fixtures/fifth-provider/vonage.yaml",
-        ]);
+        let specs = providers
+            .iter()
+            .map(|provider| provider.spec.as_str())
+            .chain([
+                "tests/fixtures/specs/shapes.yaml",
+                "tests/fixtures/specs/hostile.yaml",
+                "tests/fixtures/fifth-provider/vonage.yaml",
+            ]);
         for spec in specs {
             let generated = crate::generate::ours(&root, spec, &runtime)
                 .unwrap_or_else(|error| panic!("{spec}: {error}"));

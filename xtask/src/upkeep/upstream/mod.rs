@@ -95,11 +95,11 @@ pub fn compare(spec: &Path, file: &Path) -> Result<Report, Error> {
         .unwrap_or_default()
         .to_string();
     if !version.starts_with("3.0") && !version.starts_with("3.1") {
-        return Err(Error::Invalid {
-            path: file.to_path_buf(),
-            place: "openapi".into(),
-            message: format!("`{version}`: an OpenAPI 3.0 or 3.1 document is needed"),
-        });
+        return Err(Error::invalid(
+            file,
+            "openapi",
+            format!("`{version}`: an OpenAPI 3.0 or 3.1 document is needed"),
+        ));
     }
     let mut report = Report {
         version,
@@ -128,7 +128,7 @@ pub fn run(
     let Some(provider) = providers.first() else {
         return Ok(false);
     };
-    let report = compare(&root.join(provider.spec), file)?;
+    let report = compare(&root.join(&provider.spec), file)?;
     let _ = writeln!(
         out,
         "upstream {}: {} against {} (OpenAPI {})",
