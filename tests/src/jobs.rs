@@ -19,6 +19,37 @@ pub fn xtask(args: &[&str]) -> (ExitCode, String, String) {
     )
 }
 
+/// Runs `cargo xtask ARGS --root ROOT`: the job and its arguments on the workspace at `root`.
+pub fn xtask_at(root: &Path, args: &[&str]) -> (ExitCode, String, String) {
+    let mut argv = args.to_vec();
+    argv.extend(["--root", root.to_str().unwrap()]);
+    xtask(&argv)
+}
+
+/// A copy of what generation reads and writes, in a new temporary folder: the root manifest
+/// (its members name the providers), and each provider's spec, manifest and generated files.
+/// No workspace cargo can build: [`crate::copies::workspace_copy`] is that.
+pub fn generation_copy() -> tempfile::TempDir {
+    let root = xtask::workspace_root();
+    let copy = tempfile::tempdir().unwrap();
+    let mut files = vec!["Cargo.toml".to_string()];
+    for provider in xtask::providers::load(&root).unwrap() {
+        files.push(provider.spec.clone());
+        let generated = xtask::GENERATED.into_iter().chain([
+            xtask::generated_files::SPEC_COPY,
+            xtask::generated_files::MOCK,
+            "Cargo.toml",
+        ]);
+        files.extend(generated.map(|file| format!("{}/{file}", provider.crate_dir)));
+    }
+    for file in files {
+        let target = copy.path().join(&file);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::copy(root.join(&file), target).unwrap();
+    }
+    copy
+}
+
 /// Where [`release_copy`] keeps the workspace at `root` as released.
 pub fn released(root: &Path) -> PathBuf {
     root.join("target/released")

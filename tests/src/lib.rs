@@ -1,7 +1,9 @@
 //! Helpers shared by telauth's cross-crate tests: canned answers from a loopback mock server,
 //! checks that a secret never shows in text, recorded answers checked against the specs
-//! ([`spec_conformance`]), the evolution corpus, and the xtask's jobs run in-process ([`jobs`]).
+//! ([`spec_conformance`]), the evolution corpus, copies of the workspace and cargo run on them
+//! ([`copies`]), and the xtask's jobs run in-process ([`jobs`]).
 
+pub mod copies;
 pub mod evolution;
 #[cfg(feature = "xtask")]
 pub mod jobs;

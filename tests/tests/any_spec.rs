@@ -7,41 +7,19 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use telauth_tests::evolution::{cargo, workspace_copy};
+use telauth_tests::copies::{cargo, copies_target, workspace_copy};
+use telauth_tests::jobs::{generation_copy, xtask_at};
 
 fn fixture(path: &str) -> PathBuf {
     xtask::workspace_root().join("tests/fixtures").join(path)
-}
-
-/// A copy of what generation reads: the root manifest, the specs and the provider manifests.
-fn small_copy() -> tempfile::TempDir {
-    let root = xtask::workspace_root();
-    let copy = tempfile::tempdir().unwrap();
-    let mut files = vec!["Cargo.toml".to_string()];
-    for provider in xtask::providers::load(&root).unwrap() {
-        files.push(provider.spec.clone());
-        files.push(format!("{}/Cargo.toml", provider.crate_dir));
-    }
-    for file in files {
-        let target = copy.path().join(&file);
-        fs::create_dir_all(target.parent().unwrap()).unwrap();
-        fs::copy(root.join(&file), target).unwrap();
-    }
-    copy
-}
-
-/// Runs `cargo xtask ARGS --root ROOT`; answers its exit code, stdout and stderr.
-fn xtask(args: &[&str], root: &Path) -> (ExitCode, String, String) {
-    let mut argv = args.to_vec();
-    argv.extend(["--root", root.to_str().unwrap()]);
-    telauth_tests::jobs::xtask(&argv)
 }
 
 /// `cargo xtask new-provider NAME --spec SPEC` on the scratch copy `root`, which holds what
 /// generation reads but is no workspace cargo can build: the crate's compile check is left to
 /// the tests that build the copy themselves (with clippy, warnings denied).
 fn new_provider(root: &Path, name: &str, spec: &Path) -> (ExitCode, String, String) {
-    xtask(
+    xtask_at(
+        root,
         &[
             "new-provider",
             name,
@@ -49,7 +27,6 @@ fn new_provider(root: &Path, name: &str, spec: &Path) -> (ExitCode, String, Stri
             spec.to_str().unwrap(),
             "--no-compile-check",
         ],
-        root,
     )
 }
 
@@ -137,7 +114,8 @@ fn large_document(folder: &Path) -> PathBuf {
 fn take_part_of_a_large_document(root: &Path) -> String {
     let folder = tempfile::tempdir().unwrap();
     let large = large_document(folder.path());
-    let (code, out, err) = xtask(
+    let (code, out, err) = xtask_at(
+        root,
         &[
             "new-provider",
             "large",
@@ -149,7 +127,6 @@ fn take_part_of_a_large_document(root: &Path) -> String {
             "op:get_thing_599",
             "--no-compile-check",
         ],
-        root,
     );
     assert_eq!(code, ExitCode::SUCCESS, "large: {out}{err}");
     let spec = fs::read_to_string(root.join("specs/large.yaml")).unwrap();
@@ -168,7 +145,7 @@ fn take_part_of_a_large_document(root: &Path) -> String {
 
 #[test]
 fn the_corpus_generates_through_new_provider() {
-    let copy = small_copy();
+    let copy = generation_copy();
     for (name, spec) in CORPUS {
         let (code, out, err) = new_provider(copy.path(), name, &fixture(spec));
         assert_eq!(code, ExitCode::SUCCESS, "{name}: {out}{err}");
@@ -232,7 +209,7 @@ fn the_corpus_generates_through_new_provider() {
         4 + CORPUS.len() + 1
     );
     for (name, _) in CORPUS {
-        let (code, out, _) = xtask(&["generate", "--check", "--provider", name], copy.path());
+        let (code, out, _) = xtask_at(copy.path(), &["generate", "--check", "--provider", name]);
         assert_eq!(code, ExitCode::SUCCESS, "{out}");
     }
 
@@ -340,7 +317,7 @@ const REFUSALS: &[(&str, &str, &str, &[&str])] = &[
 fn a_spec_that_would_break_a_promise_is_refused_with_its_place() {
     let original = fs::read_to_string(fixture("specs/shapes.yaml")).unwrap();
     let scratch = tempfile::tempdir().unwrap();
-    let copy = small_copy();
+    let copy = generation_copy();
     let workspace = fs::read_to_string(copy.path().join("Cargo.toml")).unwrap();
     let mut cases: Vec<(&str, String, Vec<&str>)> = REFUSALS
         .iter()
@@ -381,14 +358,14 @@ fn a_spec_that_would_break_a_promise_is_refused_with_its_place() {
 
 #[test]
 fn dependencies_follow_the_generated_code() {
-    let copy = small_copy();
+    let copy = generation_copy();
     let manifest = copy.path().join("crates/telauth-voipbin/Cargo.toml");
     let text = fs::read_to_string(&manifest).unwrap();
     fs::write(&manifest, text.replace("uuid.workspace = true\n", "")).unwrap();
-    let (code, out, _) = xtask(&["generate", "--check"], copy.path());
+    let (code, out, _) = xtask_at(copy.path(), &["generate", "--check"]);
     assert_eq!(code, ExitCode::FAILURE, "{out}");
     assert!(out.contains("+uuid.workspace = true"), "{out}");
-    let (code, _, _) = xtask(&["generate"], copy.path());
+    let (code, _, _) = xtask_at(copy.path(), &["generate"]);
     assert_eq!(code, ExitCode::SUCCESS);
     assert!(
         fs::read_to_string(&manifest)
@@ -410,7 +387,7 @@ fn dependencies_follow_the_generated_code() {
         ),
     )
     .unwrap();
-    let (code, out, _) = xtask(&["generate"], copy.path());
+    let (code, out, _) = xtask_at(copy.path(), &["generate"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     let krate = fs::read_to_string(copy.path().join("crates/telauth-shapes/Cargo.toml")).unwrap();
     assert!(krate.contains("regress.workspace = true"), "{krate}");
@@ -598,7 +575,7 @@ fn the_corpus_builds_lints_and_the_fifth_provider_works_on_the_wire() {
 #[test]
 fn a_crate_that_does_not_compile_is_not_kept() {
     let copy = workspace_copy();
-    let target = telauth_tests::evolution::copies_target();
+    let target = copies_target();
     let target = target.to_str().unwrap();
     let before: Vec<(String, Vec<u8>)> = ["Cargo.toml", "Cargo.lock"]
         .into_iter()
@@ -612,13 +589,13 @@ fn a_crate_that_does_not_compile_is_not_kept() {
     )
     .unwrap();
     let args = ["--target-dir", target];
-    let (code, out, err) = xtask(
+    let (code, out, err) = xtask_at(
+        copy.path(),
         &[
             &["new-provider", "clash", "--spec", spec.to_str().unwrap()],
             &args[..],
         ]
         .concat(),
-        copy.path(),
     );
     assert_eq!(code, ExitCode::FAILURE, "{out}{err}");
     assert!(err.contains("`telauth-clash` does not compile"), "{err}");
@@ -633,13 +610,13 @@ fn a_crate_that_does_not_compile_is_not_kept() {
     assert!(!copy.path().join("specs/clash.yaml").exists());
 
     let bare = fixture("specs/bare.yaml");
-    let (code, out, err) = xtask(
+    let (code, out, err) = xtask_at(
+        copy.path(),
         &[
             &["new-provider", "bare", "--spec", bare.to_str().unwrap()],
             &args[..],
         ]
         .concat(),
-        copy.path(),
     );
     assert_eq!(code, ExitCode::SUCCESS, "{out}{err}");
     assert!(

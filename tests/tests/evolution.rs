@@ -8,7 +8,8 @@ use std::fs;
 use std::path::Path;
 use std::process::ExitCode;
 
-use telauth_tests::evolution::{CORPUS, Case, cargo, workspace_copy};
+use telauth_tests::copies::{cargo, workspace_copy};
+use telauth_tests::evolution::{CORPUS, Case};
 use telauth_tests::jobs::{release_copy, released, xtask};
 use xtask::Mode;
 use xtask::audit::Verdict;

@@ -6,36 +6,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use telauth_tests::jobs::{self, generation_copy};
 use xtask::{FileState, GENERATED, Mode, Provider};
 
 /// The providers of this workspace.
 fn providers() -> Vec<Provider> {
     xtask::providers::load(&xtask::workspace_root()).unwrap()
-}
-
-/// A copy of the specs and the provider crates' manifests and generated files.
-fn workspace_copy() -> tempfile::TempDir {
-    let root = xtask::workspace_root();
-    let copy = tempfile::tempdir().unwrap();
-    // The root manifest names the providers (its members with `[package.metadata.telauth]`).
-    let mut files: Vec<String> = vec!["Cargo.toml".to_string()];
-    let providers = providers();
-    files.extend(providers.iter().map(|p| p.spec.clone()));
-    for provider in &providers {
-        let spec_copy = [
-            xtask::generated_files::SPEC_COPY,
-            xtask::generated_files::MOCK,
-        ];
-        for name in ["Cargo.toml"].iter().chain(&GENERATED).chain(&spec_copy) {
-            files.push(format!("{}/{name}", provider.crate_dir));
-        }
-    }
-    for file in files {
-        let target = copy.path().join(&file);
-        fs::create_dir_all(target.parent().unwrap()).unwrap();
-        fs::copy(root.join(&file), target).unwrap();
-    }
-    copy
 }
 
 /// Every generated file under `root`, with its content.
@@ -50,11 +26,9 @@ fn generated_files(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         .collect()
 }
 
-/// Runs `cargo xtask generate --root ROOT ARGS`; answers its exit code, stdout and stderr.
-fn xtask(args: &[&str], root: &Path) -> (ExitCode, String, String) {
-    let mut argv = vec!["generate", "--root", root.to_str().unwrap()];
-    argv.extend_from_slice(args);
-    telauth_tests::jobs::xtask(&argv)
+/// Runs `cargo xtask generate ARGS --root ROOT`; answers its exit code, stdout and stderr.
+fn generate(root: &Path, args: &[&str]) -> (ExitCode, String, String) {
+    jobs::xtask_at(root, &[&["generate"], args].concat())
 }
 
 #[test]
@@ -75,7 +49,7 @@ fn committed_generated_files_are_what_the_specs_give() {
 
 #[test]
 fn generation_is_deterministic_and_headed() {
-    let copy = workspace_copy();
+    let copy = generation_copy();
     let before = generated_files(copy.path());
     for provider in providers() {
         fs::remove_file(copy.path().join(&provider.crate_dir).join(GENERATED[1])).unwrap();
@@ -113,7 +87,7 @@ fn generation_is_deterministic_and_headed() {
 
 #[test]
 fn check_catches_a_hand_edit_and_writes_nothing() {
-    let copy = workspace_copy();
+    let copy = generation_copy();
     let edited = copy
         .path()
         .join("crates/telauth-voipbin/src/generated/auth.rs");
@@ -122,7 +96,7 @@ fn check_catches_a_hand_edit_and_writes_nothing() {
     assert_ne!(text, hand_edit);
     fs::write(&edited, &hand_edit).unwrap();
 
-    let (code, out, err) = xtask(&["--check"], copy.path());
+    let (code, out, err) = generate(copy.path(), &["--check"]);
     assert_eq!(code, ExitCode::FAILURE);
     assert!(
         out.contains("--- a/crates/telauth-voipbin/src/generated/auth.rs"),
@@ -147,7 +121,7 @@ fn check_catches_a_hand_edit_and_writes_nothing() {
         "--check wrote a file"
     );
 
-    let (code, out, _) = xtask(&[], copy.path());
+    let (code, out, _) = generate(copy.path(), &[]);
     assert_eq!(code, ExitCode::SUCCESS);
     let written = |line: &str| {
         line.contains("telauth-voipbin/src/generated/auth.rs") && line.ends_with("written")
@@ -278,7 +252,7 @@ const BREAKAGES: &[(&str, &str, &str, &[&str])] = &[
 #[test]
 fn a_broken_spec_names_the_place_and_leaves_every_file_as_it_was() {
     for (case, from, to, expected) in BREAKAGES {
-        let copy = workspace_copy();
+        let copy = generation_copy();
         // Make the files of the providers generated before SignalWire stale, so that a
         // generator that wrote as it went would change them.
         let smsbeta = copy
@@ -294,7 +268,7 @@ fn a_broken_spec_names_the_place_and_leaves_every_file_as_it_was() {
         fs::write(&spec, text.replacen(from, to, 1)).unwrap();
         let before = generated_files(copy.path());
 
-        let (code, out, err) = xtask(&[], copy.path());
+        let (code, out, err) = generate(copy.path(), &[]);
         assert_eq!(code, ExitCode::FAILURE, "{case}: {out}");
         for needle in *expected {
             assert!(err.contains(needle), "{case}: {needle:?} not in {err:?}");
@@ -310,22 +284,22 @@ fn a_broken_spec_names_the_place_and_leaves_every_file_as_it_was() {
 
 #[test]
 fn unknown_provider_and_bad_arguments_are_usage_errors() {
-    let copy = workspace_copy();
-    let (code, _, err) = xtask(&["--provider", "twilio"], copy.path());
+    let copy = generation_copy();
+    let (code, _, err) = generate(copy.path(), &["--provider", "twilio"]);
     assert_eq!(code, ExitCode::FAILURE);
     assert!(
         err.contains("unknown provider `twilio`; the providers are: smsbeta, voipbin"),
         "{err}"
     );
-    let (code, _, err) = xtask(&["--frobnicate"], copy.path());
+    let (code, _, err) = generate(copy.path(), &["--frobnicate"]);
     assert_eq!(code, ExitCode::from(2));
     assert!(err.contains("--frobnicate"), "{err}");
 }
 
 #[test]
 fn one_provider_can_be_generated_alone() {
-    let copy = workspace_copy();
-    let (code, out, _) = xtask(&["--provider", "mobivate", "--check"], copy.path());
+    let copy = generation_copy();
+    let (code, out, _) = generate(copy.path(), &["--provider", "mobivate", "--check"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}");
     assert!(out.starts_with("mobivate "), "{out}");
     assert!(out.contains("1 spec(s) in"), "{out}");

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::ExitCode;
 
-use telauth_tests::evolution::{copies_target, workspace_copy};
+use telauth_tests::copies::{copies_target, workspace_copy};
 use telauth_tests::jobs;
 use xtask::Mode;
 use xtask::publish::Target;
@@ -15,13 +15,6 @@ use xtask::release::baseline::Baseline;
 
 /// The audit's line for the optional answer field `xtask::rehearse::add_answer_field` adds.
 const ANSWER_FIELD_ADDED: &str = "telauth-voipbin: compatible: adds optional response field Accesskey.scopes -> next version 0.2.1";
-
-/// Runs the command line with `args` on the workspace at `root`.
-fn xtask(root: &Path, args: &[&str]) -> (ExitCode, String, String) {
-    let mut argv = args.to_vec();
-    argv.extend(["--root", root.to_str().unwrap()]);
-    jobs::xtask(&argv)
-}
 
 fn read(root: &Path, file: &str) -> String {
     fs::read_to_string(root.join(file)).unwrap()
@@ -57,7 +50,7 @@ fn release_writes_the_versions_requirements_and_changelog_the_audit_computed() {
 
     let mut args = vec!["audit"];
     args.extend(baseline);
-    let (code, _, err) = xtask(root, &args);
+    let (code, _, err) = jobs::xtask_at(root, &args);
     assert_eq!(code, ExitCode::FAILURE);
     assert!(err.contains(ANSWER_FIELD_ADDED), "{err}");
 
@@ -65,7 +58,7 @@ fn release_writes_the_versions_requirements_and_changelog_the_audit_computed() {
     let before = versions(root);
     let mut args = vec!["release"];
     args.extend(baseline);
-    let (code, out, err) = xtask(root, &args);
+    let (code, out, err) = jobs::xtask_at(root, &args);
     assert_eq!(code, ExitCode::SUCCESS, "{err}");
     assert!(
         out.contains("telauth-voipbin 0.2.0 -> 0.2.1 (compatible, since 0.2.0)"),
@@ -82,7 +75,7 @@ fn release_writes_the_versions_requirements_and_changelog_the_audit_computed() {
     assert_eq!(versions(root), before, "a dry run wrote");
 
     args.push("--write");
-    let (code, out, err) = xtask(root, &args);
+    let (code, out, err) = jobs::xtask_at(root, &args);
     assert_eq!(code, ExitCode::SUCCESS, "{out}{err}");
     let workspace = read(root, "Cargo.toml");
     assert!(
@@ -128,14 +121,14 @@ fn release_writes_the_versions_requirements_and_changelog_the_audit_computed() {
 
     let mut args = vec!["audit"];
     args.extend(baseline);
-    let (code, out, err) = xtask(root, &args);
+    let (code, out, err) = jobs::xtask_at(root, &args);
     assert_eq!(code, ExitCode::SUCCESS, "{out}{err}");
     assert!(out.contains("-> next version 0.2.1"), "{out}");
 
     // Written once: a second run has nothing to do.
     let mut args = vec!["release", "--write"];
     args.extend(baseline);
-    let (code, out, _) = xtask(root, &args);
+    let (code, out, _) = jobs::xtask_at(root, &args);
     assert_eq!(code, ExitCode::SUCCESS);
     assert!(out.contains("release: nothing to release"), "{out}");
     assert_eq!(
@@ -154,7 +147,7 @@ fn the_release_plan_under_root_includes_a_provider_added_there() {
     let root = copy.path();
     let released = jobs::release_copy(root);
     let spec = xtask::workspace_root().join("tests/fixtures/fifth-provider/vonage.yaml");
-    let (code, out, err) = xtask(
+    let (code, out, err) = jobs::xtask_at(
         root,
         &[
             "new-provider",
@@ -167,7 +160,7 @@ fn the_release_plan_under_root_includes_a_provider_added_there() {
     assert_eq!(code, ExitCode::SUCCESS, "{out}{err}");
 
     let mut args = vec!["release", "--baseline-root", released.to_str().unwrap()];
-    let (code, out, err) = xtask(root, &args);
+    let (code, out, err) = jobs::xtask_at(root, &args);
     assert_eq!(code, ExitCode::SUCCESS, "{out}{err}");
     assert!(
         out.contains("  telauth-vonage 0.2.0 (first release)\n"),
@@ -175,7 +168,7 @@ fn the_release_plan_under_root_includes_a_provider_added_there() {
     );
 
     args.push("--write");
-    let (code, out, err) = xtask(root, &args);
+    let (code, out, err) = jobs::xtask_at(root, &args);
     assert_eq!(code, ExitCode::SUCCESS, "{out}{err}");
     assert!(
         read(root, "CHANGELOG.md").contains("\n## [telauth-vonage 0.2.0] - "),
@@ -229,7 +222,7 @@ fn against_a_registry_the_baseline_is_what_was_published_even_halfway() {
     let mut done = |_: &xtask::publish::Crate, _: bool| Ok(());
 
     // An empty registry: nothing released.
-    let (code, out, err) = xtask(root, &["audit", "--registry", "rehearsal"]);
+    let (code, out, err) = jobs::xtask_at(root, &["audit", "--registry", "rehearsal"]);
     assert_eq!(code, ExitCode::SUCCESS, "{err}");
     assert!(
         out.contains("telauth-voipbin: 0.2.0 not released yet"),
@@ -240,7 +233,7 @@ fn against_a_registry_the_baseline_is_what_was_published_even_halfway() {
     let crates = xtask::publish::order(&target.publishable(root).unwrap()).unwrap();
     let lines = target.execute(root, &crates, &mut done).unwrap();
     assert_eq!(published(&lines).len(), crates.len(), "{lines:?}");
-    let (code, out, err) = xtask(root, &["audit", "--registry", "rehearsal"]);
+    let (code, out, err) = jobs::xtask_at(root, &["audit", "--registry", "rehearsal"]);
     assert_eq!(code, ExitCode::SUCCESS, "{err}");
     assert!(
         out.contains("telauth-voipbin: unchanged since 0.2.0"),
@@ -250,12 +243,12 @@ fn against_a_registry_the_baseline_is_what_was_published_even_halfway() {
     // An optional answer field: compatible, 0.2.1.
     xtask::rehearse::add_answer_field(root).unwrap();
     xtask::generate(root, Some("voipbin"), Mode::Write).unwrap();
-    let (code, _, err) = xtask(root, &["audit", "--registry", "rehearsal"]);
+    let (code, _, err) = jobs::xtask_at(root, &["audit", "--registry", "rehearsal"]);
     assert_eq!(code, ExitCode::FAILURE);
     assert!(err.contains(ANSWER_FIELD_ADDED), "{err}");
-    let (code, out, err) = xtask(root, &["release", "--registry", "rehearsal", "--write"]);
+    let (code, out, err) = jobs::xtask_at(root, &["release", "--registry", "rehearsal", "--write"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}{err}");
-    let (code, out, err) = xtask(root, &["audit", "--registry", "rehearsal"]);
+    let (code, out, err) = jobs::xtask_at(root, &["audit", "--registry", "rehearsal"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}{err}");
 
     // A publish stopped after its first crate: the audit still reads what went out.
@@ -282,7 +275,8 @@ fn against_a_registry_the_baseline_is_what_was_published_even_halfway() {
     );
 
     // The next publish sends what is missing: telauth. Before the stop, the two changed ones.
-    let (code, out, err) = xtask(root, &["publish", "--registry", "rehearsal", "--execute"]);
+    let (code, out, err) =
+        jobs::xtask_at(root, &["publish", "--registry", "rehearsal", "--execute"]);
     assert_eq!(code, ExitCode::SUCCESS, "{out}{err}");
     let lines: Vec<String> = out.lines().map(str::to_string).collect();
     assert_eq!(published(&lines), ["telauth"], "{out}");
@@ -290,7 +284,7 @@ fn against_a_registry_the_baseline_is_what_was_published_even_halfway() {
     // A field removed: breaking, 0.3.0.
     xtask::rehearse::remove_field(root).unwrap();
     xtask::generate(root, Some("voipbin"), Mode::Write).unwrap();
-    let (code, _, err) = xtask(root, &["audit", "--registry", "rehearsal"]);
+    let (code, _, err) = jobs::xtask_at(root, &["audit", "--registry", "rehearsal"]);
     assert_eq!(code, ExitCode::FAILURE);
     assert!(
         err.contains("telauth-voipbin: breaking: removes field Accesskey.detail")
@@ -305,7 +299,7 @@ fn against_a_registry_the_baseline_is_what_was_published_even_halfway() {
     );
 
     // A registry that cannot be read is an error, never "not released".
-    let (code, _, err) = xtask(root, &["audit", "--registry", "nowhere"]);
+    let (code, _, err) = jobs::xtask_at(root, &["audit", "--registry", "nowhere"]);
     assert_eq!(code, ExitCode::FAILURE);
     assert!(err.contains("cannot read registry `nowhere`"), "{err}");
 }
