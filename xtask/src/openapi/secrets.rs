@@ -43,8 +43,9 @@ pub(crate) fn looks_like_credential(name: &str) -> bool {
 /// The last words of a field's name that say it holds no credential, however credential-like
 /// the rest: an identifier (`credential_list_sid`), a kind or method (`token_type`,
 /// `token_endpoint_auth_method`), a duration or time (`refresh_token_lifespan`,
-/// `secret_expires_at`), an address (`token_url`), a count or size, a name or label.
-const PUBLIC_LAST_WORDS: [&str; 31] = [
+/// `secret_expires_at`), an address (`token_url`), a count or size, a name or label, a strategy,
+/// an algorithm or an audience (`access_token_strategy`, `token_endpoint_auth_signing_alg`).
+const PUBLIC_LAST_WORDS: [&str; 35] = [
     "id",
     "ids",
     "sid",
@@ -76,6 +77,10 @@ const PUBLIC_LAST_WORDS: [&str; 31] = [
     "enabled",
     "hint",
     "location",
+    "strategy",
+    "alg",
+    "algorithm",
+    "audience",
 ];
 
 /// Whether the field `name` holds no credential by its name's shape: its last word is one of
@@ -371,6 +376,9 @@ mod tests {
             "page_token",
             "nextPageToken",
             "nextToken",
+            "access_token_strategy",
+            "token_endpoint_auth_signing_alg",
+            "requested_access_token_audience",
             "previousToken",
             "continuation_token",
             "token_url",

@@ -12,6 +12,11 @@
 //!   `pipeDelimited`) is set aside where an operation or a path item lists it: progenitor
 //!   sends only `form`, and an optional parameter left out sends nothing the API does not
 //!   describe (a required one stays, and progenitor's refusal names its operation);
+//! - an operation that documents a success answers errors with its `default`: that answer
+//!   becomes `4XX` and `5XX` (those the operation does not document already), since progenitor
+//!   panics on a success and a `default` of different bodies;
+//! - a `format` beside `anyOf`/`oneOf` and no `type` moves into the members that are strings
+//!   (the only ones it applies to), since typify would give it to an array member and panic;
 //! - a lower bound of zero (`minLength`, `minItems`, `minProperties`) is dropped: it bounds
 //!   nothing, and typify writes it as a comparison rustc calls useless;
 //! - a secret (`type: string, format: password`) loses its length bounds and `pattern`: typify
@@ -52,8 +57,16 @@ pub fn apply(tree: &mut Value) -> Vec<String> {
             if let Some(note) = without_unsendable_parameters(map, place, &unsendable) {
                 notes.push(note);
             }
+            if kind == Kind::Operation
+                && let Some(note) = default_as_errors(map, place)
+            {
+                notes.push(note);
+            }
         }
         Kind::Schema => {
+            if let Some(note) = format_into_string_members(map, place) {
+                notes.push(note);
+            }
             if let Some(what @ ("object" | "array")) = map.get("type").and_then(Value::as_str)
                 && let Some(format) = map.get("format").cloned()
             {
@@ -113,6 +126,71 @@ pub fn apply(tree: &mut Value) -> Vec<String> {
         ));
     }
     notes
+}
+
+/// Turns the `default` answer of `operation` (at `place`) into `4XX` and `5XX` when the
+/// operation documents a success; the note names the ranges added.
+fn default_as_errors(operation: &mut Mapping, place: &[String]) -> Option<String> {
+    let Some(Value::Mapping(responses)) = operation.get_mut("responses") else {
+        return None;
+    };
+    let success = responses
+        .keys()
+        .map(key_text)
+        .any(|status| status.starts_with('2'));
+    if !success {
+        return None;
+    }
+    let default = responses.remove("default")?;
+    let added: Vec<&str> = ["4XX", "5XX"]
+        .into_iter()
+        .filter(|range| {
+            let documented = responses
+                .keys()
+                .map(key_text)
+                .any(|status| status.starts_with(&range[..1]));
+            if !documented {
+                responses.insert(Value::from(*range), default.clone());
+            }
+            !documented
+        })
+        .collect();
+    Some(format!(
+        "the `default` answer at {} answers errors: {} (beside a documented success)",
+        pointer::render(place),
+        if added.is_empty() {
+            "set aside, every error range is documented".to_string()
+        } else {
+            format!("now {}", added.join(" and "))
+        }
+    ))
+}
+
+/// Moves the `format` of a schema with no `type` into the string members of its `anyOf` or
+/// `oneOf`; the note names the place.
+fn format_into_string_members(schema: &mut Mapping, place: &[String]) -> Option<String> {
+    if schema.contains_key("type")
+        || !(schema.contains_key("anyOf") || schema.contains_key("oneOf"))
+    {
+        return None;
+    }
+    let format = schema.remove("format")?;
+    for members in ["anyOf", "oneOf"] {
+        if let Some(Value::Sequence(members)) = schema.get_mut(members) {
+            for member in members.iter_mut().filter_map(Value::as_mapping_mut) {
+                if member.get("type").and_then(Value::as_str) == Some("string")
+                    && !member.contains_key("format")
+                {
+                    member.insert(Value::from("format"), format.clone());
+                }
+            }
+        }
+    }
+    Some(format!(
+        "format `{}` at {} moved into its string members",
+        pointer::escape_text(&key_text(&format)),
+        pointer::render(place)
+    ))
 }
 
 /// Whether `parameter` is an optional query parameter in a style progenitor cannot send.
@@ -284,13 +362,20 @@ paths:
         - {name: sort, in: query, style: deepObject, required: true, schema: {type: object}}
         - {name: q, in: query, schema: {type: string, minLength: 0}}
       responses:
-        '200': {description: ok}
+        '200': {description: ok, content: {application/json: {schema: {type: integer}}}}
+        '400': {description: bad, content: {application/json: {schema: {type: object}}}}
+        default: {description: error, content: {application/json: {schema: {type: object}}}}
+    post:
+      operationId: y
+      responses:
+        default: {description: the answer, content: {application/json: {schema: {type: object}}}}
 components:
   parameters:
     Filter: {name: filter, in: query, style: deepObject, schema: {type: object}}
     Page: {name: page, in: query, style: form, schema: {type: integer}}
   schemas:
     Names: {type: array, format: uri, minItems: 0, items: {type: string, minLength: 1}}
+    Media: {format: uri, anyOf: [{type: string}, {type: array, items: {type: string}}]}
     ApiSecret: {type: string, format: password, minLength: 16, maxLength: 64, pattern: '^[a-z]+$'}
 "##,
         )
@@ -302,15 +387,32 @@ components:
         assert!(!text.contains("'#/components/parameters/Filter'"), "{text}");
         // A required one stays: progenitor's refusal names its operation.
         assert!(text.contains("name: sort"), "{text}");
-        assert!(
-            !text.contains("pipeDelimited") && !text.contains("uri"),
-            "{text}"
-        );
+        assert!(!text.contains("pipeDelimited"), "{text}");
+        assert!(tree["components"]["schemas"]["Names"].get("format").is_none());
         assert!(
             !text.contains("minLength: 0") && !text.contains("minItems"),
             "{text}"
         );
         assert!(text.contains("minLength: 1"), "{text}");
+        let get = &tree["paths"]["/x"]["get"]["responses"];
+        assert!(
+            get.get("default").is_none() && get.get("4XX").is_none(),
+            "{text}"
+        );
+        assert!(
+            get.get("5XX").is_some() && get.get("400").is_some(),
+            "{text}"
+        );
+        // Without a documented success, `default` is the answer.
+        assert!(
+            tree["paths"]["/x"]["post"]["responses"]
+                .get("default")
+                .is_some()
+        );
+        let media = &tree["components"]["schemas"]["Media"];
+        assert!(media.get("format").is_none(), "{text}");
+        assert_eq!(media["anyOf"][0]["format"].as_str(), Some("uri"));
+        assert!(media["anyOf"][1].get("format").is_none(), "{text}");
         assert_eq!(
             serde_yaml_ng::to_string(&tree["components"]["schemas"]["ApiSecret"]).unwrap(),
             "type: string\nformat: password\n"
