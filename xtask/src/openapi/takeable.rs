@@ -44,8 +44,8 @@ pub fn apply(tree: &mut Value) -> Vec<String> {
         ));
     }
     let unsendable = unsendable_components(tree);
-    let mut zero_bounds = (0, None);
-    let mut secret_bounds = (0, None);
+    let mut secret_bounds = Tally::default();
+    let mut zero_bounds = Tally::default();
     shape::visit(tree, &mut |kind, map, place| match kind {
         Kind::Operation | Kind::PathItem => {
             if kind == Kind::Operation && map.remove("callbacks").is_some() {
@@ -54,78 +54,93 @@ pub fn apply(tree: &mut Value) -> Vec<String> {
                     pointer::render(place)
                 ));
             }
-            if let Some(note) = without_unsendable_parameters(map, place, &unsendable) {
-                notes.push(note);
-            }
-            if kind == Kind::Operation
-                && let Some(note) = default_as_errors(map, place)
-            {
-                notes.push(note);
+            notes.extend(without_unsendable_parameters(map, place, &unsendable));
+            if kind == Kind::Operation {
+                notes.extend(default_as_errors(map, place));
             }
         }
         Kind::Schema => {
-            if let Some(note) = format_into_string_members(map, place) {
-                notes.push(note);
-            }
-            if let Some(what @ ("object" | "array")) = map.get("type").and_then(Value::as_str)
-                && let Some(format) = map.get("format").cloned()
-            {
-                let what = what.to_string();
-                map.remove("format");
-                notes.push(format!(
-                    "format `{}` dropped from the {what} schema at {} (its shape is its {})",
-                    pointer::escape_text(&key_text(&format)),
-                    pointer::render(place),
-                    if what == "object" {
-                        "properties"
-                    } else {
-                        "items"
-                    }
-                ));
-            }
-            if map.get("type").and_then(Value::as_str) == Some("string")
-                && map.get("format").and_then(Value::as_str) == Some("password")
-            {
-                for bound in ["minLength", "maxLength", "pattern"] {
-                    if map.remove(bound).is_some() {
-                        secret_bounds.0 += 1;
-                        secret_bounds
-                            .1
-                            .get_or_insert_with(|| format!("{}/{bound}", pointer::render(place)));
-                    }
-                }
-            }
-            for bound in ["minLength", "minItems", "minProperties"] {
-                if map.get(bound).and_then(Value::as_u64) == Some(0) {
-                    map.remove(bound);
-                    zero_bounds.0 += 1;
-                    zero_bounds
-                        .1
-                        .get_or_insert_with(|| format!("{}/{bound}", pointer::render(place)));
-                }
-            }
+            notes.extend(format_into_string_members(map, place));
+            notes.extend(without_container_format(map, place));
+            secret_bounds.count(without_secret_bounds(map), place);
+            zero_bounds.count(without_zero_bounds(map), place);
         }
         Kind::RequestBody | Kind::Response => {
-            if let Some(Value::Mapping(content)) = map.get_mut("content")
-                && let Some(note) = one_media_type(content, place)
-            {
-                notes.push(note);
+            if let Some(Value::Mapping(content)) = map.get_mut("content") {
+                notes.extend(one_media_type(content, place));
             }
         }
         _ => {}
     });
-    if let (dropped, Some(first)) = secret_bounds {
-        notes.push(format!(
-            "{dropped} bound(s) or pattern(s) dropped from secrets, so that each is a `Secret` \
-             (first: {first})"
-        ));
-    }
-    if let (dropped, Some(first)) = zero_bounds {
-        notes.push(format!(
-            "{dropped} lower bound(s) of zero dropped (they bound nothing; first: {first})"
-        ));
-    }
+    notes.extend(
+        secret_bounds
+            .note("bound(s) or pattern(s) dropped from secrets, so that each is a `Secret`"),
+    );
+    notes.extend(zero_bounds.note("lower bound(s) of zero dropped (they bound nothing)"));
     notes
+}
+
+/// Changes of one kind, many places: how many, and the first place.
+#[derive(Default)]
+struct Tally {
+    count: usize,
+    first: Option<String>,
+}
+
+impl Tally {
+    /// Counts the keywords `removed` from the schema at `place`.
+    fn count(&mut self, removed: Vec<&str>, place: &[String]) {
+        if let Some(keyword) = removed.first() {
+            self.first
+                .get_or_insert_with(|| format!("{}/{keyword}", pointer::render(place)));
+        }
+        self.count += removed.len();
+    }
+
+    /// The one note of `what`, when anything was counted.
+    fn note(&self, what: &str) -> Option<String> {
+        let first = self.first.as_ref()?;
+        Some(format!("{} {what} (first: {first})", self.count))
+    }
+}
+
+/// Drops the `format` of an object or array schema (at `place`); the note says so.
+fn without_container_format(schema: &mut Mapping, place: &[String]) -> Option<String> {
+    let shape = match schema.get("type").and_then(Value::as_str)? {
+        "object" => "object schema at {} (its shape is its properties)",
+        "array" => "array schema at {} (its shape is its items)",
+        _ => return None,
+    };
+    let format = schema.remove("format")?;
+    Some(format!(
+        "format `{}` dropped from the {}",
+        pointer::escape_text(&key_text(&format)),
+        shape.replace("{}", &pointer::render(place))
+    ))
+}
+
+/// Drops a secret's length bounds and pattern; answers the keywords dropped.
+fn without_secret_bounds(schema: &mut Mapping) -> Vec<&'static str> {
+    let secret = schema.get("type").and_then(Value::as_str) == Some("string")
+        && schema.get("format").and_then(Value::as_str) == Some("password");
+    if !secret {
+        return Vec::new();
+    }
+    ["minLength", "maxLength", "pattern"]
+        .into_iter()
+        .filter(|bound| schema.remove(*bound).is_some())
+        .collect()
+}
+
+/// Drops the lower bounds of zero; answers the keywords dropped.
+fn without_zero_bounds(schema: &mut Mapping) -> Vec<&'static str> {
+    ["minLength", "minItems", "minProperties"]
+        .into_iter()
+        .filter(|bound| {
+            let zero = schema.get(*bound).and_then(Value::as_u64) == Some(0);
+            zero && schema.remove(*bound).is_some()
+        })
+        .collect()
 }
 
 /// Turns the `default` answer of `operation` (at `place`) into `4XX` and `5XX` when the
@@ -388,7 +403,11 @@ components:
         // A required one stays: progenitor's refusal names its operation.
         assert!(text.contains("name: sort"), "{text}");
         assert!(!text.contains("pipeDelimited"), "{text}");
-        assert!(tree["components"]["schemas"]["Names"].get("format").is_none());
+        assert!(
+            tree["components"]["schemas"]["Names"]
+                .get("format")
+                .is_none()
+        );
         assert!(
             !text.contains("minLength: 0") && !text.contains("minItems"),
             "{text}"
