@@ -81,7 +81,60 @@ pub fn to_30(path: &Path, tree: &mut Value) -> Result<Vec<String>, Error> {
 
 /// Rewrites one schema.
 fn schema(map: &mut Mapping, place: &[String], note: &mut impl FnMut(&'static str, &[String])) {
-    // `type: [T, "null"]` → `type: T, nullable: true`; more than one other type → any type.
+    type_list(map, place, note);
+    null_members(map, place, note);
+    if let Some(value) = map.remove("const") {
+        map.insert(Value::from("enum"), Value::Sequence(vec![value]));
+        note("`const` read as a one-value `enum`", place);
+    }
+    if let Some(Value::Sequence(examples)) = map.get("examples").cloned() {
+        map.remove("examples");
+        if let Some(first) = examples.into_iter().next()
+            && !map.contains_key("example")
+        {
+            map.insert(Value::from("example"), first);
+        }
+        note(
+            "a schema's `examples` list read as its first `example`",
+            place,
+        );
+    }
+    bounds_and_content(map, place, note);
+    for key in JSON_SCHEMA_ONLY {
+        if map.remove(key).is_some() {
+            note(
+                "JSON Schema keywords 3.0 lacks (`$defs`, `prefixItems`, `if`, ...) set aside",
+                place,
+            );
+        }
+    }
+}
+
+/// The JSON Schema keywords of 3.1 that 3.0 lacks, set aside.
+const JSON_SCHEMA_ONLY: [&str; 18] = [
+    "$schema",
+    "$id",
+    "$anchor",
+    "$comment",
+    "$defs",
+    "prefixItems",
+    "patternProperties",
+    "dependentSchemas",
+    "dependentRequired",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "minContains",
+    "maxContains",
+];
+
+/// `type: [T, "null"]` → `type: T, nullable: true`; more than one other type → any type;
+/// `type: null` → a nullable schema whose only value is null.
+fn type_list(map: &mut Mapping, place: &[String], note: &mut impl FnMut(&'static str, &[String])) {
     if let Some(Value::Sequence(types)) = map.get("type").cloned() {
         let null = types.iter().any(|t| t.as_str() == Some("null"));
         let others: Vec<Value> = types
@@ -113,16 +166,23 @@ fn schema(map: &mut Mapping, place: &[String], note: &mut impl FnMut(&'static st
             place,
         );
     }
-    // `anyOf`/`oneOf` with a `{type: null}` member → the others, `nullable: true`.
+}
+
+/// `anyOf`/`oneOf` with a `{type: null}` member → the others, `nullable: true`.
+fn null_members(
+    map: &mut Mapping,
+    place: &[String],
+    note: &mut impl FnMut(&'static str, &[String]),
+) {
+    let is_null = |m: &Value| {
+        m.get("type").and_then(Value::as_str) == Some("null")
+            || m.get("type")
+                .and_then(Value::as_sequence)
+                .is_some_and(|t| t.len() == 1 && t[0].as_str() == Some("null"))
+    };
     for key in ["anyOf", "oneOf"] {
         let Some(Value::Sequence(members)) = map.get(key).cloned() else {
             continue;
-        };
-        let is_null = |m: &Value| {
-            m.get("type").and_then(Value::as_str) == Some("null")
-                || m.get("type")
-                    .and_then(Value::as_sequence)
-                    .is_some_and(|t| t.len() == 1 && t[0].as_str() == Some("null"))
         };
         if !members.iter().any(is_null) {
             continue;
@@ -140,22 +200,15 @@ fn schema(map: &mut Mapping, place: &[String], note: &mut impl FnMut(&'static st
             place,
         );
     }
-    if let Some(value) = map.remove("const") {
-        map.insert(Value::from("enum"), Value::Sequence(vec![value]));
-        note("`const` read as a one-value `enum`", place);
-    }
-    if let Some(Value::Sequence(examples)) = map.get("examples").cloned() {
-        map.remove("examples");
-        if let Some(first) = examples.into_iter().next()
-            && !map.contains_key("example")
-        {
-            map.insert(Value::from("example"), first);
-        }
-        note(
-            "a schema's `examples` list read as its first `example`",
-            place,
-        );
-    }
+}
+
+/// Numeric exclusive bounds → a bound and `exclusive…: true`; `contentMediaType` and
+/// `contentEncoding` → `format: binary`.
+fn bounds_and_content(
+    map: &mut Mapping,
+    place: &[String],
+    note: &mut impl FnMut(&'static str, &[String]),
+) {
     for (exclusive, bound) in [
         ("exclusiveMinimum", "minimum"),
         ("exclusiveMaximum", "maximum"),
@@ -178,33 +231,6 @@ fn schema(map: &mut Mapping, place: &[String], note: &mut impl FnMut(&'static st
             }
             note(
                 "`contentMediaType`/`contentEncoding` read as `format: binary`",
-                place,
-            );
-        }
-    }
-    for key in [
-        "$schema",
-        "$id",
-        "$anchor",
-        "$comment",
-        "$defs",
-        "prefixItems",
-        "patternProperties",
-        "dependentSchemas",
-        "dependentRequired",
-        "propertyNames",
-        "unevaluatedProperties",
-        "unevaluatedItems",
-        "if",
-        "then",
-        "else",
-        "contains",
-        "minContains",
-        "maxContains",
-    ] {
-        if map.remove(key).is_some() {
-            note(
-                "JSON Schema keywords 3.0 lacks (`$defs`, `prefixItems`, `if`, ...) set aside",
                 place,
             );
         }
