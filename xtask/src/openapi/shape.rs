@@ -153,41 +153,51 @@ pub fn child(kind: Kind, key: &str) -> Kind {
             "links" => Kind::Names(Holds::Described),
             _ => Kind::Data,
         },
-        Kind::Schema => match key {
-            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => {
-                Kind::Names(Holds::Schemas)
-            }
-            "items"
-            | "additionalProperties"
-            | "not"
-            | "allOf"
-            | "oneOf"
-            | "anyOf"
-            | "prefixItems"
-            | "if"
-            | "then"
-            | "else"
-            | "contains"
-            | "propertyNames"
-            | "unevaluatedProperties"
-            | "unevaluatedItems"
-            | "additionalItems" => Kind::Schema,
-            "externalDocs" => Kind::Described,
-            _ => Kind::Data,
-        },
+        Kind::Schema => schema_child(key),
         Kind::Example => Kind::Data,
-        Kind::Other => match key {
-            // `components`' sections.
-            "schemas" => Kind::Names(Holds::Schemas),
-            "responses" => Kind::Names(Holds::Responses),
-            "parameters" | "headers" => Kind::Names(Holds::Parameters),
-            "examples" => Kind::Names(Holds::Examples),
-            "requestBodies" => Kind::Names(Holds::RequestBodies),
-            "securitySchemes" | "links" => Kind::Names(Holds::Described),
-            "callbacks" => Kind::Names(Holds::Callbacks),
-            "pathItems" => Kind::Names(Holds::PathItems),
-            _ => Kind::Data,
-        },
+        Kind::Other => components_child(key),
+    }
+}
+
+/// What the value under `key` of a schema is.
+fn schema_child(key: &str) -> Kind {
+    match key {
+        "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => {
+            Kind::Names(Holds::Schemas)
+        }
+        "items"
+        | "additionalProperties"
+        | "not"
+        | "allOf"
+        | "oneOf"
+        | "anyOf"
+        | "prefixItems"
+        | "if"
+        | "then"
+        | "else"
+        | "contains"
+        | "propertyNames"
+        | "unevaluatedProperties"
+        | "unevaluatedItems"
+        | "additionalItems" => Kind::Schema,
+        "externalDocs" => Kind::Described,
+        _ => Kind::Data,
+    }
+}
+
+/// What the value under `key` of `components` (or another node of kind [`Kind::Other`]) is.
+fn components_child(key: &str) -> Kind {
+    match key {
+        // `components`' sections.
+        "schemas" => Kind::Names(Holds::Schemas),
+        "responses" => Kind::Names(Holds::Responses),
+        "parameters" | "headers" => Kind::Names(Holds::Parameters),
+        "examples" => Kind::Names(Holds::Examples),
+        "requestBodies" => Kind::Names(Holds::RequestBodies),
+        "securitySchemes" | "links" => Kind::Names(Holds::Described),
+        "callbacks" => Kind::Names(Holds::Callbacks),
+        "pathItems" => Kind::Names(Holds::PathItems),
+        _ => Kind::Data,
     }
 }
 
