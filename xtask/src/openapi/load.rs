@@ -456,6 +456,39 @@ fn locate_shape_error(tree: &Value) -> Option<(String, String)> {
     found
 }
 
+/// No header parameter of `op` (at `place`) is an array.
+fn check_header_parameters(
+    path: &Path,
+    api: &OpenAPI,
+    op: &crate::openapi::Op,
+    place: &str,
+) -> Result<(), Error> {
+    for (key, parameter) in crate::openapi::parameters(api, op) {
+        let openapiv3::Parameter::Header { parameter_data, .. } = parameter else {
+            continue;
+        };
+        let openapiv3::ParameterSchemaOrContent::Schema(schema) = &parameter_data.format else {
+            continue;
+        };
+        let array = crate::openapi::resolve_schema(api, schema).is_some_and(|schema| {
+            matches!(
+                schema.schema_kind,
+                openapiv3::SchemaKind::Type(openapiv3::Type::Array(_))
+            )
+        });
+        if array {
+            return Err(invalid(
+                path,
+                pointer::child(&pointer::child(place, "parameters"), &key),
+                "a header parameter that is an array: progenitor 0.15 writes a client that does \
+                 not compile for it (it formats the list with `Display`); declare it \
+                 `type: string` holding the comma-separated values",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Every operation has a unique `operationId`, and a method name (as progenitor derives it)
 /// of its own, and every security requirement names a declared scheme.
 fn check_operations(path: &Path, api: &OpenAPI) -> Result<(), Error> {
@@ -516,30 +549,7 @@ fn check_operations(path: &Path, api: &OpenAPI) -> Result<(), Error> {
                     ),
                 ));
             }
-            for (key, parameter) in crate::openapi::parameters(api, &op) {
-                let openapiv3::Parameter::Header { parameter_data, .. } = parameter else {
-                    continue;
-                };
-                let openapiv3::ParameterSchemaOrContent::Schema(schema) = &parameter_data.format
-                else {
-                    continue;
-                };
-                let array = crate::openapi::resolve_schema(api, schema).is_some_and(|schema| {
-                    matches!(
-                        schema.schema_kind,
-                        openapiv3::SchemaKind::Type(openapiv3::Type::Array(_))
-                    )
-                });
-                if array {
-                    return Err(invalid(
-                        path,
-                        pointer::child(&pointer::child(&place, "parameters"), &key),
-                        "a header parameter that is an array: progenitor 0.15 writes a client \
-                         that does not compile for it (it formats the list with `Display`); \
-                         declare it `type: string` holding the comma-separated values",
-                    ));
-                }
-            }
+            check_header_parameters(path, api, &op, &place)?;
             check_security(place, op.operation.security.as_deref().unwrap_or_default())?;
         }
     }
