@@ -9,7 +9,7 @@ use std::time::Instant;
 use super::builds::{cargo_timed, scratch_crate};
 use super::{Build, median_spread};
 use crate::Error;
-use crate::generate::Standalone;
+use crate::generate::{Stages, Standalone};
 
 /// How many operations the large document has at least.
 pub const OPERATIONS: usize = 500;
@@ -49,18 +49,24 @@ pub struct SpecCost {
 }
 
 /// One round of [`SpecCost::generations`], in seconds.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Generation {
     /// Our whole generation.
     pub ours_s: f64,
-    /// progenitor's.
+    /// progenitor's client alone.
     pub plain_s: f64,
+    /// progenitor's client and its `httpmock` extension, both formatted: the same outputs as
+    /// ours.
+    pub plain_mocks_s: f64,
     /// Reading and checking the document.
     pub load_s: f64,
+    /// Our generation's stages, with their seconds, in the order they ended.
+    pub stages: Vec<(&'static str, f64)>,
 }
 
 impl SpecCost {
-    /// The median of the rounds' generation ratios (ours / progenitor's), and its spread.
+    /// The median of the rounds' generation ratios (ours / progenitor's client alone), and its
+    /// spread.
     pub fn generate_ratio(&self) -> (f64, f64) {
         median_spread(
             self.generations
@@ -70,7 +76,18 @@ impl SpecCost {
         )
     }
 
-    /// The median seconds of our generation, progenitor's, and the load alone.
+    /// The median of the rounds' ratios of ours to progenitor's client with its `httpmock`
+    /// extension (the same outputs), and its spread.
+    pub fn generate_mocks_ratio(&self) -> (f64, f64) {
+        median_spread(
+            self.generations
+                .iter()
+                .map(|g| g.ours_s / g.plain_mocks_s)
+                .collect(),
+        )
+    }
+
+    /// The median seconds of our generation, progenitor's client alone, and the load alone.
     pub fn generate_s(&self) -> (f64, f64, f64) {
         let median = |pick: fn(&Generation) -> f64| {
             median_spread(self.generations.iter().map(pick).collect()).0
@@ -80,6 +97,76 @@ impl SpecCost {
             median(|g| g.plain_s),
             median(|g| g.load_s),
         )
+    }
+
+    /// The median seconds of progenitor's client with its `httpmock` extension.
+    pub fn generate_mocks_s(&self) -> f64 {
+        median_spread(self.generations.iter().map(|g| g.plain_mocks_s).collect()).0
+    }
+
+    /// Each stage of our generation, by name in the order of the first round, with the median
+    /// of its seconds over the rounds and their spread.
+    pub fn stages(&self) -> Vec<(&'static str, f64, f64)> {
+        let names = self
+            .generations
+            .first()
+            .map(|g| g.stages.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+            .unwrap_or_default();
+        names
+            .into_iter()
+            .map(|name| {
+                let seconds = self.generations.iter().map(|g| {
+                    g.stages
+                        .iter()
+                        .filter(|(stage, _)| *stage == name)
+                        .map(|(_, s)| s)
+                        .sum::<f64>()
+                });
+                let (median, spread) = median_spread(seconds.collect());
+                (name, median, spread)
+            })
+            .collect()
+    }
+
+    /// The generation figures as Markdown: each round's seconds and ratios, then our stages
+    /// (medians over the rounds, in milliseconds).
+    pub fn generation_table(&self) -> String {
+        let mut table = format!(
+            "{} operations ({} bytes) grown from `{}`, {} rounds:\n\n\
+             | round | ours | progenitor's client | its client and mocks | ours / client | ours / client and mocks | load |\n\
+             |---|---|---|---|---|---|---|\n",
+            self.operations,
+            self.bytes,
+            self.template,
+            self.generations.len()
+        );
+        for (round, g) in self.generations.iter().enumerate() {
+            table.push_str(&format!(
+                "| {} | {:.0} ms | {:.0} ms | {:.0} ms | {:.3} | {:.3} | {:.0} ms |\n",
+                round + 1,
+                g.ours_s * 1000.0,
+                g.plain_s * 1000.0,
+                g.plain_mocks_s * 1000.0,
+                g.ours_s / g.plain_s,
+                g.ours_s / g.plain_mocks_s,
+                g.load_s * 1000.0,
+            ));
+        }
+        let (ratio, spread) = self.generate_ratio();
+        let (mocks_ratio, mocks_spread) = self.generate_mocks_ratio();
+        table.push_str(&format!(
+            "\nMedian ratio against the client alone {ratio:.3} (spread {spread:.3}); against the \
+             client and mocks {mocks_ratio:.3} (spread {mocks_spread:.3}).\n\n\
+             | our stage | median | spread |\n|---|---|---|\n"
+        ));
+        for (name, median, spread) in self.stages() {
+            table.push_str(&format!(
+                "| {name} | {:.0} ms | {:.0} ms |\n",
+                median * 1000.0,
+                spread * 1000.0
+            ));
+        }
+        table
     }
 
     /// The median of the pairs' cold-check ratios (ours / progenitor's), and its spread.
@@ -146,30 +233,43 @@ fn seconds<T>(work: impl FnOnce() -> Result<T, Error>) -> Result<(T, f64), Error
     work().map(|value| (value, started.elapsed().as_secs_f64()))
 }
 
-/// Both generations of the document at `scratch/LARGE`, `rounds` times, interleaved (ours
-/// first in even rounds, progenitor's in odd ones), each round with the load alone; answers the
-/// rounds and the last outputs.
+/// The generations of the document at `scratch/LARGE`, `rounds` times, interleaved (in even
+/// rounds ours, progenitor's client, progenitor's client and mocks; in odd ones the reverse),
+/// each round with the load alone and our stages; answers the rounds and the last outputs of
+/// ours and of progenitor's client.
 pub fn generations(
     scratch: &Path,
     runtime: &Path,
     rounds: usize,
 ) -> Result<(Vec<Generation>, Standalone, Standalone), Error> {
-    let ours = || crate::generate::ours(scratch, LARGE, runtime);
-    let plain = || crate::generate::progenitor_plain(scratch, LARGE);
+    let ours = |stages: &mut Stages| crate::generate::ours(scratch, LARGE, runtime, stages);
+    let plain =
+        |mocks| crate::generate::progenitor_plain(scratch, LARGE, mocks, &mut Stages::off());
     let (mut outputs, mut timings) = (None, Vec::new());
     for round in 0..rounds {
-        let ((our_crate, ours_s), (plain_crate, plain_s)) = if round % 2 == 0 {
-            let first = seconds(ours)?;
-            (first, seconds(plain)?)
+        let mut stages = Stages::on();
+        let (ours_out, plain_out, plain_mocks_s);
+        if round % 2 == 0 {
+            ours_out = seconds(|| ours(&mut stages))?;
+            plain_out = seconds(|| plain(false))?;
+            plain_mocks_s = seconds(|| plain(true))?.1;
         } else {
-            let first = seconds(plain)?;
-            (seconds(ours)?, first)
-        };
+            plain_mocks_s = seconds(|| plain(true))?.1;
+            plain_out = seconds(|| plain(false))?;
+            ours_out = seconds(|| ours(&mut stages))?;
+        }
         let (_, load_s) = seconds(|| crate::openapi::load(scratch, LARGE))?;
+        let ((our_crate, ours_s), (plain_crate, plain_s)) = (ours_out, plain_out);
         timings.push(Generation {
             ours_s,
             plain_s,
+            plain_mocks_s,
             load_s,
+            stages: stages
+                .times()
+                .iter()
+                .map(|(name, time)| (*name, time.as_secs_f64()))
+                .collect(),
         });
         outputs = Some((our_crate, plain_crate));
     }
@@ -238,4 +338,35 @@ pub fn spec_cost(
         checks,
         lines: (lines(&ours), lines(&plain)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{GENERATION_ROUNDS, OPERATIONS, SpecCost, generations, write_large};
+
+    /// The generation half of the spec-cost part alone (no cold checks: seconds, not
+    /// minutes), with our stages: `cargo test -p xtask generation_stages -- --ignored
+    /// --nocapture` (add `--release` to time an optimized xtask; `cargo xtask bench` runs a
+    /// debug one).
+    #[test]
+    #[ignore = "times generation: tens of seconds"]
+    fn generation_stages() {
+        let root = crate::workspace_root();
+        let scratch =
+            std::env::temp_dir().join(format!("telauth-generation-{}", std::process::id()));
+        let (template, operations, bytes) = write_large(&root, &scratch).unwrap();
+        let runtime = root.join("crates/telauth-runtime");
+        let timed = generations(&scratch, &runtime, GENERATION_ROUNDS);
+        let _ = std::fs::remove_dir_all(&scratch);
+        let cost = SpecCost {
+            template,
+            operations,
+            bytes,
+            generations: timed.unwrap().0,
+            checks: Vec::new(),
+            lines: (0, 0),
+        };
+        eprintln!("{}", cost.generation_table());
+        assert!(cost.operations >= OPERATIONS);
+    }
 }

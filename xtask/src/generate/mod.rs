@@ -13,6 +13,7 @@ mod passes;
 mod progenitor;
 mod scaffold;
 pub mod selection;
+mod stages;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -25,6 +26,7 @@ pub use files::{FileState, GENERATED, GeneratedFile, MOCK};
 
 pub use scaffold::{CompileCheck, NewProvider, new_provider};
 pub use selection::Selector;
+pub use stages::Stages;
 
 use crate::Error;
 use crate::openapi::{self, Spec};
@@ -82,7 +84,7 @@ pub fn generate(root: &Path, provider: Option<&str>, mode: Mode) -> Result<Gener
     for provider in providers::select(root, provider)? {
         let started = Instant::now();
         let spec = openapi::load(root, provider.spec)?;
-        let sources = sources(provider.name, &spec)?;
+        let sources = sources(provider.name, &spec, &mut Stages::off())?;
         let mut files = files::plan(root, &provider, &spec, &sources)?;
         files.push(manifest::plan(
             root,
@@ -124,14 +126,19 @@ pub struct Standalone {
 }
 
 /// What `cargo xtask generate` makes of the spec `spec` (relative to `root`): every file of
-/// `src/generated/`, under a `lib.rs` like a provider crate's.
-pub fn ours(root: &Path, spec: &str, runtime: &Path) -> Result<Standalone, Error> {
-    let loaded = openapi::load(root, spec)?;
+/// `src/generated/`, under a `lib.rs` like a provider crate's; each stage timed in `stages`.
+pub fn ours(
+    root: &Path,
+    spec: &str,
+    runtime: &Path,
+    stages: &mut Stages,
+) -> Result<Standalone, Error> {
+    let loaded = stages.time("load", || openapi::load(root, spec))?;
     let name = Path::new(spec)
         .file_stem()
         .and_then(|stem| stem.to_str())
         .unwrap_or("bench");
-    let sources = sources(name, &loaded)?;
+    let sources = sources(name, &loaded, stages)?;
     let mut names: Vec<&str> = manifest::ALWAYS.iter().map(|d| d.name).collect();
     names.extend(sources.extra_dependencies.iter().copied());
     Ok(Standalone {
@@ -152,20 +159,47 @@ pub fn ours(root: &Path, spec: &str, runtime: &Path) -> Result<Standalone, Error
 
 /// progenitor's own output for the spec `spec`, given the document ours is generated from (the
 /// spec normalized, without our extensions: progenitor cannot take every spec as written), as
-/// the `lib.rs` of a crate; see `progenitor::plain`.
-pub fn progenitor_plain(root: &Path, spec: &str) -> Result<Standalone, Error> {
-    let loaded = openapi::load(root, spec)?;
-    let mut api = without_our_extensions(&loaded.path, &loaded.api)?;
-    normalize::error_responses(&mut api);
-    let generated = progenitor::plain(&api, &loaded.path)?;
-    let lib = syn::parse2::<syn::File>(generated.client).map_err(|error| Error::Generate {
-        path: loaded.path.clone(),
-        message: format!("progenitor's output does not parse: {error}"),
+/// the `lib.rs` of a crate, and with `mocks` its `httpmock` extension too, formatted the same
+/// way as `src/httpmock.rs` (a file `lib.rs` does not include); see `progenitor::plain`.
+pub fn progenitor_plain(
+    root: &Path,
+    spec: &str,
+    mocks: bool,
+    stages: &mut Stages,
+) -> Result<Standalone, Error> {
+    let loaded = stages.time("load", || openapi::load(root, spec))?;
+    let api = stages.time("normalize", || {
+        let mut api = without_our_extensions(&loaded.path, &loaded.api)?;
+        normalize::error_responses(&mut api);
+        Ok::<_, Error>(api)
     })?;
+    let generated = stages.time("progenitor", || {
+        progenitor::plain(&api, &loaded.path, mocks)
+    })?;
+    let unparse = |what: &str, tokens: TokenStream| {
+        syn::parse2::<syn::File>(tokens)
+            .map(|file| prettyplease::unparse(&file))
+            .map_err(|error| Error::Generate {
+                path: loaded.path.clone(),
+                message: format!("progenitor's {what} does not parse: {error}"),
+            })
+    };
+    let mut files = vec![(
+        "src/lib.rs".into(),
+        stages.time("format client", || unparse("output", generated.client))?,
+    )];
+    if mocks {
+        files.push((
+            "src/httpmock.rs".into(),
+            stages.time("format mocks", || {
+                unparse("httpmock extension", generated.mock)
+            })?,
+        ));
+    }
     let mut names = vec!["progenitor-client", "reqwest", "serde"];
     names.extend(generated.extra_dependencies.iter().copied());
     Ok(Standalone {
-        files: vec![("src/lib.rs".into(), prettyplease::unparse(&lib))],
+        files,
         dependencies: manifest::dependency_lines(&names, Path::new("")),
     })
 }
@@ -198,27 +232,80 @@ pub(crate) struct Sources {
 }
 
 /// Generates the sources of the crate of `provider` from `spec`: the spec normalized, run
-/// through progenitor, the constants added, every pass applied, and the credential layer.
-fn sources(provider: &str, spec: &Spec) -> Result<Sources, Error> {
-    let mut api = without_our_extensions(&spec.path, &spec.api)?;
-    let mut notes = normalize::error_responses(&mut api);
-    let (renamed, renames) = parameter_names::rename_colliding(&mut api);
-    notes.extend(renamed);
-    let generated = progenitor::run(&api, &spec.path)?;
-    let client = generated.client;
-    let base_url = constants::base_url(spec, &api)?;
-    let auth = credentials::credential_layer(provider, spec)?;
-    let operations = constants::operation_ids(spec, &api)?;
+/// through progenitor, the constants added, every pass applied, and the credential layer; each
+/// stage timed in `stages`.
+fn sources(provider: &str, spec: &Spec, stages: &mut Stages) -> Result<Sources, Error> {
+    let (api, notes, renames) = stages.time("normalize", || prepared(spec))?;
+    let generated = stages.time("progenitor", || progenitor::run(&api, &spec.path))?;
     let krate = format!("telauth-{provider}");
     let cx = passes::Context {
         path: &spec.path,
         api: &api,
         krate: &krate,
     };
-    let mut client = parse(&cx, quote! { #client #base_url #operations })?;
-    let string_enums = passes::apply(&mut client, &cx)?;
-    passes::wire_names::with_wire_names(&mut client, &renames);
-    let mock = generated.mock;
+    let client = generated.client;
+    let (base_url, auth, operations) = stages.time("constants and credentials", || {
+        Ok::<_, Error>((
+            constants::base_url(spec, &api)?,
+            credentials::credential_layer(provider, spec)?,
+            constants::operation_ids(spec, &api)?,
+        ))
+    })?;
+    let mut client = stages.time("parse client", || {
+        parse(&cx, quote! { #client #base_url #operations })
+    })?;
+    let string_enums = passes::apply(&mut client, &cx, stages)?;
+    stages.time("wire names", || {
+        passes::wire_names::with_wire_names(&mut client, &renames)
+    });
+    let mock = mock_module(&cx, spec, generated.mock, &renames, stages)?;
+    let mut extra_dependencies = generated.extra_dependencies;
+    // An operation without a typed body is mocked with `serde_json::Value`.
+    if mock.contains("serde_json") && !extra_dependencies.contains(&"serde_json") {
+        extra_dependencies.push("serde_json");
+    }
+    let sources = stages.time("format", || {
+        Ok::<_, Error>(Sources {
+            module: format(&cx, files::module(&spec.rel_path, !string_enums.is_empty()))?,
+            client: prettyplease::unparse(&client),
+            auth: format(&cx, auth)?,
+            mock,
+            extra_dependencies,
+            notes,
+        })
+    })?;
+    stages.time("doctest check", || only_our_doctests(&cx, &sources))?;
+    Ok(sources)
+}
+
+/// The document progenitor generates from: `spec` without our extensions, its error responses
+/// normalized and its colliding parameter names renamed; with the notes and the renames.
+fn prepared(
+    spec: &Spec,
+) -> Result<
+    (
+        openapiv3::OpenAPI,
+        Vec<String>,
+        Vec<parameter_names::Renamed>,
+    ),
+    Error,
+> {
+    let mut api = without_our_extensions(&spec.path, &spec.api)?;
+    let mut notes = normalize::error_responses(&mut api);
+    let (renamed, renames) = parameter_names::rename_colliding(&mut api);
+    notes.extend(renamed);
+    Ok((api, notes, renames))
+}
+
+/// `src/generated/httpmock.rs` from progenitor's `httpmock` extension `mock`: its doc, the
+/// passes of `passes::mock`, the wire names, formatted.
+fn mock_module(
+    cx: &passes::Context,
+    spec: &Spec,
+    mock: TokenStream,
+    renames: &[parameter_names::Renamed],
+    stages: &mut Stages,
+) -> Result<String, Error> {
     let doc = format!(
         " Typed [`httpmock`](::httpmock) mocks of each operation of `{}`, for testing code that \
          calls this crate's [`Client`](crate::Client): `use {}::httpmock::MockServerExt`, then \
@@ -226,27 +313,17 @@ fn sources(provider: &str, spec: &Spec) -> Result<Sources, Error> {
          the operation's parameters, body and credential and `then` answers one of its \
          documented statuses with its type.",
         spec.rel_path,
-        krate.replace('-', "_"),
+        cx.krate.replace('-', "_"),
     );
-    let mut mock = parse(&cx, quote! { #![doc = #doc] #mock })?;
-    passes::mock::apply(&mut mock, &cx, &credentials::accepted_schemes(spec)?)?;
-    passes::wire_names::with_wire_names(&mut mock, &renames);
-    let mock = prettyplease::unparse(&mock);
-    let mut extra_dependencies = generated.extra_dependencies;
-    // An operation without a typed body is mocked with `serde_json::Value`.
-    if mock.contains("serde_json") && !extra_dependencies.contains(&"serde_json") {
-        extra_dependencies.push("serde_json");
-    }
-    let sources = Sources {
-        module: format(&cx, files::module(&spec.rel_path, !string_enums.is_empty()))?,
-        client: prettyplease::unparse(&client),
-        auth: format(&cx, auth)?,
-        mock,
-        extra_dependencies,
-        notes,
-    };
-    only_our_doctests(&cx, &sources)?;
-    Ok(sources)
+    let mut mock = stages.time("parse mocks", || parse(cx, quote! { #![doc = #doc] #mock }))?;
+    let schemes = credentials::accepted_schemes(spec)?;
+    stages.time("mock passes", || {
+        passes::mock::apply(&mut mock, cx, &schemes)
+    })?;
+    stages.time("mock wire names", || {
+        passes::wire_names::with_wire_names(&mut mock, renames)
+    });
+    Ok(stages.time("format mocks", || prettyplease::unparse(&mock)))
 }
 
 /// Refuses a generated file whose doc comments hold a code block rustdoc would compile that

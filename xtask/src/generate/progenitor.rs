@@ -48,18 +48,24 @@ pub(crate) fn run(api: &OpenAPI, path: &Path) -> Result<Generated, Error> {
 
 /// progenitor's own output for `api`, for `cargo xtask bench` to compare ours with: the same
 /// interface (builders, merged tags) but nothing of ours (no credential layer, no hooks, no
-/// `Secret`), as a crate of its own would hold it; and the crates it needs.
-pub(crate) fn plain(api: &OpenAPI, path: &Path) -> Result<Generated, Error> {
+/// `Secret`), as a crate of its own would hold it, with its `httpmock` extension when `mocks`
+/// (else none); and the crates it needs.
+pub(crate) fn plain(api: &OpenAPI, path: &Path, mocks: bool) -> Result<Generated, Error> {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged);
     let mut generator = Generator::new(&settings);
     let client = catch_panic(path, || generator.generate_tokens(api))?;
+    let mock = if mocks {
+        catch_panic(path, || generator.httpmock(api, "crate"))?
+    } else {
+        TokenStream::new()
+    };
     let extra_dependencies = extra_dependencies(&generator);
     Ok(Generated {
         client,
-        mock: TokenStream::new(),
+        mock,
         extra_dependencies,
     })
 }
