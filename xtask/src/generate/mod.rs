@@ -233,42 +233,37 @@ pub(crate) struct Sources {
 
 /// Generates the sources of the crate of `provider` from `spec`: the spec normalized, run
 /// through progenitor, the constants added, every pass applied, and the credential layer; each
-/// stage timed in `stages`.
+/// stage timed in `stages`. The mocks (progenitor's `httpmock` extension and its passes) are
+/// made on a thread of their own while the client is.
 fn sources(provider: &str, spec: &Spec, stages: &mut Stages) -> Result<Sources, Error> {
     let (api, notes, renames) = stages.time("normalize", || prepared(spec))?;
-    let generated = stages.time("progenitor", || progenitor::run(&api, &spec.path))?;
     let krate = format!("telauth-{provider}");
     let cx = passes::Context {
         path: &spec.path,
         api: &api,
         krate: &krate,
     };
-    let client = generated.client;
-    let (base_url, auth, operations) = stages.time("constants and credentials", || {
-        Ok::<_, Error>((
-            constants::base_url(spec, &api)?,
-            credentials::credential_layer(provider, spec)?,
-            constants::operation_ids(spec, &api)?,
-        ))
-    })?;
-    let mut client = stages.time("parse client", || {
-        parse(&cx, quote! { #client #base_url #operations })
-    })?;
-    let string_enums = passes::apply(&mut client, &cx, stages)?;
-    stages.time("wire names", || {
-        passes::wire_names::with_wire_names(&mut client, &renames)
+    let mut mock_stages = stages.like();
+    let (client, mock) = std::thread::scope(|scope| {
+        let mock = scope.spawn(|| mock_module(&cx, spec, &renames, &mut mock_stages));
+        let client = client_module(&cx, provider, spec, &renames, stages);
+        let mock = mock
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (client, mock)
     });
-    let mock = mock_module(&cx, spec, generated.mock, &renames, stages)?;
-    let mut extra_dependencies = generated.extra_dependencies;
+    stages.extend(mock_stages);
+    let (client, mock) = Failed::first(client, mock)?;
+    let mut extra_dependencies = client.extra_dependencies;
     // An operation without a typed body is mocked with `serde_json::Value`.
     if mock.contains("serde_json") && !extra_dependencies.contains(&"serde_json") {
         extra_dependencies.push("serde_json");
     }
     let sources = stages.time("format", || {
         Ok::<_, Error>(Sources {
-            module: format(&cx, files::module(&spec.rel_path, !string_enums.is_empty()))?,
-            client: prettyplease::unparse(&client),
-            auth: format(&cx, auth)?,
+            module: format(&cx, files::module(&spec.rel_path, client.string_enums))?,
+            client: prettyplease::unparse(&client.file),
+            auth: format(&cx, client.auth)?,
             mock,
             extra_dependencies,
             notes,
@@ -276,6 +271,133 @@ fn sources(provider: &str, spec: &Spec, stages: &mut Stages) -> Result<Sources, 
     })?;
     stages.time("doctest check", || only_our_doctests(&cx, &sources))?;
     Ok(sources)
+}
+
+/// Why one of generation's two pipelines (the client's, the mocks') failed: in progenitor, or
+/// later. Of two failures, generation reports the one it met first when the pipelines ran one
+/// after the other (progenitor for the client, then for the mocks, then the client's passes,
+/// then the mocks').
+enum Failed {
+    /// progenitor refused the spec.
+    Progenitor(Error),
+    /// A later stage failed.
+    Later(Error),
+}
+
+impl Failed {
+    /// Both pipelines' outputs, or the failure to report.
+    fn first<C, M>(client: Result<C, Failed>, mock: Result<M, Failed>) -> Result<(C, M), Error> {
+        match (client, mock) {
+            (Ok(client), Ok(mock)) => Ok((client, mock)),
+            (Err(Failed::Progenitor(error)), _) | (_, Err(Failed::Progenitor(error))) => Err(error),
+            (Err(Failed::Later(error)), _) | (_, Err(Failed::Later(error))) => Err(error),
+        }
+    }
+}
+
+/// The client's pipeline, before formatting: what it made.
+struct ClientModule {
+    /// `client.rs`, every pass applied.
+    file: syn::File,
+    /// The credential layer.
+    auth: TokenStream,
+    /// Whether a string enum was opened ([`passes::apply`]).
+    string_enums: bool,
+    /// The crates the generated types need besides the always-present ones.
+    extra_dependencies: Vec<&'static str>,
+}
+
+/// progenitor's client for `cx.api`, the constants and the credential layer added and every
+/// pass applied.
+fn client_module(
+    cx: &passes::Context,
+    provider: &str,
+    spec: &Spec,
+    renames: &[parameter_names::Renamed],
+    stages: &mut Stages,
+) -> Result<ClientModule, Failed> {
+    let generated = stages
+        .time("progenitor client", || progenitor::client(cx.api, cx.path))
+        .map_err(Failed::Progenitor)?;
+    client_passes(cx, provider, spec, generated, renames, stages).map_err(Failed::Later)
+}
+
+/// The client's pipeline after progenitor: the constants and the credential layer added, the
+/// whole parsed, every pass applied.
+fn client_passes(
+    cx: &passes::Context,
+    provider: &str,
+    spec: &Spec,
+    generated: progenitor::Generated,
+    renames: &[parameter_names::Renamed],
+    stages: &mut Stages,
+) -> Result<ClientModule, Error> {
+    let client = generated.client;
+    let (base_url, auth, operations) = stages.time("constants and credentials", || {
+        Ok::<_, Error>((
+            constants::base_url(spec, cx.api)?,
+            credentials::credential_layer(provider, spec)?,
+            constants::operation_ids(spec, cx.api)?,
+        ))
+    })?;
+    let mut file = stages.time("parse client", || {
+        parse(cx, quote! { #client #base_url #operations })
+    })?;
+    let string_enums = passes::apply(&mut file, cx, stages)?;
+    stages.time("wire names", || {
+        passes::wire_names::with_wire_names(&mut file, renames)
+    });
+    Ok(ClientModule {
+        file,
+        auth,
+        string_enums: !string_enums.is_empty(),
+        extra_dependencies: generated.extra_dependencies,
+    })
+}
+
+/// `src/generated/httpmock.rs`: progenitor's `httpmock` extension for `cx.api`, its doc, the
+/// passes of `passes::mock`, the wire names, formatted.
+fn mock_module(
+    cx: &passes::Context,
+    spec: &Spec,
+    renames: &[parameter_names::Renamed],
+    stages: &mut Stages,
+) -> Result<String, Failed> {
+    let mock = stages
+        .time("mocks: progenitor", || progenitor::mocks(cx.api, cx.path))
+        .map_err(Failed::Progenitor)?;
+    mock_passes(cx, spec, mock, renames, stages).map_err(Failed::Later)
+}
+
+/// The mocks' pipeline after progenitor: the module's doc added, the passes of `passes::mock`
+/// and the wire names applied, formatted.
+fn mock_passes(
+    cx: &passes::Context,
+    spec: &Spec,
+    mock: TokenStream,
+    renames: &[parameter_names::Renamed],
+    stages: &mut Stages,
+) -> Result<String, Error> {
+    let doc = format!(
+        " Typed [`httpmock`](::httpmock) mocks of each operation of `{}`, for testing code that \
+         calls this crate's [`Client`](crate::Client): `use {}::httpmock::MockServerExt`, then \
+         `server.<operation>(|when, then| ..)` on an `httpmock::MockServer`, where `when` matches \
+         the operation's parameters, body and credential and `then` answers one of its \
+         documented statuses with its type.",
+        spec.rel_path,
+        cx.krate.replace('-', "_"),
+    );
+    let mut mock = stages.time("mocks: parse", || {
+        parse(cx, quote! { #![doc = #doc] #mock })
+    })?;
+    let schemes = credentials::accepted_schemes(spec)?;
+    stages.time("mocks: passes", || {
+        passes::mock::apply(&mut mock, cx, &schemes)
+    })?;
+    stages.time("mocks: wire names", || {
+        passes::wire_names::with_wire_names(&mut mock, renames)
+    });
+    Ok(stages.time("mocks: format", || prettyplease::unparse(&mock)))
 }
 
 /// The document progenitor generates from: `spec` without our extensions, its error responses
@@ -295,35 +417,6 @@ fn prepared(
     let (renamed, renames) = parameter_names::rename_colliding(&mut api);
     notes.extend(renamed);
     Ok((api, notes, renames))
-}
-
-/// `src/generated/httpmock.rs` from progenitor's `httpmock` extension `mock`: its doc, the
-/// passes of `passes::mock`, the wire names, formatted.
-fn mock_module(
-    cx: &passes::Context,
-    spec: &Spec,
-    mock: TokenStream,
-    renames: &[parameter_names::Renamed],
-    stages: &mut Stages,
-) -> Result<String, Error> {
-    let doc = format!(
-        " Typed [`httpmock`](::httpmock) mocks of each operation of `{}`, for testing code that \
-         calls this crate's [`Client`](crate::Client): `use {}::httpmock::MockServerExt`, then \
-         `server.<operation>(|when, then| ..)` on an `httpmock::MockServer`, where `when` matches \
-         the operation's parameters, body and credential and `then` answers one of its \
-         documented statuses with its type.",
-        spec.rel_path,
-        cx.krate.replace('-', "_"),
-    );
-    let mut mock = stages.time("parse mocks", || parse(cx, quote! { #![doc = #doc] #mock }))?;
-    let schemes = credentials::accepted_schemes(spec)?;
-    stages.time("mock passes", || {
-        passes::mock::apply(&mut mock, cx, &schemes)
-    })?;
-    stages.time("mock wire names", || {
-        passes::wire_names::with_wire_names(&mut mock, renames)
-    });
-    Ok(stages.time("format mocks", || prettyplease::unparse(&mock)))
 }
 
 /// Refuses a generated file whose doc comments hold a code block rustdoc would compile that
