@@ -253,7 +253,7 @@ fn sources(provider: &str, spec: &Spec, stages: &mut Stages) -> Result<Sources, 
         (client, mock)
     });
     stages.extend(mock_stages);
-    let (client, mock) = Failed::first(client, mock)?;
+    let (client, (mock, mock_stray)) = Failed::first(client, mock)?;
     let mut extra_dependencies = client.extra_dependencies;
     // An operation without a typed body is mocked with `serde_json::Value`.
     if mock.contains("serde_json") && !extra_dependencies.contains(&"serde_json") {
@@ -269,7 +269,9 @@ fn sources(provider: &str, spec: &Spec, stages: &mut Stages) -> Result<Sources, 
             notes,
         })
     })?;
-    stages.time("doctest check", || only_our_doctests(&cx, &sources))?;
+    stages.time("doctest check", || {
+        only_our_doctests(&cx, &sources, mock_stray)
+    })?;
     Ok(sources)
 }
 
@@ -356,17 +358,22 @@ fn client_passes(
 }
 
 /// `src/generated/httpmock.rs`: progenitor's `httpmock` extension for `cx.api`, its doc, the
-/// passes of `passes::mock`, the wire names, formatted.
+/// passes of `passes::mock`, the wire names, formatted; with the first doctest in it the
+/// generator did not write ([`only_our_doctests`] refuses it).
 fn mock_module(
     cx: &passes::Context,
     spec: &Spec,
     renames: &[parameter_names::Renamed],
     stages: &mut Stages,
-) -> Result<String, Failed> {
+) -> Result<(String, Option<doc_blocks::Stray>), Failed> {
     let mock = stages
         .time("mocks: progenitor", || progenitor::mocks(cx.api, cx.path))
         .map_err(Failed::Progenitor)?;
-    mock_passes(cx, spec, mock, renames, stages).map_err(Failed::Later)
+    let mock = mock_passes(cx, spec, mock, renames, stages).map_err(Failed::Later)?;
+    let stray = stages.time("mocks: doctest check", || {
+        doc_blocks::strays(&mock).into_iter().next()
+    });
+    Ok((mock, stray))
 }
 
 /// The mocks' pipeline after progenitor: the module's doc added, the passes of `passes::mock`
@@ -420,16 +427,24 @@ fn prepared(
 }
 
 /// Refuses a generated file whose doc comments hold a code block rustdoc would compile that
-/// the generator did not write ([`doc_blocks`]).
-fn only_our_doctests(cx: &passes::Context, sources: &Sources) -> Result<(), Error> {
+/// the generator did not write ([`doc_blocks`]); `mock_stray` is the first of `httpmock.rs`,
+/// found on the mocks' thread.
+fn only_our_doctests(
+    cx: &passes::Context,
+    sources: &Sources,
+    mock_stray: Option<doc_blocks::Stray>,
+) -> Result<(), Error> {
     let files = [
         ("mod.rs", &sources.module),
         ("client.rs", &sources.client),
         ("auth.rs", &sources.auth),
-        ("httpmock.rs", &sources.mock),
     ];
-    for (name, code) in files {
-        if let Some(stray) = doc_blocks::strays(code).first() {
+    let strays = files
+        .into_iter()
+        .map(|(name, code)| (name, doc_blocks::strays(code).into_iter().next()))
+        .chain([("httpmock.rs", mock_stray)]);
+    for (name, stray) in strays {
+        if let Some(stray) = stray {
             return Err(cx.failed(format!(
                 "the generated {name} would hold a doctest the generator did not write (a doc \
                  comment at its line {}, a block starting `{}`); spec text must reach doc \

@@ -388,18 +388,26 @@ fn unanchored(pattern: &mut syn::Expr) {
 
 /// Every `<x>.json_body_obj(value)` becomes `telauth_runtime::expose_secrets(|| <x>.json_body_obj(value))`.
 fn with_exposed_secrets(file: &mut syn::File, cx: &Context) -> Result<(), Error> {
-    struct Exposed(usize);
+    /// The call, built once and cloned: parsing it anew for each body costs more than the
+    /// rest of the pass.
+    struct Exposed(usize, syn::ExprCall);
     impl VisitMut for Exposed {
         fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
             visit_mut::visit_expr_mut(self, expr);
             if matches!(expr, syn::Expr::MethodCall(call) if call.method == "json_body_obj") {
-                let call = expr.clone();
-                *expr = syn::parse_quote! { telauth_runtime::expose_secrets(|| #call) };
+                let mut exposed = self.1.clone();
+                if let Some(syn::Expr::Closure(closure)) = exposed.args.first_mut() {
+                    *closure.body = expr.clone();
+                }
+                *expr = syn::Expr::Call(exposed);
                 self.0 += 1;
             }
         }
     }
-    let mut exposed = Exposed(0);
+    let mut exposed = Exposed(
+        0,
+        syn::parse_quote! { telauth_runtime::expose_secrets(|| ()) },
+    );
     exposed.visit_file_mut(file);
     // A spec with no JSON body, asked or answered, has no typed body to expose.
     if exposed.0 == 0 && (super::decoding::answers_json(cx.api) || takes_json(cx.api)) {
@@ -482,31 +490,38 @@ fn with_credential_matchers(
         .iter()
         .map(|(operation, accepted)| (when_name(operation), accepted))
         .collect();
+    let mut blocks = when_impls(file);
+    // Each scheme's matcher, and `and`, the same in every `When`: parsed once, then cloned.
+    let mut parsed: BTreeMap<&str, syn::ImplItemFn> = BTreeMap::new();
+    let parse = |tokens: TokenStream| -> Result<syn::ImplItemFn, Error> {
+        syn::parse2(tokens)
+            .map_err(|error| cx.failed(format!("a mock matcher does not parse: {error}")))
+    };
+    let and = parse(quote! {
+        /// Hands the inner [`When`](::httpmock::When) to `matcher` and keeps this wrapper:
+        /// for anything the methods here do not match, such as another header.
+        pub fn and(self, matcher: impl FnOnce(::httpmock::When) -> ::httpmock::When) -> Self {
+            Self(matcher(self.0))
+        }
+    })?;
     let (mut basic, mut cookie) = (false, false);
     for (when, accepted) in by_when {
-        let block = when_impl(file, &when).ok_or_else(|| {
+        let block = blocks.get_mut(when.as_str()).ok_or_else(|| {
             cx.failed(format!(
                 "progenitor's httpmock extension has no `{when}` (xtask/src/generate/passes/mock.rs)"
             ))
         })?;
-        let mut added: Vec<TokenStream> = accepted
-            .iter()
-            .map(|scheme| {
-                basic |= scheme.place == Place::Basic;
-                cookie |= matches!(scheme.place, Place::Cookie(_));
-                matcher(scheme)
-            })
-            .collect();
-        added.push(quote! {
-            /// Hands the inner [`When`](::httpmock::When) to `matcher` and keeps this wrapper:
-            /// for anything the methods here do not match, such as another header.
-            pub fn and(self, matcher: impl FnOnce(::httpmock::When) -> ::httpmock::When) -> Self {
-                Self(matcher(self.0))
+        let mut added = Vec::new();
+        for scheme in accepted {
+            basic |= scheme.place == Place::Basic;
+            cookie |= matches!(scheme.place, Place::Cookie(_));
+            if !parsed.contains_key(scheme.name.as_str()) {
+                parsed.insert(&scheme.name, parse(matcher(scheme))?);
             }
-        });
-        for tokens in added {
-            let method: syn::ImplItemFn = syn::parse2(tokens)
-                .map_err(|error| cx.failed(format!("a mock matcher does not parse: {error}")))?;
+            added.push(parsed[scheme.name.as_str()].clone());
+        }
+        added.push(and.clone());
+        for method in added {
             let taken = block.items.iter().any(
                 |item| matches!(item, syn::ImplItem::Fn(other) if other.sig.ident == method.sig.ident),
             );
@@ -594,20 +609,35 @@ fn when_name(operation_id: &str) -> String {
 
 /// The `impl` block of the struct `name` in the extension's `operations` module.
 fn when_impl<'f>(file: &'f mut syn::File, name: &str) -> Option<&'f mut syn::ItemImpl> {
-    file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == "operations" => {
-            module.content.as_mut()?.1.iter_mut().find_map(|item| match item {
-                syn::Item::Impl(block)
-                    if block.trait_.is_none()
-                        && matches!(block.self_ty.as_ref(), syn::Type::Path(path) if path.path.is_ident(name)) =>
-                {
-                    Some(block)
-                }
-                _ => None,
-            })
+    when_impls(file).remove(name)
+}
+
+/// Every inherent `impl` block of the extension's `operations` module, by the struct it is of
+/// (the first, should a struct have two): one walk for all the operations.
+fn when_impls(file: &mut syn::File) -> BTreeMap<String, &mut syn::ItemImpl> {
+    let mut blocks = BTreeMap::new();
+    for item in &mut file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        let Some((_, items)) = module
+            .content
+            .as_mut()
+            .filter(|_| module.ident == "operations")
+        else {
+            continue;
+        };
+        for item in items {
+            if let syn::Item::Impl(block) = item
+                && block.trait_.is_none()
+                && let syn::Type::Path(path) = block.self_ty.as_ref()
+                && let Some(name) = path.path.get_ident()
+            {
+                blocks.entry(name.to_string()).or_insert(block);
+            }
         }
-        _ => None,
-    })
+    }
+    blocks
 }
 
 #[cfg(test)]
