@@ -194,6 +194,7 @@ fn spec_cost(report: &mut String, cost: &SpecCost) {
     let (mocks_ratio, mocks_spread) = cost.generate_mocks_ratio();
     let (ours_s, plain_s, load_s) = cost.generate_s();
     let plain_mocks_s = cost.generate_mocks_s();
+    let (cpu_ratio, cpu_mocks_ratio) = cost.cpu_ratios();
     let (check_ratio, check_spread) = cost.check_ratio();
     let (ours_check_s, plain_check_s) = cost.check_s();
     let _ = writeln!(
@@ -209,6 +210,7 @@ fn spec_cost(report: &mut String, cost: &SpecCost) {
          | figure | ours | progenitor's | ours / progenitor's | target |\n|---|---|---|---|---|\n\
          | generation against the client alone, median of {} rounds | {:.0} ms | {:.0} ms | {ratio:.3} (spread {ratio_spread:.3}) | <= 1.2: {} |\n\
          | generation against the client and its mocks (the same outputs) | {:.0} ms | {:.0} ms | {mocks_ratio:.3} (spread {mocks_spread:.3}) | |\n\
+         | CPU time of the generation (both threads of ours), median ratios against the client alone / against the client and mocks | | | {cpu_ratio:.3} / {cpu_mocks_ratio:.3} | |\n\
          | of which reading and checking the document (`openapi::load`, in both) | {:.0} ms | {:.0} ms | | |\n\
          | cold `cargo check` of the crate (with its dependencies), median of {} pairs | {ours_check_s:.1} s | {plain_check_s:.1} s | {check_ratio:.3} (spread {check_spread:.3}) | |\n\
          | lines of source (our httpmock.rs, behind its feature, left out) | {} | {} | {:.3} | |\n",

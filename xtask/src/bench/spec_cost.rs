@@ -58,6 +58,10 @@ pub struct Generation {
     /// progenitor's client and its `httpmock` extension, both formatted: the same outputs as
     /// ours.
     pub plain_mocks_s: f64,
+    /// The CPU seconds (user + system, of every thread of this process) of each of the three,
+    /// in the same order: the work done, which other programs on the machine change less than
+    /// the wall time.
+    pub cpu_s: [f64; 3],
     /// Reading and checking the document.
     pub load_s: f64,
     /// Our generation's stages, with their seconds, in the order they ended.
@@ -128,12 +132,28 @@ impl SpecCost {
             .collect()
     }
 
-    /// The generation figures as Markdown: each round's seconds and ratios, then our stages
-    /// (medians over the rounds, in milliseconds).
+    /// The medians over the rounds of our CPU seconds over progenitor's client's and over its
+    /// client and mocks'.
+    pub fn cpu_ratios(&self) -> (f64, f64) {
+        let ratio = |of: usize| {
+            median_spread(
+                self.generations
+                    .iter()
+                    .map(|g| g.cpu_s[0] / g.cpu_s[of])
+                    .collect(),
+            )
+            .0
+        };
+        (ratio(1), ratio(2))
+    }
+
+    /// The generation figures as Markdown: each round's seconds and ratios, wall and CPU, then
+    /// our stages (medians over the rounds, in milliseconds; the mocks' stages run on their own
+    /// thread, beside the client's).
     pub fn generation_table(&self) -> String {
         let mut table = format!(
-            "{} operations ({} bytes) grown from `{}`, {} rounds:\n\n\
-             | round | ours | progenitor's client | its client and mocks | ours / client | ours / client and mocks | load |\n\
+            "{} operations ({} bytes) grown from `{}`, {} rounds; wall (CPU) milliseconds:\n\n\
+             | round | ours | progenitor's client | its client and mocks | ours / client, wall (CPU) | ours / client and mocks, wall (CPU) | load |\n\
              |---|---|---|---|---|---|---|\n",
             self.operations,
             self.bytes,
@@ -141,22 +161,31 @@ impl SpecCost {
             self.generations.len()
         );
         for (round, g) in self.generations.iter().enumerate() {
+            let [ours_cpu, plain_cpu, mocks_cpu] = g.cpu_s;
             table.push_str(&format!(
-                "| {} | {:.0} ms | {:.0} ms | {:.0} ms | {:.3} | {:.3} | {:.0} ms |\n",
+                "| {} | {:.0} ({:.0}) | {:.0} ({:.0}) | {:.0} ({:.0}) | {:.3} ({:.3}) | {:.3} ({:.3}) | {:.0} |\n",
                 round + 1,
                 g.ours_s * 1000.0,
+                ours_cpu * 1000.0,
                 g.plain_s * 1000.0,
+                plain_cpu * 1000.0,
                 g.plain_mocks_s * 1000.0,
+                mocks_cpu * 1000.0,
                 g.ours_s / g.plain_s,
+                ours_cpu / plain_cpu,
                 g.ours_s / g.plain_mocks_s,
+                ours_cpu / mocks_cpu,
                 g.load_s * 1000.0,
             ));
         }
         let (ratio, spread) = self.generate_ratio();
         let (mocks_ratio, mocks_spread) = self.generate_mocks_ratio();
+        let (cpu_ratio, cpu_mocks_ratio) = self.cpu_ratios();
         table.push_str(&format!(
-            "\nMedian ratio against the client alone {ratio:.3} (spread {spread:.3}); against the \
-             client and mocks {mocks_ratio:.3} (spread {mocks_spread:.3}).\n\n\
+            "\nMedian wall ratio against the client alone {ratio:.3} (spread {spread:.3}), against \
+             the client and mocks {mocks_ratio:.3} (spread {mocks_spread:.3}); median CPU ratio \
+             against the client alone {cpu_ratio:.3}, against the client and mocks \
+             {cpu_mocks_ratio:.3}.\n\n\
              | our stage | median | spread |\n|---|---|---|\n"
         ));
         for (name, median, spread) in self.stages() {
@@ -227,10 +256,37 @@ fn write_large(root: &Path, scratch: &Path) -> Result<(String, usize, usize), Er
     Ok((template, operations, yaml.len()))
 }
 
-/// `work` timed, in seconds, with what it answered.
+/// `work` timed, in wall seconds, with what it answered.
 fn seconds<T>(work: impl FnOnce() -> Result<T, Error>) -> Result<(T, f64), Error> {
     let started = Instant::now();
     work().map(|value| (value, started.elapsed().as_secs_f64()))
+}
+
+/// `work` timed, in wall seconds and in CPU seconds of this process, with what it answered.
+fn work_seconds<T>(work: impl FnOnce() -> Result<T, Error>) -> Result<(T, f64, f64), Error> {
+    let cpu = process_cpu_s();
+    let (value, wall) = seconds(work)?;
+    Ok((value, wall, process_cpu_s() - cpu))
+}
+
+/// The CPU time (user + system, seconds) of this process so far, every thread, from
+/// `/proc/self/stat` (in clock ticks of 1/100 s, as on every Linux this runs on); 0 elsewhere.
+fn process_cpu_s() -> f64 {
+    let ticks = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|stat| {
+            // Fields after the command name, which is in parentheses and may hold spaces:
+            // utime and stime are the 12th and 13th of them.
+            let fields: Vec<u64> = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .map(|field| field.parse().unwrap_or(0))
+                .collect();
+            Some(fields.get(11)? + fields.get(12)?)
+        })
+        .unwrap_or(0);
+    ticks as f64 / 100.0
 }
 
 /// The generations of the document at `scratch/LARGE`, `rounds` times, interleaved (in even
@@ -248,22 +304,24 @@ pub fn generations(
     let (mut outputs, mut timings) = (None, Vec::new());
     for round in 0..rounds {
         let mut stages = Stages::on();
-        let (ours_out, plain_out, plain_mocks_s);
+        let (ours_out, plain_out, plain_mocks);
         if round % 2 == 0 {
-            ours_out = seconds(|| ours(&mut stages))?;
-            plain_out = seconds(|| plain(false))?;
-            plain_mocks_s = seconds(|| plain(true))?.1;
+            ours_out = work_seconds(|| ours(&mut stages))?;
+            plain_out = work_seconds(|| plain(false))?;
+            plain_mocks = work_seconds(|| plain(true))?;
         } else {
-            plain_mocks_s = seconds(|| plain(true))?.1;
-            plain_out = seconds(|| plain(false))?;
-            ours_out = seconds(|| ours(&mut stages))?;
+            plain_mocks = work_seconds(|| plain(true))?;
+            plain_out = work_seconds(|| plain(false))?;
+            ours_out = work_seconds(|| ours(&mut stages))?;
         }
         let (_, load_s) = seconds(|| crate::openapi::load(scratch, LARGE))?;
-        let ((our_crate, ours_s), (plain_crate, plain_s)) = (ours_out, plain_out);
+        let ((our_crate, ours_s, ours_cpu), (plain_crate, plain_s, plain_cpu)) =
+            (ours_out, plain_out);
         timings.push(Generation {
             ours_s,
             plain_s,
-            plain_mocks_s,
+            plain_mocks_s: plain_mocks.1,
+            cpu_s: [ours_cpu, plain_cpu, plain_mocks.2],
             load_s,
             stages: stages
                 .times()
