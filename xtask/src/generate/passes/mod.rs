@@ -65,11 +65,17 @@ pub(crate) fn apply(
         values::check_operation_names(file, cx)?;
         values::with_enum_values(file, cx)
     })?;
-    stages.time("passes: client shape", || {
-        secure_client::with_secure_client(file, cx)?;
-        native_only::without_wasm_branch(file, cx)?;
-        api_version::without_api_version(file, cx)?;
-        bodies::with_runtime_bodies(file);
+    stages.time("passes: secure client", || {
+        secure_client::with_secure_client(file, cx)
+    })?;
+    stages.time("passes: native only", || {
+        native_only::without_wasm_branch(file, cx)
+    })?;
+    stages.time("passes: api-version", || {
+        api_version::without_api_version(file, cx)
+    })?;
+    stages.time("passes: bodies", || bodies::with_runtime_bodies(file));
+    stages.time("passes: decoding", || {
         decoding::with_runtime_decoding(file, cx)
     })?;
     let string_enums = stages.time("passes: open types", || open_types::open_types(file, cx))?;
