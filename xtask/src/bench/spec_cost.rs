@@ -66,6 +66,8 @@ pub struct Generation {
     pub load_s: f64,
     /// Our generation's stages, with their seconds, in the order they ended.
     pub stages: Vec<(&'static str, f64)>,
+    /// The stages of progenitor's client and mocks, likewise.
+    pub plain_stages: Vec<(&'static str, f64)>,
 }
 
 impl SpecCost {
@@ -108,19 +110,27 @@ impl SpecCost {
         median_spread(self.generations.iter().map(|g| g.plain_mocks_s).collect()).0
     }
 
-    /// Each stage of our generation, by name in the order of the first round, with the median
-    /// of its seconds over the rounds and their spread.
-    pub fn stages(&self) -> Vec<(&'static str, f64, f64)> {
-        let names = self
+    /// Each stage of our generation (`plain`: of progenitor's client and mocks), by name in
+    /// the order of the first round, with the median of its seconds over the rounds and their
+    /// spread.
+    pub fn stages(&self, plain: bool) -> Vec<(&'static str, f64, f64)> {
+        let of = |g: &Generation| -> Vec<(&'static str, f64)> {
+            if plain {
+                g.plain_stages.clone()
+            } else {
+                g.stages.clone()
+            }
+        };
+        let names: Vec<&'static str> = self
             .generations
             .first()
-            .map(|g| g.stages.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+            .map(|g| of(g).iter().map(|(name, _)| *name).collect())
             .unwrap_or_default();
         names
             .into_iter()
             .map(|name| {
                 let seconds = self.generations.iter().map(|g| {
-                    g.stages
+                    of(g)
                         .iter()
                         .filter(|(stage, _)| *stage == name)
                         .map(|(_, s)| s)
@@ -188,7 +198,17 @@ impl SpecCost {
              {cpu_mocks_ratio:.3}.\n\n\
              | our stage | median | spread |\n|---|---|---|\n"
         ));
-        for (name, median, spread) in self.stages() {
+        for (name, median, spread) in self.stages(false) {
+            table.push_str(&format!(
+                "| {name} | {:.0} ms | {:.0} ms |\n",
+                median * 1000.0,
+                spread * 1000.0
+            ));
+        }
+        table.push_str(
+            "\n| progenitor's stage (client and mocks) | median | spread |\n|---|---|---|\n",
+        );
+        for (name, median, spread) in self.stages(true) {
             table.push_str(&format!(
                 "| {name} | {:.0} ms | {:.0} ms |\n",
                 median * 1000.0,
@@ -262,6 +282,15 @@ fn seconds<T>(work: impl FnOnce() -> Result<T, Error>) -> Result<(T, f64), Error
     work().map(|value| (value, started.elapsed().as_secs_f64()))
 }
 
+/// The stages of `stages`, in seconds.
+fn seconds_of(stages: &Stages) -> Vec<(&'static str, f64)> {
+    stages
+        .times()
+        .iter()
+        .map(|(name, time)| (*name, time.as_secs_f64()))
+        .collect()
+}
+
 /// `work` timed, in wall seconds and in CPU seconds of this process, with what it answered.
 fn work_seconds<T>(work: impl FnOnce() -> Result<T, Error>) -> Result<(T, f64, f64), Error> {
     let cpu = process_cpu_s();
@@ -299,19 +328,20 @@ pub fn generations(
     rounds: usize,
 ) -> Result<(Vec<Generation>, Standalone, Standalone), Error> {
     let ours = |stages: &mut Stages| crate::generate::ours(scratch, LARGE, runtime, stages);
-    let plain =
-        |mocks| crate::generate::progenitor_plain(scratch, LARGE, mocks, &mut Stages::off());
+    let plain = |mocks, stages: &mut Stages| {
+        crate::generate::progenitor_plain(scratch, LARGE, mocks, stages)
+    };
     let (mut outputs, mut timings) = (None, Vec::new());
     for round in 0..rounds {
-        let mut stages = Stages::on();
+        let (mut stages, mut plain_stages) = (Stages::on(), Stages::on());
         let (ours_out, plain_out, plain_mocks);
         if round % 2 == 0 {
             ours_out = work_seconds(|| ours(&mut stages))?;
-            plain_out = work_seconds(|| plain(false))?;
-            plain_mocks = work_seconds(|| plain(true))?;
+            plain_out = work_seconds(|| plain(false, &mut Stages::off()))?;
+            plain_mocks = work_seconds(|| plain(true, &mut plain_stages))?;
         } else {
-            plain_mocks = work_seconds(|| plain(true))?;
-            plain_out = work_seconds(|| plain(false))?;
+            plain_mocks = work_seconds(|| plain(true, &mut plain_stages))?;
+            plain_out = work_seconds(|| plain(false, &mut Stages::off()))?;
             ours_out = work_seconds(|| ours(&mut stages))?;
         }
         let (_, load_s) = seconds(|| crate::openapi::load(scratch, LARGE))?;
@@ -323,11 +353,8 @@ pub fn generations(
             plain_mocks_s: plain_mocks.1,
             cpu_s: [ours_cpu, plain_cpu, plain_mocks.2],
             load_s,
-            stages: stages
-                .times()
-                .iter()
-                .map(|(name, time)| (*name, time.as_secs_f64()))
-                .collect(),
+            stages: seconds_of(&stages),
+            plain_stages: seconds_of(&plain_stages),
         });
         outputs = Some((our_crate, plain_crate));
     }
