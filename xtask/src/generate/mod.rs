@@ -495,3 +495,32 @@ fn without_our_extensions(
     strip(&mut value);
     serde_yaml_ng::from_value(value).map_err(failed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Failed;
+    use crate::Error;
+
+    fn failed(what: &str) -> Error {
+        Error::command(what, "failed")
+    }
+
+    /// Of the two pipelines' failures, the one reported is the one met first when they ran one
+    /// after the other: progenitor's for the client, for the mocks, then the client's later
+    /// stages, then the mocks'.
+    #[test]
+    fn the_failure_reported_is_the_first_of_the_sequential_order() {
+        let first = |client: Result<(), Failed>, mock: Result<(), Failed>| {
+            Failed::first(client, mock).unwrap_err().to_string()
+        };
+        let client = || Err(Failed::Progenitor(failed("client progenitor")));
+        let mock = || Err(Failed::Progenitor(failed("mock progenitor")));
+        let client_later = || Err(Failed::Later(failed("client passes")));
+        let mock_later = || Err(Failed::Later(failed("mock passes")));
+        assert!(first(client(), mock()).contains("client progenitor"));
+        assert!(first(client_later(), mock()).contains("mock progenitor"));
+        assert!(first(client_later(), mock_later()).contains("client passes"));
+        assert!(first(Ok(()), mock_later()).contains("mock passes"));
+        assert!(Failed::first(Ok(1), Ok(2)).is_ok_and(|both| both == (1, 2)));
+    }
+}
