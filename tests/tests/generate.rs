@@ -194,7 +194,7 @@ const BREAKAGES: &[(&str, &str, &str, &[&str])] = &[
         "      type: http\n      scheme: digest\n",
         &[
             "signalwire.yaml",
-            "components.securitySchemes.SignalWireBasicAuth",
+            "at `#/components/securitySchemes/SignalWireBasicAuth/scheme`",
             "http scheme `digest` is not supported",
         ],
     ),

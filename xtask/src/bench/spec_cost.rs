@@ -9,7 +9,7 @@ use std::time::Instant;
 use super::builds::{cargo_timed, scratch_crate};
 use super::{Build, median_spread};
 use crate::Error;
-use crate::generate::Standalone;
+use crate::generate::{Stages, Standalone};
 
 /// How many operations the large document has at least.
 pub const OPERATIONS: usize = 500;
@@ -49,18 +49,30 @@ pub struct SpecCost {
 }
 
 /// One round of [`SpecCost::generations`], in seconds.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Generation {
     /// Our whole generation.
     pub ours_s: f64,
-    /// progenitor's.
+    /// progenitor's client alone.
     pub plain_s: f64,
+    /// progenitor's client and its `httpmock` extension, both formatted: the same outputs as
+    /// ours.
+    pub plain_mocks_s: f64,
+    /// The CPU seconds (user + system, of every thread of this process) of each of the three,
+    /// in the same order: the work done, which other programs on the machine change less than
+    /// the wall time.
+    pub cpu_s: [f64; 3],
     /// Reading and checking the document.
     pub load_s: f64,
+    /// Our generation's stages, with their seconds, in the order they ended.
+    pub stages: Vec<(&'static str, f64)>,
+    /// The stages of progenitor's client and mocks, likewise.
+    pub plain_stages: Vec<(&'static str, f64)>,
 }
 
 impl SpecCost {
-    /// The median of the rounds' generation ratios (ours / progenitor's), and its spread.
+    /// The median of the rounds' generation ratios (ours / progenitor's client alone), and its
+    /// spread.
     pub fn generate_ratio(&self) -> (f64, f64) {
         median_spread(
             self.generations
@@ -70,7 +82,18 @@ impl SpecCost {
         )
     }
 
-    /// The median seconds of our generation, progenitor's, and the load alone.
+    /// The median of the rounds' ratios of ours to progenitor's client with its `httpmock`
+    /// extension (the same outputs), and its spread.
+    pub fn generate_mocks_ratio(&self) -> (f64, f64) {
+        median_spread(
+            self.generations
+                .iter()
+                .map(|g| g.ours_s / g.plain_mocks_s)
+                .collect(),
+        )
+    }
+
+    /// The median seconds of our generation, progenitor's client alone, and the load alone.
     pub fn generate_s(&self) -> (f64, f64, f64) {
         let median = |pick: fn(&Generation) -> f64| {
             median_spread(self.generations.iter().map(pick).collect()).0
@@ -80,6 +103,119 @@ impl SpecCost {
             median(|g| g.plain_s),
             median(|g| g.load_s),
         )
+    }
+
+    /// The median seconds of progenitor's client with its `httpmock` extension.
+    pub fn generate_mocks_s(&self) -> f64 {
+        median_spread(self.generations.iter().map(|g| g.plain_mocks_s).collect()).0
+    }
+
+    /// Each stage of our generation (`plain`: of progenitor's client and mocks), by name in
+    /// the order of the first round, with the median of its seconds over the rounds and their
+    /// spread.
+    pub fn stages(&self, plain: bool) -> Vec<(&'static str, f64, f64)> {
+        let of = |g: &Generation| -> Vec<(&'static str, f64)> {
+            if plain {
+                g.plain_stages.clone()
+            } else {
+                g.stages.clone()
+            }
+        };
+        let names: Vec<&'static str> = self
+            .generations
+            .first()
+            .map(|g| of(g).iter().map(|(name, _)| *name).collect())
+            .unwrap_or_default();
+        names
+            .into_iter()
+            .map(|name| {
+                let seconds = self.generations.iter().map(|g| {
+                    of(g)
+                        .iter()
+                        .filter(|(stage, _)| *stage == name)
+                        .map(|(_, s)| s)
+                        .sum::<f64>()
+                });
+                let (median, spread) = median_spread(seconds.collect());
+                (name, median, spread)
+            })
+            .collect()
+    }
+
+    /// The medians over the rounds of our CPU seconds over progenitor's client's and over its
+    /// client and mocks'.
+    pub fn cpu_ratios(&self) -> (f64, f64) {
+        let ratio = |of: usize| {
+            median_spread(
+                self.generations
+                    .iter()
+                    .map(|g| g.cpu_s[0] / g.cpu_s[of])
+                    .collect(),
+            )
+            .0
+        };
+        (ratio(1), ratio(2))
+    }
+
+    /// The generation figures as Markdown: each round's seconds and ratios, wall and CPU, then
+    /// our stages (medians over the rounds, in milliseconds; the mocks' stages run on their own
+    /// thread, beside the client's).
+    pub fn generation_table(&self) -> String {
+        let mut table = format!(
+            "{} operations ({} bytes) grown from `{}`, {} rounds; wall (CPU) milliseconds:\n\n\
+             | round | ours | progenitor's client | its client and mocks | ours / client, wall (CPU) | ours / client and mocks, wall (CPU) | load |\n\
+             |---|---|---|---|---|---|---|\n",
+            self.operations,
+            self.bytes,
+            self.template,
+            self.generations.len()
+        );
+        for (round, g) in self.generations.iter().enumerate() {
+            let [ours_cpu, plain_cpu, mocks_cpu] = g.cpu_s;
+            table.push_str(&format!(
+                "| {} | {:.0} ({:.0}) | {:.0} ({:.0}) | {:.0} ({:.0}) | {:.3} ({:.3}) | {:.3} ({:.3}) | {:.0} |\n",
+                round + 1,
+                g.ours_s * 1000.0,
+                ours_cpu * 1000.0,
+                g.plain_s * 1000.0,
+                plain_cpu * 1000.0,
+                g.plain_mocks_s * 1000.0,
+                mocks_cpu * 1000.0,
+                g.ours_s / g.plain_s,
+                ours_cpu / plain_cpu,
+                g.ours_s / g.plain_mocks_s,
+                ours_cpu / mocks_cpu,
+                g.load_s * 1000.0,
+            ));
+        }
+        let (ratio, spread) = self.generate_ratio();
+        let (mocks_ratio, mocks_spread) = self.generate_mocks_ratio();
+        let (cpu_ratio, cpu_mocks_ratio) = self.cpu_ratios();
+        table.push_str(&format!(
+            "\nMedian wall ratio against the client alone {ratio:.3} (spread {spread:.3}), against \
+             the client and mocks {mocks_ratio:.3} (spread {mocks_spread:.3}); median CPU ratio \
+             against the client alone {cpu_ratio:.3}, against the client and mocks \
+             {cpu_mocks_ratio:.3}.\n\n\
+             | our stage | median | spread |\n|---|---|---|\n"
+        ));
+        for (name, median, spread) in self.stages(false) {
+            table.push_str(&format!(
+                "| {name} | {:.0} ms | {:.0} ms |\n",
+                median * 1000.0,
+                spread * 1000.0
+            ));
+        }
+        table.push_str(
+            "\n| progenitor's stage (client and mocks) | median | spread |\n|---|---|---|\n",
+        );
+        for (name, median, spread) in self.stages(true) {
+            table.push_str(&format!(
+                "| {name} | {:.0} ms | {:.0} ms |\n",
+                median * 1000.0,
+                spread * 1000.0
+            ));
+        }
+        table
     }
 
     /// The median of the pairs' cold-check ratios (ours / progenitor's), and its spread.
@@ -133,36 +269,85 @@ fn write_large(root: &Path, scratch: &Path) -> Result<(String, usize, usize), Er
     Ok((template, operations, yaml.len()))
 }
 
-/// `work` timed, in seconds, with what it answered.
+/// `work` timed, in wall seconds, with what it answered.
 fn seconds<T>(work: impl FnOnce() -> Result<T, Error>) -> Result<(T, f64), Error> {
     let started = Instant::now();
     work().map(|value| (value, started.elapsed().as_secs_f64()))
 }
 
-/// Both generations of the document at `scratch/LARGE`, `rounds` times, interleaved (ours
-/// first in even rounds, progenitor's in odd ones), each round with the load alone; answers the
-/// rounds and the last outputs.
+/// The stages of `stages`, in seconds.
+fn seconds_of(stages: &Stages) -> Vec<(&'static str, f64)> {
+    stages
+        .times()
+        .iter()
+        .map(|(name, time)| (*name, time.as_secs_f64()))
+        .collect()
+}
+
+/// `work` timed, in wall seconds and in CPU seconds of this process, with what it answered.
+fn work_seconds<T>(work: impl FnOnce() -> Result<T, Error>) -> Result<(T, f64, f64), Error> {
+    let cpu = process_cpu_s();
+    let (value, wall) = seconds(work)?;
+    Ok((value, wall, process_cpu_s() - cpu))
+}
+
+/// The CPU time (user + system, seconds) of this process so far, every thread, from
+/// `/proc/self/stat` (in clock ticks of 1/100 s, as on every Linux this runs on); 0 elsewhere.
+fn process_cpu_s() -> f64 {
+    let ticks = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|stat| {
+            // Fields after the command name, which is in parentheses and may hold spaces:
+            // utime and stime are the 12th and 13th of them.
+            let fields: Vec<u64> = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .map(|field| field.parse().unwrap_or(0))
+                .collect();
+            Some(fields.get(11)? + fields.get(12)?)
+        })
+        .unwrap_or(0);
+    ticks as f64 / 100.0
+}
+
+/// The generations of the document at `scratch/LARGE`, `rounds` times, interleaved (in even
+/// rounds ours, progenitor's client, progenitor's client and mocks; in odd ones the reverse),
+/// each round with the load alone and our stages; answers the rounds and the last outputs of
+/// ours and of progenitor's client.
 pub fn generations(
     scratch: &Path,
     runtime: &Path,
     rounds: usize,
 ) -> Result<(Vec<Generation>, Standalone, Standalone), Error> {
-    let ours = || crate::generate::ours(scratch, LARGE, runtime);
-    let plain = || crate::generate::progenitor_plain(scratch, LARGE);
+    let ours = |stages: &mut Stages| crate::generate::ours(scratch, LARGE, runtime, stages);
+    let plain = |mocks, stages: &mut Stages| {
+        crate::generate::progenitor_plain(scratch, LARGE, mocks, stages)
+    };
     let (mut outputs, mut timings) = (None, Vec::new());
     for round in 0..rounds {
-        let ((our_crate, ours_s), (plain_crate, plain_s)) = if round % 2 == 0 {
-            let first = seconds(ours)?;
-            (first, seconds(plain)?)
+        let (mut stages, mut plain_stages) = (Stages::on(), Stages::on());
+        let (ours_out, plain_out, plain_mocks);
+        if round % 2 == 0 {
+            ours_out = work_seconds(|| ours(&mut stages))?;
+            plain_out = work_seconds(|| plain(false, &mut Stages::off()))?;
+            plain_mocks = work_seconds(|| plain(true, &mut plain_stages))?;
         } else {
-            let first = seconds(plain)?;
-            (seconds(ours)?, first)
-        };
+            plain_mocks = work_seconds(|| plain(true, &mut plain_stages))?;
+            plain_out = work_seconds(|| plain(false, &mut Stages::off()))?;
+            ours_out = work_seconds(|| ours(&mut stages))?;
+        }
         let (_, load_s) = seconds(|| crate::openapi::load(scratch, LARGE))?;
+        let ((our_crate, ours_s, ours_cpu), (plain_crate, plain_s, plain_cpu)) =
+            (ours_out, plain_out);
         timings.push(Generation {
             ours_s,
             plain_s,
+            plain_mocks_s: plain_mocks.1,
+            cpu_s: [ours_cpu, plain_cpu, plain_mocks.2],
             load_s,
+            stages: seconds_of(&stages),
+            plain_stages: seconds_of(&plain_stages),
         });
         outputs = Some((our_crate, plain_crate));
     }
@@ -231,4 +416,35 @@ pub fn spec_cost(
         checks,
         lines: (lines(&ours), lines(&plain)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{GENERATION_ROUNDS, OPERATIONS, SpecCost, generations, write_large};
+
+    /// The generation half of the spec-cost part alone (no cold checks: seconds, not
+    /// minutes), with our stages: `cargo test -p xtask generation_stages -- --ignored
+    /// --nocapture` (add `--release` to time an optimized xtask; `cargo xtask bench` runs a
+    /// debug one).
+    #[test]
+    #[ignore = "times generation: tens of seconds"]
+    fn generation_stages() {
+        let root = crate::workspace_root();
+        let scratch =
+            std::env::temp_dir().join(format!("telauth-generation-{}", std::process::id()));
+        let (template, operations, bytes) = write_large(&root, &scratch).unwrap();
+        let runtime = root.join("crates/telauth-runtime");
+        let timed = generations(&scratch, &runtime, GENERATION_ROUNDS);
+        let _ = std::fs::remove_dir_all(&scratch);
+        let cost = SpecCost {
+            template,
+            operations,
+            bytes,
+            generations: timed.unwrap().0,
+            checks: Vec::new(),
+            lines: (0, 0),
+        };
+        eprintln!("{}", cost.generation_table());
+        assert!(cost.operations >= OPERATIONS);
+    }
 }

@@ -13,6 +13,7 @@ mod passes;
 mod progenitor;
 mod scaffold;
 pub mod selection;
+mod stages;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -24,6 +25,7 @@ pub use files::{FileState, GeneratedFile};
 
 pub use scaffold::{CompileCheck, NewProvider, new_provider};
 pub use selection::Selector;
+pub use stages::Stages;
 
 use crate::Error;
 use crate::openapi::{self, Spec};
@@ -81,7 +83,7 @@ pub fn generate(root: &Path, provider: Option<&str>, mode: Mode) -> Result<Gener
     for provider in providers::select(root, provider)? {
         let started = Instant::now();
         let spec = openapi::load(root, &provider.spec)?;
-        let sources = sources(&provider.name, &spec)?;
+        let sources = sources(&provider.name, &spec, &mut Stages::off())?;
         let mut files = files::plan(root, &provider, &spec, &sources)?;
         files.push(manifest::plan(
             root,
@@ -123,14 +125,19 @@ pub struct Standalone {
 }
 
 /// What `cargo xtask generate` makes of the spec `spec` (relative to `root`): every file of
-/// `src/generated/`, under a `lib.rs` like a provider crate's.
-pub fn ours(root: &Path, spec: &str, runtime: &Path) -> Result<Standalone, Error> {
-    let loaded = openapi::load(root, spec)?;
+/// `src/generated/`, under a `lib.rs` like a provider crate's; each stage timed in `stages`.
+pub fn ours(
+    root: &Path,
+    spec: &str,
+    runtime: &Path,
+    stages: &mut Stages,
+) -> Result<Standalone, Error> {
+    let loaded = stages.time("load", || openapi::load(root, spec))?;
     let name = Path::new(spec)
         .file_stem()
         .and_then(|stem| stem.to_str())
         .unwrap_or("bench");
-    let sources = sources(name, &loaded)?;
+    let sources = sources(name, &loaded, stages)?;
     let mut names: Vec<&str> = manifest::ALWAYS.iter().map(|d| d.name).collect();
     names.extend(sources.extra_dependencies.iter().copied());
     Ok(Standalone {
@@ -151,20 +158,47 @@ pub fn ours(root: &Path, spec: &str, runtime: &Path) -> Result<Standalone, Error
 
 /// progenitor's own output for the spec `spec`, given the document ours is generated from (the
 /// spec normalized, without our extensions: progenitor cannot take every spec as written), as
-/// the `lib.rs` of a crate; see `progenitor::plain`.
-pub fn progenitor_plain(root: &Path, spec: &str) -> Result<Standalone, Error> {
-    let loaded = openapi::load(root, spec)?;
-    let mut api = without_our_extensions(&loaded.path, &loaded.api)?;
-    normalize::error_responses(&mut api);
-    let generated = progenitor::plain(&api, &loaded.path)?;
-    let lib = syn::parse2::<syn::File>(generated.client).map_err(|error| Error::Generate {
-        path: loaded.path.clone(),
-        message: format!("progenitor's output does not parse: {error}"),
+/// the `lib.rs` of a crate, and with `mocks` its `httpmock` extension too, formatted the same
+/// way as `src/httpmock.rs` (a file `lib.rs` does not include); see `progenitor::plain`.
+pub fn progenitor_plain(
+    root: &Path,
+    spec: &str,
+    mocks: bool,
+    stages: &mut Stages,
+) -> Result<Standalone, Error> {
+    let loaded = stages.time("load", || openapi::load(root, spec))?;
+    let api = stages.time("normalize", || {
+        let mut api = without_our_extensions(&loaded.path, &loaded.api)?;
+        normalize::error_responses(&mut api);
+        Ok::<_, Error>(api)
     })?;
+    let generated = stages.time("progenitor", || {
+        progenitor::plain(&api, &loaded.path, mocks)
+    })?;
+    let unparse = |what: &str, tokens: TokenStream| {
+        syn::parse2::<syn::File>(tokens)
+            .map(|file| prettyplease::unparse(&file))
+            .map_err(|error| Error::Generate {
+                path: loaded.path.clone(),
+                message: format!("progenitor's {what} does not parse: {error}"),
+            })
+    };
+    let mut files = vec![(
+        "src/lib.rs".into(),
+        stages.time("format client", || unparse("output", generated.client))?,
+    )];
+    if mocks {
+        files.push((
+            "src/httpmock.rs".into(),
+            stages.time("format mocks", || {
+                unparse("httpmock extension", generated.mock)
+            })?,
+        ));
+    }
     let mut names = vec!["progenitor-client", "reqwest", "serde"];
     names.extend(generated.extra_dependencies.iter().copied());
     Ok(Standalone {
-        files: vec![("src/lib.rs".into(), prettyplease::unparse(&lib))],
+        files,
         dependencies: manifest::dependency_lines(&names, Path::new("")),
     })
 }
@@ -197,27 +231,159 @@ pub(crate) struct Sources {
 }
 
 /// Generates the sources of the crate of `provider` from `spec`: the spec normalized, run
-/// through progenitor, the constants added, every pass applied, and the credential layer.
-fn sources(provider: &str, spec: &Spec) -> Result<Sources, Error> {
-    let mut api = without_our_extensions(&spec.path, &spec.api)?;
-    let mut notes = normalize::error_responses(&mut api);
-    let (renamed, renames) = parameter_names::rename_colliding(&mut api);
-    notes.extend(renamed);
-    let generated = progenitor::run(&api, &spec.path)?;
-    let client = generated.client;
-    let base_url = constants::base_url(spec, &api)?;
-    let auth = credentials::credential_layer(provider, spec)?;
-    let operations = constants::operation_ids(spec, &api)?;
+/// through progenitor, the constants added, every pass applied, and the credential layer; each
+/// stage timed in `stages`. The mocks (progenitor's `httpmock` extension and its passes) are
+/// made on a thread of their own while the client is.
+fn sources(provider: &str, spec: &Spec, stages: &mut Stages) -> Result<Sources, Error> {
+    let (api, notes, renames) = stages.time("normalize", || prepared(spec))?;
     let krate = format!("telauth-{provider}");
     let cx = passes::Context {
         path: &spec.path,
         api: &api,
         krate: &krate,
     };
-    let mut client = parse(&cx, quote! { #client #base_url #operations })?;
-    let string_enums = passes::apply(&mut client, &cx)?;
-    passes::wire_names::with_wire_names(&mut client, &renames);
-    let mock = generated.mock;
+    let mut mock_stages = stages.like();
+    let (client, mock) = std::thread::scope(|scope| {
+        let mock = scope.spawn(|| mock_module(&cx, spec, &renames, &mut mock_stages));
+        let client = client_module(&cx, provider, spec, &renames, stages);
+        let mock = mock
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (client, mock)
+    });
+    stages.extend(mock_stages);
+    let (client, (mock, mock_stray)) = Failed::first(client, mock)?;
+    let mut extra_dependencies = client.extra_dependencies;
+    // An operation without a typed body is mocked with `serde_json::Value`.
+    if mock.contains("serde_json") && !extra_dependencies.contains(&"serde_json") {
+        extra_dependencies.push("serde_json");
+    }
+    let sources = stages.time("format", || {
+        Ok::<_, Error>(Sources {
+            module: format(&cx, files::module(&spec.rel_path, client.string_enums))?,
+            client: prettyplease::unparse(&client.file),
+            auth: format(&cx, client.auth)?,
+            mock,
+            extra_dependencies,
+            notes,
+        })
+    })?;
+    stages.time("doctest check", || {
+        only_our_doctests(&cx, &sources, mock_stray)
+    })?;
+    Ok(sources)
+}
+
+/// Why one of generation's two pipelines (the client's, the mocks') failed: in progenitor, or
+/// later. Of two failures, generation reports the one it met first when the pipelines ran one
+/// after the other (progenitor for the client, then for the mocks, then the client's passes,
+/// then the mocks').
+enum Failed {
+    /// progenitor refused the spec.
+    Progenitor(Error),
+    /// A later stage failed.
+    Later(Error),
+}
+
+impl Failed {
+    /// Both pipelines' outputs, or the failure to report.
+    fn first<C, M>(client: Result<C, Failed>, mock: Result<M, Failed>) -> Result<(C, M), Error> {
+        match (client, mock) {
+            (Ok(client), Ok(mock)) => Ok((client, mock)),
+            (Err(Failed::Progenitor(error)), _) | (_, Err(Failed::Progenitor(error))) => Err(error),
+            (Err(Failed::Later(error)), _) | (_, Err(Failed::Later(error))) => Err(error),
+        }
+    }
+}
+
+/// The client's pipeline, before formatting: what it made.
+struct ClientModule {
+    /// `client.rs`, every pass applied.
+    file: syn::File,
+    /// The credential layer.
+    auth: TokenStream,
+    /// Whether a string enum was opened ([`passes::apply`]).
+    string_enums: bool,
+    /// The crates the generated types need besides the always-present ones.
+    extra_dependencies: Vec<&'static str>,
+}
+
+/// progenitor's client for `cx.api`, the constants and the credential layer added and every
+/// pass applied.
+fn client_module(
+    cx: &passes::Context,
+    provider: &str,
+    spec: &Spec,
+    renames: &[parameter_names::Renamed],
+    stages: &mut Stages,
+) -> Result<ClientModule, Failed> {
+    let generated = stages
+        .time("progenitor client", || progenitor::client(cx.api, cx.path))
+        .map_err(Failed::Progenitor)?;
+    client_passes(cx, provider, spec, generated, renames, stages).map_err(Failed::Later)
+}
+
+/// The client's pipeline after progenitor: the constants and the credential layer added, the
+/// whole parsed, every pass applied.
+fn client_passes(
+    cx: &passes::Context,
+    provider: &str,
+    spec: &Spec,
+    generated: progenitor::Generated,
+    renames: &[parameter_names::Renamed],
+    stages: &mut Stages,
+) -> Result<ClientModule, Error> {
+    let client = generated.client;
+    let (base_url, auth, operations) = stages.time("constants and credentials", || {
+        Ok::<_, Error>((
+            constants::base_url(spec, cx.api)?,
+            credentials::credential_layer(provider, spec)?,
+            constants::operation_ids(spec, cx.api)?,
+        ))
+    })?;
+    let mut file = stages.time("parse client", || {
+        parse(cx, quote! { #client #base_url #operations })
+    })?;
+    let string_enums = passes::apply(&mut file, cx, stages)?;
+    stages.time("wire names", || {
+        passes::wire_names::with_wire_names(&mut file, renames)
+    });
+    Ok(ClientModule {
+        file,
+        auth,
+        string_enums: !string_enums.is_empty(),
+        extra_dependencies: generated.extra_dependencies,
+    })
+}
+
+/// `src/generated/httpmock.rs`: progenitor's `httpmock` extension for `cx.api`, its doc, the
+/// passes of `passes::mock`, the wire names, formatted; with the first doctest in it the
+/// generator did not write ([`only_our_doctests`] refuses it).
+fn mock_module(
+    cx: &passes::Context,
+    spec: &Spec,
+    renames: &[parameter_names::Renamed],
+    stages: &mut Stages,
+) -> Result<(String, Option<doc_blocks::Stray>), Failed> {
+    let mock = stages
+        .time("mocks: progenitor", || progenitor::mocks(cx.api, cx.path))
+        .map_err(Failed::Progenitor)?;
+    let mock = mock_passes(cx, spec, mock, renames, stages).map_err(Failed::Later)?;
+    let stray = stages.time("mocks: doctest check", || {
+        doc_blocks::strays(&mock).into_iter().next()
+    });
+    Ok((mock, stray))
+}
+
+/// The mocks' pipeline after progenitor: the module's doc added, the passes of `passes::mock`
+/// and the wire names applied, formatted.
+fn mock_passes(
+    cx: &passes::Context,
+    spec: &Spec,
+    mock: TokenStream,
+    renames: &[parameter_names::Renamed],
+    stages: &mut Stages,
+) -> Result<String, Error> {
     let doc = format!(
         " Typed [`httpmock`](::httpmock) mocks of each operation of `{}`, for testing code that \
          calls this crate's [`Client`](crate::Client): `use {}::httpmock::MockServerExt`, then \
@@ -225,40 +391,59 @@ fn sources(provider: &str, spec: &Spec) -> Result<Sources, Error> {
          the operation's parameters, body and credential and `then` answers one of its \
          documented statuses with its type.",
         spec.rel_path,
-        krate.replace('-', "_"),
+        cx.krate.replace('-', "_"),
     );
-    let mut mock = parse(&cx, quote! { #![doc = #doc] #mock })?;
-    passes::mock::apply(&mut mock, &cx, &credentials::accepted_schemes(spec)?)?;
-    passes::wire_names::with_wire_names(&mut mock, &renames);
-    let mock = prettyplease::unparse(&mock);
-    let mut extra_dependencies = generated.extra_dependencies;
-    // An operation without a typed body is mocked with `serde_json::Value`.
-    if mock.contains("serde_json") && !extra_dependencies.contains(&"serde_json") {
-        extra_dependencies.push("serde_json");
-    }
-    let sources = Sources {
-        module: format(&cx, files::module(&spec.rel_path, !string_enums.is_empty()))?,
-        client: prettyplease::unparse(&client),
-        auth: format(&cx, auth)?,
-        mock,
-        extra_dependencies,
-        notes,
-    };
-    only_our_doctests(&cx, &sources)?;
-    Ok(sources)
+    let mut mock = stages.time("mocks: parse", || {
+        parse(cx, quote! { #![doc = #doc] #mock })
+    })?;
+    let schemes = credentials::accepted_schemes(spec)?;
+    stages.time("mocks: passes", || {
+        passes::mock::apply(&mut mock, cx, &schemes)
+    })?;
+    stages.time("mocks: wire names", || {
+        passes::wire_names::with_wire_names(&mut mock, renames)
+    });
+    Ok(stages.time("mocks: format", || prettyplease::unparse(&mock)))
+}
+
+/// The document progenitor generates from: `spec` without our extensions, its error responses
+/// normalized and its colliding parameter names renamed; with the notes and the renames.
+fn prepared(
+    spec: &Spec,
+) -> Result<
+    (
+        openapiv3::OpenAPI,
+        Vec<String>,
+        Vec<parameter_names::Renamed>,
+    ),
+    Error,
+> {
+    let mut api = without_our_extensions(&spec.path, &spec.api)?;
+    let mut notes = normalize::error_responses(&mut api);
+    let (renamed, renames) = parameter_names::rename_colliding(&mut api);
+    notes.extend(renamed);
+    Ok((api, notes, renames))
 }
 
 /// Refuses a generated file whose doc comments hold a code block rustdoc would compile that
-/// the generator did not write ([`doc_blocks`]).
-fn only_our_doctests(cx: &passes::Context, sources: &Sources) -> Result<(), Error> {
+/// the generator did not write ([`doc_blocks`]); `mock_stray` is the first of `httpmock.rs`,
+/// found on the mocks' thread.
+fn only_our_doctests(
+    cx: &passes::Context,
+    sources: &Sources,
+    mock_stray: Option<doc_blocks::Stray>,
+) -> Result<(), Error> {
     let files = [
         ("mod.rs", &sources.module),
         ("client.rs", &sources.client),
         ("auth.rs", &sources.auth),
-        ("httpmock.rs", &sources.mock),
     ];
-    for (name, code) in files {
-        if let Some(stray) = doc_blocks::strays(code).first() {
+    let strays = files
+        .into_iter()
+        .map(|(name, code)| (name, doc_blocks::strays(code).into_iter().next()))
+        .chain([("httpmock.rs", mock_stray)]);
+    for (name, stray) in strays {
+        if let Some(stray) = stray {
             return Err(cx.failed(format!(
                 "the generated {name} would hold a doctest the generator did not write (a doc \
                  comment at its line {}, a block starting `{}`); spec text must reach doc \
@@ -308,4 +493,33 @@ fn without_our_extensions(
     let mut value = serde_yaml_ng::to_value(api).map_err(failed)?;
     strip(&mut value);
     serde_yaml_ng::from_value(value).map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Failed;
+    use crate::Error;
+
+    fn failed(what: &str) -> Error {
+        Error::command(what, "failed")
+    }
+
+    /// Of the two pipelines' failures, the one reported is the one met first when they ran one
+    /// after the other: progenitor's for the client, for the mocks, then the client's later
+    /// stages, then the mocks'.
+    #[test]
+    fn the_failure_reported_is_the_first_of_the_sequential_order() {
+        let first = |client: Result<(), Failed>, mock: Result<(), Failed>| {
+            Failed::first(client, mock).unwrap_err().to_string()
+        };
+        let client = || Err(Failed::Progenitor(failed("client progenitor")));
+        let mock = || Err(Failed::Progenitor(failed("mock progenitor")));
+        let client_later = || Err(Failed::Later(failed("client passes")));
+        let mock_later = || Err(Failed::Later(failed("mock passes")));
+        assert!(first(client(), mock()).contains("client progenitor"));
+        assert!(first(client_later(), mock()).contains("mock progenitor"));
+        assert!(first(client_later(), mock_later()).contains("client passes"));
+        assert!(first(Ok(()), mock_later()).contains("mock passes"));
+        assert!(Failed::first(Ok(1), Ok(2)).is_ok_and(|both| both == (1, 2)));
+    }
 }

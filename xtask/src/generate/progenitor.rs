@@ -19,14 +19,15 @@ pub(crate) struct Generated {
     /// The client and its types.
     pub(crate) client: TokenStream,
     /// progenitor's typed `httpmock` extension (`Generator::httpmock`) for that client, whose
-    /// types it names through `crate::`.
+    /// types it names through `crate::`; empty unless asked for.
     pub(crate) mock: TokenStream,
     /// The crates the generated types need besides the always-present ones.
     pub(crate) extra_dependencies: Vec<&'static str>,
 }
 
-/// Runs progenitor over `api`, the spec at `path`.
-pub(crate) fn run(api: &OpenAPI, path: &Path) -> Result<Generated, Error> {
+/// Runs progenitor over `api`, the spec at `path`, for the client (its `mock` left empty:
+/// [`mocks`] makes it).
+pub(crate) fn client(api: &OpenAPI, path: &Path) -> Result<Generated, Error> {
     let mut generator = Generator::new(&settings());
     let client = catch_panic(path, || generator.generate_tokens(api)).map_err(|error| {
         match (error, culprit(api)) {
@@ -37,29 +38,42 @@ pub(crate) fn run(api: &OpenAPI, path: &Path) -> Result<Generated, Error> {
             (error, _) => error,
         }
     })?;
-    let mock = catch_panic(path, || generator.httpmock(api, "crate"))?;
-    let extra_dependencies = extra_dependencies(&generator);
     Ok(Generated {
         client,
-        mock,
-        extra_dependencies,
+        mock: TokenStream::new(),
+        extra_dependencies: extra_dependencies(&generator),
     })
+}
+
+/// progenitor's `httpmock` extension of the client [`client`] generates from `api`, by a
+/// generator of its own with the same settings (the extension names the client's types as the
+/// client's generator does, having read the same schemas and operations in the same order), so
+/// that it can run on another thread than the client's.
+pub(crate) fn mocks(api: &OpenAPI, path: &Path) -> Result<TokenStream, Error> {
+    let mut generator = Generator::new(&settings());
+    catch_panic(path, || generator.httpmock(api, "crate"))
 }
 
 /// progenitor's own output for `api`, for `cargo xtask bench` to compare ours with: the same
 /// interface (builders, merged tags) but nothing of ours (no credential layer, no hooks, no
-/// `Secret`), as a crate of its own would hold it; and the crates it needs.
-pub(crate) fn plain(api: &OpenAPI, path: &Path) -> Result<Generated, Error> {
+/// `Secret`), as a crate of its own would hold it, with its `httpmock` extension when `mocks`
+/// (else none); and the crates it needs.
+pub(crate) fn plain(api: &OpenAPI, path: &Path, mocks: bool) -> Result<Generated, Error> {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged);
     let mut generator = Generator::new(&settings);
     let client = catch_panic(path, || generator.generate_tokens(api))?;
+    let mock = if mocks {
+        catch_panic(path, || generator.httpmock(api, "crate"))?
+    } else {
+        TokenStream::new()
+    };
     let extra_dependencies = extra_dependencies(&generator);
     Ok(Generated {
         client,
-        mock: TokenStream::new(),
+        mock,
         extra_dependencies,
     })
 }

@@ -1,6 +1,5 @@
 //! The pass that serializes request bodies through the runtime.
 
-use quote::quote;
 use syn::visit_mut::{self, VisitMut};
 
 /// Serializes request bodies through the runtime, inside `telauth_runtime::expose_secrets`
@@ -9,7 +8,9 @@ use syn::visit_mut::{self, VisitMut};
 /// `<builder>.form_urlencoded(&body)?` becomes `telauth_runtime::form_urlencoded(..)`, which
 /// also encodes an array as repeated keys (progenitor's `serde_urlencoded` refuses arrays).
 pub(crate) fn with_runtime_bodies(file: &mut syn::File) {
-    struct Bodies;
+    /// The two calls to the runtime (JSON, form), built once and cloned: parsing them anew for
+    /// each body costs more than the rest of the pass.
+    struct Bodies([syn::Expr; 2]);
     impl VisitMut for Bodies {
         fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
             visit_mut::visit_expr_mut(self, expr);
@@ -24,16 +25,22 @@ pub(crate) fn with_runtime_bodies(file: &mut syn::File) {
             if call.args.len() != 1 {
                 return;
             }
-            let (builder, body) = (&call.receiver, &call.args[0]);
-            let function = if call.method == "json" {
-                quote! { telauth_runtime::json_body }
-            } else {
-                quote! { telauth_runtime::form_urlencoded }
-            };
-            *expr = syn::parse_quote! {
-                #function(#builder, #body).map_err(Error::InvalidRequest)?
-            };
+            let mut runtime = self.0[usize::from(call.method != "json")].clone();
+            if let syn::Expr::Try(attempt) = &mut runtime
+                && let syn::Expr::MethodCall(map_err) = attempt.expr.as_mut()
+                && let syn::Expr::Call(function) = map_err.receiver.as_mut()
+            {
+                function.args[0] = call.receiver.as_ref().clone();
+                function.args[1] = call.args[0].clone();
+            }
+            *expr = runtime;
         }
     }
-    Bodies.visit_file_mut(file);
+    Bodies([
+        syn::parse_quote! { telauth_runtime::json_body((), ()).map_err(Error::InvalidRequest)? },
+        syn::parse_quote! {
+            telauth_runtime::form_urlencoded((), ()).map_err(Error::InvalidRequest)?
+        },
+    ])
+    .visit_file_mut(file);
 }

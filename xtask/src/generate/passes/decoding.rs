@@ -12,7 +12,9 @@ use crate::Error;
 /// progenitor's output changed shape, and generation fails; a spec with none (every answer
 /// empty, or text, or binary) has nothing to decode.
 pub(crate) fn with_runtime_decoding(file: &mut syn::File, cx: &Context) -> Result<(), Error> {
-    struct Decode(usize);
+    /// The count, and the call to the runtime, built once and cloned: parsing it anew for
+    /// each answer costs more than the rest of the pass.
+    struct Decode(usize, syn::ExprCall);
     impl VisitMut for Decode {
         fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
             visit_mut::visit_expr_mut(self, expr);
@@ -22,20 +24,20 @@ pub(crate) fn with_runtime_decoding(file: &mut syn::File, cx: &Context) -> Resul
             let syn::Expr::Path(path) = call.func.as_ref() else {
                 return;
             };
-            let names: Vec<String> = path
-                .path
-                .segments
-                .iter()
-                .map(|segment| segment.ident.to_string())
-                .collect();
-            if names == ["ResponseValue", "from_response"] && call.args.len() == 1 {
-                let response = &call.args[0];
+            let segments = &path.path.segments;
+            if segments.len() == 2
+                && segments[0].ident == "ResponseValue"
+                && segments[1].ident == "from_response"
+                && call.args.len() == 1
+            {
+                let mut decode = self.1.clone();
+                decode.args[0] = call.args[0].clone();
                 self.0 += 1;
-                *expr = syn::parse_quote! { telauth_runtime::decode(#response) };
+                *expr = syn::Expr::Call(decode);
             }
         }
     }
-    let mut decode = Decode(0);
+    let mut decode = Decode(0, syn::parse_quote! { telauth_runtime::decode(()) });
     decode.visit_file_mut(file);
     if decode.0 == 0 && answers_json(cx.api) {
         return Err(cx.failed(

@@ -10,7 +10,7 @@
 //! a field without a safe value is left out (the example then fails at run time, never at
 //! compile time, and it is `no_run`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
     OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
@@ -22,12 +22,15 @@ use super::Context;
 use crate::Error;
 use crate::openapi::{Op, names, operations, parameters, resolve_body, resolve_schema};
 
-/// What the syntax tree declares, which an example may name.
+/// What the syntax tree declares, which an example may name: names only, read once, so that
+/// the tree is neither cloned nor stringified.
 #[derive(Default)]
 struct Tree {
-    /// The methods of each inherent `impl`, by module path (`builder`, `types::builder`) and
-    /// type name.
-    methods: BTreeMap<(String, String), Vec<syn::ImplItemFn>>,
+    /// The method names of each inherent `impl`, by module path (`builder`, `types::builder`)
+    /// and type name.
+    methods: BTreeMap<(String, String), BTreeSet<String>>,
+    /// The type each request builder's `body_map` closure takes, by builder (in `builder`).
+    body_inputs: BTreeMap<String, String>,
     /// The variants of each enum in `types`, with the value each (de)serializes as.
     enums: BTreeMap<String, Vec<(String, String)>>,
 }
@@ -49,22 +52,7 @@ impl Tree {
                         path.pop();
                     }
                 }
-                syn::Item::Impl(block) if block.trait_.is_none() => {
-                    let syn::Type::Path(ty) = block.self_ty.as_ref() else {
-                        continue;
-                    };
-                    let Some(name) = ty.path.segments.last() else {
-                        continue;
-                    };
-                    let functions = block.items.iter().filter_map(|item| match item {
-                        syn::ImplItem::Fn(function) => Some(function.clone()),
-                        _ => None,
-                    });
-                    self.methods
-                        .entry((path.join("::"), name.ident.to_string()))
-                        .or_default()
-                        .extend(functions);
-                }
+                syn::Item::Impl(block) if block.trait_.is_none() => self.methods(block, path),
                 syn::Item::Enum(item) if path.as_slice() == ["types"] => {
                     let variants = item.variants.iter().map(|variant| {
                         let value =
@@ -79,12 +67,38 @@ impl Tree {
         }
     }
 
+    /// The methods of the inherent `impl` `block` in the module `path`.
+    fn methods(&mut self, block: &syn::ItemImpl, path: &[String]) {
+        let syn::Type::Path(ty) = block.self_ty.as_ref() else {
+            return;
+        };
+        let Some(name) = ty.path.segments.last() else {
+            return;
+        };
+        let (module, ty) = (path.join("::"), name.ident.to_string());
+        for item in &block.items {
+            let syn::ImplItem::Fn(function) = item else {
+                continue;
+            };
+            if module == "builder"
+                && function.sig.ident == "body_map"
+                && !self.has_method(&module, &ty, "body_map")
+                && let Some(input) = closure_input(function)
+            {
+                self.body_inputs.insert(ty.clone(), input);
+            }
+            self.methods
+                .entry((module.clone(), ty.clone()))
+                .or_default()
+                .insert(function.sig.ident.to_string());
+        }
+    }
+
     /// Whether `module::ty` has the method `name`.
-    fn method(&self, module: &str, ty: &str, name: &str) -> Option<&syn::ImplItemFn> {
+    fn has_method(&self, module: &str, ty: &str, name: &str) -> bool {
         self.methods
-            .get(&(module.to_string(), ty.to_string()))?
-            .iter()
-            .find(|function| function.sig.ident == name)
+            .get(&(module.to_string(), ty.to_string()))
+            .is_some_and(|methods| methods.contains(name))
     }
 }
 
@@ -209,7 +223,6 @@ struct Example<'a> {
 impl Example<'_> {
     /// The doctest of one operation.
     fn write(&self, name: &str, op: &Op<'_>) -> Result<String, Error> {
-        let api = self.cx.api;
         let krate = self.cx.krate.replace('-', "_");
         let mut lines = vec![
             "```no_run".to_string(),
@@ -219,6 +232,53 @@ impl Example<'_> {
             "let answer = client".to_string(),
             format!("    .{name}()"),
         ];
+        lines.extend(self.parameter_calls(op));
+        if let Some(calls) = self.body(op)? {
+            lines.extend(body_map_lines(&calls));
+        }
+        let show = if answers_raw(self.cx.api, op) {
+            "let _body = answer;"
+        } else {
+            "println!(\"{answer:?}\");"
+        };
+        lines.extend([
+            "    .send()".to_string(),
+            "    .await?".to_string(),
+            "    .into_inner();".to_string(),
+            show.to_string(),
+            "# Ok(())".to_string(),
+            "# }".to_string(),
+            "```".to_string(),
+        ]);
+        let text = lines
+            .join("\n")
+            .replace("types::", &format!("{krate}::types::"));
+        self.parsed(name, text)
+    }
+
+    /// `text`, an example, once its code is known to parse: it is built only of names from the
+    /// tree and escaped literals, and parsed to be sure.
+    fn parsed(&self, name: &str, text: String) -> Result<String, Error> {
+        let code: String = text
+            .lines()
+            .filter(|line| !line.starts_with("```"))
+            .map(|line| line.strip_prefix("# ").unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n");
+        syn::parse_str::<syn::ItemFn>(&code).map_err(|error| {
+            self.cx.failed(format!(
+                "`{name}`: the example the xtask wrote does not parse ({error}); this is a bug \
+                 in xtask/src/generate/passes/examples.rs"
+            ))
+        })?;
+        Ok(text)
+    }
+
+    /// One builder call per parameter of `op` that is required (a path parameter always is)
+    /// or has an example, when the builder has its method and a safe value exists.
+    fn parameter_calls(&self, op: &Op<'_>) -> Vec<String> {
+        let api = self.cx.api;
+        let mut calls = Vec::new();
         for (_, parameter) in parameters(api, op) {
             let data = parameter.parameter_data_ref();
             let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format else {
@@ -236,71 +296,14 @@ impl Example<'_> {
                 continue;
             }
             let method = names::field_name(&data.name);
-            if self.tree.method("builder", self.builder, &method).is_none() {
+            if !self.tree.has_method("builder", self.builder, &method) {
                 continue;
             }
             if let Some(value) = self.literal(schema, example.as_ref()) {
-                lines.push(format!("    .{method}({value})"));
+                calls.push(format!("    .{method}({value})"));
             }
         }
-        if let Some(calls) = self.body(op)? {
-            if calls.iter().map(String::len).sum::<usize>() <= 60 {
-                lines.push(format!("    .body_map(|body| body{})", calls.concat()));
-            } else {
-                lines.push("    .body_map(|body| {".into());
-                lines.push("        body".into());
-                lines.extend(calls.iter().map(|call| format!("            {call}")));
-                lines.push("    })".into());
-            }
-        }
-        // A body progenitor does not decode (text, binary), and the answer of an operation
-        // that documents no success, is a `ByteStream`, which has no `Debug`.
-        let successes: Vec<_> = op
-            .operation
-            .responses
-            .responses
-            .iter()
-            .filter(|(status, _)| status.to_string().starts_with('2'))
-            .filter_map(|(_, response)| crate::openapi::resolve_response(api, response))
-            .collect();
-        let raw = successes.is_empty()
-            || successes.iter().any(|response| {
-                !response.content.is_empty()
-                    && !response.content.keys().any(|media| {
-                        media == "application/json" || media.starts_with("application/json;")
-                    })
-            });
-        let show = if raw {
-            "let _body = answer;"
-        } else {
-            "println!(\"{answer:?}\");"
-        };
-        lines.extend([
-            "    .send()".to_string(),
-            "    .await?".to_string(),
-            "    .into_inner();".to_string(),
-            show.to_string(),
-            "# Ok(())".to_string(),
-            "# }".to_string(),
-            "```".to_string(),
-        ]);
-        let text = lines
-            .join("\n")
-            .replace("types::", &format!("{krate}::types::"));
-        // Built only of names from the tree and escaped literals; parsed to be sure.
-        let code: String = text
-            .lines()
-            .filter(|line| !line.starts_with("```"))
-            .map(|line| line.strip_prefix("# ").unwrap_or(line))
-            .collect::<Vec<_>>()
-            .join("\n");
-        syn::parse_str::<syn::ItemFn>(&code).map_err(|error| {
-            self.cx.failed(format!(
-                "`{name}`: the example the xtask wrote does not parse ({error}); this is a bug \
-                 in xtask/src/generate/passes/examples.rs"
-            ))
-        })?;
-        Ok(text)
+        calls
     }
 
     /// The builder calls that set a body's required fields and the optional text fields of its
@@ -310,10 +313,7 @@ impl Example<'_> {
         let Some(body) = op.operation.request_body.as_ref() else {
             return Ok(None);
         };
-        let Some(body_map) = self.tree.method("builder", self.builder, "body_map") else {
-            return Ok(None);
-        };
-        let Some(body_type) = closure_input(body_map) else {
+        let Some(body_type) = self.tree.body_inputs.get(self.builder) else {
             return Ok(None);
         };
         let Some(schema) = resolve_body(api, body)
@@ -329,11 +329,7 @@ impl Example<'_> {
         let mut calls = Vec::new();
         for (field, property) in properties {
             let method = names::field_name(field);
-            if self
-                .tree
-                .method("types::builder", &body_type, &method)
-                .is_none()
-            {
+            if !self.tree.has_method("types::builder", body_type, &method) {
                 continue;
             }
             let Some(resolved) = resolve_schema(api, property) else {
@@ -370,41 +366,16 @@ impl Example<'_> {
         schema: &ReferenceOr<impl AsSchemaRef>,
         example: Option<&Value>,
     ) -> Option<String> {
-        let api = self.cx.api;
-        let resolved = schema.resolve(api)?;
-        match &resolved.schema_kind {
+        match &schema.resolve(self.cx.api)?.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
-                let text_like = match &string.format {
-                    VariantOrUnknownOrEmpty::Empty => true,
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Password) => true,
-                    VariantOrUnknownOrEmpty::Item(_) => false,
-                    VariantOrUnknownOrEmpty::Unknown(format) => {
-                        matches!(format.as_str(), "uuid" | "email" | "uri" | "hostname")
-                    }
-                };
-                if !text_like {
-                    return None;
-                }
-                let text = example
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-                    .or_else(|| string.enumeration.iter().flatten().next().cloned())
-                    .unwrap_or_else(|| match &string.format {
-                        VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => {
-                            "2f1f4d8e-3c1a-4b7e-9a51-6c0f2a9d7e11".into()
-                        }
-                        _ => "example".into(),
-                    });
+                let text = string_literal(string, example)?;
+                // A component secret is a newtype of `Secret`, made from one.
                 let secret_newtype = matches!(schema, ReferenceOr::Reference { .. })
                     && string.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password);
                 Some(if secret_newtype {
-                    // A component secret is a newtype of `Secret`, made from one.
-                    format!(
-                        "{}::Secret::from({text:?})",
-                        self.cx.krate.replace('-', "_")
-                    )
+                    format!("{}::Secret::from({text})", self.cx.krate.replace('-', "_"))
                 } else {
-                    format!("{text:?}")
+                    text
                 })
             }
             SchemaKind::Type(Type::Integer(integer)) => {
@@ -421,50 +392,125 @@ impl Example<'_> {
             SchemaKind::Type(Type::Boolean(_)) => {
                 Some(example.and_then(Value::as_bool).unwrap_or(true).to_string())
             }
-            SchemaKind::Type(Type::Array(array)) => {
-                let items = array.items.as_ref()?;
-                let item = resolve_schema(api, items)?;
-                let values: Vec<Value> = match example.and_then(Value::as_array) {
-                    Some(values) => values.iter().take(3).cloned().collect(),
-                    None => vec![Value::Null],
-                };
-                let enum_type = match items {
-                    ReferenceOr::Reference { reference } => reference
-                        .rsplit('/')
-                        .next()
-                        .map(names::type_name)
-                        .filter(|name| self.tree.enums.contains_key(name)),
-                    ReferenceOr::Item(_) => None,
-                };
-                let items: Option<Vec<String>> = values
-                    .iter()
-                    .map(|value| match (&enum_type, &item.schema_kind) {
-                        (Some(name), SchemaKind::Type(Type::String(string))) => {
-                            let text = value
-                                .as_str()
-                                .map(str::to_string)
-                                .or_else(|| string.enumeration.iter().flatten().next().cloned())?;
-                            let (variant, _) = self.tree.enums[name]
-                                .iter()
-                                .find(|(_, value)| *value == text)?;
-                            Some(format!("types::{name}::{variant}"))
-                        }
-                        (Some(_), _) => None,
-                        (None, _) => {
-                            let text =
-                                self.literal(&ReferenceOr::Item(item.clone()), Some(value))?;
-                            Some(match item.schema_kind {
-                                SchemaKind::Type(Type::String(_)) => format!("{text}.to_string()"),
-                                _ => text,
-                            })
-                        }
-                    })
-                    .collect();
-                Some(format!("vec![{}]", items?.join(", ")))
-            }
+            SchemaKind::Type(Type::Array(array)) => self.array_literal(array, example),
             _ => None,
         }
     }
+
+    /// A `vec![..]` of the array `example`'s first three items (or of one placeholder), each
+    /// an enum's variant when the items are a named string enum of the tree, else a literal.
+    fn array_literal(
+        &self,
+        array: &openapiv3::ArrayType,
+        example: Option<&Value>,
+    ) -> Option<String> {
+        let api = self.cx.api;
+        let items = array.items.as_ref()?;
+        let item = resolve_schema(api, items)?;
+        let values: Vec<Value> = match example.and_then(Value::as_array) {
+            Some(values) => values.iter().take(3).cloned().collect(),
+            None => vec![Value::Null],
+        };
+        let enum_type = match items {
+            ReferenceOr::Reference { reference } => reference
+                .rsplit('/')
+                .next()
+                .map(names::type_name)
+                .filter(|name| self.tree.enums.contains_key(name)),
+            ReferenceOr::Item(_) => None,
+        };
+        let items: Option<Vec<String>> = values
+            .iter()
+            .map(|value| match (&enum_type, &item.schema_kind) {
+                (Some(name), SchemaKind::Type(Type::String(string))) => {
+                    self.variant(name, string, value)
+                }
+                (Some(_), _) => None,
+                (None, _) => {
+                    let text = self.literal(&ReferenceOr::Item(item.clone()), Some(value))?;
+                    Some(match item.schema_kind {
+                        SchemaKind::Type(Type::String(_)) => format!("{text}.to_string()"),
+                        _ => text,
+                    })
+                }
+            })
+            .collect();
+        Some(format!("vec![{}]", items?.join(", ")))
+    }
+
+    /// The variant of the enum `name` (of the tree) that `value` (or the schema's first listed
+    /// value) deserializes as, as a path.
+    fn variant(&self, name: &str, string: &openapiv3::StringType, value: &Value) -> Option<String> {
+        let text = value
+            .as_str()
+            .map(str::to_string)
+            .or_else(|| string.enumeration.iter().flatten().next().cloned())?;
+        let (variant, _) = self.tree.enums[name]
+            .iter()
+            .find(|(_, value)| *value == text)?;
+        Some(format!("types::{name}::{variant}"))
+    }
+}
+
+/// A string literal for `example` (or the first listed value, or a placeholder) when the
+/// string's format converts from any text.
+fn string_literal(string: &openapiv3::StringType, example: Option<&Value>) -> Option<String> {
+    let text_like = match &string.format {
+        VariantOrUnknownOrEmpty::Empty => true,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Password) => true,
+        VariantOrUnknownOrEmpty::Item(_) => false,
+        VariantOrUnknownOrEmpty::Unknown(format) => {
+            matches!(format.as_str(), "uuid" | "email" | "uri" | "hostname")
+        }
+    };
+    if !text_like {
+        return None;
+    }
+    let text = example
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| string.enumeration.iter().flatten().next().cloned())
+        .unwrap_or_else(|| match &string.format {
+            VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => {
+                "2f1f4d8e-3c1a-4b7e-9a51-6c0f2a9d7e11".into()
+            }
+            _ => "example".into(),
+        });
+    Some(format!("{text:?}"))
+}
+
+/// The `body_map` call of an example with the body's builder `calls`: on one line when short.
+fn body_map_lines(calls: &[String]) -> Vec<String> {
+    if calls.iter().map(String::len).sum::<usize>() <= 60 {
+        return vec![format!("    .body_map(|body| body{})", calls.concat())];
+    }
+    let mut lines = vec![
+        "    .body_map(|body| {".to_string(),
+        "        body".to_string(),
+    ];
+    lines.extend(calls.iter().map(|call| format!("            {call}")));
+    lines.push("    })".into());
+    lines
+}
+
+/// Whether the answer of `op` is a `ByteStream`, which has no `Debug`: a body progenitor does
+/// not decode (text, binary), or an operation that documents no success.
+fn answers_raw(api: &OpenAPI, op: &Op<'_>) -> bool {
+    let successes: Vec<_> = op
+        .operation
+        .responses
+        .responses
+        .iter()
+        .filter(|(status, _)| status.to_string().starts_with('2'))
+        .filter_map(|(_, response)| crate::openapi::resolve_response(api, response))
+        .collect();
+    successes.is_empty()
+        || successes.iter().any(|response| {
+            !response.content.is_empty()
+                && !response.content.keys().any(|media| {
+                    media == "application/json" || media.starts_with("application/json;")
+                })
+        })
 }
 
 /// A schema behind a `ReferenceOr`, boxed or not, resolved against the document.

@@ -22,7 +22,7 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::{self, VisitMut};
 
@@ -49,83 +49,95 @@ pub(crate) fn apply(
     with_array_query_params(file);
     super::query_secrets::with_exposed_query_matchers(file, cx);
     let helpers = [
-        literals.then(|| {
-            quote! {
-                /// `text` as a pattern that matches exactly it (as the regex crate's `escape` does).
-                fn literal(text: &dyn std::fmt::Display) -> String {
-                    let text = text.to_string();
-                    let mut escaped = String::with_capacity(text.len());
-                    for c in text.chars() {
-                        if "\\.+*?()|[]{}^$#&-~".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                    }
-                    escaped
-                }
-            }
-        }),
-        forms.then(|| {
-            quote! {
-                /// `value` as the client sends it: `telauth_runtime::form_urlencoded`'s encoding.
-                fn form_body<T: serde::Serialize + ?Sized>(value: &T) -> String {
-                    let request = telauth_runtime::form_urlencoded(
-                        reqwest::Client::new().post("http://localhost/"),
-                        value,
-                    )
-                    .and_then(|request| request.build().map_err(|error| error.to_string()))
-                    .unwrap_or_else(|error| panic!("the mock's form body cannot be encoded: {error}"));
-                    request
-                        .body()
-                        .and_then(reqwest::Body::as_bytes)
-                        .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
-                        .unwrap_or_default()
-                }
-            }
-        }),
-        cookie.then(|| {
-            quote! {
-                /// Whether `request` sends the cookie `name` with exactly `value`: a
-                /// `name=value` pair of a `Cookie` header, whole, not a substring of one.
-                fn has_cookie(request: &::httpmock::HttpMockRequest, name: &str, value: &str) -> bool {
-                    request
-                        .headers_vec()
-                        .iter()
-                        .filter(|(header, _)| header.eq_ignore_ascii_case("cookie"))
-                        .flat_map(|(_, cookies)| cookies.split(';'))
-                        .any(|pair| pair.trim_matches(' ').split_once('=') == Some((name, value)))
-                }
-            }
-        }),
-        basic.then(|| {
-            quote! {
-                /// The `Authorization` header of HTTP Basic with `username` and `password`, as
-                /// the client sends it.
-                fn basic_authorization(username: &str, password: &str) -> String {
-                    reqwest::Client::new()
-                        .get("http://localhost/")
-                        .basic_auth(username, Some(password))
-                        .build()
-                        .ok()
-                        .and_then(|request| {
-                            request
-                                .headers()
-                                .get(reqwest::header::AUTHORIZATION)
-                                .and_then(|value| value.to_str().ok())
-                                .map(str::to_string)
-                        })
-                        .unwrap_or_default()
-                }
-            }
-        }),
+        (literals, literal_helper as fn() -> TokenStream),
+        (forms, form_body_helper),
+        (cookie, has_cookie_helper),
+        (basic, basic_authorization_helper),
     ];
-    for helper in helpers.into_iter().flatten() {
+    for (_, helper) in helpers.into_iter().filter(|(needed, _)| *needed) {
         file.items
-            .push(syn::parse2(helper).map_err(|error| {
+            .push(syn::parse2(helper()).map_err(|error| {
                 cx.failed(format!("the mock's helper does not parse: {error}"))
             })?);
     }
     Ok(())
+}
+
+/// The helper `literal`, which the paths' patterns call on each value ([`without_regex`]).
+fn literal_helper() -> TokenStream {
+    quote! {
+        /// `text` as a pattern that matches exactly it (as the regex crate's `escape` does).
+        fn literal(text: &dyn std::fmt::Display) -> String {
+            let text = text.to_string();
+            let mut escaped = String::with_capacity(text.len());
+            for c in text.chars() {
+                if "\\.+*?()|[]{}^$#&-~".contains(c) {
+                    escaped.push('\\');
+                }
+                escaped.push(c);
+            }
+            escaped
+        }
+    }
+}
+
+/// The helper `form_body`, which a form body's matcher calls ([`with_form_bodies`]).
+fn form_body_helper() -> TokenStream {
+    quote! {
+        /// `value` as the client sends it: `telauth_runtime::form_urlencoded`'s encoding.
+        fn form_body<T: serde::Serialize + ?Sized>(value: &T) -> String {
+            let request = telauth_runtime::form_urlencoded(
+                reqwest::Client::new().post("http://localhost/"),
+                value,
+            )
+            .and_then(|request| request.build().map_err(|error| error.to_string()))
+            .unwrap_or_else(|error| panic!("the mock's form body cannot be encoded: {error}"));
+            request
+                .body()
+                .and_then(reqwest::Body::as_bytes)
+                .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// The helper `has_cookie`, which a cookie scheme's matcher calls ([`matcher`]).
+fn has_cookie_helper() -> TokenStream {
+    quote! {
+        /// Whether `request` sends the cookie `name` with exactly `value`: a
+        /// `name=value` pair of a `Cookie` header, whole, not a substring of one.
+        fn has_cookie(request: &::httpmock::HttpMockRequest, name: &str, value: &str) -> bool {
+            request
+                .headers_vec()
+                .iter()
+                .filter(|(header, _)| header.eq_ignore_ascii_case("cookie"))
+                .flat_map(|(_, cookies)| cookies.split(';'))
+                .any(|pair| pair.trim_matches(' ').split_once('=') == Some((name, value)))
+        }
+    }
+}
+
+/// The helper `basic_authorization`, which a Basic scheme's matcher calls ([`matcher`]).
+fn basic_authorization_helper() -> TokenStream {
+    quote! {
+        /// The `Authorization` header of HTTP Basic with `username` and `password`, as
+        /// the client sends it.
+        fn basic_authorization(username: &str, password: &str) -> String {
+            reqwest::Client::new()
+                .get("http://localhost/")
+                .basic_auth(username, Some(password))
+                .build()
+                .ok()
+                .and_then(|request| {
+                    request
+                        .headers()
+                        .get(reqwest::header::AUTHORIZATION)
+                        .and_then(|value| value.to_str().ok())
+                        .map(str::to_string)
+                })
+                .unwrap_or_default()
+        }
+    }
 }
 
 /// Seals `MockServerExt` (a supertrait no one outside the crate can name), so that an
@@ -164,8 +176,7 @@ fn with_array_query_params(file: &mut syn::File) {
     struct Arrays;
     impl VisitMut for Arrays {
         fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
-            let sig = &function.sig;
-            if quote!(#sig).to_string().contains(":: vec :: Vec <") {
+            if takes_vec(&mut function.sig) {
                 struct Each;
                 impl VisitMut for Each {
                     fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
@@ -194,6 +205,27 @@ fn with_array_query_params(file: &mut syn::File) {
         }
     }
     Arrays.visit_file_mut(file);
+}
+
+/// Whether `sig` names `<path>::vec::Vec<..>` (as `::std::vec::Vec<T>`), read on the tree.
+fn takes_vec(sig: &mut syn::Signature) -> bool {
+    // A `VisitMut` that changes nothing: the workspace's syn has no `visit` feature.
+    struct Vecs(bool);
+    impl VisitMut for Vecs {
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            let segments: Vec<&syn::PathSegment> = path.segments.iter().collect();
+            self.0 |= segments.windows(2).enumerate().any(|(at, pair)| {
+                (at > 0 || path.leading_colon.is_some())
+                    && pair[0].ident == "vec"
+                    && pair[1].ident == "Vec"
+                    && matches!(pair[1].arguments, syn::PathArguments::AngleBracketed(_))
+            });
+            visit_mut::visit_path_mut(self, path);
+        }
+    }
+    let mut vecs = Vecs(false);
+    vecs.visit_signature_mut(sig);
+    vecs.0
 }
 
 /// Allows the `use crate::*;` progenitor puts in `mod operations` to go unused: a spec whose
@@ -272,14 +304,58 @@ fn without_regex(file: &mut syn::File, cx: &Context) -> Result<bool, Error> {
     }
     let mut regexes = Regexes(0, false);
     regexes.visit_file_mut(file);
-    let text = quote!(#file).to_string();
-    if (regexes.0 == 0 && !operations(cx.api).is_empty()) || text.contains("regex ::") {
+    if (regexes.0 == 0 && !operations(cx.api).is_empty()) || names_regex(file) {
         return Err(cx.failed(
             "progenitor's httpmock extension no longer matches paths with \
              `regex::Regex::new(..).unwrap()` (xtask/src/generate/passes/mock.rs)",
         ));
     }
     Ok(regexes.1)
+}
+
+/// Whether `file` still names the `regex` crate: a path through `regex` (`regex::Regex`), in
+/// code or in a macro's tokens. Read on the tree, not on the file's text, which would cost a
+/// stringification of the whole extension.
+fn names_regex(file: &mut syn::File) -> bool {
+    // A `VisitMut` that changes nothing: the workspace's syn has no `visit` feature.
+    struct Names(bool);
+    impl VisitMut for Names {
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            let segments = path.segments.len();
+            self.0 |= path
+                .segments
+                .iter()
+                .take(segments.saturating_sub(1))
+                .any(|segment| segment.ident == "regex");
+            visit_mut::visit_path_mut(self, path);
+        }
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            self.0 |= tokens_name_regex(mac.tokens.clone());
+            visit_mut::visit_macro_mut(self, mac);
+        }
+    }
+    let mut names = Names(false);
+    names.visit_file_mut(file);
+    names.0
+}
+
+/// Whether `tokens` hold `regex ::` (the ident, then a path separator), at any depth.
+fn tokens_name_regex(tokens: TokenStream) -> bool {
+    let mut after_regex = false;
+    for token in tokens {
+        match token {
+            TokenTree::Ident(ident) => after_regex = ident == "regex",
+            TokenTree::Punct(punct) if after_regex && punct.as_char() == ':' => return true,
+            TokenTree::Group(group) => {
+                if tokens_name_regex(group.stream()) {
+                    return true;
+                }
+                after_regex = false;
+            }
+            _ => after_regex = false,
+        }
+    }
+    false
 }
 
 /// A path pattern (a literal, or the first argument of `format!`) without its leading `^`: the
@@ -313,18 +389,26 @@ fn unanchored(pattern: &mut syn::Expr) {
 
 /// Every `<x>.json_body_obj(value)` becomes `telauth_runtime::expose_secrets(|| <x>.json_body_obj(value))`.
 fn with_exposed_secrets(file: &mut syn::File, cx: &Context) -> Result<(), Error> {
-    struct Exposed(usize);
+    /// The call, built once and cloned: parsing it anew for each body costs more than the
+    /// rest of the pass.
+    struct Exposed(usize, syn::ExprCall);
     impl VisitMut for Exposed {
         fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
             visit_mut::visit_expr_mut(self, expr);
             if matches!(expr, syn::Expr::MethodCall(call) if call.method == "json_body_obj") {
-                let call = expr.clone();
-                *expr = syn::parse_quote! { telauth_runtime::expose_secrets(|| #call) };
+                let mut exposed = self.1.clone();
+                if let Some(syn::Expr::Closure(closure)) = exposed.args.first_mut() {
+                    *closure.body = expr.clone();
+                }
+                *expr = syn::Expr::Call(exposed);
                 self.0 += 1;
             }
         }
     }
-    let mut exposed = Exposed(0);
+    let mut exposed = Exposed(
+        0,
+        syn::parse_quote! { telauth_runtime::expose_secrets(|| ()) },
+    );
     exposed.visit_file_mut(file);
     // A spec with no JSON body, asked or answered, has no typed body to expose.
     if exposed.0 == 0 && (super::decoding::answers_json(cx.api) || takes_json(cx.api)) {
@@ -407,31 +491,38 @@ fn with_credential_matchers(
         .iter()
         .map(|(operation, accepted)| (when_name(operation), accepted))
         .collect();
+    let mut blocks = when_impls(file);
+    // Each scheme's matcher, and `and`, the same in every `When`: parsed once, then cloned.
+    let mut parsed: BTreeMap<&str, syn::ImplItemFn> = BTreeMap::new();
+    let parse = |tokens: TokenStream| -> Result<syn::ImplItemFn, Error> {
+        syn::parse2(tokens)
+            .map_err(|error| cx.failed(format!("a mock matcher does not parse: {error}")))
+    };
+    let and = parse(quote! {
+        /// Hands the inner [`When`](::httpmock::When) to `matcher` and keeps this wrapper:
+        /// for anything the methods here do not match, such as another header.
+        pub fn and(self, matcher: impl FnOnce(::httpmock::When) -> ::httpmock::When) -> Self {
+            Self(matcher(self.0))
+        }
+    })?;
     let (mut basic, mut cookie) = (false, false);
     for (when, accepted) in by_when {
-        let block = when_impl(file, &when).ok_or_else(|| {
+        let block = blocks.get_mut(when.as_str()).ok_or_else(|| {
             cx.failed(format!(
                 "progenitor's httpmock extension has no `{when}` (xtask/src/generate/passes/mock.rs)"
             ))
         })?;
-        let mut added: Vec<TokenStream> = accepted
-            .iter()
-            .map(|scheme| {
-                basic |= scheme.place == Place::Basic;
-                cookie |= matches!(scheme.place, Place::Cookie(_));
-                matcher(scheme)
-            })
-            .collect();
-        added.push(quote! {
-            /// Hands the inner [`When`](::httpmock::When) to `matcher` and keeps this wrapper:
-            /// for anything the methods here do not match, such as another header.
-            pub fn and(self, matcher: impl FnOnce(::httpmock::When) -> ::httpmock::When) -> Self {
-                Self(matcher(self.0))
+        let mut added = Vec::new();
+        for scheme in accepted {
+            basic |= scheme.place == Place::Basic;
+            cookie |= matches!(scheme.place, Place::Cookie(_));
+            if !parsed.contains_key(scheme.name.as_str()) {
+                parsed.insert(&scheme.name, parse(matcher(scheme))?);
             }
-        });
-        for tokens in added {
-            let method: syn::ImplItemFn = syn::parse2(tokens)
-                .map_err(|error| cx.failed(format!("a mock matcher does not parse: {error}")))?;
+            added.push(parsed[scheme.name.as_str()].clone());
+        }
+        added.push(and.clone());
+        for method in added {
             let taken = block.items.iter().any(
                 |item| matches!(item, syn::ImplItem::Fn(other) if other.sig.ident == method.sig.ident),
             );
@@ -519,20 +610,35 @@ fn when_name(operation_id: &str) -> String {
 
 /// The `impl` block of the struct `name` in the extension's `operations` module.
 fn when_impl<'f>(file: &'f mut syn::File, name: &str) -> Option<&'f mut syn::ItemImpl> {
-    file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == "operations" => {
-            module.content.as_mut()?.1.iter_mut().find_map(|item| match item {
-                syn::Item::Impl(block)
-                    if block.trait_.is_none()
-                        && matches!(block.self_ty.as_ref(), syn::Type::Path(path) if path.path.is_ident(name)) =>
-                {
-                    Some(block)
-                }
-                _ => None,
-            })
+    when_impls(file).remove(name)
+}
+
+/// Every inherent `impl` block of the extension's `operations` module, by the struct it is of
+/// (the first, should a struct have two): one walk for all the operations.
+fn when_impls(file: &mut syn::File) -> BTreeMap<String, &mut syn::ItemImpl> {
+    let mut blocks = BTreeMap::new();
+    for item in &mut file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        let Some((_, items)) = module
+            .content
+            .as_mut()
+            .filter(|_| module.ident == "operations")
+        else {
+            continue;
+        };
+        for item in items {
+            if let syn::Item::Impl(block) = item
+                && block.trait_.is_none()
+                && let syn::Type::Path(path) = block.self_ty.as_ref()
+                && let Some(name) = path.path.get_ident()
+            {
+                blocks.entry(name.to_string()).or_insert(block);
+            }
         }
-        _ => None,
-    })
+    }
+    blocks
 }
 
 #[cfg(test)]
@@ -553,8 +659,9 @@ mod tests {
                 "tests/fixtures/fifth-provider/vonage.yaml",
             ]);
         for spec in specs {
-            let generated = crate::generate::ours(&root, spec, &runtime)
-                .unwrap_or_else(|error| panic!("{spec}: {error}"));
+            let generated =
+                crate::generate::ours(&root, spec, &runtime, &mut crate::generate::Stages::off())
+                    .unwrap_or_else(|error| panic!("{spec}: {error}"));
             let (_, mock) = generated
                 .files
                 .iter()

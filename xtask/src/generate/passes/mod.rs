@@ -21,6 +21,7 @@ use std::path::Path;
 
 use openapiv3::OpenAPI;
 
+use super::Stages;
 use crate::Error;
 
 /// What the passes read besides the syntax tree.
@@ -54,19 +55,37 @@ impl Context<'_> {
     }
 }
 
-/// Runs every pass over `file`, progenitor's client, in order; answers the string enums that
-/// [`open_types::open_types`] opened.
-pub(crate) fn apply(file: &mut syn::File, cx: &Context) -> Result<BTreeSet<String>, Error> {
-    values::check_operation_names(file, cx)?;
-    values::with_enum_values(file, cx)?;
-    secure_client::with_secure_client(file, cx)?;
-    native_only::without_wasm_branch(file, cx)?;
-    api_version::without_api_version(file, cx)?;
-    bodies::with_runtime_bodies(file);
-    query_secrets::with_exposed_query_secrets(file, cx);
-    decoding::with_runtime_decoding(file, cx)?;
-    let string_enums = open_types::open_types(file, cx)?;
-    examples::with_examples(file, cx)?;
-    builder_imports::without_unused_types_import(file);
+/// Runs every pass over `file`, progenitor's client, in order, each timed in `stages`; answers
+/// the string enums that [`open_types::open_types`] opened.
+pub(crate) fn apply(
+    file: &mut syn::File,
+    cx: &Context,
+    stages: &mut Stages,
+) -> Result<BTreeSet<String>, Error> {
+    stages.time("passes: values", || {
+        values::check_operation_names(file, cx)?;
+        values::with_enum_values(file, cx)
+    })?;
+    stages.time("passes: secure client", || {
+        secure_client::with_secure_client(file, cx)
+    })?;
+    stages.time("passes: native only", || {
+        native_only::without_wasm_branch(file, cx)
+    })?;
+    stages.time("passes: api-version", || {
+        api_version::without_api_version(file, cx)
+    })?;
+    stages.time("passes: bodies", || bodies::with_runtime_bodies(file));
+    stages.time("passes: query secrets", || {
+        query_secrets::with_exposed_query_secrets(file, cx)
+    });
+    stages.time("passes: decoding", || {
+        decoding::with_runtime_decoding(file, cx)
+    })?;
+    let string_enums = stages.time("passes: open types", || open_types::open_types(file, cx))?;
+    stages.time("passes: examples", || examples::with_examples(file, cx))?;
+    stages.time("passes: imports", || {
+        builder_imports::without_unused_types_import(file)
+    });
     Ok(string_enums)
 }

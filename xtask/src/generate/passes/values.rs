@@ -53,7 +53,8 @@ pub(crate) fn with_enum_values(file: &mut syn::File, cx: &Context) -> Result<(),
         if !declared.contains(&type_name) {
             return Err(cx.failed(format!(
                 "progenitor no longer generates the enum `types::{type_name}` for the schema \
-                 `components.schemas.{name}`; update xtask/src/openapi/names.rs to its new naming"
+                 at `{}`; update xtask/src/openapi/names.rs to its new naming",
+                crate::openapi::pointer::render(&["components", "schemas", name])
             )));
         }
         let ident = names::ident(&type_name)
@@ -114,4 +115,30 @@ pub(crate) fn check_operation_names(file: &mut syn::File, cx: &Context) -> Resul
 /// The constant naming the operation whose method is `method` (unique as the method is).
 pub(crate) fn constant_name(method: &str) -> String {
     method.to_uppercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::{Context, with_enum_values};
+
+    #[test]
+    fn a_missing_enum_is_named_by_its_schemas_json_pointer() {
+        let api: openapiv3::OpenAPI = serde_yaml_ng::from_str(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    api.v1/Kind: {type: string, enum: [a, b]}\n",
+        )
+        .unwrap();
+        let cx = Context {
+            path: Path::new("specs/t.yaml"),
+            api: &api,
+            krate: "telauth-t",
+        };
+        let mut file: syn::File = syn::parse_quote! { pub mod types {} };
+        let error = with_enum_values(&mut file, &cx).unwrap_err().to_string();
+        assert!(
+            error.contains("the schema at `#/components/schemas/api.v1~1Kind`"),
+            "{error}"
+        );
+    }
 }
