@@ -346,9 +346,12 @@ impl Example<'_> {
             } else if matches!(resolved.schema_kind, SchemaKind::Type(Type::Array(_))) {
                 example.and_then(|example| self.literal(property, Some(example)))
             } else if is_plain_string(resolved) {
-                example
-                    .and_then(Value::as_str)
-                    .map(|text| format!("Some({text:?}.to_string())"))
+                // typify gives an optional field with a `default` its plain type.
+                let optional = resolved.schema_data.default.is_none();
+                example.and_then(Value::as_str).map(|text| match optional {
+                    true => format!("Some({text:?}.to_string())"),
+                    false => format!("{text:?}.to_string()"),
+                })
             } else {
                 None
             };
