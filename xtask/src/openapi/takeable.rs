@@ -17,6 +17,10 @@
 //!   panics on a success and a `default` of different bodies;
 //! - a `format` beside `anyOf`/`oneOf` and no `type` moves into the members that are strings
 //!   (the only ones it applies to), since typify would give it to an array member and panic;
+//! - a security requirement that names a scheme the credential layer does not take (`oauth2`,
+//!   `openIdConnect`, `mutualTLS`, an http scheme other than basic and bearer) is set aside where
+//!   the same list offers another, and such a scheme no requirement names any more is set aside
+//!   too (one that is the only way in is kept, and refused with its place);
 //! - a lower bound of zero (`minLength`, `minItems`, `minProperties`) is dropped: it bounds
 //!   nothing, and typify writes it as a comparison rustc calls useless;
 //! - a secret (`type: string, format: password`) loses its length bounds and `pattern`: typify
@@ -43,6 +47,7 @@ pub fn apply(tree: &mut Value) -> Vec<String> {
             callbacks.len()
         ));
     }
+    notes.extend(without_unsupported_alternatives(tree));
     let unsendable = unsendable_components(tree);
     let mut secret_bounds = Tally::default();
     let mut zero_bounds = Tally::default();
@@ -78,6 +83,101 @@ pub fn apply(tree: &mut Value) -> Vec<String> {
     );
     notes.extend(zero_bounds.note("lower bound(s) of zero dropped (they bound nothing)"));
     notes
+}
+
+/// Whether the security scheme `scheme` is one the credential layer takes.
+fn supported_scheme(scheme: &Value) -> bool {
+    let text = |key: &str| scheme.get(key).and_then(Value::as_str);
+    match text("type") {
+        Some("apiKey") => true,
+        Some("http") => text("scheme")
+            .is_some_and(|s| s.eq_ignore_ascii_case("basic") || s.eq_ignore_ascii_case("bearer")),
+        _ => false,
+    }
+}
+
+/// Sets aside the security requirements that name an unsupported scheme where their list
+/// offers another, then the unsupported schemes no requirement names; one note for each.
+fn without_unsupported_alternatives(tree: &mut Value) -> Vec<String> {
+    let unsupported: BTreeSet<String> = tree
+        .get("components")
+        .and_then(|components| components.get("securitySchemes"))
+        .and_then(Value::as_mapping)
+        .into_iter()
+        .flatten()
+        .filter(|(_, scheme)| !supported_scheme(scheme))
+        .map(|(name, _)| key_text(name))
+        .collect();
+    if unsupported.is_empty() {
+        return Vec::new();
+    }
+    let mut notes = Vec::new();
+    let mut named = BTreeSet::new();
+    if let Some(Value::Sequence(list)) = tree.get_mut("security") {
+        notes.extend(alternatives_kept(list, &unsupported, &[]));
+        named.extend(list.iter().flat_map(requirement_names));
+    }
+    let mut operations = Vec::new();
+    shape::visit(tree, &mut |kind, map, place| {
+        if kind == Kind::Operation
+            && let Some(Value::Sequence(list)) = map.get("security")
+        {
+            let mut kept = list.clone();
+            if let Some(note) = alternatives_kept(&mut kept, &unsupported, place) {
+                notes.push(note);
+                map.insert(Value::from("security"), Value::Sequence(kept.clone()));
+            }
+            operations.push(kept);
+        }
+    });
+    named.extend(operations.iter().flatten().flat_map(requirement_names));
+    if let Some(Value::Mapping(schemes)) = tree
+        .get_mut("components")
+        .and_then(|components| components.get_mut("securitySchemes"))
+    {
+        for name in unsupported.iter().filter(|name| !named.contains(*name)) {
+            schemes.remove(name.as_str());
+            notes.push(format!(
+                "security scheme set aside: {} (no requirement names it any more)",
+                pointer::render(&["components", "securitySchemes", name])
+            ));
+        }
+    }
+    notes
+}
+
+/// The scheme names of one security requirement.
+fn requirement_names(requirement: &Value) -> Vec<String> {
+    requirement
+        .as_mapping()
+        .into_iter()
+        .flat_map(|names| names.keys().map(key_text))
+        .collect()
+}
+
+/// Keeps the requirements of `list` (at `place`) that name no `unsupported` scheme, when one
+/// is left; the note names the place.
+fn alternatives_kept(
+    list: &mut Vec<Value>,
+    unsupported: &BTreeSet<String>,
+    place: &[String],
+) -> Option<String> {
+    let takes = |requirement: &Value| {
+        requirement_names(requirement)
+            .iter()
+            .all(|name| !unsupported.contains(name))
+    };
+    if list.iter().all(takes) || !list.iter().any(takes) {
+        return None;
+    }
+    list.retain(takes);
+    let mut at = place.to_vec();
+    at.push("security".into());
+    Some(format!(
+        "security requirement(s) naming a scheme the credential layer does not take set aside \
+         at {}: another is offered",
+        pointer::render(&at)
+    ))
 }
 
 /// Changes of one kind, many places: how many, and the first place.
@@ -459,6 +559,54 @@ components:
             notes
                 .iter()
                 .any(|n| n.starts_with("2 lower bound(s) of zero dropped")),
+            "{notes:#?}"
+        );
+    }
+
+    #[test]
+    fn a_scheme_the_credential_layer_does_not_take_is_set_aside_where_another_is_offered() {
+        let mut tree: serde_yaml_ng::Value = serde_yaml_ng::from_str(
+            r##"
+openapi: 3.0.3
+security: [{Basic: []}, {OAuth2: []}]
+paths:
+  /a:
+    get:
+      operationId: a
+      responses: {'200': {description: ok}}
+  /b:
+    get:
+      operationId: b
+      security: [{Oidc: []}]
+      responses: {'200': {description: ok}}
+components:
+  securitySchemes:
+    Basic: {type: http, scheme: basic}
+    OAuth2: {type: oauth2, flows: {}}
+    Oidc: {type: openIdConnect, openIdConnectUrl: 'https://example.com'}
+"##,
+        )
+        .unwrap();
+        let notes = apply(&mut tree);
+        assert_eq!(
+            serde_yaml_ng::to_string(&tree["security"]).unwrap(),
+            "- Basic: []\n"
+        );
+        let schemes = &tree["components"]["securitySchemes"];
+        assert!(schemes.get("OAuth2").is_none(), "{notes:#?}");
+        // The only way into `b` stays, to be refused with its place.
+        assert!(schemes.get("Oidc").is_some(), "{notes:#?}");
+        assert_eq!(tree["paths"]["/a"]["get"].get("security"), None);
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("set aside at #/security") && n.contains("another is offered")),
+            "{notes:#?}"
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("#/components/securitySchemes/OAuth2")),
             "{notes:#?}"
         );
     }
