@@ -345,7 +345,8 @@ impl Example<'_> {
                 self.literal(property, example)
             } else if matches!(resolved.schema_kind, SchemaKind::Type(Type::Array(_))) {
                 example.and_then(|example| self.literal(property, Some(example)))
-            } else if is_plain_string(resolved) {
+            } else if matches!(property, ReferenceOr::Item(_)) && is_plain_string(resolved) {
+                // Inline only: a named string schema is a type of its own.
                 // typify gives an optional field with a `default` its plain type.
                 let optional = resolved.schema_data.default.is_none();
                 example.and_then(Value::as_str).map(|text| match optional {
@@ -429,6 +430,8 @@ impl Example<'_> {
                     self.variant(name, string, value)
                 }
                 (Some(_), _) => None,
+                // A named item type: no `Vec` of it converts from a `Vec` of literals.
+                (None, _) if matches!(items, ReferenceOr::Reference { .. }) => None,
                 (None, _) => {
                     let text = self.literal(&ReferenceOr::Item(item.clone()), Some(value))?;
                     Some(match item.schema_kind {
