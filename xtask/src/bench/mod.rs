@@ -37,21 +37,27 @@ fn timed(
         .map(|ran| (ran.stdout, ran.elapsed.as_secs_f64()))
 }
 
-/// The CPU time (user + system, seconds) of the children this process has waited for, from
-/// `/proc/self/stat` (in clock ticks of 1/100 s, as on every Linux this runs on).
+/// The CPU time (user + system, seconds) of the children this process has waited for.
 fn children_cpu_s() -> f64 {
+    // cutime and cstime.
+    stat_cpu_s(13)
+}
+
+/// The sum of the two CPU-time fields at `first` and `first + 1` (counted after the command
+/// name) of `/proc/self/stat`, in seconds (clock ticks of 1/100 s, as on every Linux this runs
+/// on); 0 elsewhere.
+fn stat_cpu_s(first: usize) -> f64 {
     let ticks = fs::read_to_string("/proc/self/stat")
         .ok()
         .and_then(|stat| {
-            // Fields after the command name, which is in parentheses and may hold spaces:
-            // cutime and cstime are the 14th and 15th of them.
+            // The command name is in parentheses and may hold spaces.
             let fields: Vec<u64> = stat
                 .rsplit_once(')')?
                 .1
                 .split_whitespace()
                 .map(|field| field.parse().unwrap_or(0))
                 .collect();
-            Some(fields.get(13)? + fields.get(14)?)
+            Some(fields.get(first)? + fields.get(first + 1)?)
         })
         .unwrap_or(0);
     ticks as f64 / 100.0

@@ -291,24 +291,10 @@ fn work_seconds<T>(work: impl FnOnce() -> Result<T, Error>) -> Result<(T, f64, f
     Ok((value, wall, process_cpu_s() - cpu))
 }
 
-/// The CPU time (user + system, seconds) of this process so far, every thread, from
-/// `/proc/self/stat` (in clock ticks of 1/100 s, as on every Linux this runs on); 0 elsewhere.
+/// The CPU time (user + system, seconds) of this process so far, every thread.
 fn process_cpu_s() -> f64 {
-    let ticks = std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|stat| {
-            // Fields after the command name, which is in parentheses and may hold spaces:
-            // utime and stime are the 12th and 13th of them.
-            let fields: Vec<u64> = stat
-                .rsplit_once(')')?
-                .1
-                .split_whitespace()
-                .map(|field| field.parse().unwrap_or(0))
-                .collect();
-            Some(fields.get(11)? + fields.get(12)?)
-        })
-        .unwrap_or(0);
-    ticks as f64 / 100.0
+    // utime and stime.
+    super::stat_cpu_s(11)
 }
 
 /// The generations of the document at `scratch/LARGE`, `rounds` times, interleaved (in even
