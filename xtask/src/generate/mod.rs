@@ -391,7 +391,7 @@ fn mock_passes(
          the operation's parameters, body and credential and `then` answers one of its \
          documented statuses with its type.",
         spec.rel_path,
-        cx.krate.replace('-', "_"),
+        cx.lib_name(),
     );
     let mut mock = stages.time("mocks: parse", || {
         parse(cx, quote! { #![doc = #doc] #mock })

@@ -117,7 +117,6 @@ fn without_unsupported_alternatives(tree: &mut Value) -> Vec<String> {
         notes.extend(alternatives_kept(list, &unsupported, &[]));
         named.extend(list.iter().flat_map(requirement_names));
     }
-    let mut operations = Vec::new();
     shape::visit(tree, &mut |kind, map, place| {
         if kind == Kind::Operation
             && let Some(Value::Sequence(list)) = map.get("security")
@@ -127,10 +126,9 @@ fn without_unsupported_alternatives(tree: &mut Value) -> Vec<String> {
                 notes.push(note);
                 map.insert(Value::from("security"), Value::Sequence(kept.clone()));
             }
-            operations.push(kept);
+            named.extend(kept.iter().flat_map(requirement_names));
         }
     });
-    named.extend(operations.iter().flatten().flat_map(requirement_names));
     if let Some(Value::Mapping(schemes)) = tree
         .get_mut("components")
         .and_then(|components| components.get_mut("securitySchemes"))

@@ -223,7 +223,7 @@ struct Example<'a> {
 impl Example<'_> {
     /// The doctest of one operation.
     fn write(&self, name: &str, op: &Op<'_>) -> Result<String, Error> {
-        let krate = self.cx.krate.replace('-', "_");
+        let krate = self.cx.lib_name();
         let mut lines = vec![
             "```no_run".to_string(),
             format!(
@@ -377,7 +377,7 @@ impl Example<'_> {
                 let secret_newtype = matches!(schema, ReferenceOr::Reference { .. })
                     && string.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password);
                 Some(if secret_newtype {
-                    format!("{}::Secret::from({text})", self.cx.krate.replace('-', "_"))
+                    format!("{}::Secret::from({text})", self.cx.lib_name())
                 } else {
                     text
                 })

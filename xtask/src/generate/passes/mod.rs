@@ -35,6 +35,11 @@ pub(crate) struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// The crate's name in Rust paths, such as `telauth_voipbin`.
+    pub(crate) fn lib_name(&self) -> String {
+        self.krate.replace('-', "_")
+    }
+
     /// Generation failed, for the reason `message`.
     pub(crate) fn failed(&self, message: impl Into<String>) -> Error {
         Error::Generate {
