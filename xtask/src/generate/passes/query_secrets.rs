@@ -113,11 +113,7 @@ pub(crate) fn with_exposed_query_matchers(file: &mut syn::File, cx: &Context) {
     impl VisitMut for Matchers {
         fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
             let signature = function.sig.to_token_stream().to_string();
-            if self
-                .0
-                .iter()
-                .any(|secret| signature.contains(secret.as_str()))
-            {
+            if self.0.iter().any(|secret| names_type(&signature, secret)) {
                 visit_mut::visit_impl_item_fn_mut(self, function);
             }
         }
@@ -132,6 +128,16 @@ pub(crate) fn with_exposed_query_matchers(file: &mut syn::File, cx: &Context) {
         }
     }
     Matchers(secret_types(cx)).visit_file_mut(file);
+}
+
+/// Whether `signature` (as `quote!` writes it) names the type `path` itself, not one whose
+/// name merely starts or ends with it (`types :: ApiSecretHash`).
+fn names_type(signature: &str, path: &str) -> bool {
+    let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    signature.match_indices(path).any(|(at, _)| {
+        !ident(signature[..at].chars().next_back())
+            && !ident(signature[at + path.len()..].chars().next())
+    })
 }
 
 #[cfg(test)]
@@ -195,6 +201,9 @@ components:
                 pub fn request_id(self, value: &str) -> Self {
                     Self(self.0.query_param("request_id", value.to_string()))
                 }
+                pub fn hint(self, value: &types::ApiSecretHint) -> Self {
+                    Self(self.0.query_param("hint", value.to_string()))
+                }
             }
         };
         with_exposed_query_matchers(&mut mocks, &context(&api));
@@ -205,6 +214,10 @@ components:
         );
         assert!(
             text.contains("query_param (\"request_id\" , value . to_string ())"),
+            "{text}"
+        );
+        assert!(
+            text.contains("query_param (\"hint\" , value . to_string ())"),
             "{text}"
         );
     }
