@@ -1,7 +1,9 @@
 //! The telauth facade (`crates/telauth`) against loopback servers, in a module for each of the
 //! crate's: the exact bytes on the wire (md5 digest, Basic header, credential placement), the
 //! flows, the renewing token source, the rules every connection keeps, retries, spans, every way
-//! a server can fail, and errors that carry the provider's words but never a secret.
+//! a server can fail, and errors that carry the provider's words but never a secret; properties
+//! over generated credentials (`credential_properties`), and the webhook verifiers against our
+//! vectors (`webhook`) and SignalWire's own SDK (`webhook_sdk`, ignored: `.ci/run` installs it).
 //!
 //! Three things have binaries of their own, because they use state of the whole process that
 //! other tests' threads share: `Vars::process()` (`tests/from_env.rs`) and proxies named in the
@@ -10,6 +12,7 @@
 
 mod authorize;
 mod connection;
+mod credential_properties;
 mod env;
 mod error;
 mod faults;
@@ -19,6 +22,8 @@ mod signalwire;
 mod smsbeta;
 mod token_source;
 mod voipbin;
+mod webhook;
+mod webhook_sdk;
 
 use httpmock::Method::{GET, POST};
 use httpmock::MockServer;

@@ -103,7 +103,7 @@ fn sandbox_cases(keys: &WebhookInfo) -> Vec<(Value, bool)> {
 #[ignore = "needs signalwire-sdk, which .ci/run installs; from the workspace's root: python3 -m \
             venv target/python-sdks && target/python-sdks/bin/pip install --quiet \
             --disable-pip-version-check -r crates/telauth-sandbox/tests/sdks/requirements.txt, \
-            then cargo test -p telauth-tests --test webhook_sdk -- --ignored"]
+            then cargo test -p telauth-tests --test facade -- --ignored webhook_sdk::"]
 fn telauth_the_sandbox_and_signalwires_sdk_agree_on_every_signature() {
     let python = python();
     assert!(
