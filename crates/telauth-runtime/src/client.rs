@@ -41,7 +41,7 @@ pub fn secure_client(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder 
     // environment's proxy for `https` or one that matches nothing.
     #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
     let builder = builder
-        .proxy(https_proxy_from_env().unwrap_or_else(|| reqwest::Proxy::custom(|_| None::<&str>)))
+        .proxy(https_proxy_from_env().unwrap_or_else(matches_nothing))
         .tls_version_min(reqwest::tls::Version::TLS_1_2);
     // Without TLS, reqwest would hand an `https` request to a proxy in clear text instead of
     // tunnelling it: no proxy at all then.
@@ -51,6 +51,18 @@ pub fn secure_client(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder 
 }
 
 /// The proxy for `https` requests that the environment names, if any.
+/// A proxy that no request goes through: every host, name or address, is in its own
+/// `NO_PROXY`. Not a `Proxy::custom` that answers none: reqwest asks a custom proxy about every
+/// plain-`http` request, twice, building a URL each time.
+#[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
+fn matches_nothing() -> reqwest::Proxy {
+    let every_host = reqwest::NoProxy::from_string("*, 0.0.0.0/0, ::/0");
+    match reqwest::Proxy::https("http://127.0.0.1:9") {
+        Ok(proxy) => proxy.no_proxy(every_host),
+        Err(_) => reqwest::Proxy::custom(|_| None::<&str>),
+    }
+}
+
 #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
 fn https_proxy_from_env() -> Option<reqwest::Proxy> {
     let url = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
