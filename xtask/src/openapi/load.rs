@@ -402,13 +402,10 @@ fn locate_shape_error(tree: &Value) -> Option<(String, String)> {
             .unwrap_or_default()
     }
 
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
     let mut found = None;
     for (path, item) in entries(tree.get("paths")) {
         for (method, operation) in entries(Some(item)) {
-            if !METHODS.contains(&method.as_str()) {
+            if !super::shape::METHODS.contains(&method.as_str()) {
                 continue;
             }
             let place = render(&["paths", &path, &method]);

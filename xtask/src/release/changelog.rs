@@ -69,6 +69,8 @@ pub struct Entry {
 
 /// A maintainer's subsection under Unreleased.
 struct Notes {
+    /// Its heading's text, as written.
+    heading: String,
     /// The crates its heading names.
     crates: Vec<String>,
     /// Its lines, heading left out.
@@ -114,6 +116,7 @@ pub fn write(changelog: &str, entries: &[Entry], date: &str, known: &[String]) -
                 .map(str::to_string)
                 .collect();
             notes.push(Notes {
+                heading: heading.trim().to_string(),
                 crates,
                 body: Vec::new(),
             });
@@ -122,16 +125,17 @@ pub fn write(changelog: &str, entries: &[Entry], date: &str, known: &[String]) -
         }
     }
     let released: Vec<&str> = entries.iter().map(|entry| entry.krate.as_str()).collect();
-    let (taken, kept): (Vec<&Notes>, Vec<&Notes>) = notes.iter().partition(|notes| {
-        !notes.crates.is_empty() && notes.crates.iter().all(|k| released.contains(&k.as_str()))
+    // Notes whose crates are all released move into their sections; the rest stay, under the
+    // heading they were written under (`### xtask` names no crate and stays as it is).
+    let kept = notes.iter().filter(|notes| {
+        notes.crates.is_empty() || !notes.crates.iter().all(|k| released.contains(&k.as_str()))
     });
-    let _ = taken;
     let mut text = String::new();
     push_lines(&mut text, &lines[..=start]);
     push_lines(&mut text, preamble);
     let mut kept_text = String::new();
-    for notes in &kept {
-        kept_text.push_str(&format!("### {}\n", notes.crates.join(", ")));
+    for notes in kept {
+        kept_text.push_str(&format!("### {}\n", notes.heading));
         push_lines(&mut kept_text, &trimmed(&notes.body));
         kept_text.push('\n');
     }
@@ -237,6 +241,7 @@ mod tests {
 
     const LOG: &str = "# Changelog\n\nIntro.\n\n## [Unreleased]\n\n### telauth-voipbin\n\
                        #### Fixed\n- A maintainer's fix.\n\n### telauth-cli\n#### Added\n- A flag.\n\n\
+                       ### xtask\n- A step.\n\n\
                        ## [telauth-voipbin 0.2.0] - 2026-11-01\n\n### Added\n- First.\n";
 
     #[test]
@@ -254,7 +259,7 @@ mod tests {
         }];
         let text = write(LOG, &entries, "2026-12-01", &known);
         let expected = "# Changelog\n\nIntro.\n\n## [Unreleased]\n\n### telauth-cli\n#### Added\n\
-                        - A flag.\n\n## [telauth-voipbin 0.2.1] - 2026-12-01\n\n### Added\n\
+                        - A flag.\n\n### xtask\n- A step.\n\n## [telauth-voipbin 0.2.1] - 2026-12-01\n\n### Added\n\
                         - Adds optional response field Accesskey.scopes.\n\n### Fixed\n\
                         - A maintainer's fix.\n\n## [telauth-voipbin 0.2.0] - 2026-11-01\n\n\
                         ### Added\n- First.\n";
