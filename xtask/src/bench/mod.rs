@@ -113,7 +113,8 @@ fn generated_sizes(root: &Path) -> Result<Vec<(String, u64)>, Error> {
         .collect())
 }
 
-/// Runs every measurement, writes BENCHMARKS.md, and answers the summary line.
+/// Runs every measurement, writes BENCHMARKS.md (keeping its notes written by hand), and
+/// answers the summary line.
 pub fn run(root: &Path, out: &mut dyn std::io::Write) -> Result<String, Error> {
     let _ = writeln!(out, "building and running telauth-bench (release)...");
     let runtime = runtime_figures(root)?;
@@ -137,8 +138,9 @@ pub fn run(root: &Path, out: &mut dyn std::io::Write) -> Result<String, Error> {
         builds: builds?,
         cost: cost.unwrap_or_else(|| Err(Error::command("bench", "no spec cost")))?,
     };
-    let text = report::render(&figures, &machine());
     let path = root.join(REPORT);
+    let existing = fs::read_to_string(&path).ok();
+    let text = report::with_notes(&report::render(&figures, &machine()), existing.as_deref());
     fs::write(&path, text).map_err(|source| Error::Write { path, source })?;
     Ok(report::summary(&figures))
 }

@@ -58,10 +58,24 @@ pub(super) fn summary(figures: &Figures) -> String {
     )
 }
 
+/// The line after which BENCHMARKS.md holds notes written by hand (methods, findings, runs of
+/// parts of the bench), which [`with_notes`] keeps when the bench rewrites the file.
+pub(super) const NOTES: &str =
+    "<!-- Notes written by hand below: `cargo xtask bench` keeps them. -->";
+
+/// `generated`, then the notes `existing` holds from its [`NOTES`] line on, if it has one.
+pub(super) fn with_notes(generated: &str, existing: Option<&str>) -> String {
+    match existing.and_then(|text| Some(&text[text.find(NOTES)?..])) {
+        Some(notes) => format!("{}\n\n{notes}", generated.trim_end()),
+        None => generated.to_string(),
+    }
+}
+
 /// BENCHMARKS.md, measured on `machine`.
 pub(super) fn render(figures: &Figures, machine: &str) -> String {
     let mut report = format!(
-        "<!-- Written by `cargo xtask bench`; edit that, not this file. -->\n# Benchmarks\n\n\
+        "<!-- Written by `cargo xtask bench` down to the notes; edit that, not this part. -->\n\
+         # Benchmarks\n\n\
          Measured by `cargo xtask bench` on {machine}. Every comparison is a ratio against a \
          baseline measured in the same run, since absolute times on shared machines drift.\n\n"
     );
@@ -235,4 +249,21 @@ fn spec_cost(report: &mut String, cost: &SpecCost) {
         "Where our generation's time goes (the generation rounds):\n\n{}",
         cost.generation_table()
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{NOTES, with_notes};
+
+    #[test]
+    fn a_rewrite_keeps_the_notes_written_by_hand() {
+        let old = format!("# Benchmarks\n\nold table\n\n{NOTES}\n\n## A method\n\nfindings\n");
+        let new = with_notes("# Benchmarks\n\nnew table\n", Some(&old));
+        assert_eq!(
+            new,
+            format!("# Benchmarks\n\nnew table\n\n{NOTES}\n\n## A method\n\nfindings\n")
+        );
+        assert_eq!(with_notes("new\n", Some("no notes")), "new\n");
+        assert_eq!(with_notes("new\n", None), "new\n");
+    }
 }
