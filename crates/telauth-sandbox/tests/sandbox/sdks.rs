@@ -98,7 +98,7 @@ fn expected() -> Vec<(&'static str, String, u16)> {
 #[ignore = "needs the providers' Python SDKs, which .ci/run installs; from the workspace's root: \
             python3 -m venv target/python-sdks && target/python-sdks/bin/pip install --quiet \
             --disable-pip-version-check -r crates/telauth-sandbox/tests/sdks/requirements.txt, \
-            then cargo test -p telauth-sandbox --test sdks -- --ignored"]
+            then cargo test -p telauth-sandbox --test sandbox -- --ignored sdks::"]
 async fn the_providers_python_sdks_run_their_main_flows_against_each_providers_host() {
     let python = python();
     assert!(
