@@ -174,7 +174,7 @@ mod tests {
 
     /// A deterministic run of hostile, printable values, each exported with `--format env` and
     /// read back through `eval` in `sh`: the same value, and nothing else run, or refused when
-    /// the value holds a quote or a backslash (`tests/shells.rs` runs every shell).
+    /// the value holds a quote or a backslash (`tests/cli/shells.rs` runs every shell).
     #[test]
     fn env_lines_survive_eval_of_hostile_values() {
         const PIECES: [&str; 16] = [

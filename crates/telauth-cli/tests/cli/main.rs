@@ -1,5 +1,6 @@
 //! The `telauth` command against loopback mock servers: the bytes on the wire, the JSON on
-//! stdout, one line on stderr for a failure, the exit status, and no input secret on stderr.
+//! stdout, one line on stderr for a failure, the exit status, and no input secret on stderr;
+//! then against the sandbox, through every shell (`shells`), and verifying webhooks.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -15,6 +16,9 @@ const KEY_ID: &str = "2f1f4d8e-3c1a-4b7e-9a51-6c0f2a9d7e11";
 #[path = "../common/mod.rs"]
 mod common;
 mod output;
+mod sandbox;
+mod shells;
+mod webhook_verify;
 
 /// Runs `telauth` with only `env` set and `stdin` on its standard input; no input secret may
 /// reach its stderr.

@@ -151,14 +151,14 @@ fn env_lines_set_the_key_and_run_nothing_in_bash() {
 
 #[test]
 #[ignore = "needs zsh, which .ci/run installs (apt-get install -y zsh); then cargo test -p \
-            telauth-cli --test shells -- --ignored"]
+            telauth-cli --test cli -- --ignored shells::"]
 fn env_lines_set_the_key_and_run_nothing_in_zsh() {
     each_line_evaluated("zsh", &POSIX, true, "apt-get install -y zsh");
 }
 
 #[test]
 #[ignore = "needs fish, which .ci/run installs (apt-get install -y fish); then cargo test -p \
-            telauth-cli --test shells -- --ignored"]
+            telauth-cli --test cli -- --ignored shells::"]
 fn env_lines_set_the_key_and_run_nothing_in_fish() {
     each_line_evaluated(
         "fish",
@@ -174,7 +174,7 @@ fn env_lines_set_the_key_and_run_nothing_in_fish() {
 
 #[test]
 #[ignore = "needs elvish, which .ci/run installs (apt-get install -y elvish); then cargo test \
-            -p telauth-cli --test shells -- --ignored"]
+            -p telauth-cli --test cli -- --ignored shells::"]
 fn env_lines_run_nothing_in_elvish() {
     // elvish has no `export`: the line fails there, before or without running anything else.
     each_line_evaluated(
