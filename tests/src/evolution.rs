@@ -1,6 +1,7 @@
 //! The evolution corpus: spec changes a provider might make in its next release, each with the
 //! class the audit must give it, the phrase it must print and what cargo-semver-checks sees.
-//! `tests/tests/xtask_jobs/evolution.rs` runs the corpus; CI also runs it against cargo-semver-checks.
+//! `tests/tests/xtask_jobs/evolution.rs` runs the corpus; CI also runs it against
+//! cargo-semver-checks.
 
 use std::fs;
 use std::path::Path;

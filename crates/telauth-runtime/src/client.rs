@@ -50,7 +50,6 @@ pub fn secure_client(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder 
     builder
 }
 
-/// The proxy for `https` requests that the environment names, if any.
 /// A proxy that no request goes through: every host, name or address, is in its own
 /// `NO_PROXY`. Not a `Proxy::custom` that answers none: reqwest asks a custom proxy about every
 /// plain-`http` request, twice, building a URL each time.
@@ -63,6 +62,7 @@ fn matches_nothing() -> reqwest::Proxy {
     }
 }
 
+/// The proxy for `https` requests that the environment names, if any.
 #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
 fn https_proxy_from_env() -> Option<reqwest::Proxy> {
     let url = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]

@@ -1,7 +1,8 @@
 //! A user of every telauth crate, written once against the 0.2 API the way the docs recommend:
 //! requests built through builders, answers read through their fields, errors and enums matched
 //! with a wildcard arm. It is never changed to follow a spec: the evolution tests
-//! (`tests/tests/xtask_jobs/evolution.rs`) check that it still compiles after each compatible spec change.
+//! (`tests/tests/xtask_jobs/evolution.rs`) check that it still compiles after each compatible
+//! spec change.
 
 use telauth::signalwire::Permission;
 use telauth::{Config, ErrorKind};
