@@ -4,11 +4,12 @@
 //! `ClientHooks` implementation that applies them before each request.
 
 use heck::{ToShoutySnakeCase, ToSnakeCase};
-use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr, SecurityScheme};
+use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::Error;
+use crate::openapi::schemes::{self, Place};
 use crate::openapi::{Spec, operations, pointer};
 
 /// The source of `src/generated/auth.rs` for `spec`, or the place and reason a scheme is unsupported.
@@ -209,21 +210,6 @@ struct SchemeCode {
     place: Place,
 }
 
-/// Where a scheme's credential goes on the request, as a mock matches it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Place {
-    /// `Authorization: Basic base64(username:password)`.
-    Basic,
-    /// `Authorization: Bearer <secret>`.
-    Bearer,
-    /// The named header.
-    Header(String),
-    /// The named query parameter.
-    Query(String),
-    /// The named cookie.
-    Cookie(String),
-}
-
 /// A scheme an operation accepts, for its mock: the scheme's name (which its `Credentials`
 /// constructor and its mock matcher are named after), where it goes, and its summary.
 pub(crate) struct AcceptedScheme {
@@ -286,12 +272,11 @@ fn schemes(spec: &Spec) -> Result<Vec<SchemeCode>, Error> {
             let ReferenceOr::Item(scheme) = scheme else {
                 return Err(unsupported("$ref", "a scheme given by `$ref`"));
             };
-            let (location, place) =
-                applied(scheme).map_err(|(key, what)| unsupported(key, &what))?;
+            let place = schemes::place(scheme).map_err(|(key, what)| unsupported(key, &what))?;
             Ok(SchemeCode {
                 name: name.clone(),
                 const_ident: format_ident!("{}", name.to_shouty_snake_case()),
-                location,
+                location: location(&place),
                 basic: place == Place::Basic,
                 place,
                 summary: one_line(description(scheme)),
@@ -300,37 +285,15 @@ fn schemes(spec: &Spec) -> Result<Vec<SchemeCode>, Error> {
         .collect()
 }
 
-/// Where the layer puts the credential of `scheme` (the `Location` it is given, and the place
-/// a mock matches), or the key of the scheme that says why it cannot (`scheme`, `type`) and
-/// what is unsupported.
-fn applied(scheme: &SecurityScheme) -> Result<(TokenStream, Place), (&'static str, String)> {
-    Ok(match scheme {
-        SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => {
-            (quote! { Location::Basic }, Place::Basic)
-        }
-        SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
-            (quote! { Location::Bearer }, Place::Bearer)
-        }
-        SecurityScheme::HTTP { scheme, .. } => {
-            return Err(("scheme", format!("http scheme `{scheme}`")));
-        }
-        SecurityScheme::APIKey { location, name, .. } => match location {
-            APIKeyLocation::Header => (
-                quote! { Location::Header(#name) },
-                Place::Header(name.clone()),
-            ),
-            APIKeyLocation::Query => (
-                quote! { Location::Query(#name) },
-                Place::Query(name.clone()),
-            ),
-            APIKeyLocation::Cookie => (
-                quote! { Location::Cookie(#name) },
-                Place::Cookie(name.clone()),
-            ),
-        },
-        SecurityScheme::OAuth2 { .. } => return Err(("type", "oauth2".into())),
-        SecurityScheme::OpenIDConnect { .. } => return Err(("type", "openIdConnect".into())),
-    })
+/// The `Location` the layer is given for a credential that goes to `place`.
+fn location(place: &Place) -> TokenStream {
+    match place {
+        Place::Basic => quote! { Location::Basic },
+        Place::Bearer => quote! { Location::Bearer },
+        Place::Header(name) => quote! { Location::Header(#name) },
+        Place::Query(name) => quote! { Location::Query(#name) },
+        Place::Cookie(name) => quote! { Location::Cookie(#name) },
+    }
 }
 
 /// The description of `scheme`, if any.

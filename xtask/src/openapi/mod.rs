@@ -9,6 +9,7 @@ mod load;
 pub(crate) mod names;
 pub mod pointer;
 pub mod read;
+pub(crate) mod schemes;
 mod secrets;
 pub(crate) mod shape;
 pub mod source;

@@ -32,6 +32,7 @@ use std::collections::BTreeSet;
 use serde_yaml_ng::{Mapping, Value};
 
 use super::pointer::{self, key_text};
+use super::schemes;
 use super::shape::{self, Kind};
 
 /// Makes the document `tree` takeable, in place; one note per change.
@@ -85,15 +86,11 @@ pub fn apply(tree: &mut Value) -> Vec<String> {
     notes
 }
 
-/// Whether the security scheme `scheme` is one the credential layer takes.
+/// Whether the security scheme `scheme` is one the credential layer takes ([`schemes::place`]);
+/// one that does not read as a scheme (a `$ref`, a type 3.0 does not know) is not.
 fn supported_scheme(scheme: &Value) -> bool {
-    let text = |key: &str| scheme.get(key).and_then(Value::as_str);
-    match text("type") {
-        Some("apiKey") => true,
-        Some("http") => text("scheme")
-            .is_some_and(|s| s.eq_ignore_ascii_case("basic") || s.eq_ignore_ascii_case("bearer")),
-        _ => false,
-    }
+    serde_yaml_ng::from_value::<openapiv3::SecurityScheme>(scheme.clone())
+        .is_ok_and(|scheme| schemes::place(&scheme).is_ok())
 }
 
 /// Sets aside the security requirements that name an unsupported scheme where their list

@@ -29,9 +29,10 @@ use syn::visit_mut::{self, VisitMut};
 use super::Context;
 use crate::Error;
 
-use crate::generate::credentials::{AcceptedScheme, Place};
+use crate::generate::credentials::AcceptedScheme;
 use crate::openapi::names::{method_name, type_name};
 use crate::openapi::operations;
+use crate::openapi::schemes::Place;
 
 /// Applies every edit to `file`, progenitor's extension; `schemes` are each operation's
 /// accepted schemes (by method name).
