@@ -376,17 +376,19 @@ impl VoipBin {
             .response(operations::AUTH_LOGIN, request.send())
             .await
             .map_err(login_error)?;
-        let date = response
-            .headers()
-            .get(reqwest::header::DATE)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| httpdate::parse_http_date(value).ok());
+        // Kept as it came (a reference count, not a copy), and parsed only for a JWT without
+        // `iat`.
+        let date = response.headers().get(reqwest::header::DATE).cloned();
         let login = response.into_inner();
         let times = jwt::times(&login.token)
             .map_err(|error| Error::new(PROVIDER, operations::AUTH_LOGIN, error.kind().clone()))?;
+        let issued_at = times.issued_at.or_else(|| {
+            let date = date?;
+            httpdate::parse_http_date(date.to_str().ok()?).ok()
+        });
         let lifetime = times
             .expires_at
-            .duration_since(times.issued_at.or(date).unwrap_or_else(SystemTime::now))
+            .duration_since(issued_at.unwrap_or_else(SystemTime::now))
             .unwrap_or_default();
         let jwt = Jwt {
             username: login.username,
