@@ -258,16 +258,29 @@ fn sources(provider: &str, spec: &Spec, stages: &mut Stages) -> Result<Sources, 
     if mock.contains("serde_json") && !extra_dependencies.contains(&"serde_json") {
         extra_dependencies.push("serde_json");
     }
-    let sources = stages.time("format", || {
-        Ok::<_, Error>(Sources {
-            module: format(&cx, files::module(&spec.rel_path, client.string_enums))?,
-            client: prettyplease::unparse(&client.file),
-            auth: format(&cx, client.auth)?,
-            mock,
-            extra_dependencies,
-            notes,
-        })
-    })?;
+    // The examples are parsed, to be sure, while the client is formatted.
+    let mut check_stages = stages.like();
+    let (sources, examples) = std::thread::scope(|scope| {
+        let examples =
+            scope.spawn(|| check_stages.time("examples check", || client.examples.check(&cx)));
+        let sources = stages.time("format", || {
+            Ok::<_, Error>(Sources {
+                module: format(&cx, files::module(&spec.rel_path, client.string_enums))?,
+                client: prettyplease::unparse(&client.file),
+                auth: format(&cx, client.auth)?,
+                mock,
+                extra_dependencies,
+                notes,
+            })
+        });
+        let examples = examples
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (sources, examples)
+    });
+    stages.extend(check_stages);
+    examples?;
+    let sources = sources?;
     stages.time("doctest check", || {
         only_our_doctests(&cx, &sources, mock_stray)
     })?;
@@ -304,6 +317,8 @@ struct ClientModule {
     auth: TokenStream,
     /// Whether a string enum was opened ([`passes::apply`]).
     string_enums: bool,
+    /// The examples written, still to be parsed.
+    examples: passes::examples::Written,
     /// The crates the generated types need besides the always-present ones.
     extra_dependencies: Vec<&'static str>,
 }
@@ -344,14 +359,15 @@ fn client_passes(
     let mut file = stages.time("parse client", || {
         parse(cx, quote! { #client #base_url #operations })
     })?;
-    let string_enums = passes::apply(&mut file, cx, stages)?;
+    let applied = passes::apply(&mut file, cx, stages)?;
     stages.time("wire names", || {
         passes::wire_names::with_wire_names(&mut file, renames)
     });
     Ok(ClientModule {
         file,
         auth,
-        string_enums: !string_enums.is_empty(),
+        string_enums: !applied.string_enums.is_empty(),
+        examples: applied.examples,
         extra_dependencies: generated.extra_dependencies,
     })
 }

@@ -130,10 +130,33 @@ fn last_segment(ty: &syn::Type) -> Option<String> {
     }
 }
 
-/// Replaces the example in the doc of every operation method of `file`.
-pub(crate) fn with_examples(file: &mut syn::File, cx: &Context) -> Result<(), Error> {
+/// The examples [`with_examples`] wrote: each operation's method name and its example's code,
+/// which [`Written::check`] parses.
+#[derive(Debug, Default)]
+pub(crate) struct Written(Vec<(String, String)>);
+
+impl Written {
+    /// Each example known to parse: it is built only of names from the tree and escaped
+    /// literals, and parsed to be sure (`generate` does it while the client is formatted).
+    pub(crate) fn check(&self, cx: &Context) -> Result<(), Error> {
+        for (name, code) in &self.0 {
+            syn::parse_str::<syn::ItemFn>(code).map_err(|error| {
+                cx.failed(format!(
+                    "`{name}`: the example the xtask wrote does not parse ({error}); this is a \
+                     bug in xtask/src/generate/passes/examples.rs"
+                ))
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// Replaces the example in the doc of every operation method of `file`; answers the examples
+/// written, for [`Written::check`].
+pub(crate) fn with_examples(file: &mut syn::File, cx: &Context) -> Result<Written, Error> {
     let tree = Tree::index(file);
     let operations = methods(cx.api);
+    let mut examples = Written::default();
     let mut written = 0;
     for item in &mut file.items {
         let syn::Item::Impl(block) = item else {
@@ -168,6 +191,7 @@ pub(crate) fn with_examples(file: &mut syn::File, cx: &Context) -> Result<(), Er
                 builder: &builder,
             }
             .write(&name, operation)?;
+            examples.0.push((name.clone(), code(&example)));
             for attr in &mut function.attrs {
                 let syn::Meta::NameValue(meta) = &mut attr.meta else {
                     continue;
@@ -202,7 +226,17 @@ pub(crate) fn with_examples(file: &mut syn::File, cx: &Context) -> Result<(), Er
             operations.len()
         )));
     }
-    Ok(())
+    Ok(examples)
+}
+
+/// The code of the example `text`, as rustdoc compiles it: without its fences and with its
+/// hidden lines shown.
+fn code(text: &str) -> String {
+    text.lines()
+        .filter(|line| !line.starts_with("```"))
+        .map(|line| line.strip_prefix("# ").unwrap_or(line))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Each operation by the name of its method, as progenitor derives it.
@@ -250,28 +284,9 @@ impl Example<'_> {
             "# }".to_string(),
             "```".to_string(),
         ]);
-        let text = lines
+        Ok(lines
             .join("\n")
-            .replace("types::", &format!("{krate}::types::"));
-        self.parsed(name, text)
-    }
-
-    /// `text`, an example, once its code is known to parse: it is built only of names from the
-    /// tree and escaped literals, and parsed to be sure.
-    fn parsed(&self, name: &str, text: String) -> Result<String, Error> {
-        let code: String = text
-            .lines()
-            .filter(|line| !line.starts_with("```"))
-            .map(|line| line.strip_prefix("# ").unwrap_or(line))
-            .collect::<Vec<_>>()
-            .join("\n");
-        syn::parse_str::<syn::ItemFn>(&code).map_err(|error| {
-            self.cx.failed(format!(
-                "`{name}`: the example the xtask wrote does not parse ({error}); this is a bug \
-                 in xtask/src/generate/passes/examples.rs"
-            ))
-        })?;
-        Ok(text)
+            .replace("types::", &format!("{krate}::types::")))
     }
 
     /// One builder call per parameter of `op` that is required (a path parameter always is)

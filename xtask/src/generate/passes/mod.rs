@@ -5,7 +5,7 @@ mod api_version;
 mod bodies;
 mod builder_imports;
 mod decoding;
-mod examples;
+pub(crate) mod examples;
 pub(crate) mod mock;
 mod native_only;
 mod open_types;
@@ -60,13 +60,20 @@ impl Context<'_> {
     }
 }
 
-/// Runs every pass over `file`, progenitor's client, in order, each timed in `stages`; answers
-/// the string enums that [`open_types::open_types`] opened.
+/// What [`apply`] answers besides the edited tree.
+pub(crate) struct Applied {
+    /// The string enums that [`open_types::open_types`] opened.
+    pub(crate) string_enums: BTreeSet<String>,
+    /// The examples written, still to be parsed ([`examples::Written::check`]).
+    pub(crate) examples: examples::Written,
+}
+
+/// Runs every pass over `file`, progenitor's client, in order, each timed in `stages`.
 pub(crate) fn apply(
     file: &mut syn::File,
     cx: &Context,
     stages: &mut Stages,
-) -> Result<BTreeSet<String>, Error> {
+) -> Result<Applied, Error> {
     stages.time("passes: values", || {
         values::check_operation_names(file, cx)?;
         values::with_enum_values(file, cx)
@@ -88,9 +95,12 @@ pub(crate) fn apply(
         decoding::with_runtime_decoding(file, cx)
     })?;
     let string_enums = stages.time("passes: open types", || open_types::open_types(file, cx))?;
-    stages.time("passes: examples", || examples::with_examples(file, cx))?;
+    let examples = stages.time("passes: examples", || examples::with_examples(file, cx))?;
     stages.time("passes: imports", || {
         builder_imports::without_unused_types_import(file)
     });
-    Ok(string_enums)
+    Ok(Applied {
+        string_enums,
+        examples,
+    })
 }
