@@ -42,7 +42,7 @@ static ALLOCATOR: Counting = Counting;
 /// of the machine's load, or a warming cache, reaches both alike.
 const REQUESTS: u32 = 200;
 /// Pairs of runs (one of each client) per comparison; even, for the A B / B A alternation.
-const ROUNDS: usize = 40;
+const ROUNDS: usize = 160;
 
 /// What the hand-written baseline decodes, as the generated client does.
 #[derive(Deserialize)]
@@ -291,7 +291,7 @@ fn clients(info: &SandboxInfo) -> Clients {
 /// The facade against hand-written reqwest on the same calls and the same sandbox: a JSON login,
 /// then an authenticated GET. Builds its own clients, so that their connections live on the
 /// runtime that measures them.
-async fn overhead(info: SandboxInfo) -> (Comparison, Comparison) {
+async fn overhead(info: SandboxInfo) -> (Comparison, Comparison, Vec<Layer>) {
     let Clients {
         base,
         credentials,
@@ -343,7 +343,101 @@ async fn overhead(info: SandboxInfo) -> (Comparison, Comparison) {
     )
     .await;
 
-    (login, authenticated_get)
+    let layers = login_layers(&info, &http, &voipbin, &credentials, &login_body).await;
+    (login, authenticated_get, layers)
+}
+
+/// One step of the login's path from the hand-written call to the facade's, with the calling
+/// thread's CPU per call: the median over the rounds of [`login_layers`].
+struct Layer {
+    name: &'static str,
+    cpu_us: f64,
+}
+
+/// How many rounds [`login_layers`] runs: in each, one run of `REQUESTS` calls per layer, in
+/// order, the order reversed every other round.
+const LAYER_ROUNDS: usize = 60;
+
+/// Where the facade's login costs more than the hand-written call: the calling thread's CPU per
+/// call of each layer of the facade's path, each adding one piece to the layer before it, all
+/// measured in the same interleaved rounds.
+async fn login_layers(
+    info: &SandboxInfo,
+    http: &reqwest::Client,
+    voipbin: &VoipBin,
+    credentials: &VoipBinAccount,
+    login_body: &serde_json::Value,
+) -> Vec<Layer> {
+    use telauth_voipbin::types::{LoginRequest, LoginResponse};
+    let url = format!("{}/auth/login", info.voipbin.origin);
+    let generated = telauth_voipbin::Client::new_with_client(
+        &info.voipbin.origin,
+        http.clone(),
+        telauth_voipbin::Credentials::none(),
+    );
+    let typed_body = || {
+        LoginRequest::builder()
+            .username(credentials.username.clone())
+            .password(credentials.password.clone())
+    };
+    let accept = || reqwest::header::HeaderValue::from_static("application/json");
+    let names = [
+        "hand-written reqwest (the baseline)",
+        "+ `Accept`, the typed body with its `Secret` through `telauth_runtime::json_body`",
+        "+ the answer through `telauth_runtime::decode` into the generated type",
+        "the generated client (`telauth-voipbin`, same reqwest client): + its builder, hooks, credential layer, transport",
+        "the facade (`VoipBin::login`): + its own reqwest client, the JWT's `exp`, the `Date`",
+    ];
+    let mut cpu: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
+    for round in 0..LAYER_ROUNDS {
+        for step in 0..names.len() {
+            let layer = if round % 2 == 0 {
+                step
+            } else {
+                names.len() - 1 - step
+            };
+            let before = cpu_us(libc::RUSAGE_THREAD);
+            for _ in 0..REQUESTS {
+                match layer {
+                    0 => {
+                        let response = http.post(&url).json(login_body).send().await.unwrap();
+                        let _: Login = response.json().await.unwrap();
+                    }
+                    1 | 2 => {
+                        let body = LoginRequest::try_from(typed_body()).unwrap();
+                        let request = http.post(&url).header(reqwest::header::ACCEPT, accept());
+                        let response = telauth_runtime::json_body(request, &body)
+                            .unwrap()
+                            .send()
+                            .await
+                            .unwrap();
+                        if layer == 1 {
+                            let _: Login = response.json().await.unwrap();
+                        } else {
+                            let answer = telauth_runtime::decode::<LoginResponse, ()>(response);
+                            std::hint::black_box(answer.await.unwrap().into_inner());
+                        }
+                    }
+                    3 => {
+                        let answer = generated.auth_login().body(typed_body()).send().await;
+                        std::hint::black_box(answer.unwrap().into_inner());
+                    }
+                    _ => {
+                        voipbin.login(credentials).await.unwrap();
+                    }
+                }
+            }
+            cpu[layer].push((cpu_us(libc::RUSAGE_THREAD) - before) / f64::from(REQUESTS));
+        }
+    }
+    names
+        .into_iter()
+        .zip(cpu)
+        .map(|(name, runs)| Layer {
+            name,
+            cpu_us: median(&runs),
+        })
+        .collect()
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -360,7 +454,7 @@ async fn main() {
         login_body,
     } = clients(&info);
 
-    let (login, authenticated_get) = {
+    let (login, authenticated_get, layers) = {
         let info = info.clone();
         on_own_thread(move || Box::pin(overhead(info))).await
     };
@@ -432,6 +526,10 @@ async fn main() {
             "login": login.json(),
             "authenticated_get": authenticated_get.json(),
             "ratio": login.ratio().min(authenticated_get.ratio()),
+            "login_layers": layers
+                .iter()
+                .map(|layer| json!({ "layer": layer.name, "cpu_us": layer.cpu_us }))
+                .collect::<Vec<_>>(),
         },
         "cache_hit_ns": cache_hit_ns,
         "logins_for_1000": logins_for_1000,

@@ -132,6 +132,35 @@ fn calls(report: &mut String, figures: &Figures) {
         );
     }
     let _ = writeln!(report);
+    login_layers(report, figures);
+}
+
+/// Where the login's cost is: the calling thread's CPU per call of each layer of the facade's
+/// path, each adding one piece to the layer before it.
+fn login_layers(report: &mut String, figures: &Figures) {
+    let Some(layers) = figures
+        .runtime
+        .pointer("/overhead/login_layers")
+        .and_then(Value::as_array)
+    else {
+        return;
+    };
+    let _ = writeln!(
+        report,
+        "Where the login's cost is: the calling thread's CPU per call of each layer of the \
+         facade's path, each adding one piece to the one before (medians of the same \
+         interleaved rounds, the order reversed every other round):\n\n\
+         | layer | CPU per call | more than the layer before |\n|---|---|---|"
+    );
+    let mut before: Option<f64> = None;
+    for layer in layers {
+        let name = layer["layer"].as_str().unwrap_or_default();
+        let cpu_us = layer["cpu_us"].as_f64().unwrap_or(f64::NAN);
+        let more = before.map_or_else(String::new, |before| format!("{:+.1} µs", cpu_us - before));
+        let _ = writeln!(report, "| {name} | {cpu_us:.1} µs | {more} |");
+        before = Some(cpu_us);
+    }
+    let _ = writeln!(report);
 }
 
 /// The token cache, the sandbox under load, `generate --check`.
