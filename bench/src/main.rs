@@ -375,6 +375,18 @@ async fn login_layers(
         http.clone(),
         telauth_voipbin::Credentials::none(),
     );
+    // The generated client again, on a reqwest client with the facade's settings.
+    let settings = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10))
+        .user_agent(telauth::USER_AGENT)
+        .no_proxy();
+    let generated_as_facade = telauth_voipbin::Client::with_builder(
+        &info.voipbin.origin,
+        settings,
+        telauth_voipbin::Credentials::none(),
+    )
+    .unwrap();
     let typed_body = || {
         LoginRequest::builder()
             .username(credentials.username.clone())
@@ -386,7 +398,8 @@ async fn login_layers(
         "+ `Accept`, the typed body with its `Secret` through `telauth_runtime::json_body`",
         "+ the answer through `telauth_runtime::decode` into the generated type",
         "the generated client (`telauth-voipbin`, same reqwest client): + its builder, hooks, credential layer, transport",
-        "the facade (`VoipBin::login`): + its own reqwest client, the JWT's `exp`, the `Date`",
+        "+ the facade's reqwest settings (user agent, timeouts, no redirect, no proxy)",
+        "the facade (`VoipBin::login`): + the JWT's `exp`, the `Date`, its errors",
     ];
     let mut cpu: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
     for round in 0..LAYER_ROUNDS {
@@ -418,8 +431,13 @@ async fn login_layers(
                             std::hint::black_box(answer.await.unwrap().into_inner());
                         }
                     }
-                    3 => {
-                        let answer = generated.auth_login().body(typed_body()).send().await;
+                    3 | 4 => {
+                        let client = if layer == 3 {
+                            &generated
+                        } else {
+                            &generated_as_facade
+                        };
+                        let answer = client.auth_login().body(typed_body()).send().await;
                         std::hint::black_box(answer.unwrap().into_inner());
                     }
                     _ => {
