@@ -136,8 +136,9 @@ fn last_segment(ty: &syn::Type) -> Option<String> {
 pub(crate) struct Written(Vec<(String, String)>);
 
 impl Written {
-    /// Each example known to parse: it is built only of names from the tree and escaped
-    /// literals, and parsed to be sure (`generate` does it while the client is formatted).
+    /// Fails unless every example parses: each is built only of names from the tree and
+    /// escaped literals, and parsed to be sure (`generate` does it while the client is
+    /// formatted).
     pub(crate) fn check(&self, cx: &Context) -> Result<(), Error> {
         for (name, code) in &self.0 {
             syn::parse_str::<syn::ItemFn>(code).map_err(|error| {
