@@ -54,7 +54,7 @@ pub(crate) fn credential_layer(provider: &str, spec: &Spec) -> Result<TokenStrea
 fn scheme_const(scheme: &SchemeCode) -> TokenStream {
     let ident = &scheme.const_ident;
     let name = &scheme.name;
-    let location = &scheme.location;
+    let location = location(&scheme.place);
     let doc = format!(" The `{name}` scheme: {}", scheme.summary);
     quote! {
         #[doc = #doc]
@@ -70,7 +70,7 @@ fn constructor(scheme: &SchemeCode) -> TokenStream {
         " Presents a credential with the `{}` scheme: {}",
         scheme.name, scheme.summary
     );
-    if scheme.basic {
+    if scheme.place == Place::Basic {
         quote! {
             #[doc = #doc]
             pub fn #function(username: impl Into<String>, password: impl Into<Secret>) -> Self {
@@ -204,8 +204,6 @@ fn client_hooks(provider: &str) -> TokenStream {
 struct SchemeCode {
     name: String,
     const_ident: proc_macro2::Ident,
-    location: TokenStream,
-    basic: bool,
     summary: String,
     place: Place,
 }
@@ -276,8 +274,6 @@ fn schemes(spec: &Spec) -> Result<Vec<SchemeCode>, Error> {
             Ok(SchemeCode {
                 name: name.clone(),
                 const_ident: format_ident!("{}", name.to_shouty_snake_case()),
-                location: location(&place),
-                basic: place == Place::Basic,
                 place,
                 summary: one_line(description(scheme)),
             })

@@ -242,16 +242,11 @@ fn sources(provider: &str, spec: &Spec, stages: &mut Stages) -> Result<Sources, 
         api: &api,
         krate: &krate,
     };
-    let mut mock_stages = stages.like();
-    let (client, mock) = std::thread::scope(|scope| {
-        let mock = scope.spawn(|| mock_module(&cx, spec, &renames, &mut mock_stages));
-        let client = client_module(&cx, provider, spec, &renames, stages);
-        let mock = mock
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (client, mock)
-    });
-    stages.extend(mock_stages);
+    let (client, mock) = side_by_side(
+        stages,
+        |stages| client_module(&cx, provider, spec, &renames, stages),
+        |stages| mock_module(&cx, spec, &renames, stages),
+    );
     let (client, (mock, mock_stray)) = Failed::first(client, mock)?;
     let mut extra_dependencies = client.extra_dependencies;
     // An operation without a typed body is mocked with `serde_json::Value`.
@@ -259,32 +254,48 @@ fn sources(provider: &str, spec: &Spec, stages: &mut Stages) -> Result<Sources, 
         extra_dependencies.push("serde_json");
     }
     // The examples are parsed, to be sure, while the client is formatted.
-    let mut check_stages = stages.like();
-    let (sources, examples) = std::thread::scope(|scope| {
-        let examples =
-            scope.spawn(|| check_stages.time("examples check", || client.examples.check(&cx)));
-        let sources = stages.time("format", || {
-            Ok::<_, Error>(Sources {
-                module: format(&cx, files::module(&spec.rel_path, client.string_enums))?,
-                client: prettyplease::unparse(&client.file),
-                auth: format(&cx, client.auth)?,
-                mock,
-                extra_dependencies,
-                notes,
+    let (sources, examples) = side_by_side(
+        stages,
+        |stages| {
+            stages.time("format", || {
+                Ok::<_, Error>(Sources {
+                    module: format(&cx, files::module(&spec.rel_path, client.string_enums))?,
+                    client: prettyplease::unparse(&client.file),
+                    auth: format(&cx, client.auth)?,
+                    mock,
+                    extra_dependencies,
+                    notes,
+                })
             })
-        });
-        let examples = examples
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (sources, examples)
-    });
-    stages.extend(check_stages);
+        },
+        |stages| stages.time("examples check", || client.examples.check(&cx)),
+    );
     examples?;
     let sources = sources?;
     stages.time("doctest check", || {
         only_our_doctests(&cx, &sources, mock_stray)
     })?;
     Ok(sources)
+}
+
+/// Runs `here` on this thread and `beside` on a thread of its own, at once; each times its
+/// stages, `beside`'s added after `here`'s. A panic in `beside` goes on here.
+fn side_by_side<H, B: Send>(
+    stages: &mut Stages,
+    here: impl FnOnce(&mut Stages) -> H,
+    beside: impl FnOnce(&mut Stages) -> B + Send,
+) -> (H, B) {
+    let mut other = stages.like();
+    let both = std::thread::scope(|scope| {
+        let beside = scope.spawn(|| beside(&mut other));
+        let here = here(stages);
+        let beside = beside
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (here, beside)
+    });
+    stages.extend(other);
+    both
 }
 
 /// Why one of generation's two pipelines (the client's, the mocks') failed: in progenitor, or
