@@ -305,15 +305,7 @@ async fn overhead(info: SandboxInfo) -> (Comparison, Comparison, Vec<Layer>) {
         || async {
             voipbin.login(&credentials).await.unwrap();
         },
-        || async {
-            let response = http
-                .post(format!("{base}/auth/login"))
-                .json(&login_body)
-                .send()
-                .await
-                .unwrap();
-            let _: Login = response.json().await.unwrap();
-        },
+        || hand_written_login(&http, &base, &login_body),
     )
     .await;
 
@@ -347,6 +339,17 @@ async fn overhead(info: SandboxInfo) -> (Comparison, Comparison, Vec<Layer>) {
     (login, authenticated_get, layers)
 }
 
+/// The baseline login: hand-written reqwest, to the sandbox's VoIPBIN at `base`.
+async fn hand_written_login(http: &reqwest::Client, base: &str, body: &serde_json::Value) {
+    let response = http
+        .post(format!("{base}/auth/login"))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let _: Login = response.json().await.unwrap();
+}
+
 /// One step of the login's path from the hand-written call to the facade's, with the calling
 /// thread's CPU per call: the median over the rounds of [`login_layers`].
 struct Layer {
@@ -369,9 +372,9 @@ async fn login_layers(
     login_body: &serde_json::Value,
 ) -> Vec<Layer> {
     use telauth_voipbin::types::{LoginRequest, LoginResponse};
-    let url = format!("{}/auth/login", info.voipbin.origin);
+    let base = &info.voipbin.origin;
     let generated = telauth_voipbin::Client::new_with_client(
-        &info.voipbin.origin,
+        base,
         http.clone(),
         telauth_voipbin::Credentials::none(),
     );
@@ -381,12 +384,9 @@ async fn login_layers(
         .connect_timeout(Duration::from_secs(10))
         .user_agent(telauth::USER_AGENT)
         .no_proxy();
-    let generated_as_facade = telauth_voipbin::Client::with_builder(
-        &info.voipbin.origin,
-        settings,
-        telauth_voipbin::Credentials::none(),
-    )
-    .unwrap();
+    let generated_as_facade =
+        telauth_voipbin::Client::with_builder(base, settings, telauth_voipbin::Credentials::none())
+            .unwrap();
     let typed_body = || {
         LoginRequest::builder()
             .username(credentials.username.clone())
@@ -412,13 +412,12 @@ async fn login_layers(
             let before = cpu_us(libc::RUSAGE_THREAD);
             for _ in 0..REQUESTS {
                 match layer {
-                    0 => {
-                        let response = http.post(&url).json(login_body).send().await.unwrap();
-                        let _: Login = response.json().await.unwrap();
-                    }
+                    0 => hand_written_login(http, base, login_body).await,
                     1 | 2 => {
                         let body = LoginRequest::try_from(typed_body()).unwrap();
-                        let request = http.post(&url).header(reqwest::header::ACCEPT, accept());
+                        let request = http
+                            .post(format!("{base}/auth/login"))
+                            .header(reqwest::header::ACCEPT, accept());
                         let response = telauth_runtime::json_body(request, &body)
                             .unwrap()
                             .send()
