@@ -1,6 +1,7 @@
 //! Decoding JSON answers without keeping a body that failed to decode, and without reading one
 //! larger than [`MAX_BODY_BYTES`].
 
+use bytes::Bytes;
 use progenitor_client::{Error, ResponseValue};
 use serde::de::DeserializeOwned;
 
@@ -115,21 +116,35 @@ enum Unread {
     Failed(reqwest::Error),
 }
 
-/// The body of `response`, read chunk by chunk up to `limit` bytes.
-async fn bounded_body(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Unread> {
-    let too_large = Unread::TooLarge(BodyTooLarge { limit });
+/// The body of `response`, read chunk by chunk up to `limit` bytes: a body that came in one
+/// chunk as it came, without a copy; one in several, joined.
+async fn bounded_body(mut response: reqwest::Response, limit: usize) -> Result<Bytes, Unread> {
+    let too_large = || Unread::TooLarge(BodyTooLarge { limit });
     let announced = response.content_length().unwrap_or(0);
     if announced > limit as u64 {
-        return Err(too_large);
+        return Err(too_large());
     }
+    let Some(first) = response.chunk().await.map_err(Unread::Failed)? else {
+        return Ok(Bytes::new());
+    };
+    if first.len() > limit {
+        return Err(too_large());
+    }
+    let Some(mut chunk) = response.chunk().await.map_err(Unread::Failed)? else {
+        return Ok(first);
+    };
     let mut body = Vec::with_capacity(announced as usize);
-    while let Some(chunk) = response.chunk().await.map_err(Unread::Failed)? {
+    body.extend_from_slice(&first);
+    loop {
         if chunk.len() > limit - body.len() {
-            return Err(too_large);
+            return Err(too_large());
         }
         body.extend_from_slice(&chunk);
+        match response.chunk().await.map_err(Unread::Failed)? {
+            Some(next) => chunk = next,
+            None => return Ok(body.into()),
+        }
     }
-    Ok(body)
 }
 
 #[cfg(test)]
@@ -215,6 +230,16 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(too_large(error).limit, MAX_BODY_BYTES);
+    }
+
+    #[tokio::test]
+    async fn a_body_in_several_chunks_is_joined() {
+        let head = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
+        let body = b"3\r\n[1,\r\n2\r\n2,\r\n2\r\n3]\r\n0\r\n\r\n".to_vec();
+        let value = decode::<serde_json::Value, ()>(answer(head, body).await)
+            .await
+            .unwrap();
+        assert_eq!(value.into_inner(), serde_json::json!([1, 2, 3]));
     }
 
     #[tokio::test]

@@ -1,5 +1,6 @@
 //! Request bodies, serialized with their secrets exposed: JSON, and form bodies with arrays as repeated keys.
 
+use reqwest::header::HeaderValue;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -19,7 +20,7 @@ pub fn form_urlencoded<T: Serialize + ?Sized>(
     Ok(request
         .header(
             reqwest::header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded",
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
         )
         .body(encoded))
 }
@@ -33,7 +34,10 @@ pub fn json_body<T: Serialize + ?Sized>(
     let bytes = crate::unknown::sending(|| crate::expose_secrets(|| serde_json::to_vec(body)))
         .map_err(|error| refusal(&error, "the request body cannot be serialized as JSON"))?;
     Ok(request
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )
         .body(bytes))
 }
 

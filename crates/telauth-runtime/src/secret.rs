@@ -46,10 +46,15 @@ pub fn expose_secrets<T>(serialize: impl FnOnce() -> T) -> T {
 }
 
 impl Secret {
-    /// Wraps a value. The `String` given is wiped once its text is copied into the secret's own
-    /// exactly sized buffer.
+    /// Wraps a value. A `String` with no spare capacity becomes the secret's own buffer as it is;
+    /// any other is wiped once its text is copied into an exactly sized buffer of the secret's
+    /// own, so that no copy is left behind either way.
     pub fn new(value: impl Into<String>) -> Self {
         let mut value = value.into();
+        if value.len() == value.capacity() {
+            // Nothing to shrink: the buffer is kept, not copied.
+            return Self(SecretString::from(value.into_boxed_str()));
+        }
         let owned: Box<str> = value.as_str().into();
         value.zeroize();
         Self(SecretString::from(owned))
@@ -110,5 +115,16 @@ mod tests {
         assert_eq!(exposed, "\"sentinel-7f3a\"");
         assert!(serde_json::to_string(&secret).is_err(), "the scope ended");
         assert!(!format!("{secret:?} {secret:#?}").contains("sentinel-7f3a"));
+    }
+
+    #[test]
+    fn keeps_the_value_whatever_the_capacity_of_the_string_it_is_made_from() {
+        let exact = String::from("sentinel-exact");
+        assert_eq!(exact.len(), exact.capacity());
+        let mut spare = String::with_capacity(64);
+        spare.push_str("sentinel-spare");
+        assert_eq!(Secret::new(exact).expose(), "sentinel-exact");
+        assert_eq!(Secret::new(spare).expose(), "sentinel-spare");
+        assert_eq!(Secret::new(String::new()).expose(), "");
     }
 }

@@ -30,7 +30,7 @@ pub async fn execute(
             elapsed_ms = tracing::field::Empty,
         );
         let started = std::time::Instant::now();
-        let result = send(client, request).instrument(span.clone()).await;
+        let result = answered(client.execute(request).instrument(span.clone()).await);
         let elapsed_ms = started.elapsed().as_millis() as u64;
         span.record("elapsed_ms", elapsed_ms);
         match &result {
@@ -61,15 +61,13 @@ pub async fn execute(
     #[cfg(not(feature = "tracing"))]
     {
         let _ = (provider, operation);
-        send(client, request).await
+        answered(client.execute(request).await)
     }
 }
 
-async fn send(
-    client: &reqwest::Client,
-    request: reqwest::Request,
-) -> reqwest::Result<reqwest::Response> {
-    match client.execute(request).await {
+/// What reqwest answered, without the URL's query: an error keeps no URL at all.
+fn answered(result: reqwest::Result<reqwest::Response>) -> reqwest::Result<reqwest::Response> {
+    match result {
         Err(error) => Err(error.without_url()),
         Ok(response) if response.url().query().is_none() => Ok(response),
         Ok(response) => Ok(without_query(response)),
