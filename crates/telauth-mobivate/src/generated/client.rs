@@ -480,7 +480,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/auth/getkey", client.baseurl,);
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = telauth_runtime::json_body(
                     client
@@ -575,7 +575,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/auth/createkey", client.baseurl,);
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = telauth_runtime::json_body(
                     client
@@ -641,7 +641,7 @@ pub mod builder {
             let Self { client } = self;
             let url = format!("{}/auth/test", client.baseurl,);
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client

@@ -1058,7 +1058,7 @@ pub mod builder {
                 .to_string()),
             );
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = telauth_runtime::form_urlencoded(
                     client
@@ -1148,7 +1148,7 @@ pub mod builder {
                 .to_string()), encode_path(& token_id.to_string()),
             );
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1266,7 +1266,7 @@ pub mod builder {
                 .to_string()), encode_path(& token_id.to_string()),
             );
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = telauth_runtime::json_body(
                     client

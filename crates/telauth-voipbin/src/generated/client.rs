@@ -1266,7 +1266,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/auth/login", client.baseurl,);
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = telauth_runtime::json_body(
                     client
@@ -1348,7 +1348,7 @@ pub mod builder {
             let page_token = page_token.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1.0/accesskeys", client.baseurl,);
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1443,7 +1443,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1.0/accesskeys", client.baseurl,);
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = telauth_runtime::json_body(
                     client
@@ -1527,7 +1527,7 @@ pub mod builder {
                 "{}/v1.0/accesskeys/{}", client.baseurl, encode_path(& id.to_string()),
             );
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1642,7 +1642,7 @@ pub mod builder {
                 "{}/v1.0/accesskeys/{}", client.baseurl, encode_path(& id.to_string()),
             );
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = telauth_runtime::json_body(
                     client
@@ -1732,7 +1732,7 @@ pub mod builder {
                 "{}/v1.0/accesskeys/{}", client.baseurl, encode_path(& id.to_string()),
             );
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client

@@ -9,8 +9,9 @@ use crate::Error;
 /// provider documents it, and nothing goes on the wire that the API does not describe.
 ///
 /// Each operation's `header_map.append(HeaderName::from_static("api-version"), ..)` statement is
-/// removed from the syntax tree, and the then possibly unmutated `let mut header_map` is allowed
-/// to stay `mut`. Every operation must have had one, so a change in progenitor's output fails
+/// removed from the syntax tree; the `let mut header_map`, then possibly unmutated, is allowed
+/// to stay `mut`, and the capacity it is made with counts one header fewer (a map made with no
+/// capacity allocates nothing). Every operation must have had one, so a change in progenitor's output fails
 /// generation instead of letting the header through.
 pub(crate) fn without_api_version(file: &mut syn::File, cx: &Context) -> Result<(), Error> {
     let operations = crate::openapi::operations(cx.api).len();
@@ -27,6 +28,9 @@ pub(crate) fn without_api_version(file: &mut syn::File, cx: &Context) -> Result<
                         && matches!(&local.pat, syn::Pat::Ident(ident) if ident.ident == "header_map")
                     {
                         local.attrs.push(syn::parse_quote! { #[allow(unused_mut)] });
+                        if let Some(init) = &mut local.init {
+                            fewer_headers(&mut init.expr, removed);
+                        }
                     }
                 }
             }
@@ -44,6 +48,22 @@ pub(crate) fn without_api_version(file: &mut syn::File, cx: &Context) -> Result<
         )));
     }
     Ok(())
+}
+
+/// Lowers by `removed` the capacity of `expr` when it is `HeaderMap::with_capacity(<n>usize)`.
+fn fewer_headers(expr: &mut syn::Expr, removed: usize) {
+    if let syn::Expr::Call(call) = expr
+        && matches!(call.func.as_ref(), syn::Expr::Path(path)
+            if path.path.segments.last().is_some_and(|last| last.ident == "with_capacity"))
+        && let Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(capacity),
+            ..
+        })) = call.args.first_mut()
+        && let Ok(n) = capacity.base10_parse::<usize>()
+    {
+        let fewer = n.saturating_sub(removed);
+        *capacity = syn::LitInt::new(&format!("{fewer}usize"), capacity.span());
+    }
 }
 
 /// Whether `stmt` is `header_map.append(::reqwest::header::HeaderName::from_static("api-version"), ..);`.
