@@ -133,26 +133,26 @@ impl Connection {
         )
     }
 
-    /// Waits for a generated request of `operation` that was sent, tried once, and answers
-    /// the whole response (its headers too) or the call's [`Error`].
-    pub(crate) async fn response<T, E: ErrorBody>(
+    /// Ends a generated request of `operation`, tried once, from what its `send()` answered:
+    /// the whole response (its headers too) or the call's [`Error`]. It takes the answer, not
+    /// the request's future, so that the caller's future holds that one directly instead of
+    /// moving it into another.
+    pub(crate) fn response<T, E: ErrorBody>(
         &self,
         operation: &'static str,
-        sent: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+        answer: Result<ResponseValue<T>, progenitor_client::Error<E>>,
     ) -> Result<ResponseValue<T>, Error> {
-        sent.await
-            .map_err(|error| from_client(self.provider, operation, error))
+        answer.map_err(|error| from_client(self.provider, operation, error))
     }
 
-    /// Waits for a generated request of `operation` that was sent, tried once, and answers its
-    /// body or the call's [`Error`].
-    pub(crate) async fn call<T, E: ErrorBody>(
+    /// Ends a generated request of `operation`, tried once, from what its `send()` answered:
+    /// its body or the call's [`Error`].
+    pub(crate) fn call<T, E: ErrorBody>(
         &self,
         operation: &'static str,
-        sent: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+        answer: Result<ResponseValue<T>, progenitor_client::Error<E>>,
     ) -> Result<T, Error> {
-        self.response(operation, sent)
-            .await
+        self.response(operation, answer)
             .map(ResponseValue::into_inner)
     }
 
@@ -172,7 +172,10 @@ impl Connection {
     where
         Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     {
-        let attempts = retrying(self.retry.as_ref(), || self.call(operation, send()));
+        let attempts = retrying(self.retry.as_ref(), || {
+            let sent = send();
+            async move { self.call(operation, sent.await) }
+        });
         self.within_deadline(operation, attempts).await
     }
 

@@ -172,8 +172,7 @@ impl Mobivate {
         let request = self.public.getkey().body(Self::key_request(account));
         let key = self
             .connection
-            .call(operations::GETKEY, request.send())
-            .await?;
+            .call(operations::GETKEY, request.send().await)?;
         Ok(key.api_key)
     }
 
@@ -199,8 +198,7 @@ impl Mobivate {
     pub async fn create_key(&self, account: &MobivateAccount) -> Result<Secret, Error> {
         let request = self.public.createkey().body(Self::key_request(account));
         self.connection
-            .call(operations::CREATEKEY, request.send())
-            .await
+            .call(operations::CREATEKEY, request.send().await)
             .map(|key| key.api_key)
             .map_err(|error| {
                 // The request may have reached Mobivate, which then rotated the key: no answer,

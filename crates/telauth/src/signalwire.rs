@@ -293,7 +293,7 @@ impl SignalWire {
                     .permissions(permissions.to_vec())
                     .subproject_id(subproject_id),
             );
-        self.connection.call(OPERATION, request.send()).await
+        self.connection.call(OPERATION, request.send().await)
     }
 
     /// Changes a token's name, its permissions, or both; what is `None` is kept. Giving neither,
@@ -347,7 +347,7 @@ impl SignalWire {
             .account_sid(self.project_id)
             .token_id(token_id)
             .body(body);
-        self.connection.call(OPERATION, request.send()).await
+        self.connection.call(OPERATION, request.send().await)
     }
 
     /// Deletes a token. Retried as the [`Config::retry`] policy says.

@@ -178,7 +178,7 @@ impl SmsBeta {
                 .mail(account.mail.clone())
                 .password(password_digest(&account.password)),
         );
-        let envelope = self.connection.call(OPERATION, request.send()).await?;
+        let envelope = self.connection.call(OPERATION, request.send().await)?;
         match envelope.data {
             Some(data) if envelope.code == 200 => Ok(SmsBetaLogin {
                 mail: data.mail,

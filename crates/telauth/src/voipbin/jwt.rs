@@ -31,6 +31,28 @@ fn unix_seconds<S: Serializer>(time: &SystemTime, serializer: S) -> Result<S::Ok
     serializer.serialize_u64(seconds)
 }
 
+/// When a login's JWT was issued, as the login's answer tells: the JWT's `iat`, else the
+/// answer's `Date`, which is parsed only when [`Issued::lifetime`] needs it.
+pub(crate) struct Issued {
+    pub(crate) iat: Option<SystemTime>,
+    pub(crate) date: Option<reqwest::header::HeaderValue>,
+}
+
+impl Issued {
+    /// The lifetime of a JWT that expires at `expires_at`: `exp - iat`, else `exp` minus the
+    /// answer's `Date`, else `exp` by this host's clock (zero when that is past). The first two
+    /// do not depend on this host's clock agreeing with the provider's.
+    pub(crate) fn lifetime(&self, expires_at: SystemTime) -> Duration {
+        let issued_at = self.iat.or_else(|| {
+            let date = self.date.as_ref()?.to_str().ok()?;
+            httpdate::parse_http_date(date).ok()
+        });
+        expires_at
+            .duration_since(issued_at.unwrap_or_else(SystemTime::now))
+            .unwrap_or_default()
+    }
+}
+
 /// The last `exp` accepted: 9999-12-31T23:59:59Z.
 const LAST_EXP: f64 = 253_402_300_799.0;
 
@@ -60,15 +82,26 @@ pub(crate) fn times(token: &Secret) -> Result<Times, Error> {
             },
         )
     };
-    let mut parts = token.expose().split('.');
-    let (Some(_), Some(payload), Some(_), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(invalid("a JWT has three parts separated by dots"));
+    let three_parts = || invalid("a JWT has three parts separated by dots");
+    // The payload lies between the first dot and the last, found from either end over the short
+    // header and signature; a dot between them (a fourth part) fails the payload's decoding.
+    let token = token.expose();
+    let (Some(first), Some(last)) = (token.find('.'), token.rfind('.')) else {
+        return Err(three_parts());
     };
+    if first == last {
+        return Err(three_parts());
+    }
+    let payload = &token[first + 1..last];
     let payload = URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
-        .map_err(|_| invalid("its payload is not base64url"))?;
+        .map_err(|_| {
+            if payload.contains('.') {
+                three_parts()
+            } else {
+                invalid("its payload is not base64url")
+            }
+        })?;
     // Only `exp` is read; the other claims are skipped without being built.
     let claims: Claims = serde_json::from_slice(&payload).map_err(|error| {
         invalid(match error.classify() {
@@ -138,5 +171,38 @@ mod tests {
                 "{error}"
             );
         }
+    }
+
+    #[test]
+    fn a_token_of_more_or_fewer_than_three_parts_is_named_so() {
+        let payload = URL_SAFE_NO_PAD.encode(r#"{"exp":1700000000}"#);
+        for token in [
+            "sentinel".to_string(),
+            "sentinel.a".to_string(),
+            format!("a.{payload}"),
+            format!("a.{payload}.c.d"),
+            format!("a.b.{payload}.c"),
+        ] {
+            let Err(error) = times(&Secret::new(token.clone())) else {
+                panic!("{token} was read");
+            };
+            assert_eq!(
+                error.kind(),
+                &ErrorKind::InvalidToken {
+                    reason: "a JWT has three parts separated by dots".into()
+                },
+                "{token}"
+            );
+        }
+        assert!(times(&Secret::new(format!("a.{payload}.c"))).is_ok());
+        let Err(not_base64) = times(&Secret::from("a.sentinel!!!.c")) else {
+            panic!("a payload that is not base64url was read");
+        };
+        assert_eq!(
+            not_base64.kind(),
+            &ErrorKind::InvalidToken {
+                reason: "its payload is not base64url".into()
+            }
+        );
     }
 }

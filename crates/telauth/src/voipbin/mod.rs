@@ -23,6 +23,7 @@ use crate::env::Reader;
 use crate::error::ErrorBody;
 use crate::{Config, Error, ErrorKind, Provider, Vars};
 
+use jwt::Issued;
 pub use jwt::Jwt;
 pub use paging::{EndlessList, MAX_ACCESS_KEY_PAGES};
 /// The API's path below the origin, from the spec's `servers`.
@@ -359,13 +360,12 @@ impl VoipBin {
         self.login_timed(account).await.map(|(jwt, _)| jwt)
     }
 
-    /// Logs in; answers the JWT and its lifetime: `exp - iat`, else `exp` minus the answer's
-    /// `Date`, else `exp` by this host's clock (zero when that is past). The first two do not
-    /// depend on this host's clock agreeing with the provider's.
+    /// Logs in; answers the JWT and when it was issued, from which [`Issued::lifetime`] tells
+    /// how long it lasts (worked out only when asked: [`VoipBin::login`] does not).
     pub(crate) async fn login_timed(
         &self,
         account: &VoipBinAccount,
-    ) -> Result<(Jwt, Duration), Error> {
+    ) -> Result<(Jwt, Issued), Error> {
         let request = self.public.auth_login().body(
             LoginRequest::builder()
                 .username(account.username.clone())
@@ -373,29 +373,23 @@ impl VoipBin {
         );
         let response = self
             .connection
-            .response(operations::AUTH_LOGIN, request.send())
-            .await
+            .response(operations::AUTH_LOGIN, request.send().await)
             .map_err(login_error)?;
-        // Kept as it came (a reference count, not a copy), and parsed only for a JWT without
-        // `iat`.
+        // Kept as it came (a reference count, not a copy), and parsed only when needed.
         let date = response.headers().get(reqwest::header::DATE).cloned();
         let login = response.into_inner();
         let times = jwt::times(&login.token)
             .map_err(|error| Error::new(PROVIDER, operations::AUTH_LOGIN, error.kind().clone()))?;
-        let issued_at = times.issued_at.or_else(|| {
-            let date = date?;
-            httpdate::parse_http_date(date.to_str().ok()?).ok()
-        });
-        let lifetime = times
-            .expires_at
-            .duration_since(issued_at.unwrap_or_else(SystemTime::now))
-            .unwrap_or_default();
+        let issued = Issued {
+            iat: times.issued_at,
+            date,
+        };
         let jwt = Jwt {
             username: login.username,
             token: login.token,
             expires_at: times.expires_at,
         };
-        Ok((jwt, lifetime))
+        Ok((jwt, issued))
     }
 
     /// One page of access keys: `page_size` (the server caps it at 100) from `page_token` (the
@@ -556,7 +550,7 @@ impl VoipBin {
                 .detail(detail.map(str::to_string))
                 .expire(expire),
         );
-        let mut key = self.connection.call(OPERATION, request.send()).await?;
+        let mut key = self.connection.call(OPERATION, request.send().await)?;
         match key.token.take() {
             Some(token) => Ok(NewAccessKey { key, token }),
             None => Err(Error::new(

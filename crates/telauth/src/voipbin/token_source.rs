@@ -209,8 +209,9 @@ impl TokenSource {
             return Err(error.clone());
         }
         match self.voipbin.login_timed(&self.account).await {
-            Ok((jwt, lifetime)) => {
+            Ok((jwt, issued)) => {
                 *failures = Failures::default();
+                let lifetime = issued.lifetime(jwt.expires_at);
                 let margin = self.margin.min(lifetime / 2);
                 let reuse = lifetime.saturating_sub(margin).max(self.min_reuse);
                 let now = Instant::now();
