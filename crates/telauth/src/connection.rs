@@ -173,7 +173,7 @@ impl Connection {
         Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
     {
         let attempts = retrying(self.retry.as_ref(), || {
-            let sent = send();
+            let sent = Box::pin(send());
             async move { self.call(operation, sent.await) }
         });
         self.within_deadline(operation, attempts).await
