@@ -292,51 +292,76 @@ fn clients(info: &SandboxInfo) -> Clients {
 /// then an authenticated GET. Builds its own clients, so that their connections live on the
 /// runtime that measures them.
 async fn overhead(info: SandboxInfo) -> (Comparison, Comparison, Vec<Layer>) {
+    let clients = clients(&info);
     let Clients {
         base,
         credentials,
         voipbin,
         http,
         login_body,
-    } = clients(&info);
+    } = &clients;
 
     // A JSON login: the facade (generated client, credential layer, exp decoding) against reqwest.
     let login = ratio(
         || async {
-            voipbin.login(&credentials).await.unwrap();
+            voipbin.login(credentials).await.unwrap();
         },
-        || hand_written_login(&http, &base, &login_body),
+        || hand_written_login(http, base, login_body),
     )
     .await;
 
     // An authenticated GET with an access key in the `accesskey` cookie.
-    let jwt = voipbin.login(&credentials).await.unwrap();
-    let key = voipbin
-        .with_auth(&VoipBinAuth::Jwt(jwt.token))
-        .create_access_key(Duration::from_secs(86_400), Some("bench"), None)
-        .await
-        .unwrap();
-    let key_token = key.token.clone();
-    let with_key = voipbin.with_auth(&VoipBinAuth::AccessKey(key_token.clone()));
-    let key_text = key_token.expose().to_string();
-    let authenticated_get = ratio(
-        || async {
-            with_key.list_access_keys(None, None).await.unwrap();
-        },
-        || async {
-            let response = http
-                .get(format!("{base}/v1.0/accesskeys"))
-                .header("cookie", format!("accesskey={key_text}"))
-                .send()
-                .await
-                .unwrap();
-            let _: Page = response.json().await.unwrap();
-        },
-    )
-    .await;
+    let gets = AccessKeyGets::new(&clients).await;
+    let authenticated_get = ratio(|| gets.facade(), || gets.hand_written()).await;
 
-    let layers = login_layers(&info, &http, &voipbin, &credentials, &login_body).await;
+    let layers = login_layers(&clients).await;
     (login, authenticated_get, layers)
+}
+
+/// The authenticated GET both ways: a page of access keys, with an access key in the
+/// `accesskey` cookie.
+struct AccessKeyGets<'a> {
+    clients: &'a Clients,
+    /// The facade's client, holding the key.
+    with_key: VoipBin,
+    /// The key's text, for the hand-written call.
+    key_text: String,
+}
+
+impl<'a> AccessKeyGets<'a> {
+    /// Logs in and creates the key both calls present.
+    async fn new(clients: &'a Clients) -> Self {
+        let jwt = clients.voipbin.login(&clients.credentials).await.unwrap();
+        let key = clients
+            .voipbin
+            .with_auth(&VoipBinAuth::Jwt(jwt.token))
+            .create_access_key(Duration::from_secs(86_400), Some("bench"), None)
+            .await
+            .unwrap();
+        Self {
+            clients,
+            with_key: clients
+                .voipbin
+                .with_auth(&VoipBinAuth::AccessKey(key.token.clone())),
+            key_text: key.token.expose().to_string(),
+        }
+    }
+
+    async fn facade(&self) {
+        std::hint::black_box(self.with_key.list_access_keys(None, None).await.unwrap());
+    }
+
+    async fn hand_written(&self) {
+        let response = self
+            .clients
+            .http
+            .get(format!("{}/v1.0/accesskeys", self.clients.base))
+            .header("cookie", format!("accesskey={}", self.key_text))
+            .send()
+            .await
+            .unwrap();
+        let _: Page = response.json().await.unwrap();
+    }
 }
 
 /// The baseline login: hand-written reqwest, to the sandbox's VoIPBIN at `base`.
@@ -361,93 +386,124 @@ struct Layer {
 /// order, the order reversed every other round.
 const LAYER_ROUNDS: usize = 60;
 
-/// Where the facade's login costs more than the hand-written call: the calling thread's CPU per
-/// call of each layer of the facade's path, each adding one piece to the layer before it, all
-/// measured in the same interleaved rounds.
-async fn login_layers(
-    info: &SandboxInfo,
-    http: &reqwest::Client,
-    voipbin: &VoipBin,
-    credentials: &VoipBinAccount,
-    login_body: &serde_json::Value,
-) -> Vec<Layer> {
-    use telauth_voipbin::types::{LoginRequest, LoginResponse};
-    let base = &info.voipbin.origin;
-    let generated = telauth_voipbin::Client::new_with_client(
-        base,
-        http.clone(),
-        telauth_voipbin::Credentials::none(),
-    );
-    // The generated client again, on a reqwest client with the facade's settings.
-    let settings = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .connect_timeout(Duration::from_secs(10))
-        .user_agent(telauth::USER_AGENT)
-        .no_proxy();
-    let generated_as_facade =
-        telauth_voipbin::Client::with_builder(base, settings, telauth_voipbin::Credentials::none())
-            .unwrap();
-    let typed_body = || {
-        LoginRequest::builder()
-            .username(credentials.username.clone())
-            .password(credentials.password.clone())
-    };
-    let accept = || reqwest::header::HeaderValue::from_static("application/json");
-    let names = [
+/// The login's path from the hand-written call to the facade's, layer by layer: each adds one
+/// piece to the layer before it.
+struct LoginLayers<'a> {
+    base: &'a str,
+    http: &'a reqwest::Client,
+    voipbin: &'a VoipBin,
+    credentials: &'a VoipBinAccount,
+    login_body: &'a serde_json::Value,
+    /// The generated client on the hand-written call's reqwest client.
+    generated: telauth_voipbin::Client,
+    /// The generated client again, on a reqwest client with the facade's settings.
+    generated_as_facade: telauth_voipbin::Client,
+}
+
+impl<'a> LoginLayers<'a> {
+    const NAMES: [&'static str; 6] = [
         "hand-written reqwest (the baseline)",
         "+ `Accept`, the typed body with its `Secret` through `telauth_runtime::json_body`",
         "+ the answer through `telauth_runtime::decode` into the generated type",
         "the generated client (`telauth-voipbin`, same reqwest client): + its builder, hooks, credential layer, transport",
         "+ the facade's reqwest settings (user agent, timeouts, no redirect, no proxy)",
-        "the facade (`VoipBin::login`): + the JWT's `exp`, the `Date`, its errors",
+        "the facade (`VoipBin::login`): + the JWT's `exp`, its errors",
     ];
-    let mut cpu: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
+
+    fn new(clients: &'a Clients) -> Self {
+        let base = clients.base.as_str();
+        let settings = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .connect_timeout(Duration::from_secs(10))
+            .user_agent(telauth::USER_AGENT)
+            .no_proxy();
+        Self {
+            base,
+            http: &clients.http,
+            voipbin: &clients.voipbin,
+            credentials: &clients.credentials,
+            login_body: &clients.login_body,
+            generated: telauth_voipbin::Client::new_with_client(
+                base,
+                clients.http.clone(),
+                telauth_voipbin::Credentials::none(),
+            ),
+            generated_as_facade: telauth_voipbin::Client::with_builder(
+                base,
+                settings,
+                telauth_voipbin::Credentials::none(),
+            )
+            .unwrap(),
+        }
+    }
+
+    /// One login through `layer` (an index of [`LoginLayers::NAMES`]).
+    async fn login(&self, layer: usize) {
+        use telauth_voipbin::types::{LoginRequest, LoginResponse};
+        let typed_body = || {
+            LoginRequest::builder()
+                .username(self.credentials.username.clone())
+                .password(self.credentials.password.clone())
+        };
+        let base = self.base;
+        match layer {
+            0 => hand_written_login(self.http, base, self.login_body).await,
+            1 | 2 => {
+                let body = LoginRequest::try_from(typed_body()).unwrap();
+                let request = self.http.post(format!("{base}/auth/login")).header(
+                    reqwest::header::ACCEPT,
+                    reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                let response = telauth_runtime::json_body(request, &body)
+                    .unwrap()
+                    .send()
+                    .await
+                    .unwrap();
+                if layer == 1 {
+                    let _: Login = response.json().await.unwrap();
+                } else {
+                    let answer = telauth_runtime::decode::<LoginResponse, ()>(response);
+                    std::hint::black_box(answer.await.unwrap().into_inner());
+                }
+            }
+            3 | 4 => {
+                let client = if layer == 3 {
+                    &self.generated
+                } else {
+                    &self.generated_as_facade
+                };
+                let answer = client.auth_login().body(typed_body()).send().await;
+                std::hint::black_box(answer.unwrap().into_inner());
+            }
+            _ => {
+                std::hint::black_box(self.voipbin.login(self.credentials).await.unwrap());
+            }
+        }
+    }
+}
+
+/// Where the facade's login costs more than the hand-written call: the calling thread's CPU per
+/// call of each layer of the facade's path, each adding one piece to the layer before it, all
+/// measured in the same interleaved rounds.
+async fn login_layers(clients: &Clients) -> Vec<Layer> {
+    let layers = LoginLayers::new(clients);
+    let count = LoginLayers::NAMES.len();
+    let mut cpu: Vec<Vec<f64>> = vec![Vec::new(); count];
     for round in 0..LAYER_ROUNDS {
-        for step in 0..names.len() {
+        for step in 0..count {
             let layer = if round % 2 == 0 {
                 step
             } else {
-                names.len() - 1 - step
+                count - 1 - step
             };
             let before = cpu_us(libc::RUSAGE_THREAD);
             for _ in 0..REQUESTS {
-                match layer {
-                    0 => hand_written_login(http, base, login_body).await,
-                    1 | 2 => {
-                        let body = LoginRequest::try_from(typed_body()).unwrap();
-                        let request = http
-                            .post(format!("{base}/auth/login"))
-                            .header(reqwest::header::ACCEPT, accept());
-                        let response = telauth_runtime::json_body(request, &body)
-                            .unwrap()
-                            .send()
-                            .await
-                            .unwrap();
-                        if layer == 1 {
-                            let _: Login = response.json().await.unwrap();
-                        } else {
-                            let answer = telauth_runtime::decode::<LoginResponse, ()>(response);
-                            std::hint::black_box(answer.await.unwrap().into_inner());
-                        }
-                    }
-                    3 | 4 => {
-                        let client = if layer == 3 {
-                            &generated
-                        } else {
-                            &generated_as_facade
-                        };
-                        let answer = client.auth_login().body(typed_body()).send().await;
-                        std::hint::black_box(answer.unwrap().into_inner());
-                    }
-                    _ => {
-                        voipbin.login(credentials).await.unwrap();
-                    }
-                }
+                layers.login(layer).await;
             }
             cpu[layer].push((cpu_us(libc::RUSAGE_THREAD) - before) / f64::from(REQUESTS));
         }
     }
-    names
+    LoginLayers::NAMES
         .into_iter()
         .zip(cpu)
         .map(|(name, runs)| Layer {
@@ -457,8 +513,146 @@ async fn login_layers(
         .collect()
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() {
+/// What [`instructions`] counts, one call at a time: the login's layers (indexes of
+/// [`LoginLayers::NAMES`]), then the authenticated GET both ways.
+const COUNTED: [&str; 8] = [
+    LoginLayers::NAMES[0],
+    LoginLayers::NAMES[1],
+    LoginLayers::NAMES[2],
+    LoginLayers::NAMES[3],
+    LoginLayers::NAMES[4],
+    LoginLayers::NAMES[5],
+    "authenticated GET: hand-written reqwest (the baseline)",
+    "authenticated GET: the facade (`list_access_keys`)",
+];
+
+/// The calls [`instructions`] counts for each subject: the count of the second run less that of
+/// the first, so that starting, connecting and ending cancel out.
+const COUNTED_CALLS: [u32; 2] = [200, 1200];
+
+/// `calls` calls of subject `subject` (an index of [`COUNTED`]) on this thread, against a
+/// sandbox served by a thread of its own: what [`instructions`] runs under callgrind.
+fn counted_calls(subject: usize, calls: u32) {
+    let sandbox =
+        Sandbox::start_on_own_thread("127.0.0.1:0".parse().unwrap()).expect("the sandbox starts");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime for the client");
+    runtime.block_on(async {
+        let clients = clients(sandbox.info());
+        let layers = LoginLayers::new(&clients);
+        let gets = if subject >= LoginLayers::NAMES.len() {
+            Some(AccessKeyGets::new(&clients).await)
+        } else {
+            None
+        };
+        for _ in 0..calls {
+            match (subject, &gets) {
+                (6, Some(gets)) => gets.hand_written().await,
+                (_, Some(gets)) => gets.facade().await,
+                (layer, None) => layers.login(layer).await,
+            }
+        }
+    });
+}
+
+/// Instructions per call of each of [`COUNTED`], on the calling thread, in user space, as
+/// callgrind counts them: the same for the same binary whatever else the machine does, where
+/// timings move from run to run. Each subject runs [`COUNTED_CALLS`] under `valgrind`; the
+/// answer says why when valgrind could not run.
+fn instructions() -> Result<Vec<(&'static str, f64)>, String> {
+    let exe = std::env::current_exe().map_err(|error| format!("no path to this bench: {error}"))?;
+    let dir = std::env::temp_dir().join(format!("telauth-callgrind-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|error| format!("{}: {error}", dir.display()))?;
+    let count = |subject: usize, calls: u32| -> Result<u64, String> {
+        let name = format!("{subject}-{calls}");
+        let ran = std::process::Command::new("valgrind")
+            .arg("--tool=callgrind")
+            .arg("--separate-threads=yes")
+            .arg(format!(
+                "--callgrind-out-file={}",
+                dir.join(&name).display()
+            ))
+            .arg(&exe)
+            .args(["--count", &subject.to_string(), &calls.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .map_err(|error| format!("valgrind could not be run: {error}"))?;
+        if !ran.success() {
+            return Err(format!(
+                "valgrind ended with {ran} counting subject {subject}"
+            ));
+        }
+        // One file per thread; the calling thread is the process's first.
+        let path = dir.join(format!("{name}-01"));
+        let text = std::fs::read_to_string(&path)
+            .map_err(|error| format!("{}: {error}", path.display()))?;
+        text.lines()
+            .find_map(|line| line.strip_prefix("summary: ")?.trim().parse().ok())
+            .ok_or_else(|| format!("{}: no `summary:` line", path.display()))
+    };
+    let counted = (0..COUNTED.len())
+        .map(|subject| {
+            let [few, many] = COUNTED_CALLS.map(|calls| count(subject, calls));
+            let extra = f64::from(COUNTED_CALLS[1] - COUNTED_CALLS[0]);
+            Ok((COUNTED[subject], (many? as f64 - few? as f64) / extra))
+        })
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    counted
+}
+
+/// The JSON of [`instructions`]: each subject's instructions per call, or why none were counted.
+fn instructions_json() -> serde_json::Value {
+    match instructions() {
+        Ok(counted) => json!(
+            counted
+                .iter()
+                .enumerate()
+                .map(|(index, (name, per_call))| {
+                    let call = if index < LoginLayers::NAMES.len() {
+                        "login"
+                    } else {
+                        "authenticated GET"
+                    };
+                    json!({ "call": call, "subject": name, "per_call": per_call })
+                })
+                .collect::<Vec<_>>()
+        ),
+        Err(reason) => json!({ "skipped": reason }),
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, subject, calls] = args.as_slice()
+        && flag == "--count"
+    {
+        let subject = subject.parse().ok().filter(|s| *s < COUNTED.len());
+        let calls = calls.parse().ok();
+        let (Some(subject), Some(calls)) = (subject, calls) else {
+            eprintln!(
+                "usage: telauth-bench [--count <subject 0-{}> <calls>]",
+                COUNTED.len() - 1
+            );
+            std::process::exit(2);
+        };
+        return counted_calls(subject, calls);
+    }
+    let mut report = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("the bench's runtime")
+        .block_on(timed());
+    report["overhead"]["instructions"] = instructions_json();
+    println!("{report}");
+}
+
+/// The timed measurements, on the runtime that serves the sandbox.
+async fn timed() -> serde_json::Value {
     let sandbox = Sandbox::start("127.0.0.1:0".parse().unwrap())
         .await
         .expect("the sandbox starts");
@@ -556,6 +750,6 @@ async fn main() {
             "rss_kib_before": rss_before, "rss_kib_after": rss_after,
         },
     });
-    println!("{report}");
     sandbox.stop().await;
+    report
 }

@@ -29,6 +29,24 @@ impl Figures {
     }
 }
 
+/// The facade's instructions per call over the baseline's for `call` (`login` or
+/// `authenticated GET`) in `telauth-bench`'s figures: the last counted row of that call over its
+/// first. NaN when none were counted.
+fn instruction_ratio(runtime: &Value, call: &str) -> f64 {
+    let per_call: Vec<f64> = runtime
+        .pointer("/overhead/instructions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|subject| subject["call"] == call)
+        .filter_map(|subject| subject["per_call"].as_f64())
+        .collect();
+    match (per_call.first(), per_call.last()) {
+        (Some(baseline), Some(facade)) => facade / baseline,
+        _ => f64::NAN,
+    }
+}
+
 fn met(ok: bool) -> &'static str {
     if ok { "met" } else { "MISSED" }
 }
@@ -46,7 +64,8 @@ pub(super) fn summary(figures: &Figures) -> String {
         "summary: overhead_ratio={:.3} login_ratio={:.3} get_ratio={:.3} cache_hit_ns={:.0} \
          logins_for_1000={} generate_check_s={:.3} build_ratio={build_ratio:.3} \
          build_cpu_ratio={build_cpu_ratio:.3} client_cpu_us={client_cpu_us:.1} \
-         sandbox_rps={sandbox_rps:.0} spec_generate_ratio={:.3} spec_check_ratio={:.3}",
+         sandbox_rps={sandbox_rps:.0} spec_generate_ratio={:.3} spec_check_ratio={:.3} \
+         login_instructions_ratio={:.3} get_instructions_ratio={:.3}",
         f("/overhead/ratio"),
         f("/overhead/login/ratio"),
         f("/overhead/authenticated_get/ratio"),
@@ -55,6 +74,8 @@ pub(super) fn summary(figures: &Figures) -> String {
         figures.generate_check_s,
         figures.cost.generate_ratio().0,
         figures.cost.check_ratio().0,
+        instruction_ratio(&figures.runtime, "login"),
+        instruction_ratio(&figures.runtime, "authenticated GET"),
     )
 }
 
@@ -133,6 +154,7 @@ fn calls(report: &mut String, figures: &Figures) {
     }
     let _ = writeln!(report);
     login_layers(report, figures);
+    instructions(report, figures);
 }
 
 /// Where the login's cost is: the calling thread's CPU per call of each layer of the facade's
@@ -161,6 +183,55 @@ fn login_layers(report: &mut String, figures: &Figures) {
         before = Some(cpu_us);
     }
     let _ = writeln!(report);
+}
+
+/// The instructions per call that callgrind counted for each login layer and for the GET both
+/// ways: the same in every run of the same binary, where the timings above move.
+fn instructions(report: &mut String, figures: &Figures) {
+    let counted = figures.runtime.pointer("/overhead/instructions");
+    if let Some(reason) = counted
+        .and_then(|c| c.pointer("/skipped"))
+        .and_then(Value::as_str)
+    {
+        let _ = writeln!(
+            report,
+            "Instructions per call: not counted ({reason}).
+"
+        );
+        return;
+    }
+    let Some(counted) = counted.and_then(Value::as_array) else {
+        return;
+    };
+    let _ = writeln!(
+        report,
+        "Instructions per call, as callgrind counts them on the calling thread (user space \
+         only: the kernel's share of a call and cache misses are not in them), each the count \
+         of 1,200 calls less that of 200, divided by 1,000. They are the same in every run of the \
+         same binary, whatever else the machine does:\n\n\
+         | what is called | instructions per call | against the row before, same call |\n|---|---|---|"
+    );
+    let mut before: Option<(&str, f64)> = None;
+    for subject in counted {
+        let call = subject["call"].as_str().unwrap_or_default();
+        let name = subject["subject"].as_str().unwrap_or_default();
+        let per_call = subject["per_call"].as_f64().unwrap_or(f64::NAN);
+        let against = match before {
+            Some((same, before)) if same == call => {
+                format!("{:+.0} ({:.3}×)", per_call - before, per_call / before)
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(report, "| {name} | {per_call:.0} | {against} |");
+        before = Some((call, per_call));
+    }
+    let _ = writeln!(
+        report,
+        "\nThe facade's instructions per call over the hand-written call's: login {:.3}, \
+         authenticated GET {:.3}.\n",
+        instruction_ratio(&figures.runtime, "login"),
+        instruction_ratio(&figures.runtime, "authenticated GET"),
+    );
 }
 
 /// The token cache, the sandbox under load, `generate --check`.
@@ -282,7 +353,23 @@ fn spec_cost(report: &mut String, cost: &SpecCost) {
 
 #[cfg(test)]
 mod tests {
-    use super::{NOTES, with_notes};
+    use super::{NOTES, instruction_ratio, with_notes};
+
+    #[test]
+    fn the_instruction_ratio_is_the_facade_over_the_baseline_of_the_same_call() {
+        let runtime = serde_json::json!({ "overhead": { "instructions": [
+            { "call": "login", "subject": "baseline", "per_call": 1000.0 },
+            { "call": "login", "subject": "a layer", "per_call": 1500.0 },
+            { "call": "login", "subject": "the facade", "per_call": 1100.0 },
+            { "call": "authenticated GET", "subject": "baseline", "per_call": 2000.0 },
+            { "call": "authenticated GET", "subject": "the facade", "per_call": 1900.0 },
+        ]}});
+        assert_eq!(instruction_ratio(&runtime, "login"), 1.1);
+        assert_eq!(instruction_ratio(&runtime, "authenticated GET"), 0.95);
+        let skipped =
+            serde_json::json!({ "overhead": { "instructions": { "skipped": "no valgrind" } } });
+        assert!(instruction_ratio(&skipped, "login").is_nan());
+    }
 
     #[test]
     fn a_rewrite_keeps_the_notes_written_by_hand() {
