@@ -2,7 +2,7 @@
 //!
 //! Later calls present the key as `Authorization: Bearer <apiKey>`.
 
-use telauth_mobivate::types::{ErrorResponse, KeyRequest};
+use telauth_mobivate::types::ErrorResponse;
 use telauth_mobivate::{Client, Credentials, operations};
 use telauth_runtime::Secret;
 
@@ -146,9 +146,11 @@ impl Mobivate {
         Self::new(&config.or_origin_from(PROVIDER, vars))
     }
 
-    fn key_request(account: &MobivateAccount) -> types::builder::KeyRequest {
-        KeyRequest::builder()
-            .username(account.username.clone())
+    fn key_request(
+        body: types::builder::KeyRequest,
+        account: &MobivateAccount,
+    ) -> types::builder::KeyRequest {
+        body.username(account.username.clone())
             .password(account.password.clone())
     }
 
@@ -169,7 +171,10 @@ impl Mobivate {
     /// # Ok(()) }
     /// ```
     pub async fn get_key(&self, account: &MobivateAccount) -> Result<Secret, Error> {
-        let request = self.public.getkey().body(Self::key_request(account));
+        let request = self
+            .public
+            .getkey()
+            .body_map(|body| Self::key_request(body, account));
         let key = self
             .connection
             .call(operations::GETKEY, request.send().await)?;
@@ -196,7 +201,10 @@ impl Mobivate {
     /// # Ok(()) }
     /// ```
     pub async fn create_key(&self, account: &MobivateAccount) -> Result<Secret, Error> {
-        let request = self.public.createkey().body(Self::key_request(account));
+        let request = self
+            .public
+            .createkey()
+            .body_map(|body| Self::key_request(body, account));
         self.connection
             .call(operations::CREATEKEY, request.send().await)
             .map(|key| key.api_key)

@@ -6,8 +6,7 @@ mod authorize;
 use telauth_runtime::Secret;
 use telauth_signalwire::types::{
     CompatibilityErrorResponse, CompatibilityTokenValidationError, CreateTokenError,
-    CreateTokenRequest, CreateTokenRequestName, TokenResponse, UpdateTokenError,
-    UpdateTokenRequest,
+    CreateTokenRequestName, TokenResponse, UpdateTokenError,
 };
 use telauth_signalwire::{Client, Credentials, operations};
 use uuid::Uuid;
@@ -283,16 +282,16 @@ impl SignalWire {
                 "a token needs at least one permission",
             ));
         }
+        let name = token_name::<CreateTokenRequestName>(OPERATION, name)?;
         let request = self
             .client
             .create_token()
             .account_sid(self.project_id)
-            .body(
-                CreateTokenRequest::builder()
-                    .name(token_name::<CreateTokenRequestName>(OPERATION, name)?)
+            .body_map(|body| {
+                body.name(name)
                     .permissions(permissions.to_vec())
-                    .subproject_id(subproject_id),
-            );
+                    .subproject_id(subproject_id)
+            });
         self.connection.call(OPERATION, request.send().await)
     }
 
@@ -322,7 +321,7 @@ impl SignalWire {
         permissions: Option<&[Permission]>,
     ) -> Result<TokenResponse, Error> {
         const OPERATION: &str = operations::UPDATE_TOKEN;
-        let body = match (name, permissions) {
+        let (name, permissions) = match (name, permissions) {
             (None, None) => {
                 return Err(Error::invalid_input(
                     PROVIDER,
@@ -337,16 +336,17 @@ impl SignalWire {
                     "a token needs at least one permission; leave permissions out to keep them",
                 ));
             }
-            (name, permissions) => UpdateTokenRequest::builder()
-                .name(name.map(|name| token_name(OPERATION, name)).transpose()?)
-                .permissions(permissions.map(<[Permission]>::to_vec).unwrap_or_default()),
+            (name, permissions) => (
+                name.map(|name| token_name(OPERATION, name)).transpose()?,
+                permissions.map(<[Permission]>::to_vec).unwrap_or_default(),
+            ),
         };
         let request = self
             .client
             .update_token()
             .account_sid(self.project_id)
             .token_id(token_id)
-            .body(body);
+            .body_map(|body| body.name(name).permissions(permissions));
         self.connection.call(OPERATION, request.send().await)
     }
 

@@ -8,7 +8,6 @@ use std::fmt::Write as _;
 use md5::{Digest, Md5};
 use serde::Serialize;
 use telauth_runtime::Secret;
-use telauth_smsbeta::types::LoginRequest;
 use telauth_smsbeta::{Client, Credentials, operations};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -173,11 +172,10 @@ impl SmsBeta {
     /// ```
     pub async fn login(&self, account: &SmsBetaAccount) -> Result<SmsBetaLogin, Error> {
         const OPERATION: &str = operations::LOGIN;
-        let request = self.client.login().body(
-            LoginRequest::builder()
-                .mail(account.mail.clone())
-                .password(password_digest(&account.password)),
-        );
+        let request = self.client.login().body_map(|body| {
+            body.mail(account.mail.clone())
+                .password(password_digest(&account.password))
+        });
         let envelope = self.connection.call(OPERATION, request.send().await)?;
         match envelope.data {
             Some(data) if envelope.code == 200 => Ok(SmsBetaLogin {

@@ -14,7 +14,7 @@ mod token_source;
 use std::time::{Duration, SystemTime};
 
 use telauth_runtime::Secret;
-use telauth_voipbin::types::{AccesskeyCreate, AccesskeyUpdate, ErrorResponse, LoginRequest};
+use telauth_voipbin::types::ErrorResponse;
 use telauth_voipbin::{Client, Credentials, operations};
 use uuid::Uuid;
 
@@ -366,11 +366,10 @@ impl VoipBin {
         &self,
         account: &VoipBinAccount,
     ) -> Result<(Jwt, Issued), Error> {
-        let request = self.public.auth_login().body(
-            LoginRequest::builder()
-                .username(account.username.clone())
-                .password(account.password.clone()),
-        );
+        let request = self.public.auth_login().body_map(|body| {
+            body.username(account.username.clone())
+                .password(account.password.clone())
+        });
         let response = self
             .connection
             .response(operations::AUTH_LOGIN, request.send().await)
@@ -544,12 +543,14 @@ impl VoipBin {
             ));
         }
         let expire = lifetime.as_secs() as i64;
-        let request = self.authorized(OPERATION)?.accesskeys_create().body(
-            AccesskeyCreate::builder()
-                .name(name.map(str::to_string))
-                .detail(detail.map(str::to_string))
-                .expire(expire),
-        );
+        let request = self
+            .authorized(OPERATION)?
+            .accesskeys_create()
+            .body_map(|body| {
+                body.name(name.map(str::to_string))
+                    .detail(detail.map(str::to_string))
+                    .expire(expire)
+            });
         let mut key = self.connection.call(OPERATION, request.send().await)?;
         match key.token.take() {
             Some(token) => Ok(NewAccessKey { key, token }),
@@ -635,11 +636,10 @@ impl VoipBin {
         };
         self.connection
             .idempotent(OPERATION, || {
-                let request = client.accesskeys_update().id(id).body(
-                    AccesskeyUpdate::builder()
-                        .name(name.clone())
-                        .detail(detail.clone()),
-                );
+                let request = client
+                    .accesskeys_update()
+                    .id(id)
+                    .body_map(|body| body.name(name.clone()).detail(detail.clone()));
                 request.send()
             })
             .await
