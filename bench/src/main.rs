@@ -472,7 +472,14 @@ impl<'a> LoginLayers<'a> {
                 } else {
                     &self.generated_as_facade
                 };
-                let answer = client.auth_login().body(typed_body()).send().await;
+                let answer = client
+                    .auth_login()
+                    .body_map(|body| {
+                        body.username(self.credentials.username.clone())
+                            .password(self.credentials.password.clone())
+                    })
+                    .send()
+                    .await;
                 std::hint::black_box(answer.unwrap().into_inner());
             }
             _ => {
