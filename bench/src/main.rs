@@ -389,11 +389,7 @@ const LAYER_ROUNDS: usize = 60;
 /// The login's path from the hand-written call to the facade's, layer by layer: each adds one
 /// piece to the layer before it.
 struct LoginLayers<'a> {
-    base: &'a str,
-    http: &'a reqwest::Client,
-    voipbin: &'a VoipBin,
-    credentials: &'a VoipBinAccount,
-    login_body: &'a serde_json::Value,
+    clients: &'a Clients,
     /// The generated client on the hand-written call's reqwest client.
     generated: telauth_voipbin::Client,
     /// The generated client again, on a reqwest client with the facade's settings.
@@ -418,11 +414,7 @@ impl<'a> LoginLayers<'a> {
             .user_agent(telauth::USER_AGENT)
             .no_proxy();
         Self {
-            base,
-            http: &clients.http,
-            voipbin: &clients.voipbin,
-            credentials: &clients.credentials,
-            login_body: &clients.login_body,
+            clients,
             generated: telauth_voipbin::Client::new_with_client(
                 base,
                 clients.http.clone(),
@@ -440,17 +432,23 @@ impl<'a> LoginLayers<'a> {
     /// One login through `layer` (an index of [`LoginLayers::NAMES`]).
     async fn login(&self, layer: usize) {
         use telauth_voipbin::types::{LoginRequest, LoginResponse};
+        let Clients {
+            base,
+            credentials,
+            voipbin,
+            http,
+            login_body,
+        } = self.clients;
         let typed_body = || {
             LoginRequest::builder()
-                .username(self.credentials.username.clone())
-                .password(self.credentials.password.clone())
+                .username(credentials.username.clone())
+                .password(credentials.password.clone())
         };
-        let base = self.base;
         match layer {
-            0 => hand_written_login(self.http, base, self.login_body).await,
+            0 => hand_written_login(http, base, login_body).await,
             1 | 2 => {
                 let body = LoginRequest::try_from(typed_body()).unwrap();
-                let request = self.http.post(format!("{base}/auth/login")).header(
+                let request = http.post(format!("{base}/auth/login")).header(
                     reqwest::header::ACCEPT,
                     reqwest::header::HeaderValue::from_static("application/json"),
                 );
@@ -475,15 +473,15 @@ impl<'a> LoginLayers<'a> {
                 let answer = client
                     .auth_login()
                     .body_map(|body| {
-                        body.username(self.credentials.username.clone())
-                            .password(self.credentials.password.clone())
+                        body.username(credentials.username.clone())
+                            .password(credentials.password.clone())
                     })
                     .send()
                     .await;
                 std::hint::black_box(answer.unwrap().into_inner());
             }
             _ => {
-                std::hint::black_box(self.voipbin.login(self.credentials).await.unwrap());
+                std::hint::black_box(voipbin.login(credentials).await.unwrap());
             }
         }
     }
