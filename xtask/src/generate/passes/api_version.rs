@@ -11,8 +11,8 @@ use crate::Error;
 /// Each operation's `header_map.append(HeaderName::from_static("api-version"), ..)` statement is
 /// removed from the syntax tree; the `let mut header_map`, then possibly unmutated, is allowed
 /// to stay `mut`, and the capacity it is made with counts one header fewer (a map made with no
-/// capacity allocates nothing). Every operation must have had one, so a change in progenitor's output fails
-/// generation instead of letting the header through.
+/// capacity allocates nothing). Every operation must have had one, so a change in progenitor's
+/// output fails generation instead of letting the header through.
 pub(crate) fn without_api_version(file: &mut syn::File, cx: &Context) -> Result<(), Error> {
     let operations = crate::openapi::operations(cx.api).len();
     struct Header(usize);
