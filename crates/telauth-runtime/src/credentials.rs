@@ -2,7 +2,6 @@
 //! are put on a request.
 
 use std::fmt;
-use std::net::IpAddr;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -190,25 +189,25 @@ impl CredentialSet {
         url: &reqwest::Url,
         operation: &'static str,
     ) -> Result<(), AuthError> {
-        let host = url.host_str().unwrap_or_default();
-        if url.scheme() != "http" || self.allow_insecure_http || is_loopback(host) {
+        if url.scheme() != "http" || self.allow_insecure_http || is_loopback(url) {
             return Ok(());
         }
         Err(AuthError::InsecureTransport {
             operation,
-            host: host.to_string(),
+            host: url.host_str().unwrap_or_default().to_string(),
         })
     }
 }
 
-/// Whether `host` (as in a URL, IPv6 in brackets) names the loopback interface.
-fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+/// Whether `url`'s host is the loopback interface: `localhost`, or a loopback address (which
+/// the URL holds already parsed).
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 /// Whether `value` is a non-empty run of RFC 6265 `cookie-octet`s: printable ASCII without
@@ -407,11 +406,24 @@ mod tests {
         let set = CredentialSet::new().with(&BEARER, Credential::Secret("sentinel".into()));
         for url in [
             "http://127.0.0.1:1/",
+            "http://127.8.0.1/",
             "http://localhost/",
+            "http://LocalHost:3/",
             "http://[::1]:8/",
         ] {
             set.authorize(&mut request(url), "op", &[&[&BEARER]])
                 .unwrap();
+        }
+        for url in [
+            "http://10.0.0.1/",
+            "http://[::2]/",
+            "http://localhost.example.com/",
+        ] {
+            let refused = set.authorize(&mut request(url), "op", &[&[&BEARER]]);
+            assert!(
+                matches!(refused, Err(AuthError::InsecureTransport { .. })),
+                "{url}"
+            );
         }
         let err = set
             .authorize(&mut request("http://api.example.com/"), "op", &[&[&BEARER]])
