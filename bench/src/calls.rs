@@ -147,7 +147,7 @@ impl<'a> LoginLayers<'a> {
         "+ `Accept`, the typed body with its `Secret` through `telauth_runtime::json_body`",
         "+ the answer through `telauth_runtime::decode` into the generated type",
         "the generated client (`telauth-voipbin`, same reqwest client): + its builder, hooks, credential layer, transport",
-        "+ the facade's reqwest settings (user agent, timeouts, no redirect, no proxy)",
+        "+ the facade's reqwest settings (user agent, timeouts, no redirect, no proxy, no reqwest retry)",
         "the facade (`VoipBin::login`): + the JWT's `exp`, its errors",
     ];
 
@@ -157,7 +157,8 @@ impl<'a> LoginLayers<'a> {
             .timeout(Duration::from_secs(30))
             .connect_timeout(Duration::from_secs(10))
             .user_agent(telauth::USER_AGENT)
-            .no_proxy();
+            .no_proxy()
+            .retry(reqwest::retry::never().max_retries_per_request(0));
         Self {
             clients,
             generated: telauth_voipbin::Client::new_with_client(
@@ -192,15 +193,16 @@ impl<'a> LoginLayers<'a> {
             0 => self.clients.hand_written_login().await,
             1 | 2 => {
                 let body = LoginRequest::try_from(typed_body()).unwrap();
-                let request = http.post(format!("{base}/auth/login")).header(
-                    reqwest::header::ACCEPT,
-                    reqwest::header::HeaderValue::from_static("application/json"),
-                );
-                let response = telauth_runtime::json_body(request, &body)
-                    .unwrap()
-                    .send()
-                    .await
+                let mut request = http
+                    .post(format!("{base}/auth/login"))
+                    .header(
+                        reqwest::header::ACCEPT,
+                        reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
                     .unwrap();
+                telauth_runtime::json_body(&mut request, &body).unwrap();
+                let response = http.execute(request).await.unwrap();
                 if layer == 1 {
                     let _: Login = response.json().await.unwrap();
                 } else {

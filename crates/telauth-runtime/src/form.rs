@@ -8,37 +8,40 @@ use serde_json::Value;
 /// `name=value` pair in name order, an array as the same name repeated once per item
 /// (`permissions=calling&permissions=fax`, as the Compatibility APIs of Twilio and SignalWire
 /// read it), a `null` left out. progenitor's own encoder cannot encode arrays; the generated
-/// clients call this one instead.
+/// clients call this one instead, on the request they built.
 ///
 /// A body that is not an object, or a field holding an object or nested arrays, is refused with
 /// a message that names the field and never its value.
 pub fn form_urlencoded<T: Serialize + ?Sized>(
-    request: reqwest::RequestBuilder,
+    request: &mut reqwest::Request,
     body: &T,
-) -> Result<reqwest::RequestBuilder, String> {
+) -> Result<(), String> {
     let encoded = encode(body)?;
-    Ok(request
-        .header(
-            reqwest::header::CONTENT_TYPE,
-            HeaderValue::from_static("application/x-www-form-urlencoded"),
-        )
-        .body(encoded))
+    put(request, "application/x-www-form-urlencoded", encoded.into());
+    Ok(())
 }
 
 /// Puts `body` on `request` as JSON, serialized inside [`crate::expose_secrets`] (a request
-/// must carry its secrets). The generated clients call this instead of reqwest's `json`.
+/// must carry its secrets). The generated clients call this instead of reqwest's `json`, on the
+/// request they built.
 pub fn json_body<T: Serialize + ?Sized>(
-    request: reqwest::RequestBuilder,
+    request: &mut reqwest::Request,
     body: &T,
-) -> Result<reqwest::RequestBuilder, String> {
+) -> Result<(), String> {
     let bytes = crate::unknown::sending(|| crate::expose_secrets(|| serde_json::to_vec(body)))
         .map_err(|error| refusal(&error, "the request body cannot be serialized as JSON"))?;
-    Ok(request
-        .header(
-            reqwest::header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )
-        .body(bytes))
+    put(request, "application/json", bytes.into());
+    Ok(())
+}
+
+/// Sets `request`'s body and its `Content-Type`, which replaces any other: OpenAPI ignores a
+/// header parameter of that name.
+fn put(request: &mut reqwest::Request, content_type: &'static str, body: reqwest::Body) {
+    request.headers_mut().insert(
+        reqwest::header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type),
+    );
+    *request.body_mut() = Some(body);
 }
 
 /// Why a body did not serialize: an unlisted enum value says so; anything else gets `generic`,
@@ -89,6 +92,37 @@ fn encode<T: Serialize + ?Sized>(body: &T) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    fn request() -> reqwest::Request {
+        reqwest::Request::new(reqwest::Method::POST, "http://127.0.0.1/".parse().unwrap())
+    }
+
+    #[test]
+    fn a_body_comes_with_its_content_type_and_no_other() {
+        let mut json = request();
+        super::json_body(&mut json, &json!({ "a": 1 })).unwrap();
+        assert_eq!(json.headers()["content-type"], "application/json");
+        assert_eq!(
+            json.body().and_then(|body| body.as_bytes()),
+            Some(&b"{\"a\":1}"[..])
+        );
+
+        let mut form = request();
+        form.headers_mut()
+            .insert("content-type", "text/plain".parse().unwrap());
+        super::form_urlencoded(&mut form, &json!({ "b": "c d" })).unwrap();
+        assert_eq!(
+            form.headers()
+                .get_all("content-type")
+                .iter()
+                .collect::<Vec<_>>(),
+            ["application/x-www-form-urlencoded"]
+        );
+        assert_eq!(
+            form.body().and_then(|body| body.as_bytes()),
+            Some(&b"b=c+d"[..])
+        );
+    }
 
     #[test]
     fn arrays_become_repeated_keys_and_nulls_are_left_out() {

@@ -65,14 +65,21 @@ pub mod types {
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct ErrorResponse {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            code: ::std::result::Result<i64, ::std::borrow::Cow<'static, str>>,
+            message: ::std::result::Result<
+                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
+            >,
         }
         impl ::std::default::Default for ErrorResponse {
             fn default() -> Self {
                 Self {
-                    code: Err("no value supplied for code".to_string()),
-                    message: Err("no value supplied for message".to_string()),
+                    code: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for code"),
+                    ),
+                    message: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for message"),
+                    ),
                 }
             }
         }
@@ -84,9 +91,9 @@ pub mod types {
             {
                 self.code = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for code: {e}"),
+                    ));
                 self
             }
             pub fn message<T>(mut self, value: T) -> Self
@@ -96,9 +103,9 @@ pub mod types {
             {
                 self.message = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for message: {e}"),
+                    ));
                 self
             }
         }
@@ -123,17 +130,24 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct KeyRequest {
-            password: ::std::result::Result<crate::Secret, ::std::string::String>,
+            password: ::std::result::Result<
+                crate::Secret,
+                ::std::borrow::Cow<'static, str>,
+            >,
             username: ::std::result::Result<
                 ::std::string::String,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
         }
         impl ::std::default::Default for KeyRequest {
             fn default() -> Self {
                 Self {
-                    password: Err("no value supplied for password".to_string()),
-                    username: Err("no value supplied for username".to_string()),
+                    password: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for password"),
+                    ),
+                    username: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for username"),
+                    ),
                 }
             }
         }
@@ -145,9 +159,9 @@ pub mod types {
             {
                 self.password = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for password: {e}"),
+                    ));
                 self
             }
             pub fn username<T>(mut self, value: T) -> Self
@@ -157,9 +171,9 @@ pub mod types {
             {
                 self.username = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for username: {e}"),
+                    ));
                 self
             }
         }
@@ -184,12 +198,17 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct KeyResponse {
-            api_key: ::std::result::Result<crate::Secret, ::std::string::String>,
+            api_key: ::std::result::Result<
+                crate::Secret,
+                ::std::borrow::Cow<'static, str>,
+            >,
         }
         impl ::std::default::Default for KeyResponse {
             fn default() -> Self {
                 Self {
-                    api_key: Err("no value supplied for api_key".to_string()),
+                    api_key: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for api_key"),
+                    ),
                 }
             }
         }
@@ -201,9 +220,9 @@ pub mod types {
             {
                 self.api_key = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for api_key: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for api_key: {e}"),
+                    ));
                 self
             }
         }
@@ -222,12 +241,17 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TestResponse {
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            message: ::std::result::Result<
+                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
+            >,
         }
         impl ::std::default::Default for TestResponse {
             fn default() -> Self {
                 Self {
-                    message: Err("no value supplied for message".to_string()),
+                    message: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for message"),
+                    ),
                 }
             }
         }
@@ -239,9 +263,9 @@ pub mod types {
             {
                 self.message = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for message: {e}"),
+                    ));
                 self
             }
         }
@@ -288,6 +312,11 @@ pub mod types {
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
+            }
+        }
+        impl From<::std::borrow::Cow<'static, str>> for ConversionError {
+            fn from(value: ::std::borrow::Cow<'static, str>) -> Self {
+                Self(value)
             }
         }
     }
@@ -480,23 +509,16 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/auth/getkey", client.baseurl,);
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = telauth_runtime::json_body(
-                    client
-                        .client
-                        .post(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static(
-                                "application/json",
-                            ),
-                        ),
-                    &body,
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .map_err(Error::InvalidRequest)?
-                .headers(header_map)
                 .build()?;
+            telauth_runtime::json_body(&mut request, &body)
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "getkey",
             };
@@ -575,23 +597,16 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/auth/createkey", client.baseurl,);
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = telauth_runtime::json_body(
-                    client
-                        .client
-                        .post(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static(
-                                "application/json",
-                            ),
-                        ),
-                    &body,
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .map_err(Error::InvalidRequest)?
-                .headers(header_map)
                 .build()?;
+            telauth_runtime::json_body(&mut request, &body)
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "createkey",
             };
@@ -641,8 +656,6 @@ pub mod builder {
             let Self { client } = self;
             let url = format!("{}/auth/test", client.baseurl,);
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
@@ -650,7 +663,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "test",

@@ -346,21 +346,32 @@ uses implicit optionality for PATCH): a field left out is kept.*/
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct CompatibilityErrorResponse {
-            code: ::std::result::Result<i64, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            code: ::std::result::Result<i64, ::std::borrow::Cow<'static, str>>,
+            message: ::std::result::Result<
+                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
+            >,
             more_info: ::std::result::Result<
                 ::std::string::String,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
-            status: ::std::result::Result<i64, ::std::string::String>,
+            status: ::std::result::Result<i64, ::std::borrow::Cow<'static, str>>,
         }
         impl ::std::default::Default for CompatibilityErrorResponse {
             fn default() -> Self {
                 Self {
-                    code: Err("no value supplied for code".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                    more_info: Err("no value supplied for more_info".to_string()),
-                    status: Err("no value supplied for status".to_string()),
+                    code: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for code"),
+                    ),
+                    message: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for message"),
+                    ),
+                    more_info: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for more_info"),
+                    ),
+                    status: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for status"),
+                    ),
                 }
             }
         }
@@ -372,9 +383,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.code = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for code: {e}"),
+                    ));
                 self
             }
             pub fn message<T>(mut self, value: T) -> Self
@@ -384,9 +395,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.message = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for message: {e}"),
+                    ));
                 self
             }
             pub fn more_info<T>(mut self, value: T) -> Self
@@ -396,9 +407,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.more_info = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for more_info: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for more_info: {e}"),
+                    ));
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -408,9 +419,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for status: {e}"),
+                    ));
                 self
             }
         }
@@ -443,23 +454,23 @@ uses implicit optionality for PATCH): a field left out is kept.*/
         pub struct CompatibilityTokenValidationError {
             attribute: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             message: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             type_: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
         }
         impl ::std::default::Default for CompatibilityTokenValidationError {
@@ -481,9 +492,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.attribute = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attribute: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for attribute: {e}"),
+                    ));
                 self
             }
             pub fn code<T>(mut self, value: T) -> Self
@@ -493,9 +504,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.code = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for code: {e}"),
+                    ));
                 self
             }
             pub fn message<T>(mut self, value: T) -> Self
@@ -505,9 +516,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.message = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for message: {e}"),
+                    ));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -517,9 +528,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for type_: {e}"),
+                    ));
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
@@ -529,9 +540,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.url = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for url: {e}"),
+                    ));
                 self
             }
         }
@@ -566,22 +577,26 @@ uses implicit optionality for PATCH): a field left out is kept.*/
         pub struct CreateTokenRequest {
             name: ::std::result::Result<
                 super::CreateTokenRequestName,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             permissions: ::std::result::Result<
                 ::std::vec::Vec<super::Permission>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             subproject_id: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
         }
         impl ::std::default::Default for CreateTokenRequest {
             fn default() -> Self {
                 Self {
-                    name: Err("no value supplied for name".to_string()),
-                    permissions: Err("no value supplied for permissions".to_string()),
+                    name: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for name"),
+                    ),
+                    permissions: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for permissions"),
+                    ),
                     subproject_id: Ok(Default::default()),
                 }
             }
@@ -594,9 +609,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for name: {e}"),
+                    ));
                 self
             }
             pub fn permissions<T>(mut self, value: T) -> Self
@@ -606,9 +621,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.permissions = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for permissions: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for permissions: {e}"),
+                    ));
                 self
             }
             pub fn subproject_id<T>(mut self, value: T) -> Self
@@ -618,9 +633,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.subproject_id = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subproject_id: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for subproject_id: {e}"),
+                    ));
                 self
             }
         }
@@ -647,21 +662,33 @@ uses implicit optionality for PATCH): a field left out is kept.*/
         }
         #[derive(Clone, Debug)]
         pub struct TokenResponse {
-            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<::uuid::Uuid, ::std::borrow::Cow<'static, str>>,
+            name: ::std::result::Result<
+                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
+            >,
             permissions: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
-            token: ::std::result::Result<crate::Secret, ::std::string::String>,
+            token: ::std::result::Result<
+                crate::Secret,
+                ::std::borrow::Cow<'static, str>,
+            >,
         }
         impl ::std::default::Default for TokenResponse {
             fn default() -> Self {
                 Self {
-                    id: Err("no value supplied for id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    permissions: Err("no value supplied for permissions".to_string()),
-                    token: Err("no value supplied for token".to_string()),
+                    id: Err(::std::borrow::Cow::Borrowed("no value supplied for id")),
+                    name: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for name"),
+                    ),
+                    permissions: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for permissions"),
+                    ),
+                    token: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for token"),
+                    ),
                 }
             }
         }
@@ -673,7 +700,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for id: {e}"),
+                    ));
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -683,9 +712,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for name: {e}"),
+                    ));
                 self
             }
             pub fn permissions<T>(mut self, value: T) -> Self
@@ -695,9 +724,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.permissions = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for permissions: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for permissions: {e}"),
+                    ));
                 self
             }
             pub fn token<T>(mut self, value: T) -> Self
@@ -707,9 +736,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.token = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for token: {e}"),
+                    ));
                 self
             }
         }
@@ -740,11 +769,11 @@ uses implicit optionality for PATCH): a field left out is kept.*/
         pub struct UpdateTokenRequest {
             name: ::std::result::Result<
                 ::std::option::Option<super::UpdateTokenRequestName>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             permissions: ::std::result::Result<
                 ::std::vec::Vec<super::Permission>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
         }
         impl ::std::default::Default for UpdateTokenRequest {
@@ -765,9 +794,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for name: {e}"),
+                    ));
                 self
             }
             pub fn permissions<T>(mut self, value: T) -> Self
@@ -777,9 +806,9 @@ uses implicit optionality for PATCH): a field left out is kept.*/
             {
                 self.permissions = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for permissions: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for permissions: {e}"),
+                    ));
                 self
             }
         }
@@ -832,6 +861,11 @@ uses implicit optionality for PATCH): a field left out is kept.*/
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
+            }
+        }
+        impl From<::std::borrow::Cow<'static, str>> for ConversionError {
+            fn from(value: ::std::borrow::Cow<'static, str>) -> Self {
+                Self(value)
             }
         }
     }
@@ -1058,23 +1092,16 @@ pub mod builder {
                 .to_string()),
             );
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = telauth_runtime::form_urlencoded(
-                    client
-                        .client
-                        .post(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static(
-                                "application/json",
-                            ),
-                        ),
-                    &body,
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .map_err(Error::InvalidRequest)?
-                .headers(header_map)
                 .build()?;
+            telauth_runtime::form_urlencoded(&mut request, &body)
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "create_token",
             };
@@ -1148,8 +1175,6 @@ pub mod builder {
                 .to_string()), encode_path(& token_id.to_string()),
             );
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .delete(url)
@@ -1157,7 +1182,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_token",
@@ -1266,23 +1290,16 @@ pub mod builder {
                 .to_string()), encode_path(& token_id.to_string()),
             );
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = telauth_runtime::json_body(
-                    client
-                        .client
-                        .patch(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static(
-                                "application/json",
-                            ),
-                        ),
-                    &body,
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .map_err(Error::InvalidRequest)?
-                .headers(header_map)
                 .build()?;
+            telauth_runtime::json_body(&mut request, &body)
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "update_token",
             };

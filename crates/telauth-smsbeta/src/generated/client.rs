@@ -57,14 +57,24 @@ pub mod types {
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct LoginData {
-            mail: ::std::result::Result<::std::string::String, ::std::string::String>,
-            token: ::std::result::Result<crate::Secret, ::std::string::String>,
+            mail: ::std::result::Result<
+                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
+            >,
+            token: ::std::result::Result<
+                crate::Secret,
+                ::std::borrow::Cow<'static, str>,
+            >,
         }
         impl ::std::default::Default for LoginData {
             fn default() -> Self {
                 Self {
-                    mail: Err("no value supplied for mail".to_string()),
-                    token: Err("no value supplied for token".to_string()),
+                    mail: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for mail"),
+                    ),
+                    token: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for token"),
+                    ),
                 }
             }
         }
@@ -76,9 +86,9 @@ pub mod types {
             {
                 self.mail = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mail: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for mail: {e}"),
+                    ));
                 self
             }
             pub fn token<T>(mut self, value: T) -> Self
@@ -88,9 +98,9 @@ pub mod types {
             {
                 self.token = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for token: {e}"),
+                    ));
                 self
             }
         }
@@ -115,14 +125,24 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct LoginRequest {
-            mail: ::std::result::Result<::std::string::String, ::std::string::String>,
-            password: ::std::result::Result<crate::Secret, ::std::string::String>,
+            mail: ::std::result::Result<
+                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
+            >,
+            password: ::std::result::Result<
+                crate::Secret,
+                ::std::borrow::Cow<'static, str>,
+            >,
         }
         impl ::std::default::Default for LoginRequest {
             fn default() -> Self {
                 Self {
-                    mail: Err("no value supplied for mail".to_string()),
-                    password: Err("no value supplied for password".to_string()),
+                    mail: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for mail"),
+                    ),
+                    password: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for password"),
+                    ),
                 }
             }
         }
@@ -134,9 +154,9 @@ pub mod types {
             {
                 self.mail = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mail: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for mail: {e}"),
+                    ));
                 self
             }
             pub fn password<T>(mut self, value: T) -> Self
@@ -146,9 +166,9 @@ pub mod types {
             {
                 self.password = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for password: {e}"),
+                    ));
                 self
             }
         }
@@ -173,19 +193,24 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct LoginResponse {
-            code: ::std::result::Result<i64, ::std::string::String>,
+            code: ::std::result::Result<i64, ::std::borrow::Cow<'static, str>>,
             data: ::std::result::Result<
                 ::std::option::Option<super::LoginData>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
-            msg: ::std::result::Result<::std::string::String, ::std::string::String>,
+            msg: ::std::result::Result<
+                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
+            >,
         }
         impl ::std::default::Default for LoginResponse {
             fn default() -> Self {
                 Self {
-                    code: Err("no value supplied for code".to_string()),
+                    code: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for code"),
+                    ),
                     data: Ok(Default::default()),
-                    msg: Err("no value supplied for msg".to_string()),
+                    msg: Err(::std::borrow::Cow::Borrowed("no value supplied for msg")),
                 }
             }
         }
@@ -197,9 +222,9 @@ pub mod types {
             {
                 self.code = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for code: {e}"),
+                    ));
                 self
             }
             pub fn data<T>(mut self, value: T) -> Self
@@ -209,9 +234,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for data: {e}"),
+                    ));
                 self
             }
             pub fn msg<T>(mut self, value: T) -> Self
@@ -221,9 +246,9 @@ pub mod types {
             {
                 self.msg = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for msg: {e}"),
+                    ));
                 self
             }
         }
@@ -278,6 +303,11 @@ pub mod types {
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
+            }
+        }
+        impl From<::std::borrow::Cow<'static, str>> for ConversionError {
+            fn from(value: ::std::borrow::Cow<'static, str>) -> Self {
+                Self(value)
             }
         }
     }
@@ -446,23 +476,16 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/login", client.baseurl,);
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = telauth_runtime::json_body(
-                    client
-                        .client
-                        .post(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static(
-                                "application/json",
-                            ),
-                        ),
-                    &body,
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .map_err(Error::InvalidRequest)?
-                .headers(header_map)
                 .build()?;
+            telauth_runtime::json_body(&mut request, &body)
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "login",
             };

@@ -266,40 +266,40 @@ adds later decodes into the enum's `Unknown` variant.*/
         pub struct Accesskey {
             customer_id: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             detail: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
-            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            id: ::std::result::Result<::uuid::Uuid, ::std::borrow::Cow<'static, str>>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             tm_create: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             tm_delete: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             tm_expire: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             tm_update: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             token: ::std::result::Result<
                 ::std::option::Option<crate::Secret>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             token_prefix: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
         }
         impl ::std::default::Default for Accesskey {
@@ -307,7 +307,7 @@ adds later decodes into the enum's `Unknown` variant.*/
                 Self {
                     customer_id: Ok(Default::default()),
                     detail: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err(::std::borrow::Cow::Borrowed("no value supplied for id")),
                     name: Ok(Default::default()),
                     tm_create: Ok(Default::default()),
                     tm_delete: Ok(Default::default()),
@@ -326,9 +326,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.customer_id = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for customer_id: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for customer_id: {e}"),
+                    ));
                 self
             }
             pub fn detail<T>(mut self, value: T) -> Self
@@ -338,9 +338,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.detail = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for detail: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for detail: {e}"),
+                    ));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -350,7 +350,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for id: {e}"),
+                    ));
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -360,9 +362,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for name: {e}"),
+                    ));
                 self
             }
             pub fn tm_create<T>(mut self, value: T) -> Self
@@ -372,9 +374,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.tm_create = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tm_create: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for tm_create: {e}"),
+                    ));
                 self
             }
             pub fn tm_delete<T>(mut self, value: T) -> Self
@@ -384,9 +386,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.tm_delete = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tm_delete: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for tm_delete: {e}"),
+                    ));
                 self
             }
             pub fn tm_expire<T>(mut self, value: T) -> Self
@@ -396,9 +398,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.tm_expire = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tm_expire: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for tm_expire: {e}"),
+                    ));
                 self
             }
             pub fn tm_update<T>(mut self, value: T) -> Self
@@ -408,9 +410,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.tm_update = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tm_update: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for tm_update: {e}"),
+                    ));
                 self
             }
             pub fn token<T>(mut self, value: T) -> Self
@@ -420,9 +422,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.token = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for token: {e}"),
+                    ));
                 self
             }
             pub fn token_prefix<T>(mut self, value: T) -> Self
@@ -432,9 +434,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.token_prefix = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token_prefix: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for token_prefix: {e}"),
+                    ));
                 self
             }
         }
@@ -477,19 +479,21 @@ adds later decodes into the enum's `Unknown` variant.*/
         pub struct AccesskeyCreate {
             detail: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
-            expire: ::std::result::Result<i64, ::std::string::String>,
+            expire: ::std::result::Result<i64, ::std::borrow::Cow<'static, str>>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
         }
         impl ::std::default::Default for AccesskeyCreate {
             fn default() -> Self {
                 Self {
                     detail: Ok(Default::default()),
-                    expire: Err("no value supplied for expire".to_string()),
+                    expire: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for expire"),
+                    ),
                     name: Ok(Default::default()),
                 }
             }
@@ -502,9 +506,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.detail = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for detail: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for detail: {e}"),
+                    ));
                 self
             }
             pub fn expire<T>(mut self, value: T) -> Self
@@ -514,9 +518,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.expire = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expire: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for expire: {e}"),
+                    ));
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -526,9 +530,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for name: {e}"),
+                    ));
                 self
             }
         }
@@ -557,18 +561,20 @@ adds later decodes into the enum's `Unknown` variant.*/
         pub struct AccesskeyList {
             next_page_token: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             result: ::std::result::Result<
                 ::std::vec::Vec<super::Accesskey>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
         }
         impl ::std::default::Default for AccesskeyList {
             fn default() -> Self {
                 Self {
                     next_page_token: Ok(Default::default()),
-                    result: Err("no value supplied for result".to_string()),
+                    result: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for result"),
+                    ),
                 }
             }
         }
@@ -580,11 +586,11 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.next_page_token = value
                     .try_into()
-                    .map_err(|e| {
+                    .map_err(|e| ::std::borrow::Cow::Owned(
                         format!(
                             "error converting supplied value for next_page_token: {e}"
-                        )
-                    });
+                        ),
+                    ));
                 self
             }
             pub fn result<T>(mut self, value: T) -> Self
@@ -594,9 +600,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.result = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for result: {e}"),
+                    ));
                 self
             }
         }
@@ -623,11 +629,11 @@ adds later decodes into the enum's `Unknown` variant.*/
         pub struct AccesskeyUpdate {
             detail: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
         }
         impl ::std::default::Default for AccesskeyUpdate {
@@ -646,9 +652,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.detail = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for detail: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for detail: {e}"),
+                    ));
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -658,9 +664,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for name: {e}"),
+                    ));
                 self
             }
         }
@@ -689,27 +695,41 @@ adds later decodes into the enum's `Unknown` variant.*/
                 ::std::vec::Vec<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
-            reason: ::std::result::Result<::std::string::String, ::std::string::String>,
+            message: ::std::result::Result<
+                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
+            >,
+            reason: ::std::result::Result<
+                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
+            >,
             request_id: ::std::result::Result<
                 ::std::string::String,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
             status: ::std::result::Result<
                 super::ErrorDetailStatus,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
         }
         impl ::std::default::Default for ErrorDetail {
             fn default() -> Self {
                 Self {
                     details: Ok(Default::default()),
-                    message: Err("no value supplied for message".to_string()),
-                    reason: Err("no value supplied for reason".to_string()),
-                    request_id: Err("no value supplied for request_id".to_string()),
-                    status: Err("no value supplied for status".to_string()),
+                    message: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for message"),
+                    ),
+                    reason: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for reason"),
+                    ),
+                    request_id: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for request_id"),
+                    ),
+                    status: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for status"),
+                    ),
                 }
             }
         }
@@ -725,9 +745,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.details = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for details: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for details: {e}"),
+                    ));
                 self
             }
             pub fn message<T>(mut self, value: T) -> Self
@@ -737,9 +757,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.message = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for message: {e}"),
+                    ));
                 self
             }
             pub fn reason<T>(mut self, value: T) -> Self
@@ -749,9 +769,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.reason = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reason: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for reason: {e}"),
+                    ));
                 self
             }
             pub fn request_id<T>(mut self, value: T) -> Self
@@ -761,9 +781,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.request_id = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for request_id: {e}"),
+                    ));
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -773,9 +793,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for status: {e}"),
+                    ));
                 self
             }
         }
@@ -806,12 +826,17 @@ adds later decodes into the enum's `Unknown` variant.*/
         }
         #[derive(Clone, Debug)]
         pub struct ErrorResponse {
-            error: ::std::result::Result<super::ErrorDetail, ::std::string::String>,
+            error: ::std::result::Result<
+                super::ErrorDetail,
+                ::std::borrow::Cow<'static, str>,
+            >,
         }
         impl ::std::default::Default for ErrorResponse {
             fn default() -> Self {
                 Self {
-                    error: Err("no value supplied for error".to_string()),
+                    error: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for error"),
+                    ),
                 }
             }
         }
@@ -823,9 +848,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.error = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for error: {e}"),
+                    ));
                 self
             }
         }
@@ -844,17 +869,24 @@ adds later decodes into the enum's `Unknown` variant.*/
         }
         #[derive(Clone, Debug)]
         pub struct LoginRequest {
-            password: ::std::result::Result<crate::Secret, ::std::string::String>,
+            password: ::std::result::Result<
+                crate::Secret,
+                ::std::borrow::Cow<'static, str>,
+            >,
             username: ::std::result::Result<
                 ::std::string::String,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
         }
         impl ::std::default::Default for LoginRequest {
             fn default() -> Self {
                 Self {
-                    password: Err("no value supplied for password".to_string()),
-                    username: Err("no value supplied for username".to_string()),
+                    password: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for password"),
+                    ),
+                    username: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for username"),
+                    ),
                 }
             }
         }
@@ -866,9 +898,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.password = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for password: {e}"),
+                    ));
                 self
             }
             pub fn username<T>(mut self, value: T) -> Self
@@ -878,9 +910,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.username = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for username: {e}"),
+                    ));
                 self
             }
         }
@@ -905,17 +937,24 @@ adds later decodes into the enum's `Unknown` variant.*/
         }
         #[derive(Clone, Debug)]
         pub struct LoginResponse {
-            token: ::std::result::Result<crate::Secret, ::std::string::String>,
+            token: ::std::result::Result<
+                crate::Secret,
+                ::std::borrow::Cow<'static, str>,
+            >,
             username: ::std::result::Result<
                 ::std::string::String,
-                ::std::string::String,
+                ::std::borrow::Cow<'static, str>,
             >,
         }
         impl ::std::default::Default for LoginResponse {
             fn default() -> Self {
                 Self {
-                    token: Err("no value supplied for token".to_string()),
-                    username: Err("no value supplied for username".to_string()),
+                    token: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for token"),
+                    ),
+                    username: Err(
+                        ::std::borrow::Cow::Borrowed("no value supplied for username"),
+                    ),
                 }
             }
         }
@@ -927,9 +966,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.token = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for token: {e}"),
+                    ));
                 self
             }
             pub fn username<T>(mut self, value: T) -> Self
@@ -939,9 +978,9 @@ adds later decodes into the enum's `Unknown` variant.*/
             {
                 self.username = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
+                    .map_err(|e| ::std::borrow::Cow::Owned(
+                        format!("error converting supplied value for username: {e}"),
+                    ));
                 self
             }
         }
@@ -994,6 +1033,11 @@ adds later decodes into the enum's `Unknown` variant.*/
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
+            }
+        }
+        impl From<::std::borrow::Cow<'static, str>> for ConversionError {
+            fn from(value: ::std::borrow::Cow<'static, str>) -> Self {
+                Self(value)
             }
         }
     }
@@ -1266,23 +1310,16 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/auth/login", client.baseurl,);
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = telauth_runtime::json_body(
-                    client
-                        .client
-                        .post(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static(
-                                "application/json",
-                            ),
-                        ),
-                    &body,
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .map_err(Error::InvalidRequest)?
-                .headers(header_map)
                 .build()?;
+            telauth_runtime::json_body(&mut request, &body)
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "auth_login",
             };
@@ -1348,8 +1385,6 @@ pub mod builder {
             let page_token = page_token.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1.0/accesskeys", client.baseurl,);
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
@@ -1359,7 +1394,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
                 .query(&progenitor_client::QueryParam::new("page_token", &page_token))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "accesskeys_list",
@@ -1443,23 +1477,16 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1.0/accesskeys", client.baseurl,);
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = telauth_runtime::json_body(
-                    client
-                        .client
-                        .post(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static(
-                                "application/json",
-                            ),
-                        ),
-                    &body,
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .map_err(Error::InvalidRequest)?
-                .headers(header_map)
                 .build()?;
+            telauth_runtime::json_body(&mut request, &body)
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "accesskeys_create",
             };
@@ -1527,8 +1554,6 @@ pub mod builder {
                 "{}/v1.0/accesskeys/{}", client.baseurl, encode_path(& id.to_string()),
             );
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
@@ -1536,7 +1561,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "accesskeys_get",
@@ -1642,23 +1666,16 @@ pub mod builder {
                 "{}/v1.0/accesskeys/{}", client.baseurl, encode_path(& id.to_string()),
             );
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
-            let mut request = telauth_runtime::json_body(
-                    client
-                        .client
-                        .put(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static(
-                                "application/json",
-                            ),
-                        ),
-                    &body,
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .map_err(Error::InvalidRequest)?
-                .headers(header_map)
                 .build()?;
+            telauth_runtime::json_body(&mut request, &body)
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "accesskeys_update",
             };
@@ -1732,8 +1749,6 @@ pub mod builder {
                 "{}/v1.0/accesskeys/{}", client.baseurl, encode_path(& id.to_string()),
             );
             #[allow(unused_mut)]
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .delete(url)
@@ -1741,7 +1756,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "accesskeys_delete",

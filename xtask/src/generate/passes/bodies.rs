@@ -3,44 +3,116 @@
 use syn::visit_mut::{self, VisitMut};
 
 /// Serializes request bodies through the runtime, inside `telauth_runtime::expose_secrets`
-/// (a `Secret` serializes nowhere else): `<builder>.json(&body)` becomes
-/// `telauth_runtime::json_body(<builder>, &body).map_err(Error::InvalidRequest)?`, and
-/// `<builder>.form_urlencoded(&body)?` becomes `telauth_runtime::form_urlencoded(..)`, which
+/// (a `Secret` serializes nowhere else), on the request once it is built:
+/// `let mut request = <builder>.json(&body)...build()?;` becomes
+/// `let mut request = <builder>...build()?;` followed by
+/// `telauth_runtime::json_body(&mut request, &body).map_err(Error::InvalidRequest)?;`, and
+/// `.form_urlencoded(&body)?` becomes `telauth_runtime::form_urlencoded(..)` the same way, which
 /// also encodes an array as repeated keys (progenitor's `serde_urlencoded` refuses arrays).
+/// Putting the body on the built request spares moving reqwest's request builder twice more.
 pub(crate) fn with_runtime_bodies(file: &mut syn::File) {
-    /// The two calls to the runtime (JSON, form), built once and cloned: parsing them anew for
-    /// each body costs more than the rest of the pass.
-    struct Bodies([syn::Expr; 2]);
+    struct Bodies;
     impl VisitMut for Bodies {
-        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-            visit_mut::visit_expr_mut(self, expr);
-            let call = match expr {
-                syn::Expr::Try(attempt) => match attempt.expr.as_ref() {
-                    syn::Expr::MethodCall(call) if call.method == "form_urlencoded" => call,
-                    _ => return,
-                },
-                syn::Expr::MethodCall(call) if call.method == "json" => call,
-                _ => return,
-            };
-            if call.args.len() != 1 {
-                return;
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            visit_mut::visit_block_mut(self, block);
+            let mut at = 0;
+            while at < block.stmts.len() {
+                if let syn::Stmt::Local(local) = &mut block.stmts[at]
+                    && let syn::Pat::Ident(request) = &local.pat
+                    && let Some(init) = &mut local.init
+                    && let Some((runtime, body)) = take_body(&mut init.expr)
+                {
+                    let request = request.ident.clone();
+                    block.stmts.insert(
+                        at + 1,
+                        syn::parse_quote! {
+                            telauth_runtime::#runtime(&mut #request, #body)
+                                .map_err(Error::InvalidRequest)?;
+                        },
+                    );
+                    at += 1;
+                }
+                at += 1;
             }
-            let mut runtime = self.0[usize::from(call.method != "json")].clone();
-            if let syn::Expr::Try(attempt) = &mut runtime
-                && let syn::Expr::MethodCall(map_err) = attempt.expr.as_mut()
-                && let syn::Expr::Call(function) = map_err.receiver.as_mut()
-            {
-                function.args[0] = call.receiver.as_ref().clone();
-                function.args[1] = call.args[0].clone();
-            }
-            *expr = runtime;
         }
     }
-    Bodies([
-        syn::parse_quote! { telauth_runtime::json_body((), ()).map_err(Error::InvalidRequest)? },
-        syn::parse_quote! {
-            telauth_runtime::form_urlencoded((), ()).map_err(Error::InvalidRequest)?
-        },
-    ])
-    .visit_file_mut(file);
+    Bodies.visit_file_mut(file);
+}
+
+/// Takes out of `expr`, a request's builder chain, its `.json(<body>)` or
+/// `.form_urlencoded(<body>)?`: answers the runtime function that puts the body instead, and
+/// `<body>`.
+fn take_body(expr: &mut syn::Expr) -> Option<(syn::Ident, syn::Expr)> {
+    struct Take(Option<(syn::Ident, syn::Expr)>);
+    impl VisitMut for Take {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            visit_mut::visit_expr_mut(self, expr);
+            let (runtime, call) = match expr {
+                syn::Expr::Try(attempt) => match attempt.expr.as_ref() {
+                    syn::Expr::MethodCall(call) if call.method == "form_urlencoded" => {
+                        ("form_urlencoded", call)
+                    }
+                    _ => return,
+                },
+                syn::Expr::MethodCall(call) if call.method == "json" => ("json_body", &*call),
+                _ => return,
+            };
+            if call.args.len() != 1 || self.0.is_some() {
+                return;
+            }
+            let runtime = syn::Ident::new(runtime, proc_macro2::Span::call_site());
+            let (receiver, body) = (call.receiver.as_ref().clone(), call.args[0].clone());
+            self.0 = Some((runtime, body));
+            *expr = receiver;
+        }
+    }
+    let mut take = Take(None);
+    take.visit_expr_mut(expr);
+    take.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_bodies(code: &str) -> String {
+        let mut file: syn::File = syn::parse_str(code).unwrap();
+        with_runtime_bodies(&mut file);
+        prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn a_body_is_put_on_the_built_request_by_the_runtime() {
+        let json = with_bodies(
+            "async fn send() { let mut request = client.client.post(url).json(&body).build()?; \
+             let info = 1; }",
+        );
+        let expected = with_bodies(
+            "async fn send() { let mut request = client.client.post(url).build()?; \
+             telauth_runtime::json_body(&mut request, &body).map_err(Error::InvalidRequest)?; \
+             let info = 1; }",
+        );
+        assert_eq!(json, expected);
+        let form = with_bodies(
+            "async fn send() { let mut request = client.client.post(url) \
+             .form_urlencoded(&body)?.headers(header_map).build()?; }",
+        );
+        assert!(
+            form.contains("client.client.post(url).headers(header_map).build()?;")
+                && form.contains(
+                    "telauth_runtime::form_urlencoded(&mut request, &body)\n        \
+                     .map_err(Error::InvalidRequest)?;"
+                ),
+            "{form}"
+        );
+    }
+
+    #[test]
+    fn a_response_read_as_json_is_left_alone() {
+        let code = "async fn send() { let value = response.json().await?; }";
+        assert_eq!(
+            with_bodies(code),
+            prettyplease::unparse(&syn::parse_str(code).unwrap())
+        );
+    }
 }

@@ -87,12 +87,12 @@ fn form_body_helper() -> TokenStream {
     quote! {
         /// `value` as the client sends it: `telauth_runtime::form_urlencoded`'s encoding.
         fn form_body<T: serde::Serialize + ?Sized>(value: &T) -> String {
-            let request = telauth_runtime::form_urlencoded(
-                reqwest::Client::new().post("http://localhost/"),
-                value,
-            )
-            .and_then(|request| request.build().map_err(|error| error.to_string()))
-            .unwrap_or_else(|error| panic!("the mock's form body cannot be encoded: {error}"));
+            let mut request = reqwest::Request::new(
+                reqwest::Method::POST,
+                reqwest::Url::parse("http://localhost/").expect("a literal URL"),
+            );
+            telauth_runtime::form_urlencoded(&mut request, value)
+                .unwrap_or_else(|error| panic!("the mock's form body cannot be encoded: {error}"));
             request
                 .body()
                 .and_then(reqwest::Body::as_bytes)

@@ -4,6 +4,7 @@
 mod api_version;
 mod bodies;
 mod builder_imports;
+mod builder_messages;
 mod decoding;
 pub(crate) mod examples;
 pub(crate) mod mock;
@@ -95,6 +96,9 @@ pub(crate) fn apply(
         decoding::with_runtime_decoding(file, cx)
     })?;
     let string_enums = stages.time("passes: open types", || open_types::open_types(file, cx))?;
+    stages.time("passes: builder messages", || {
+        builder_messages::with_borrowed_messages(file, cx)
+    })?;
     let examples = stages.time("passes: examples", || examples::with_examples(file, cx))?;
     stages.time("passes: imports", || {
         builder_imports::without_unused_types_import(file)
