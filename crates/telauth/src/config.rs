@@ -231,6 +231,11 @@ impl Config {
     /// is used at all, the builder's included: a credential never goes to a proxy in clear
     /// text.
     ///
+    /// The builder's retry policy is kept too. Without a builder of your own, telauth turns off
+    /// reqwest's: reqwest retries only refusals of HTTP/2 and HTTP/3 streams, protocols these
+    /// clients are not built with, yet its policy copies every request in case; idempotent
+    /// calls are retried by [`Config::retry`].
+    ///
     /// # Examples
     ///
     /// ```
@@ -309,12 +314,17 @@ impl Config {
         self.allow_insecure_http
     }
 
-    /// A reqwest builder made by [`Config::client_builder`]'s factory (or reqwest's default),
-    /// with the timeouts and `User-Agent` set here, before telauth's rules.
+    /// A reqwest builder made by [`Config::client_builder`]'s factory (or reqwest's default,
+    /// without its retry policy), with the timeouts and `User-Agent` set here, before
+    /// telauth's rules.
     pub(crate) fn http_builder(&self) -> reqwest::ClientBuilder {
         let builder = match &self.builder {
             Some(make) => make(),
-            None => reqwest::Client::builder(),
+            // No retry by reqwest, whose policy copied every request for refusals that only
+            // HTTP/2 and HTTP/3 give (see `client_builder`).
+            None => {
+                reqwest::Client::builder().retry(reqwest::retry::never().max_retries_per_request(0))
+            }
         };
         // A call that is not retried is one request: the deadline bounds it there.
         let timeout = self

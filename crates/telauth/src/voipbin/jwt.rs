@@ -2,10 +2,13 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use base64::DecodeSliceError;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize, Serializer};
 use telauth_runtime::Secret;
+use telauth_voipbin::operations;
+use telauth_voipbin::types::LoginResponse;
 
 use super::PROVIDER;
 use crate::{Error, ErrorKind};
@@ -53,6 +56,22 @@ impl Issued {
     }
 }
 
+/// The longest payload decoded on the stack, in bytes: VoIPBIN's are well under it.
+const PAYLOAD_ON_STACK: usize = 512;
+
+/// The JWT of a login's answer, and when it was issued (its `iat`, when valid). A token that is
+/// not a JWT with an `exp` is the login's [`ErrorKind::InvalidToken`] error.
+pub(crate) fn read(login: LoginResponse) -> Result<(Jwt, Option<SystemTime>), Error> {
+    let times = times(&login.token)
+        .map_err(|error| Error::new(PROVIDER, operations::AUTH_LOGIN, error.kind().clone()))?;
+    let jwt = Jwt {
+        username: login.username,
+        token: login.token,
+        expires_at: times.expires_at,
+    };
+    Ok((jwt, times.issued_at))
+}
+
 /// The last `exp` accepted: 9999-12-31T23:59:59Z.
 const LAST_EXP: f64 = 253_402_300_799.0;
 
@@ -93,17 +112,29 @@ pub(crate) fn times(token: &Secret) -> Result<Times, Error> {
         return Err(three_parts());
     }
     let payload = &token[first + 1..last];
-    let payload = URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .map_err(|_| {
-            if payload.contains('.') {
-                three_parts()
-            } else {
-                invalid("its payload is not base64url")
-            }
-        })?;
-    // Only `exp` is read; the other claims are skipped without being built.
-    let claims: Claims = serde_json::from_slice(&payload).map_err(|error| {
+    let not_base64 = || {
+        if payload.contains('.') {
+            three_parts()
+        } else {
+            invalid("its payload is not base64url")
+        }
+    };
+    // A payload that fits is decoded on the stack; a longer one (rare) on the heap.
+    let encoded = payload.trim_end_matches('=');
+    let mut on_stack = [0; PAYLOAD_ON_STACK];
+    let on_heap;
+    let payload = match URL_SAFE_NO_PAD.decode_slice(encoded, &mut on_stack) {
+        Ok(len) => &on_stack[..len],
+        Err(DecodeSliceError::OutputSliceTooSmall) => {
+            on_heap = URL_SAFE_NO_PAD.decode(encoded).map_err(|_| not_base64())?;
+            &on_heap[..]
+        }
+        Err(DecodeSliceError::DecodeError(_)) => return Err(not_base64()),
+    };
+    // Only `exp` and `iat` are read; the other claims are skipped without being built.
+    // Checked as UTF-8 once, rather than string by string as `from_slice` would.
+    let payload = std::str::from_utf8(payload).map_err(|_| invalid("its payload is not JSON"))?;
+    let claims: Claims = serde_json::from_str(payload).map_err(|error| {
         invalid(match error.classify() {
             serde_json::error::Category::Data => "its payload has no numeric `exp` claim",
             _ => "its payload is not JSON",
@@ -146,6 +177,26 @@ mod tests {
             .unwrap()
             .expires_at;
         assert_eq!(expiry, UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    }
+
+    #[test]
+    fn a_payload_too_long_for_the_stack_is_read_all_the_same() {
+        let long = format!(
+            r#"{{"note":"{}","exp":1700000000}}"#,
+            "x".repeat(PAYLOAD_ON_STACK)
+        );
+        let expiry = times(&jwt(&long)).unwrap().expires_at;
+        assert_eq!(expiry, UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+        let not_base64 = format!("a.{}!.c", "A".repeat(PAYLOAD_ON_STACK * 2));
+        let Err(error) = times(&Secret::new(not_base64)) else {
+            panic!("a long payload that is not base64url was read");
+        };
+        assert_eq!(
+            error.kind(),
+            &ErrorKind::InvalidToken {
+                reason: "its payload is not base64url".into()
+            }
+        );
     }
 
     #[test]

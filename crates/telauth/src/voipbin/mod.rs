@@ -357,38 +357,37 @@ impl VoipBin {
     /// # Ok(()) }
     /// ```
     pub async fn login(&self, account: &VoipBinAccount) -> Result<Jwt, Error> {
-        self.login_timed(account).await.map(|(jwt, _)| jwt)
+        let answer = self.login_request(account).send().await;
+        let login = self
+            .connection
+            .call(operations::AUTH_LOGIN, answer)
+            .map_err(login_error)?;
+        jwt::read(login).map(|(jwt, _)| jwt)
     }
 
     /// Logs in; answers the JWT and when it was issued, from which [`Issued::lifetime`] tells
-    /// how long it lasts (worked out only when asked: [`VoipBin::login`] does not).
+    /// how long it lasts. [`VoipBin::login`] reads neither the `iat` nor the `Date`.
     pub(crate) async fn login_timed(
         &self,
         account: &VoipBinAccount,
     ) -> Result<(Jwt, Issued), Error> {
-        let request = self.public.auth_login().body_map(|body| {
-            body.username(account.username.clone())
-                .password(account.password.clone())
-        });
+        let answer = self.login_request(account).send().await;
         let response = self
             .connection
-            .response(operations::AUTH_LOGIN, request.send().await)
+            .response(operations::AUTH_LOGIN, answer)
             .map_err(login_error)?;
         // Kept as it came (a reference count, not a copy), and parsed only when needed.
         let date = response.headers().get(reqwest::header::DATE).cloned();
-        let login = response.into_inner();
-        let times = jwt::times(&login.token)
-            .map_err(|error| Error::new(PROVIDER, operations::AUTH_LOGIN, error.kind().clone()))?;
-        let issued = Issued {
-            iat: times.issued_at,
-            date,
-        };
-        let jwt = Jwt {
-            username: login.username,
-            token: login.token,
-            expires_at: times.expires_at,
-        };
-        Ok((jwt, issued))
+        let (jwt, iat) = jwt::read(response.into_inner())?;
+        Ok((jwt, Issued { iat, date }))
+    }
+
+    /// The login request for `account`, its body filled in the builder the operation holds.
+    fn login_request(&self, account: &VoipBinAccount) -> telauth_voipbin::builder::AuthLogin<'_> {
+        self.public.auth_login().body_map(|body| {
+            body.username(account.username.clone())
+                .password(account.password.clone())
+        })
     }
 
     /// One page of access keys: `page_size` (the server caps it at 100) from `page_token` (the
