@@ -147,7 +147,7 @@ impl<'a> LoginLayers<'a> {
         "+ `Accept`, the typed body with its `Secret` through `telauth_runtime::json_body`",
         "+ the answer through `telauth_runtime::decode` into the generated type",
         "the generated client (`telauth-voipbin`, same reqwest client): + its builder, hooks, credential layer, transport",
-        "+ the facade's reqwest settings (user agent, timeouts, no redirect, no proxy, no reqwest retry)",
+        "+ the facade's reqwest settings (user agent, timeouts, no redirect, no proxy, HTTP/1.1 only, no reqwest retry)",
         "the facade (`VoipBin::login`): + the JWT's `exp`, its errors",
     ];
 
@@ -158,6 +158,7 @@ impl<'a> LoginLayers<'a> {
             .connect_timeout(Duration::from_secs(10))
             .user_agent(telauth::USER_AGENT)
             .no_proxy()
+            .http1_only()
             .retry(reqwest::retry::never().max_retries_per_request(0));
         Self {
             clients,

@@ -199,11 +199,11 @@ impl CredentialSet {
     }
 }
 
-/// Whether `url`'s host is the loopback interface: `localhost`, or a loopback address (which
-/// the URL holds already parsed).
+/// Whether `url`'s host is the loopback interface: `localhost` (the URL holds a domain in lower
+/// case), or a loopback address (which the URL holds already parsed).
 fn is_loopback(url: &reqwest::Url) -> bool {
     match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Domain(domain)) => domain == "localhost",
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,

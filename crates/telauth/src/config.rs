@@ -231,10 +231,11 @@ impl Config {
     /// is used at all, the builder's included: a credential never goes to a proxy in clear
     /// text.
     ///
-    /// The builder's retry policy is kept too. Without a builder of your own, telauth turns off
-    /// reqwest's: reqwest retries only refusals of HTTP/2 and HTTP/3 streams, protocols these
-    /// clients are not built with, yet its policy copies every request in case; idempotent
-    /// calls are retried by [`Config::retry`].
+    /// The builder's HTTP versions and retry policy are kept too. Without a builder of your own,
+    /// telauth's client speaks HTTP/1.1 only (even where another crate turns on reqwest's
+    /// `http2`) and has no reqwest retry policy: reqwest retries only what HTTP/2 and HTTP/3
+    /// connections refuse or close gracefully, yet its policy copies every request in case.
+    /// Idempotent calls are retried by [`Config::retry`].
     ///
     /// # Examples
     ///
@@ -315,16 +316,16 @@ impl Config {
     }
 
     /// A reqwest builder made by [`Config::client_builder`]'s factory (or reqwest's default,
-    /// without its retry policy), with the timeouts and `User-Agent` set here, before
+    /// HTTP/1.1 only and without its retry policy), with the timeouts and `User-Agent` set here, before
     /// telauth's rules.
     pub(crate) fn http_builder(&self) -> reqwest::ClientBuilder {
         let builder = match &self.builder {
             Some(make) => make(),
-            // No retry by reqwest, whose policy copied every request for refusals that only
-            // HTTP/2 and HTTP/3 give (see `client_builder`).
-            None => {
-                reqwest::Client::builder().retry(reqwest::retry::never().max_retries_per_request(0))
-            }
+            // HTTP/1.1, which has nothing for reqwest's retry policy to retry, and so no policy
+            // copying every request (see `client_builder`).
+            None => reqwest::Client::builder()
+                .http1_only()
+                .retry(reqwest::retry::never().max_retries_per_request(0)),
         };
         // A call that is not retried is one request: the deadline bounds it there.
         let timeout = self

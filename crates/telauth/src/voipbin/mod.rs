@@ -366,7 +366,7 @@ impl VoipBin {
     }
 
     /// Logs in; answers the JWT and when it was issued, from which [`Issued::lifetime`] tells
-    /// how long it lasts. [`VoipBin::login`] reads neither the `iat` nor the `Date`.
+    /// how long it lasts. [`VoipBin::login`] does not look up the `Date`.
     pub(crate) async fn login_timed(
         &self,
         account: &VoipBinAccount,

@@ -38,18 +38,17 @@ fn remove_api_version(file: &mut syn::File) -> usize {
             block.stmts.retain(|stmt| !is_api_version_header(stmt));
             let removed = before - block.stmts.len();
             self.0 += removed;
-            if removed > 0 {
-                if header_map_uses(block) == 2 {
-                    without_header_map(block);
-                } else {
-                    for stmt in &mut block.stmts {
-                        if let syn::Stmt::Local(local) = stmt
-                            && is_header_map(&local.pat)
-                        {
-                            local.attrs.push(syn::parse_quote! { #[allow(unused_mut)] });
-                            if let Some(init) = &mut local.init {
-                                fewer_headers(&mut init.expr, removed);
-                            }
+            // A map left empty goes with the `.headers(header_map)` that hands it over; one that
+            // still holds headers stays, with room for one fewer.
+            let dropped = removed > 0 && header_map_uses(block) == 2 && without_header_map(block);
+            if removed > 0 && !dropped {
+                for stmt in &mut block.stmts {
+                    if let syn::Stmt::Local(local) = stmt
+                        && is_header_map(&local.pat)
+                    {
+                        local.attrs.push(syn::parse_quote! { #[allow(unused_mut)] });
+                        if let Some(init) = &mut local.init {
+                            fewer_headers(&mut init.expr, removed);
                         }
                     }
                 }
@@ -84,8 +83,8 @@ fn header_map_uses(block: &mut syn::Block) -> usize {
 }
 
 /// Removes from `block` the `let` of an empty `header_map` and the `.headers(header_map)` that
-/// hands it to the request, when the block has both.
-fn without_header_map(block: &mut syn::Block) {
+/// hands it to the request, when the block has both; answers whether it did.
+fn without_header_map(block: &mut syn::Block) -> bool {
     struct Headers(bool);
     impl VisitMut for Headers {
         fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
@@ -110,6 +109,7 @@ fn without_header_map(block: &mut syn::Block) {
             .stmts
             .retain(|stmt| !matches!(stmt, syn::Stmt::Local(local) if is_header_map(&local.pat)));
     }
+    headers.0
 }
 
 /// Lowers by `removed` the capacity of `expr` when it is `HeaderMap::with_capacity(<n>usize)`.

@@ -2,6 +2,9 @@
 
 use syn::visit_mut::{self, VisitMut};
 
+use super::Context;
+use crate::Error;
+
 /// Serializes request bodies through the runtime, inside `telauth_runtime::expose_secrets`
 /// (a `Secret` serializes nowhere else), on the request once it is built:
 /// `let mut request = <builder>.json(&body)...build()?;` becomes
@@ -10,7 +13,9 @@ use syn::visit_mut::{self, VisitMut};
 /// `.form_urlencoded(&body)?` becomes `telauth_runtime::form_urlencoded(..)` the same way, which
 /// also encodes an array as repeated keys (progenitor's `serde_urlencoded` refuses arrays).
 /// Putting the body on the built request spares moving reqwest's request builder twice more.
-pub(crate) fn with_runtime_bodies(file: &mut syn::File) {
+/// A body left anywhere else in the chain fails generation: reqwest's own serializer would
+/// refuse its secrets.
+pub(crate) fn with_runtime_bodies(file: &mut syn::File, cx: &Context) -> Result<(), Error> {
     struct Bodies;
     impl VisitMut for Bodies {
         fn visit_block_mut(&mut self, block: &mut syn::Block) {
@@ -37,6 +42,28 @@ pub(crate) fn with_runtime_bodies(file: &mut syn::File) {
         }
     }
     Bodies.visit_file_mut(file);
+    let mut left = Left(0);
+    left.visit_file_mut(file);
+    if left.0 > 0 {
+        return Err(cx.failed(format!(
+            "{} request bodies are no longer in `let request = <builder>.json(..)...build()?;`; \
+             update `with_runtime_bodies` in xtask/src/generate/passes/bodies.rs to the new shape",
+            left.0
+        )));
+    }
+    Ok(())
+}
+
+/// Counts the bodies [`with_runtime_bodies`] left on a builder.
+struct Left(usize);
+
+impl VisitMut for Left {
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        if (call.method == "json" || call.method == "form_urlencoded") && call.args.len() == 1 {
+            self.0 += 1;
+        }
+        visit_mut::visit_expr_method_call_mut(self, call);
+    }
 }
 
 /// Takes out of `expr`, a request's builder chain, its `.json(<body>)` or
@@ -77,7 +104,7 @@ mod tests {
 
     fn with_bodies(code: &str) -> String {
         let mut file: syn::File = syn::parse_str(code).unwrap();
-        with_runtime_bodies(&mut file);
+        with_runtime_bodies(&mut file, &Context::for_tests()).unwrap();
         prettyplease::unparse(&file)
     }
 
@@ -105,6 +132,16 @@ mod tests {
                 ),
             "{form}"
         );
+    }
+
+    #[test]
+    fn a_body_outside_the_request_s_let_fails_generation() {
+        let mut file: syn::File = syn::parse_str(
+            "async fn send() { client.exec(client.client.post(url).json(&body).build()?).await; }",
+        )
+        .unwrap();
+        let error = with_runtime_bodies(&mut file, &Context::for_tests()).unwrap_err();
+        assert!(error.to_string().contains("bodies.rs"), "{error}");
     }
 
     #[test]

@@ -88,7 +88,7 @@ pub(crate) fn apply(
     stages.time("passes: api-version", || {
         api_version::without_api_version(file, cx)
     })?;
-    stages.time("passes: bodies", || bodies::with_runtime_bodies(file));
+    stages.time("passes: bodies", || bodies::with_runtime_bodies(file, cx))?;
     stages.time("passes: query secrets", || {
         query_secrets::with_exposed_query_secrets(file, cx)
     });
