@@ -340,7 +340,18 @@ impl Config {
 
 #[cfg(test)]
 mod tests {
-    use super::without_userinfo;
+    use super::{Config, without_userinfo};
+
+    #[test]
+    fn only_the_builder_telauth_makes_is_http1_only() {
+        // reqwest's builder shows its HTTP version in `Debug`; its retry policy, set beside it,
+        // it does not.
+        let own = format!("{:?}", Config::new().http_builder());
+        assert!(own.contains("http1_only: true"), "{own}");
+        let yours = Config::new().client_builder(reqwest::Client::builder);
+        let yours = format!("{:?}", yours.http_builder());
+        assert!(!yours.contains("http1_only"), "{yours}");
+    }
 
     #[test]
     fn userinfo_is_redacted_from_the_authority_only() {
