@@ -154,8 +154,8 @@ impl<'a> LoginLayers<'a> {
     pub(crate) fn new(clients: &'a Clients) -> Self {
         let base = clients.base.as_str();
         let settings = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .connect_timeout(Duration::from_secs(10))
+            .timeout(telauth::DEFAULT_TIMEOUT)
+            .connect_timeout(telauth::DEFAULT_CONNECT_TIMEOUT)
             .user_agent(telauth::USER_AGENT)
             .no_proxy()
             .http1_only()

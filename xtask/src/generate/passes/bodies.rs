@@ -59,10 +59,19 @@ struct Left(usize);
 
 impl VisitMut for Left {
     fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
-        if (call.method == "json" || call.method == "form_urlencoded") && call.args.len() == 1 {
-            self.0 += 1;
-        }
+        self.0 += usize::from(runtime_for(call).is_some());
         visit_mut::visit_expr_method_call_mut(self, call);
+    }
+}
+
+/// The runtime function that puts the body of `call` when it is `.json(<body>)` or
+/// `.form_urlencoded(<body>)`.
+fn runtime_for(call: &syn::ExprMethodCall) -> Option<&'static str> {
+    match call.method.to_string().as_str() {
+        _ if call.args.len() != 1 => None,
+        "json" => Some("json_body"),
+        "form_urlencoded" => Some("form_urlencoded"),
+        _ => None,
     }
 }
 
@@ -74,19 +83,18 @@ fn take_body(expr: &mut syn::Expr) -> Option<(syn::Ident, syn::Expr)> {
     impl VisitMut for Take {
         fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
             visit_mut::visit_expr_mut(self, expr);
-            let (runtime, call) = match expr {
+            // `.json(<body>)`, or `.form_urlencoded(<body>)?` (progenitor's fallible form).
+            let call = match expr {
                 syn::Expr::Try(attempt) => match attempt.expr.as_ref() {
-                    syn::Expr::MethodCall(call) if call.method == "form_urlencoded" => {
-                        ("form_urlencoded", call)
-                    }
+                    syn::Expr::MethodCall(call) if call.method == "form_urlencoded" => call,
                     _ => return,
                 },
-                syn::Expr::MethodCall(call) if call.method == "json" => ("json_body", &*call),
+                syn::Expr::MethodCall(call) if call.method == "json" => &*call,
                 _ => return,
             };
-            if call.args.len() != 1 || self.0.is_some() {
+            let Some(runtime) = runtime_for(call).filter(|_| self.0.is_none()) else {
                 return;
-            }
+            };
             let runtime = syn::Ident::new(runtime, proc_macro2::Span::call_site());
             let (receiver, body) = (call.receiver.as_ref().clone(), call.args[0].clone());
             self.0 = Some((runtime, body));

@@ -8,31 +8,23 @@ use quote::ToTokens;
 /// `types`. A spec without a `builder` module, or whose module has no such import, is left as
 /// it is: both are legitimate shapes, not a change in progenitor.
 pub(crate) fn without_unused_types_import(file: &mut syn::File) {
-    for item in &mut file.items {
-        let syn::Item::Mod(module) = item else {
-            continue;
-        };
-        if module.ident != "builder" {
-            continue;
-        }
-        let Some((_, items)) = &mut module.content else {
-            continue;
-        };
-        let is_types_import = |item: &syn::Item| {
-            matches!(item, syn::Item::Use(import)
-                if import.tree.to_token_stream().to_string() == "super :: types")
-        };
-        let names_types = items
-            .iter()
-            .filter(|item| !is_types_import(item))
-            .any(|item| {
-                item.to_token_stream()
-                    .into_iter()
-                    .any(|token| mentions_types(&token))
-            });
-        if !names_types {
-            items.retain(|item| !is_types_import(item));
-        }
+    let Some(items) = super::inline_module(&mut file.items, "builder") else {
+        return;
+    };
+    let is_types_import = |item: &syn::Item| {
+        matches!(item, syn::Item::Use(import)
+            if import.tree.to_token_stream().to_string() == "super :: types")
+    };
+    let names_types = items
+        .iter()
+        .filter(|item| !is_types_import(item))
+        .any(|item| {
+            item.to_token_stream()
+                .into_iter()
+                .any(|token| mentions_types(&token))
+        });
+    if !names_types {
+        items.retain(|item| !is_types_import(item));
     }
 }
 

@@ -3,7 +3,7 @@
 
 use syn::visit_mut::{self, VisitMut};
 
-use super::Context;
+use super::{Context, inline_module};
 use crate::Error;
 
 /// typify's builder of a type holds each field as `Result<T, String>`, made as
@@ -14,10 +14,10 @@ use crate::Error;
 /// takes either. A file with builders must have typify's `error` module beside them, or
 /// generation fails.
 pub(crate) fn with_borrowed_messages(file: &mut syn::File, cx: &Context) -> Result<(), Error> {
-    let Some(types) = module(&mut file.items, "types") else {
+    let Some(types) = inline_module(&mut file.items, "types") else {
         return Ok(());
     };
-    let Some(builder) = module(types, "builder") else {
+    let Some(builder) = inline_module(types, "builder") else {
         return Ok(());
     };
     let mut borrowed = 0;
@@ -40,7 +40,7 @@ pub(crate) fn with_borrowed_messages(file: &mut syn::File, cx: &Context) -> Resu
     if borrowed == 0 {
         return Ok(());
     }
-    let Some(error) = module(types, "error") else {
+    let Some(error) = inline_module(types, "error") else {
         return Err(cx.failed(
             "typify's builders no longer sit beside its `error` module; update \
              `with_borrowed_messages` in xtask/src/generate/passes/builder_messages.rs to the \
@@ -55,16 +55,6 @@ pub(crate) fn with_borrowed_messages(file: &mut syn::File, cx: &Context) -> Resu
         }
     });
     Ok(())
-}
-
-/// The items of the inline module `name` among `items`.
-fn module<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
-    items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == name => {
-            module.content.as_mut().map(|(_, items)| items)
-        }
-        _ => None,
-    })
 }
 
 /// Whether `block` implements `Default`.

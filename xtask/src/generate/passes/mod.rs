@@ -61,6 +61,20 @@ impl Context<'_> {
     }
 }
 
+/// The items of the inline module `name` among `items` (progenitor's `types`, `builder`, or
+/// typify's `error` inside `types`).
+pub(crate) fn inline_module<'a>(
+    items: &'a mut [syn::Item],
+    name: &str,
+) -> Option<&'a mut Vec<syn::Item>> {
+    items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == name => {
+            module.content.as_mut().map(|(_, items)| items)
+        }
+        _ => None,
+    })
+}
+
 /// What [`apply`] answers besides the edited tree.
 pub(crate) struct Applied {
     /// The string enums that [`open_types::open_types`] opened.

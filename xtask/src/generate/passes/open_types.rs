@@ -24,15 +24,8 @@ pub(crate) const UNKNOWN: [&str; 3] = ["Unknown", "Unlisted", "UnlistedValue"];
 
 /// Opens the types of `file` (progenitor's output); answers the string enums it opened.
 pub(crate) fn open_types(file: &mut syn::File, cx: &Context) -> Result<BTreeSet<String>, Error> {
-    let types = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
-            _ => None,
-        })
+    let items = super::inline_module(&mut file.items, "types")
         .ok_or_else(|| cx.failed("progenitor's output has no `mod types`"))?;
-    let items = &mut types.1;
     let mut string_enums = std::collections::BTreeMap::new();
     for item in items.iter_mut() {
         match item {

@@ -13,14 +13,9 @@ use crate::openapi::names;
 /// order, so that code outside the crate (a command's help, an error message) never restates
 /// them. The enum is the one typify generated for the schema, found in `mod types`.
 pub(crate) fn with_enum_values(file: &mut syn::File, cx: &Context) -> Result<(), Error> {
-    let declared: BTreeSet<String> = file
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Mod(module) if module.ident == "types" => module.content.as_ref(),
-            _ => None,
-        })
-        .flat_map(|(_, items)| items)
+    let declared: BTreeSet<String> = super::inline_module(&mut file.items, "types")
+        .into_iter()
+        .flatten()
         .filter_map(|item| match item {
             syn::Item::Enum(item) => Some(item.ident.to_string()),
             _ => None,
